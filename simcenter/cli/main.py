@@ -1,0 +1,55 @@
+"""The ``simcenter`` command: parse, dispatch onto the library, turn errors into exit codes.
+
+Exit codes: 0 success, 2 bad input (every problem printed as ``FILE:LINE: path: message``),
+1 internal error (a bug: a short message and a hint to report it), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+from simcenter.cli import commands
+from simcenter.cli.parser import build_parser
+from simcenter.errors import InputError
+from simcenter.i18n import set_language, t
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    set_language(_early_lang(argv))
+    parser = build_parser()
+    args = parser.parse_args(argv)  # argparse itself exits 2 on usage errors
+    set_language(args.lang)
+    try:
+        return commands.dispatch(args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # e.g. `simcenter catalog | head`: the reader left; not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if os.environ.get("SIMCENTER_DEBUG"):
+            traceback.print_exc()
+        print(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _early_lang(argv: list[str]) -> str | None:
+    """Pick up --lang before parsing so that help texts are in the right language."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("en", "bg"):
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg.split("=", 1)[1] in ("en", "bg"):
+            return arg.split("=", 1)[1]
+    return None

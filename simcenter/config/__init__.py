@@ -1,0 +1,1 @@
+"""Scenario configuration: schema, YAML loading with located errors, and the catalogue."""

@@ -1,0 +1,401 @@
+"""Scenario loading: YAML -> validated ``Scenario``, with ``extends``, ``--set`` and located errors.
+
+Every problem found is reported at once as ``FILE:LINE: dotted.path: message`` through
+``InputError``; nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import typing
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from simcenter.config.catalogue import Catalogue, builtin_catalogue
+from simcenter.config.schema import Center, Scenario
+from simcenter.config.yamlsource import Locations, load_mapping_text, parse_value, read_text
+from simcenter.errors import InputError, Problem, format_path
+from simcenter.i18n import t
+
+SET_SOURCE = "--set"
+MAX_EXTENDS_DEPTH = 20
+
+
+# --------------------------------------------------------------------------- public API
+def load_scenario(path: str | os.PathLike, overrides: typing.Sequence[str] = ()) -> Scenario:
+    """Load, merge (``extends``), override (``--set``) and validate one scenario file.
+
+    Raises:
+        InputError: with every problem found, each located by file, line and dotted path.
+    """
+    data, locs = load_tree(path)
+    data, locs = apply_overrides(data, locs, overrides)
+    return validate_tree(data, locs, str(path))
+
+
+def scenario_from_dict(data: dict, name: str = "<dict>") -> Scenario:
+    """Validate a scenario given as Python data (used by the app and by tests)."""
+    return validate_tree(data, {(): (name, 1)}, name)
+
+
+def find_scenario_files(paths: typing.Iterable[str | os.PathLike]) -> list[Path]:
+    """Expand folders into the scenario files below them (``*.yaml``, ``*.yml``), sorted."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+# --------------------------------------------------------------------------- extends
+def load_tree(path: str | os.PathLike, _chain: tuple[Path, ...] = ()) -> tuple[dict, Locations]:
+    """Read a scenario file and the files it ``extends``, deep-merged (the extending file wins)."""
+    name = str(path)
+    data, locs = load_mapping_text(read_text(path), name)
+    if "extends" not in data:
+        return data, locs
+    base_ref = data.pop("extends")
+    ext_loc = locs.pop(("extends",))
+    if not isinstance(base_ref, str) or not base_ref.strip():
+        raise InputError([Problem(name, ext_loc[1], "extends", t("extends.not_a_path"))])
+    base_path = (Path(path).parent / base_ref).resolve()
+    here = Path(path).resolve()
+    chain = _chain + (here,)
+    if base_path in chain:
+        cycle = " -> ".join(p.name for p in chain[chain.index(base_path):] + (base_path,))
+        raise InputError([Problem(name, ext_loc[1], "extends", t("extends.circular", cycle=cycle))])
+    if len(chain) > MAX_EXTENDS_DEPTH:
+        raise InputError([Problem(name, ext_loc[1], "extends", t("extends.too_deep", limit=MAX_EXTENDS_DEPTH))])
+    if not base_path.exists() or base_path.is_dir():
+        key = "extends.missing" if not base_path.exists() else "extends.is_dir"
+        raise InputError([Problem(name, ext_loc[1], "extends", t(key, path=base_ref))])
+    base_data, base_locs = load_tree(display_path(base_path), chain)
+    return _merge(base_data, base_locs, data, locs)
+
+
+def display_path(path: Path) -> Path:
+    """A path as users should read it: relative to the working folder when below it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _merge(base: dict, base_locs: Locations, over: dict, over_locs: Locations) -> tuple[dict, Locations]:
+    """Deep-merge ``over`` onto ``base``: mappings merge key by key, anything else is replaced."""
+    locs = dict(base_locs)
+
+    def merge(b: dict, o: dict, path: tuple) -> dict:
+        out = dict(b)
+        for key, value in o.items():
+            p = path + (key,)
+            if isinstance(value, dict) and isinstance(out.get(key), dict):
+                out[key] = merge(out[key], value, p)
+                locs[p] = over_locs[p]
+            else:
+                for stale in [q for q in locs if q[: len(p)] == p]:
+                    del locs[stale]
+                locs.update({q: v for q, v in over_locs.items() if q[: len(p)] == p})
+                out[key] = value
+        return out
+
+    return merge(base, over, ()), locs
+
+
+# --------------------------------------------------------------------------- --set
+def apply_overrides(data: dict, locs: Locations, overrides: typing.Sequence[str]) -> tuple[dict, Locations]:
+    """Apply ``dotted.key=value`` overrides; values are read as YAML (``3``, ``true``, ``[1, 2]``)."""
+    problems: list[Problem] = []
+    data = _deep_copy(data)
+    locs = dict(locs)
+    for i, item in enumerate(overrides, start=1):
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or not key or any(not part for part in key.split(".")):
+            problems.append(Problem(SET_SOURCE, i, key, t("set.malformed", item=item)))
+            continue
+        parts = tuple(int(p) if p.isdigit() else p for p in key.split("."))
+        try:
+            value = parse_value(raw, SET_SOURCE, key)
+        except InputError as exc:
+            problems.extend(Problem(SET_SOURCE, i, key, p.message) for p in exc.problems)
+            continue
+        node = data
+        for depth, part in enumerate(parts[:-1]):
+            if isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            elif isinstance(node, dict):
+                node = node.setdefault(part, {})
+            else:
+                problems.append(
+                    Problem(SET_SOURCE, i, key, t("set.not_a_section", section=format_path(parts[: depth + 1])))
+                )
+                break
+        else:
+            last = parts[-1]
+            if isinstance(node, list) and isinstance(last, int) and last < len(node):
+                node[last] = value
+            elif isinstance(node, dict):
+                node[last] = value
+            else:
+                problems.append(Problem(SET_SOURCE, i, key, t("set.not_a_section", section=format_path(parts[:-1]))))
+                continue
+            for stale in [q for q in locs if q[: len(parts)] == parts]:
+                del locs[stale]
+            for depth in range(1, len(parts) + 1):
+                locs.setdefault(parts[:depth], (SET_SOURCE, i))
+            locs[parts] = (SET_SOURCE, i)
+    if problems:
+        raise InputError(problems)
+    return data, locs
+
+
+def _deep_copy(node):
+    if isinstance(node, dict):
+        return {k: _deep_copy(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_deep_copy(v) for v in node]
+    return node
+
+
+# --------------------------------------------------------------------------- validation
+def validate_tree(data: dict, locs: Locations, name: str) -> Scenario:
+    """Validate merged scenario data, reporting schema and reference problems together."""
+    problems: list[Problem] = []
+    scenario = None
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_translate(exc, data, locs, Scenario))
+    catalogue = builtin_catalogue()
+    extra = data.get("catalogue") if isinstance(data.get("catalogue"), dict) else {}
+    problems.extend(_reference_problems(data, locs, catalogue, extra))
+    if problems:
+        raise InputError(problems)
+    assert scenario is not None
+    return scenario.model_copy(update={"catalogue": catalogue.merged(scenario.catalogue)})
+
+
+def locate(path: tuple, locs: Locations) -> tuple[str, int]:
+    """The file and line of ``path``, or of its nearest ancestor that has one."""
+    for depth in range(len(path), -1, -1):
+        if path[:depth] in locs:
+            return locs[path[:depth]]
+    return locs.get((), ("<scenario>", 1))
+
+
+def _resolve_loc(loc: tuple, data) -> tuple:
+    """Map a pydantic error location onto the data: drop union tags and validator names."""
+    path: list = []
+    node = data
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            path.append(part)
+        elif not last and isinstance(part, str):
+            continue  # a discriminator tag or a validator's name, not a key in the file
+        else:
+            path.append(part)
+            node = None
+    return tuple(path)
+
+
+def _translate(exc: ValidationError, data: dict, locs: Locations, root: type[BaseModel]) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        path = _resolve_loc(tuple(err["loc"]), data)
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            path = path + (str(err.get("ctx", {}).get("discriminator", "")).strip("'"),)
+        message = _message(err, path, root)
+        # Model validators raise "field: message"; point at that field when it exists.
+        if err["type"] == "value_error" and ": " in message:
+            head, rest = message.split(": ", 1)
+            if " " not in head and (path + (head,)) in locs:
+                path, message = path + (head,), rest
+        file, line = locate(path, locs)
+        problems.append(Problem(file, line, format_path(path), message))
+    return problems
+
+
+_TYPE_NAMES = {
+    "int": "a whole number", "float": "a number", "str": "text", "bool": "true or false",
+    "dict": "a mapping", "list": "a list", "NoneType": "nothing",
+}
+
+
+def _kind_of(value) -> str:
+    return _TYPE_NAMES.get(type(value).__name__, type(value).__name__)
+
+
+def _message(err: dict, path: tuple, root: type[BaseModel]) -> str:
+    kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
+    shown = repr(value) if not isinstance(value, (dict, list)) else _kind_of(value)
+    if kind == "missing":
+        return t("validation.missing")
+    if kind == "extra_forbidden":
+        candidates = _field_names(root, path[:-1])
+        return t("validation.unknown_key", key=path[-1]) + _did_you_mean(str(path[-1]), candidates)
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = next(iter(ctx.values()))
+        return t(f"validation.{kind}", bound=bound, value=shown)
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return t("validation.expected", expected=_TYPE_NAMES["int"], got=f"{_kind_of(value)} {shown}")
+    if kind in ("float_type", "float_parsing"):
+        return t("validation.expected", expected=_TYPE_NAMES["float"], got=f"{_kind_of(value)} {shown}")
+    if kind in ("string_type",):
+        return t("validation.expected", expected=_TYPE_NAMES["str"], got=f"{_kind_of(value)} {shown}")
+    if kind in ("bool_type", "bool_parsing"):
+        return t("validation.expected", expected=_TYPE_NAMES["bool"], got=f"{_kind_of(value)} {shown}")
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return t("validation.expected", expected=_TYPE_NAMES["dict"], got=f"{_kind_of(value)} {shown}")
+    if kind in ("list_type",):
+        return t("validation.expected", expected=_TYPE_NAMES["list"], got=f"{_kind_of(value)} {shown}")
+    if kind == "finite_number":
+        return t("validation.finite")
+    if kind == "literal_error":
+        choices = [c.strip().strip("'") for c in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
+        return t("validation.choice", value=shown, choices=", ".join(choices)) + _did_you_mean(str(value), choices)
+    if kind == "union_tag_invalid":
+        choices = [c.strip().strip("'") for c in str(ctx.get("expected_tags", "")).split(",")]
+        return t("validation.choice", value=repr(ctx.get("tag")), choices=", ".join(choices)) + _did_you_mean(
+            str(ctx.get("tag")), choices
+        )
+    if kind == "union_tag_not_found":
+        return t("validation.tag_missing", tag=ctx.get("discriminator", "").strip("'"))
+    if kind in ("string_too_short", "too_short"):
+        return t("validation.too_short", min=ctx.get("min_length"))
+    if kind in ("string_too_long", "too_long"):
+        return t("validation.too_long", max=ctx.get("max_length"))
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return err["msg"]
+
+
+def _did_you_mean(word: str, candidates: typing.Iterable[str]) -> str:
+    match = difflib.get_close_matches(word, [str(c) for c in candidates], n=1, cutoff=0.6)
+    return t("validation.did_you_mean", suggestion=match[0]) if match else ""
+
+
+def _field_names(root, path: tuple) -> set[str]:
+    """Names of the fields allowed at ``path`` of the schema (for "did you mean")."""
+    annotations = [root]
+    for part in path:
+        nxt = []
+        for ann in annotations:
+            for model in _models_in(ann, part):
+                nxt.append(model)
+        annotations = nxt
+    names: set[str] = set()
+    for ann in annotations:
+        for model in _unwrap(ann):
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                names.update(model.model_fields)
+    return names
+
+
+def _unwrap(ann) -> list:
+    origin = typing.get_origin(ann)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(ann)[0])
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        return [m for a in typing.get_args(ann) for m in _unwrap(a)]
+    return [ann]
+
+
+def _models_in(ann, part) -> list:
+    """The annotations reached from ``ann`` by stepping into key or index ``part``."""
+    out = []
+    for a in _unwrap(ann):
+        origin = typing.get_origin(a)
+        if isinstance(a, type) and issubclass(a, BaseModel):
+            field = a.model_fields.get(part)
+            if field is not None:
+                out.append(field.annotation)
+        elif origin in (dict, list):
+            out.append(typing.get_args(a)[-1])
+    return out
+
+
+def _reference_problems(data: dict, locs: Locations, catalogue: Catalogue, extra: dict) -> list[Problem]:
+    """Check names that refer to other things: legal forms, structures, funders, partners, months."""
+    problems: list[Problem] = []
+
+    def add(path: tuple, message: str) -> None:
+        file, line = locate(path, locs)
+        problems.append(Problem(file, line, format_path(path), message))
+
+    forms = set(catalogue.legal_forms) | set(_keys(extra.get("legal_forms")))
+    structures = set(catalogue.management_structures) | set(_keys(extra.get("management_structures")))
+    center = data.get("center") if isinstance(data.get("center"), dict) else {}
+    for field, known, what in (("legal_form", forms, "legal form"), ("management", structures, "management structure")):
+        value = center.get(field)
+        if isinstance(value, str) and value and value not in known:
+            add(("center", field), t("reference.unknown", what=what, value=value) + _did_you_mean(value, known))
+
+    funding = data.get("funding") if isinstance(data.get("funding"), dict) else {}
+    funders = funding.get("funders") if isinstance(funding.get("funders"), dict) else {}
+    for fid, funder in funders.items():
+        if isinstance(funder, dict) and isinstance(funder.get("eligible_forms"), list):
+            for i, form in enumerate(funder["eligible_forms"]):
+                if isinstance(form, str) and form not in forms:
+                    add(("funding", "funders", fid, "eligible_forms", i),
+                        t("reference.unknown", what="legal form", value=form) + _did_you_mean(form, forms))
+    partners = data.get("partners") if isinstance(data.get("partners"), dict) else {}
+    horizon = data.get("horizon") if isinstance(data.get("horizon"), dict) else {}
+    years = horizon.get("years")
+    months = years * 12 if isinstance(years, int) and not isinstance(years, bool) and 1 <= years <= 30 else None
+    plan = data.get("plan") if isinstance(data.get("plan"), list) else []
+    for i, action in enumerate(plan):
+        if not isinstance(action, dict):
+            continue
+        for key, known, what in (("funder", funders, "funder"), ("partner", partners, "partner")):
+            value = action.get(key)
+            if isinstance(value, str) and value and value not in known:
+                add(("plan", i, key), t("reference.unknown", what=what, value=value) + _did_you_mean(value, known))
+        month = action.get("month")
+        if months is not None and isinstance(month, int) and not isinstance(month, bool) and month >= months:
+            add(("plan", i, "month"), t("reference.after_horizon", month=month, months=months))
+        if action.get("action") == "set" and isinstance(action.get("field"), str):
+            problems.extend(_check_set_action(i, action, center, locs))
+    return problems
+
+
+def _check_set_action(i: int, action: dict, center: dict, locs: Locations) -> list[Problem]:
+    """A plan's ``set`` must name an existing field of ``center`` and give it a valid value."""
+    parts = tuple(action["field"].split("."))
+    names = _field_names(Center, parts[:-1])
+    if parts[-1] not in names or any(not p for p in parts):
+        file, line = locate(("plan", i, "field"), locs)
+        prefix = ".".join(parts[:-1]) + "." if len(parts) > 1 else ""
+        msg = t("reference.unknown", what="center field", value=action["field"]) + _did_you_mean(
+            action["field"], [prefix + n for n in names]
+        )
+        return [Problem(file, line, format_path(("plan", i, "field")), msg)]
+    trial = _deep_copy(center)
+    node = trial
+    for part in parts[:-1]:
+        node = node.setdefault(part, {}) if isinstance(node, dict) else {}
+    if isinstance(node, dict):
+        node[parts[-1]] = action.get("value")
+    try:
+        Center.model_validate(trial)
+    except ValidationError as exc:
+        out = []
+        for err in exc.errors(include_url=False):
+            if tuple(err["loc"])[: len(parts)] == parts:
+                file, line = locate(("plan", i, "value"), locs)
+                out.append(Problem(file, line, format_path(("plan", i, "value")), _message(err, ("center",) + parts, Scenario)))
+        return out
+    return []
+
+
+def _keys(node) -> list[str]:
+    return list(node) if isinstance(node, dict) else []

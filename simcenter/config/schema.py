@@ -1,0 +1,381 @@
+"""The scenario schema: one frozen, strictly typed model per YAML section.
+
+A scenario is one institutional design in one region over a horizon. Units are in the
+field names: ``_eur`` money, ``_months`` durations, ``p_`` probabilities, ``share_``
+fractions in 0..1, ``n_`` counts. Every default is declared once, here, with its source
+or the word ``assumption`` (``docs/schema.md`` is generated from these declarations).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from simcenter.config.catalogue import Catalogue, FunderType, LegalForm, ManagementStructure
+
+Prob = Annotated[float, Field(ge=0.0, le=1.0)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Eur = Annotated[float, Field(ge=0.0, le=1e9)]
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
+Months = Annotated[int, Field(ge=0, le=360)]
+Positive = Annotated[float, Field(gt=0.0, le=1e9)]
+
+
+def P(default, source: str, **constraints):
+    """Declare a default with its source (or 'assumption: ...') in one line."""
+    return Field(default, description=source, json_schema_extra={"source": source}, **constraints)
+
+
+class Section(BaseModel):
+    """Base of every scenario section: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+# --------------------------------------------------------------------------- horizon
+class Horizon(Section):
+    """How long the simulation runs and from when."""
+
+    years: int = Field(ge=1, le=30, description="Length of the simulation in years (1..30).")
+    start: str = Field("2027-01", description="First simulated month, YYYY-MM.")
+
+    @model_validator(mode="after")
+    def _start_is_a_month(self) -> "Horizon":
+        m = re.fullmatch(r"(\d{4})-(\d{2})", self.start)
+        if not m or not 1 <= int(m.group(2)) <= 12 or not 1990 <= int(m.group(1)) <= 2100:
+            raise ValueError(f"start: expected a month as YYYY-MM between 1990 and 2100, got {self.start!r}")
+        return self
+
+    @property
+    def months(self) -> int:
+        """Number of monthly steps."""
+        return self.years * 12
+
+    @property
+    def start_year(self) -> int:
+        return int(self.start[:4])
+
+    @property
+    def start_month(self) -> int:
+        """Calendar month (1..12) of the first step."""
+        return int(self.start[5:7])
+
+
+# --------------------------------------------------------------------------- region
+class Region(Section):
+    """The potential population of social entrepreneurs and innovators, and the geography."""
+
+    name: str = Field(min_length=1, description="Region name, for reports.")
+    n_potential: int = Field(
+        ge=1, le=5_000_000,
+        description="People with a social venture or idea at the start (all stages).",
+    )
+    new_ideas_per_month: float = P(
+        8.0, "assumption: 2-20 for a province of ~635k; register grew from 35 (2023) to >200 (2025) social enterprises (domain.md)",
+        ge=0.0, le=100_000.0,
+    )
+    share_city: Share = P(0.6, "assumption: Plovdiv city 319,612 of ~635,000 in the province (2021 census, domain.md), ideas concentrate in the city")
+    share_digital_city: Share = P(0.85, "assumption: share in the city with the connection and skills to take part online")
+    share_digital_towns: Share = P(0.65, "assumption: share in surrounding towns with the connection and skills to take part online")
+    travel_cost_city_eur: Eur = P(2.0, "assumption: a public-transport return ticket in the city")
+    travel_cost_town_eur: Eur = P(12.0, "assumption: a return trip from a surrounding town, 20-60 km")
+    n_towns: int = P(8, "assumption: towns served around the city", ge=0, le=200)
+    share_idea: Share = P(0.55, "assumption: stage mix of the potential population at the start")
+    share_pilot: Share = P(0.2, "assumption: stage mix at the start")
+    share_operating: Share = P(0.2, "assumption: stage mix at the start")
+    share_scaling: Share = P(0.05, "assumption: stage mix at the start")
+
+    @model_validator(mode="after")
+    def _stage_shares_sum_to_one(self) -> "Region":
+        total = self.share_idea + self.share_pilot + self.share_operating + self.share_scaling
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(
+                f"share_idea + share_pilot + share_operating + share_scaling must be 1, got {total:g}"
+            )
+        return self
+
+
+# --------------------------------------------------------------------------- centre
+class Staff(Section):
+    """The centre's paid team at the start, and what governance may grow it to."""
+
+    n_mentors: int = P(2, "assumption: a regional social-economy centre (Burgas) runs with 5 specialists (domain.md)", ge=0, le=500)
+    n_coordinators: int = P(1, "assumption: events, networking, funding search and promotion", ge=0, le=500)
+    n_max: int = P(8, "assumption: headcount governance may not exceed", ge=0, le=1000)
+    salary_monthly_eur: Eur = P(1300.0, "NSI: national average gross wage BGN 2,275 (EUR 1,163) Q3 2024, rising (domain.md)")
+    share_employer_contributions: Share = P(0.19, "assumption: employer social-security share in Bulgaria, about 19%")
+    hours_per_month: float = P(160.0, "assumption: full-time hours per month", gt=0.0, le=300.0)
+
+    @model_validator(mode="after")
+    def _within_cap(self) -> "Staff":
+        if self.n_mentors + self.n_coordinators > self.n_max:
+            raise ValueError(
+                f"n_mentors + n_coordinators ({self.n_mentors + self.n_coordinators}) exceeds n_max ({self.n_max})"
+            )
+        return self
+
+
+class Mentorship(Section):
+    """One-to-one mentoring programmes for entrepreneurs and innovators."""
+
+    enabled: bool = True
+    share_time_delivering: Share = P(0.6, "assumption: share of a mentor's hours spent with clients")
+    hours_per_client_month: float = P(4.0, "assumption: 2-8 hours a month per mentee", ge=0.0, le=200.0)
+    programme_months: int = P(6, "assumption: length of one mentoring programme", ge=1, le=60)
+    fee_per_hour_eur: Eur = P(0.0, "assumption: no source for service fees (domain.md)")
+
+
+class Events(Section):
+    """On-site, online and hybrid activities: workshops, trainings, meet-ups."""
+
+    enabled: bool = True
+    onsite_per_month: float = P(1.0, "assumption", ge=0.0, le=100.0)
+    online_per_month: float = P(1.0, "assumption", ge=0.0, le=100.0)
+    hybrid_per_month: float = P(0.0, "assumption", ge=0.0, le=100.0)
+    capacity_onsite: int = P(30, "assumption: a seminar room", ge=1, le=10_000)
+    capacity_online: int = P(100, "assumption: a webinar licence", ge=1, le=100_000)
+    cost_onsite_eur: Eur = P(400.0, "assumption: room, catering, materials per event")
+    cost_online_eur: Eur = P(80.0, "assumption: platform and moderation per event")
+    cost_hybrid_eur: Eur = P(550.0, "assumption: on-site cost plus streaming")
+    fee_eur: Eur = P(0.0, "assumption: no source for service fees (domain.md)")
+    staff_hours_per_event: float = P(16.0, "assumption: preparation and delivery", ge=0.0, le=1000.0)
+
+
+class Networking(Section):
+    """Matchmaking between entrepreneurs, businesses, universities and funders."""
+
+    enabled: bool = True
+    introductions_per_month: float = P(10.0, "assumption: introductions staff broker per month", ge=0.0, le=10_000.0)
+    staff_hours_per_introduction: float = P(1.5, "assumption", ge=0.0, le=100.0)
+
+
+class FundingSupport(Section):
+    """Help for clients to find and apply for funding of their own."""
+
+    enabled: bool = True
+    staff_hours_per_client: float = P(6.0, "assumption: one application reviewed", ge=0.0, le=500.0)
+    fee_eur: Eur = P(0.0, "assumption: no source for service fees (domain.md)")
+    share_success_fee: Share = P(0.0, "assumption: share of a client's award charged as success fee")
+
+
+class Promotion(Section):
+    """Constant promotion of social innovation: campaigns, media, showcases."""
+
+    enabled: bool = True
+    budget_monthly_eur: Eur = P(300.0, "assumption")
+    staff_hours_monthly: float = P(20.0, "assumption", ge=0.0, le=10_000.0)
+
+
+class Services(Section):
+    """What the centre offers; each service can be switched off."""
+
+    mentorship: Mentorship = Field(default_factory=Mentorship)
+    events: Events = Field(default_factory=Events)
+    networking: Networking = Field(default_factory=Networking)
+    funding_support: FundingSupport = Field(default_factory=FundingSupport)
+    promotion: Promotion = Field(default_factory=Promotion)
+
+
+SERVICE_NAMES: tuple[str, ...] = tuple(Services.model_fields)
+
+
+class Center(Section):
+    """The competence centre: its legal form, management, team, costs and services."""
+
+    legal_form: str = Field(min_length=1, description="Id of a legal form in the catalogue.")
+    management: str = Field(min_length=1, description="Id of a management structure in the catalogue.")
+    starting_cash_eur: Eur = P(20_000.0, "assumption: founders' contributions and a first small grant")
+    rent_monthly_eur: Eur = P(500.0, "Colliers: Plovdiv class B office about EUR 5/m2/month; 100 m2 (domain.md)")
+    platform_monthly_eur: Eur = P(60.0, "assumption: online platform, licences, website")
+    other_costs_monthly_eur: Eur = P(200.0, "assumption: utilities, travel, insurance, supplies")
+    share_reserve_months: float = P(
+        3.0, "assumption: months of costs governance keeps in reserve before hiring", ge=0.0, le=60.0,
+    )
+    staff: Staff = Field(default_factory=Staff)
+    services: Services = Field(default_factory=Services)
+
+
+# --------------------------------------------------------------------------- partners
+PartnerType = Literal["business", "university", "ngo", "municipality", "volunteer_org"]
+PARTNER_TYPES: tuple[str, ...] = PartnerType.__args__  # type: ignore[attr-defined]
+
+
+class Partner(Section):
+    """An organisation that works with the centre."""
+
+    type: PartnerType
+    label: str = ""
+    engagement: Share = P(0.5, "assumption: initial engagement 0..1")
+    alignment: Share = P(0.7, "assumption: how far its goals match the centre's mission")
+    board_seat: bool = False
+    mentor_hours_month: float = P(0.0, "assumption: pro-bono mentoring when fully engaged", ge=0.0, le=10_000.0)
+    volunteer_hours_month: float = P(0.0, "assumption: volunteer hours for events and promotion when fully engaged", ge=0.0, le=100_000.0)
+    sponsorship_yearly_eur: Eur = P(0.0, "assumption: cash support per year when fully engaged")
+    space_m2: float = P(0.0, "assumption: office or event space offered in kind", ge=0.0, le=100_000.0)
+    students_per_year: int = P(0, "assumption: student interns or volunteers per year", ge=0, le=10_000)
+
+
+# --------------------------------------------------------------------------- funding
+class Funder(Section):
+    """A source of money for the centre and its calls."""
+
+    type: FunderType
+    label: str = ""
+    kind: Literal["grant", "donation", "subsidy"] = "grant"
+    call_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        default_factory=lambda: [3], description="Calendar months (1..12) in which calls open."
+    )
+    first_year: int = P(0, "assumption: years after the start before the first call", ge=0, le=30)
+    every_years: int = P(1, "assumption: a call every N years", ge=1, le=30)
+    last_year: int | None = Field(None, ge=0, le=30, description="Last year (from start) with a call; none: to the end.")
+    amount_min_eur: Eur = P(10_000.0, "assumption")
+    amount_max_eur: Eur = P(50_000.0, "assumption")
+    duration_months: int = P(24, "assumption", ge=1, le=120)
+    share_cofinancing: Share = P(0.0, "own contribution the centre must bring (1 - max funding rate)")
+    share_prefinancing: Share = P(0.3, "assumption: advance paid when the grant is signed")
+    reimbursement_lag_months: int = P(3, "assumption: months between spending and reimbursement", ge=0, le=36)
+    decision_months: int = P(4, "assumption: months from application to award", ge=0, le=36)
+    p_success: Prob = P(0.18, "EaSI about 1 in 5; Horizon Europe about 16% (domain.md)")
+    application_hours: float = P(80.0, "assumption: staff hours to write one application", ge=0.0, le=10_000.0)
+    reporting_hours_month: float = P(8.0, "assumption: reporting burden while a grant runs", ge=0.0, le=10_000.0)
+    requires_legal_entity: bool = True
+    eligible_forms: list[str] | None = Field(
+        None, description="Legal forms that may apply; none: as the catalogue's eligible funder types say."
+    )
+
+    @model_validator(mode="after")
+    def _amounts_ordered(self) -> "Funder":
+        if self.amount_min_eur > self.amount_max_eur:
+            raise ValueError(
+                f"amount_min_eur ({self.amount_min_eur:g}) exceeds amount_max_eur ({self.amount_max_eur:g})"
+            )
+        if self.last_year is not None and self.last_year < self.first_year:
+            raise ValueError(f"last_year ({self.last_year}) is before first_year ({self.first_year})")
+        return self
+
+
+class Funding(Section):
+    """All funders the centre may approach."""
+
+    funders: dict[str, Funder] = Field(default_factory=dict)
+    max_open_applications: int = P(2, "assumption: applications the team can write at once", ge=0, le=100)
+
+
+# --------------------------------------------------------------------------- plan
+class _Action(Section):
+    month: int = Field(ge=0, le=359, description="Months after the start (0 = first month).")
+    note: str = ""
+
+
+class Hire(_Action):
+    action: Literal["hire"]
+    role: Literal["mentor", "coordinator"]
+    n: int = Field(1, ge=1, le=100)
+
+
+class Release(_Action):
+    action: Literal["release"]
+    role: Literal["mentor", "coordinator"]
+    n: int = Field(1, ge=1, le=100)
+
+
+class StartService(_Action):
+    action: Literal["start_service"]
+    service: Literal["mentorship", "events", "networking", "funding_support", "promotion"]
+
+
+class StopService(_Action):
+    action: Literal["stop_service"]
+    service: Literal["mentorship", "events", "networking", "funding_support", "promotion"]
+
+
+class Apply(_Action):
+    action: Literal["apply"]
+    funder: str = Field(min_length=1)
+
+
+class EngagePartner(_Action):
+    action: Literal["engage_partner"]
+    partner: str = Field(min_length=1)
+
+
+class SetLever(_Action):
+    action: Literal["set"]
+    field: str = Field(min_length=1, description="Dotted path inside `center`, e.g. services.events.online_per_month.")
+    value: float | int | bool
+
+
+PlanAction = Annotated[
+    Union[Hire, Release, StartService, StopService, Apply, EngagePartner, SetLever],
+    Field(discriminator="action"),
+]
+ACTION_NAMES = ("hire", "release", "start_service", "stop_service", "apply", "engage_partner", "set")
+
+
+# --------------------------------------------------------------------------- behaviour
+class Behaviour(Section):
+    """Behavioural assumptions of the model: how people, partners and funders respond."""
+
+    p_close_monthly_first_year: Prob = P(0.0184, "Eurostat: ~80% of new firms survive 1 year -> 1-0.8^(1/12) (domain.md)")
+    p_close_monthly_later: Prob = P(0.0125, "Eurostat: ~44% survive 5 years -> (0.44/0.8)^(1/48) (domain.md)")
+    p_close_monthly_idea: Prob = P(0.03, "assumption: ideas abandoned per month")
+    p_idea_to_pilot: Prob = P(0.03, "assumption: monthly chance an idea starts a pilot")
+    p_pilot_to_operating: Prob = P(0.04, "assumption: monthly chance a pilot becomes a venture")
+    p_operating_to_scaling: Prob = P(0.006, "assumption: monthly chance a venture scales")
+    capability_mean: Share = P(0.4, "assumption: mean starting capability 0..1")
+    capability_sd: float = P(0.15, "assumption", ge=0.0, le=0.5)
+    capability_effect: float = P(1.0, "assumption: elasticity of progress and survival to capability", ge=0.0, le=10.0)
+    capability_gain_per_hour: float = P(0.01, "assumption: capability gained per mentoring hour", ge=0.0, le=1.0)
+    mentoring_half_life_months: float = P(6.0, "J-PAL Kenya RCT: mentoring gains fade after support ends (domain.md); half-life assumption", gt=0.0, le=600.0)
+    jobs_operating: float = P(2.0, "assumption: jobs in an operating social venture", ge=0.0, le=1000.0)
+    jobs_scaling: float = P(8.0, "register: 1,720 jobs in >200 social enterprises, ~8.6 each (domain.md)", ge=0.0, le=10_000.0)
+    share_jobs_vulnerable: Share = P(0.5, "register: >870 of 1,720 jobs for vulnerable people (domain.md)")
+    p_aware_start: Prob = P(0.05, "assumption: share aware of the centre at opening")
+    promotion_reach_per_1000_eur: float = P(150.0, "assumption: people reached per EUR 1,000 of promotion", ge=0.0, le=1e6)
+    p_word_of_mouth: Prob = P(0.02, "assumption: monthly chance a satisfied client tells a contact")
+    p_forget_monthly: Prob = P(0.02, "assumption: monthly chance awareness lapses without contact")
+    p_seek_mentoring: Prob = P(0.08, "assumption: monthly chance an aware person with a need asks for mentoring")
+    p_attend_event: Prob = P(0.15, "assumption: monthly chance an aware person wants to attend an event")
+    share_no_show_onsite: Share = P(0.5, "industry sources: ~50% no-show for free in-person events, low reliability (domain.md)")
+    share_no_show_online: Share = P(0.35, "industry sources: ~35% no-show for virtual events, low reliability (domain.md)")
+    p_dropout_online_monthly: Prob = P(0.25, "assumption anchored on median MOOC completion 12.6% (Jordan 2015, domain.md)")
+    p_dropout_onsite_monthly: Prob = P(0.08, "assumption")
+    distance_decay: float = P(0.08, "assumption: on-site demand falls by this fraction per EUR of travel cost", ge=0.0, le=10.0)
+    fee_elasticity: float = P(0.02, "assumption: demand falls by this fraction per EUR of fee", ge=0.0, le=10.0)
+    p_client_funding_base: Prob = P(0.15, "grant success rates 12-20% (domain.md)")
+    client_funding_uplift: float = P(1.5, "Clayton 2024: mentoring linked to better financing (domain.md); size assumption", ge=0.0, le=10.0)
+    client_award_eur: Eur = P(15_000.0, "assumption: HRDP social-economy grants BGN 50,000-391,166 (domain.md), smaller first awards")
+    p_tie_per_introduction: Prob = P(0.3, "assumption: an introduction becomes a lasting tie")
+    track_record_effect: float = P(0.15, "assumption: relative rise in success per grant already won", ge=0.0, le=5.0)
+    effort_effect: float = P(0.3, "assumption: relative rise in success for a well-staffed application", ge=0.0, le=5.0)
+    engagement_gain_voice: float = P(0.04, "assumption: monthly engagement gain of a partner with a voice", ge=0.0, le=1.0)
+    engagement_decay: float = P(0.02, "assumption: monthly engagement loss without voice or results", ge=0.0, le=1.0)
+    p_budget_cut_election: Prob = P(0.3, "assumption: chance an election year cuts a politically dependent budget")
+
+
+# --------------------------------------------------------------------------- scenario
+class Scenario(Section):
+    """One institutional design for a competence centre in one region over a horizon."""
+
+    name: str = Field(min_length=1, max_length=120, description="Short unique name.")
+    description: str = ""
+    horizon: Horizon
+    region: Region
+    center: Center
+    partners: dict[str, Partner] = Field(default_factory=dict)
+    funding: Funding = Field(default_factory=Funding)
+    plan: list[PlanAction] = Field(default_factory=list)
+    behaviour: Behaviour = Field(default_factory=Behaviour)
+    catalogue: Catalogue = Field(default_factory=Catalogue, description="Legal forms or structures this scenario adds.")
+
+    @property
+    def form(self) -> LegalForm:
+        """The centre's legal form (the loader merges the built-in catalogue into ``catalogue``)."""
+        return self.catalogue.legal_forms[self.center.legal_form]
+
+    @property
+    def structure(self) -> ManagementStructure:
+        """The centre's management structure."""
+        return self.catalogue.management_structures[self.center.management]

@@ -1,0 +1,174 @@
+"""Safe YAML reading that remembers where every key came from.
+
+PyYAML's ``safe_load`` forgets line numbers, accepts duplicate keys silently and expands
+aliases without bound. Here we compose the node tree ourselves and build plain Python
+data from it, recording the line of every key, refusing anything that is not plain data
+(Python object tags, merge keys), and collecting every problem instead of stopping at
+the first.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+from simcenter.errors import InputError, Problem
+from simcenter.i18n import t
+
+MAX_FILE_BYTES = 1_000_000
+"""A scenario is a few kilobytes; anything above this is a mistake (or an attack)."""
+MAX_NODES = 200_000
+"""Bound on the nodes built from one file, so alias bombs cannot exhaust memory."""
+
+_SAFE_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+Locations = dict[tuple, tuple[str, int]]
+"""Maps a data path (tuple of keys and list indices) to ``(file, line)``."""
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """Read a small UTF-8 text file, turning every failure into a located problem."""
+    name = str(path)
+    p = Path(path)
+    if not p.exists():
+        raise InputError([Problem(name, 1, "", t("file.not_found"))])
+    if p.is_dir():
+        raise InputError([Problem(name, 1, "", t("file.is_dir"))])
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(
+                [Problem(name, 1, "", t("file.too_large", size=size, limit=MAX_FILE_BYTES))]
+            )
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(name, 1, "", t("file.unreadable", error=exc.strerror or exc))])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            [Problem(name, line, "", t("file.not_utf8", column=col, byte=f"0x{raw[exc.start]:02x}"))]
+        )
+
+
+def load_mapping_text(text: str, name: str) -> tuple[dict, Locations]:
+    """Parse YAML text whose root must be a mapping; return the data and key locations."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        col = mark.column + 1 if mark else 1
+        what = exc.problem or exc.context or "invalid YAML"
+        raise InputError([Problem(name, line, "", t("yaml.syntax", column=col, problem=what))])
+    except yaml.YAMLError as exc:  # e.g. a reader error on control characters
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise InputError([Problem(name, line, "", t("yaml.syntax", column=1, problem=str(exc).splitlines()[0]))])
+    if node is None:
+        raise InputError([Problem(name, 1, "", t("yaml.empty"))])
+    if not isinstance(node, yaml.MappingNode):
+        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        raise InputError([Problem(name, node.start_mark.line + 1, "", t("yaml.root_not_mapping", kind=kind))])
+    builder = _Builder(name)
+    data = builder.build(node, ())
+    if builder.problems:
+        raise InputError(builder.problems)
+    return data, builder.locations
+
+
+def parse_value(text: str, name: str, path: str) -> object:
+    """Parse one command-line value as a YAML scalar or flow collection (``3``, ``true``, ``[1, 2]``)."""
+    try:
+        node = yaml.compose(text if text.strip() else "''", Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return text  # not YAML: take it as the plain string the user typed
+    builder = _Builder(name)
+    value = builder.build(node, ()) if node is not None else None
+    if builder.problems:
+        raise InputError([Problem(p.file, p.line, path, p.message) for p in builder.problems])
+    return value
+
+
+class _Builder:
+    """Turns a composed YAML node tree into dicts, lists and scalars, recording key lines."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.problems: list[Problem] = []
+        self.locations: Locations = {(): (name, 1)}
+        self._constructor = yaml.SafeLoader("")
+        self._nodes = 0
+
+    @staticmethod
+    def _tag(node: yaml.Node) -> str:
+        return node.tag.replace("tag:yaml.org,2002:", "!!")
+
+    def _problem(self, node: yaml.Node, path: tuple, message: str) -> None:
+        from simcenter.errors import format_path
+
+        self.problems.append(Problem(self.name, node.start_mark.line + 1, format_path(path), message))
+
+    def build(self, node: yaml.Node, path: tuple):
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            if self._nodes == MAX_NODES + 1:
+                self._problem(node, path, t("yaml.too_many_nodes", limit=MAX_NODES))
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                self._problem(node, path, t("yaml.unsafe_tag", tag=self._tag(node)))
+                return None
+            out = []
+            for i, item in enumerate(node.value):
+                self.locations[path + (i,)] = (self.name, item.start_mark.line + 1)
+                out.append(self.build(item, path + (i,)))
+            return out
+        if node.tag not in _SAFE_SCALAR_TAGS:
+            self._problem(node, path, t("yaml.unsafe_tag", tag=self._tag(node)))
+            return None
+        try:
+            value = self._constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            self._problem(node, path, t("yaml.bad_scalar", value=node.value, problem=getattr(exc, "problem", exc)))
+            return None
+        if hasattr(value, "isoformat"):  # a bare date: keep what the user wrote
+            return str(node.value)
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict | None:
+        if node.tag != "tag:yaml.org,2002:map":
+            self._problem(node, path, t("yaml.unsafe_tag", tag=self._tag(node)))
+            return None
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._problem(key_node, path, t("yaml.merge_key"))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SAFE_SCALAR_TAGS:
+                self._problem(key_node, path, t("yaml.bad_key"))
+                continue
+            key = str(self._constructor.construct_object(key_node))
+            if key_node.tag != "tag:yaml.org,2002:str":
+                key = key_node.value  # e.g. `yes:` or `1:` keep the text as written
+            if key in out:
+                self._problem(key_node, path + (key,), t("yaml.duplicate_key", key=key))
+                continue
+            self.locations[path + (key,)] = (self.name, key_node.start_mark.line + 1)
+            out[key] = self.build(value_node, path + (key,))
+        return out

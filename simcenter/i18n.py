@@ -1,0 +1,60 @@
+"""User-facing strings, one file per language under ``locales/``.
+
+Every message the CLI, the report or the app shows is a key in ``locales/en.yaml``;
+``locales/bg.yaml`` holds the Bulgarian text for the same keys. A missing translation
+falls back to English, so adding a language is adding a file. The language comes from
+``set_language`` (the CLI's ``--lang``) or the ``SIMCENTER_LANG`` environment variable.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+LANGUAGES = ("en", "bg")
+_language: str | None = None
+
+
+def set_language(lang: str | None) -> None:
+    """Choose the language of all later messages (``None``: from ``SIMCENTER_LANG``, else English)."""
+    global _language
+    if lang is not None and lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    _language = lang
+
+
+def language() -> str:
+    """The language in force."""
+    if _language:
+        return _language
+    env = os.environ.get("SIMCENTER_LANG", "en").split("_")[0].lower()
+    return env if env in LANGUAGES else "en"
+
+
+@lru_cache(maxsize=None)
+def strings(lang: str) -> dict[str, str]:
+    """All strings of one language, flattened to dotted keys."""
+    text = (resources.files("simcenter") / "locales" / f"{lang}.yaml").read_text(encoding="utf-8")
+    flat: dict[str, str] = {}
+
+    def walk(prefix: str, node) -> None:
+        for key, value in node.items():
+            full = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, dict):
+                walk(full, value)
+            else:
+                flat[full] = str(value)
+
+    walk("", yaml.safe_load(text) or {})
+    return flat
+
+
+def t(key: str, /, **values) -> str:
+    """The message ``key`` in the current language, with ``{placeholders}`` filled in."""
+    template = strings(language()).get(key) or strings("en").get(key)
+    if template is None:
+        raise KeyError(f"no user-facing string named {key!r} in locales/en.yaml")
+    return template.format(**values) if values else template
