@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+import time
+from pathlib import Path
+
 from simcenter.cli import output
+from simcenter.cli.progress import Progress
 from simcenter.config.catalogue import builtin_catalogue, catalogue_rows
 from simcenter.config.loader import find_scenario_files, load_scenario
 from simcenter.errors import InputError, Problem
@@ -14,7 +18,7 @@ from simcenter.i18n import t
 
 def dispatch(args: argparse.Namespace) -> int:
     """Run the sub-command named in ``args``; return the exit code."""
-    return {"validate": validate, "catalog": catalog}[args.command](args)
+    return {"validate": validate, "catalog": catalog, "run": run}[args.command](args)
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -60,3 +64,58 @@ def catalog(args: argparse.Namespace) -> int:
             print()
             print(output.table(sources, t("cli.catalog_sources"), heads))
     return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one scenario over replicates and print each outcome's median and 5-95% range."""
+    from simcenter import metrics
+    from simcenter.results import json_safe, write_run
+    from simcenter.rng import replicate_seeds
+    from simcenter.runner import default_workers, kpi_summary, run_many
+
+    overrides = list(args.overrides)
+    if args.years is not None:
+        overrides.append(f"horizon.years={args.years}")
+    scenario = load_scenario(args.scenario, overrides)
+    seeds = replicate_seeds(args.seed, args.reps)
+    workers = args.workers or default_workers()
+    start = time.perf_counter()
+    with Progress(len(seeds), t("cli.progress_runs")) as bar:
+        results = run_many([(scenario, s) for s in seeds], workers=workers, progress=bar.update)
+    wall = time.perf_counter() - start
+    if args.out:
+        write_run(Path(args.out), scenario, results, seeds, wall)
+    summary = kpi_summary(results)
+    if args.format == "json":
+        print(output.to_json(json_safe({"scenario": scenario.name, "seeds": seeds, "kpis": summary})))
+    elif args.format == "csv":
+        rows = [{"outcome": k, **v} for k, v in summary.items()]
+        print(output.to_csv(rows), end="")
+    else:
+        rows = [
+            {
+                "outcome": metrics.BY_NAME[k].label,
+                "unit": v["unit"],
+                "median": _fmt(v["median"]),
+                "p05": _fmt(v["p05"]),
+                "p95": _fmt(v["p95"]),
+            }
+            for k, v in summary.items()
+        ]
+        heads = {"outcome": t("cli.col_outcome"), "unit": t("cli.col_unit"), "median": t("cli.col_median"),
+                 "p05": "5%", "p95": "95%"}
+        title = t("cli.run_title", name=scenario.name, reps=len(seeds), years=scenario.horizon.years)
+        print(output.table(rows, title, heads))
+    if args.out:
+        print(t("cli.written", path=args.out), file=sys.stderr)
+    return 0
+
+
+def _fmt(value: float) -> str:
+    if value != value:
+        return "-"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.3g}"

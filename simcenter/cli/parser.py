@@ -21,7 +21,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help=t("cli.help_paths"))
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=t("cli.help_set"))
 
+    p = sub.add_parser("run", parents=[common], help=t("cli.help_run"), description=t("cli.help_run"))
+    p.add_argument("scenario", metavar="SCENARIO", help=t("cli.help_scenario"))
+    p.add_argument("--reps", type=_positive_int, default=10, metavar="N", help=t("cli.help_reps"))
+    p.add_argument("--seed", type=_seed, default=1, metavar="S", help=t("cli.help_seed"))
+    p.add_argument("--years", type=_years, default=None, metavar="Y", help=t("cli.help_years"))
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=t("cli.help_set"))
+    p.add_argument("--out", default=None, metavar="DIR", help=t("cli.help_out"))
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help=t("cli.help_format"))
+    p.add_argument("--workers", type=_positive_int, default=None, metavar="N", help=t("cli.help_workers"))
+
     p = sub.add_parser("catalog", parents=[common], help=t("cli.help_catalog"), description=t("cli.help_catalog"))
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help=t("cli.help_format"))
     p.add_argument("--sources", action="store_true", help=t("cli.help_sources"))
     return parser
+
+
+def _int_in(lo: int, hi: int, what: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(t("cli.bad_int", what=what, value=text)) from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(t("cli.out_of_range", what=what, value=value, lo=lo, hi=hi))
+        return value
+
+    return parse
+
+
+_positive_int = _int_in(1, 1_000_000, "N")
+_seed = _int_in(0, 2**63 - 1, "seed")
+_years = _int_in(1, 30, "years")

@@ -62,17 +62,21 @@ def load_tree(path: str | os.PathLike, _chain: tuple[Path, ...] = ()) -> tuple[d
     ext_loc = locs.pop(("extends",))
     if not isinstance(base_ref, str) or not base_ref.strip():
         raise InputError([Problem(name, ext_loc[1], "extends", t("extends.not_a_path"))])
-    base_path = (Path(path).parent / base_ref).resolve()
-    here = Path(path).resolve()
-    chain = _chain + (here,)
-    if base_path in chain:
-        cycle = " -> ".join(p.name for p in chain[chain.index(base_path):] + (base_path,))
-        raise InputError([Problem(name, ext_loc[1], "extends", t("extends.circular", cycle=cycle))])
-    if len(chain) > MAX_EXTENDS_DEPTH:
-        raise InputError([Problem(name, ext_loc[1], "extends", t("extends.too_deep", limit=MAX_EXTENDS_DEPTH))])
-    if not base_path.exists() or base_path.is_dir():
-        key = "extends.missing" if not base_path.exists() else "extends.is_dir"
-        raise InputError([Problem(name, ext_loc[1], "extends", t(key, path=base_ref))])
+    try:  # a name with a NUL byte or too long for the system raises instead of "not found"
+        base_path = (Path(path).parent / base_ref).resolve()
+        here = Path(path).resolve()
+        chain = _chain + (here,)
+        if base_path in chain:
+            cycle = " -> ".join(p.name for p in chain[chain.index(base_path):] + (base_path,))
+            raise InputError([Problem(name, ext_loc[1], "extends", t("extends.circular", cycle=cycle))])
+        if len(chain) > MAX_EXTENDS_DEPTH:
+            raise InputError([Problem(name, ext_loc[1], "extends", t("extends.too_deep", limit=MAX_EXTENDS_DEPTH))])
+        if not base_path.exists() or base_path.is_dir():
+            key = "extends.missing" if not base_path.exists() else "extends.is_dir"
+            raise InputError([Problem(name, ext_loc[1], "extends", t(key, path=base_ref))])
+    except (OSError, ValueError) as exc:
+        error = getattr(exc, "strerror", None) or exc
+        raise InputError([Problem(name, ext_loc[1], "extends", t("file.unreadable", error=error))])
     base_data, base_locs = load_tree(display_path(base_path), chain)
     return _merge(base_data, base_locs, data, locs)
 
@@ -173,7 +177,11 @@ def validate_tree(data: dict, locs: Locations, name: str) -> Scenario:
         problems.extend(_translate(exc, data, locs, Scenario))
     catalogue = builtin_catalogue()
     extra = data.get("catalogue") if isinstance(data.get("catalogue"), dict) else {}
-    problems.extend(_reference_problems(data, locs, catalogue, extra))
+    references = _reference_problems(data, locs, catalogue, extra)
+    # A plan `set` value checked against its target field ("expected a whole number") replaces the
+    # schema's generic complaint about the same value ("expected a number").
+    specific = {(p.file, p.line, p.path) for p in references if p.path.endswith(".value")}
+    problems = [p for p in problems if (p.file, p.line, p.path) not in specific] + references
     if problems:
         raise InputError(problems)
     assert scenario is not None
@@ -190,6 +198,11 @@ def locate(path: tuple, locs: Locations) -> tuple[str, int]:
 
 def _resolve_loc(loc: tuple, data) -> tuple:
     """Map a pydantic error location onto the data: drop union tags and validator names."""
+    return _resolve_loc_member(loc, data)[0]
+
+
+def _resolve_loc_member(loc: tuple, data) -> tuple[tuple, bool]:
+    """``_resolve_loc``, and whether the location ended in a union member's name (``value.float``)."""
     path: list = []
     node = data
     for i, part in enumerate(loc):
@@ -202,16 +215,23 @@ def _resolve_loc(loc: tuple, data) -> tuple:
             path.append(part)
         elif not last and isinstance(part, str):
             continue  # a discriminator tag or a validator's name, not a key in the file
+        elif last and isinstance(part, str) and path and not isinstance(node, dict):
+            return tuple(path), True  # e.g. `value: [1]` against float | int | bool: one member of the union
         else:
             path.append(part)
             node = None
-    return tuple(path)
+    return tuple(path), False
 
 
 def _translate(exc: ValidationError, data: dict, locs: Locations, root: type[BaseModel]) -> list[Problem]:
     problems = []
+    unions: set[tuple] = set()
     for err in exc.errors(include_url=False):
-        path = _resolve_loc(tuple(err["loc"]), data)
+        path, member = _resolve_loc_member(tuple(err["loc"]), data)
+        if member:
+            if path in unions:
+                continue  # one line per value: the first member's message ("expected a number")
+            unions.add(path)
         if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
             path = path + (str(err.get("ctx", {}).get("discriminator", "")).strip("'"),)
         message = _message(err, path, root)
@@ -238,6 +258,11 @@ def _kind_of(value) -> str:
 def _message(err: dict, path: tuple, root: type[BaseModel]) -> str:
     kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
     shown = repr(value) if not isinstance(value, (dict, list)) else _kind_of(value)
+    got = f"{_kind_of(value)} {shown}"
+    if isinstance(value, (dict, list)) or value is None:
+        got = _kind_of(value)  # "got a list", not "got a list a list"
+    elif isinstance(value, bool):
+        got = str(value).lower()  # "got true", as written in YAML
     if kind == "missing":
         return t("validation.missing")
     if kind == "extra_forbidden":
@@ -247,17 +272,17 @@ def _message(err: dict, path: tuple, root: type[BaseModel]) -> str:
         bound = next(iter(ctx.values()))
         return t(f"validation.{kind}", bound=bound, value=shown)
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return t("validation.expected", expected=_TYPE_NAMES["int"], got=f"{_kind_of(value)} {shown}")
+        return t("validation.expected", expected=_TYPE_NAMES["int"], got=got)
     if kind in ("float_type", "float_parsing"):
-        return t("validation.expected", expected=_TYPE_NAMES["float"], got=f"{_kind_of(value)} {shown}")
+        return t("validation.expected", expected=_TYPE_NAMES["float"], got=got)
     if kind in ("string_type",):
-        return t("validation.expected", expected=_TYPE_NAMES["str"], got=f"{_kind_of(value)} {shown}")
+        return t("validation.expected", expected=_TYPE_NAMES["str"], got=got)
     if kind in ("bool_type", "bool_parsing"):
-        return t("validation.expected", expected=_TYPE_NAMES["bool"], got=f"{_kind_of(value)} {shown}")
+        return t("validation.expected", expected=_TYPE_NAMES["bool"], got=got)
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return t("validation.expected", expected=_TYPE_NAMES["dict"], got=f"{_kind_of(value)} {shown}")
+        return t("validation.expected", expected=_TYPE_NAMES["dict"], got=got)
     if kind in ("list_type",):
-        return t("validation.expected", expected=_TYPE_NAMES["list"], got=f"{_kind_of(value)} {shown}")
+        return t("validation.expected", expected=_TYPE_NAMES["list"], got=got)
     if kind == "finite_number":
         return t("validation.finite")
     if kind == "literal_error":
@@ -349,6 +374,9 @@ def _reference_problems(data: dict, locs: Locations, catalogue: Catalogue, extra
                     add(("funding", "funders", fid, "eligible_forms", i),
                         t("reference.unknown", what="legal form", value=form) + _did_you_mean(form, forms))
     partners = data.get("partners") if isinstance(data.get("partners"), dict) else {}
+    # A section of the wrong type is reported once by the schema; do not also call every reference to it unknown.
+    checked = {"funder": isinstance(funding.get("funders", {}), dict) and isinstance(data.get("funding", {}), dict),
+               "partner": isinstance(data.get("partners", {}), dict)}
     horizon = data.get("horizon") if isinstance(data.get("horizon"), dict) else {}
     years = horizon.get("years")
     months = years * 12 if isinstance(years, int) and not isinstance(years, bool) and 1 <= years <= 30 else None
@@ -358,7 +386,7 @@ def _reference_problems(data: dict, locs: Locations, catalogue: Catalogue, extra
             continue
         for key, known, what in (("funder", funders, "funder"), ("partner", partners, "partner")):
             value = action.get(key)
-            if isinstance(value, str) and value and value not in known:
+            if checked[key] and isinstance(value, str) and value and value not in known:
                 add(("plan", i, key), t("reference.unknown", what=what, value=value) + _did_you_mean(value, known))
         month = action.get("month")
         if months is not None and isinstance(month, int) and not isinstance(month, bool) and month >= months:

@@ -190,7 +190,7 @@ class Center(Section):
     rent_monthly_eur: Eur = P(500.0, "Colliers: Plovdiv class B office about EUR 5/m2/month; 100 m2 (domain.md)")
     platform_monthly_eur: Eur = P(60.0, "assumption: online platform, licences, website")
     other_costs_monthly_eur: Eur = P(200.0, "assumption: utilities, travel, insurance, supplies")
-    share_reserve_months: float = P(
+    reserve_months: float = P(
         3.0, "assumption: months of costs governance keeps in reserve before hiring", ge=0.0, le=60.0,
     )
     staff: Staff = Field(default_factory=Staff)
@@ -327,6 +327,7 @@ class Behaviour(Section):
     capability_mean: Share = P(0.4, "assumption: mean starting capability 0..1")
     capability_sd: float = P(0.15, "assumption", ge=0.0, le=0.5)
     capability_effect: float = P(1.0, "assumption: elasticity of progress and survival to capability", ge=0.0, le=10.0)
+    capability_effect_survival: float = P(0.2, "Schwartz 2013: no survival premium for incubated firms; weak link (domain.md)", ge=0.0, le=10.0)
     capability_gain_per_hour: float = P(0.01, "assumption: capability gained per mentoring hour", ge=0.0, le=1.0)
     mentoring_half_life_months: float = P(6.0, "J-PAL Kenya RCT: mentoring gains fade after support ends (domain.md); half-life assumption", gt=0.0, le=600.0)
     jobs_operating: float = P(2.0, "assumption: jobs in an operating social venture", ge=0.0, le=1000.0)
@@ -344,6 +345,11 @@ class Behaviour(Section):
     p_dropout_onsite_monthly: Prob = P(0.08, "assumption")
     distance_decay: float = P(0.08, "assumption: on-site demand falls by this fraction per EUR of travel cost", ge=0.0, le=10.0)
     fee_elasticity: float = P(0.02, "assumption: demand falls by this fraction per EUR of fee", ge=0.0, le=10.0)
+    event_capability_gain: float = P(0.004, "assumption: capability gained from attending one event", ge=0.0, le=1.0)
+    p_apply_own_funding: Prob = P(0.02, "assumption: monthly chance a venture with a funding need applies on its own")
+    funding_progress_effect: float = P(1.0, "Clayton 2024: mentoring linked to better financing, financing to growth (domain.md); size assumption", ge=0.0, le=10.0)
+    tie_progress_effect: float = P(0.1, "assumption: relative rise in progress per tie made through the centre (up to 3)", ge=0.0, le=5.0)
+    contacts_per_person: float = P(10.0, "assumption: people in the sector each person talks to in a month", ge=0.0, le=1000.0)
     p_client_funding_base: Prob = P(0.15, "grant success rates 12-20% (domain.md)")
     client_funding_uplift: float = P(1.5, "Clayton 2024: mentoring linked to better financing (domain.md); size assumption", ge=0.0, le=10.0)
     client_award_eur: Eur = P(15_000.0, "assumption: HRDP social-economy grants BGN 50,000-391,166 (domain.md), smaller first awards")
@@ -351,7 +357,11 @@ class Behaviour(Section):
     track_record_effect: float = P(0.15, "assumption: relative rise in success per grant already won", ge=0.0, le=5.0)
     effort_effect: float = P(0.3, "assumption: relative rise in success for a well-staffed application", ge=0.0, le=5.0)
     engagement_gain_voice: float = P(0.04, "assumption: monthly engagement gain of a partner with a voice", ge=0.0, le=1.0)
+    engagement_gain_results: float = P(0.03, "assumption: monthly engagement change per unit of reputation above 0.5", ge=0.0, le=1.0)
     engagement_decay: float = P(0.02, "assumption: monthly engagement loss without voice or results", ge=0.0, le=1.0)
+    donor_deduction_effect: float = P(0.25, "assumption: relative rise in corporate donors' yes when gifts are tax-deductible (bcnl.org: up to 10% of profit)", ge=0.0, le=5.0)
+    capture_share: Share = P(0.2, "assumption: share of mentoring a captured centre gives to its lead partner's own agenda")
+    reputation_start: Share = P(0.3, "assumption: reputation of a new centre, 0..1")
     p_budget_cut_election: Prob = P(0.3, "assumption: chance an election year cuts a politically dependent budget")
 
 

@@ -14,13 +14,16 @@ from pathlib import Path
 
 import yaml
 
-from simcenter.errors import InputError, Problem
+from simcenter.errors import InputError, Problem, format_path
 from simcenter.i18n import t
 
 MAX_FILE_BYTES = 1_000_000
 """A scenario is a few kilobytes; anything above this is a mistake (or an attack)."""
 MAX_NODES = 200_000
 """Bound on the nodes built from one file, so alias bombs cannot exhaust memory."""
+MAX_DEPTH = 64
+"""Bound on nesting (a scenario needs about 6 levels): PyYAML composes recursively, so
+``[[[[...]]]]`` a few hundred levels deep would otherwise end in a RecursionError."""
 
 _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -39,19 +42,24 @@ def read_text(path: str | os.PathLike) -> str:
     """Read a small UTF-8 text file, turning every failure into a located problem."""
     name = str(path)
     p = Path(path)
-    if not p.exists():
-        raise InputError([Problem(name, 1, "", t("file.not_found"))])
-    if p.is_dir():
-        raise InputError([Problem(name, 1, "", t("file.is_dir"))])
     try:
+        if not p.exists():
+            raise InputError([Problem(name, 1, "", t("file.not_found"))])
+        if p.is_dir():
+            raise InputError([Problem(name, 1, "", t("file.is_dir"))])
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputError(
                 [Problem(name, 1, "", t("file.too_large", size=size, limit=MAX_FILE_BYTES))]
             )
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(name, 1, "", t("file.unreadable", error=exc.strerror or exc))])
+        with p.open("rb") as fh:  # bounded: a device such as /dev/zero reports size 0
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise InputError(
+                [Problem(name, 1, "", t("file.too_large", size=f"more than {MAX_FILE_BYTES}", limit=MAX_FILE_BYTES))]
+            )
+    except (OSError, ValueError) as exc:  # e.g. a name too long, or with a NUL byte
+        raise InputError([Problem(name, 1, "", t("file.unreadable", error=getattr(exc, "strerror", None) or exc))])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -67,17 +75,24 @@ def load_mapping_text(text: str, name: str) -> tuple[dict, Locations]:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_SafeComposer)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         col = mark.column + 1 if mark else 1
         what = exc.problem or exc.context or "invalid YAML"
+        if exc.problem and exc.context:  # e.g. "second occurrence" of a duplicate anchor needs its context
+            where = f" at line {exc.context_mark.line + 1}" if exc.context_mark else ""
+            what = f"{exc.problem} ({exc.context}{where})"
         raise InputError([Problem(name, line, "", t("yaml.syntax", column=col, problem=what))])
     except yaml.YAMLError as exc:  # e.g. a reader error on control characters
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        raise InputError([Problem(name, line, "", t("yaml.syntax", column=1, problem=str(exc).splitlines()[0]))])
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        position = getattr(exc, "position", None)  # a ReaderError has no mark, only a character index
+        if mark is None and isinstance(position, int):
+            line = text.count("\n", 0, position) + 1
+            col = position - (text.rfind("\n", 0, position) + 1) + 1
+        raise InputError([Problem(name, line, "", t("yaml.syntax", column=col, problem=str(exc).splitlines()[0]))])
     if node is None:
         raise InputError([Problem(name, 1, "", t("yaml.empty"))])
     if not isinstance(node, yaml.MappingNode):
@@ -93,7 +108,7 @@ def load_mapping_text(text: str, name: str) -> tuple[dict, Locations]:
 def parse_value(text: str, name: str, path: str) -> object:
     """Parse one command-line value as a YAML scalar or flow collection (``3``, ``true``, ``[1, 2]``)."""
     try:
-        node = yaml.compose(text if text.strip() else "''", Loader=yaml.SafeLoader)
+        node = yaml.compose(text if text.strip() else "''", Loader=_SafeComposer)
     except yaml.YAMLError:
         return text  # not YAML: take it as the plain string the user typed
     builder = _Builder(name)
@@ -101,6 +116,25 @@ def parse_value(text: str, name: str, path: str) -> object:
     if builder.problems:
         raise InputError([Problem(p.file, p.line, path, p.message) for p in builder.problems])
     return value
+
+
+class _SafeComposer(yaml.SafeLoader):
+    """The safe loader's composer with a bound on nesting depth."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"values nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class _Builder:
@@ -112,33 +146,33 @@ class _Builder:
         self.locations: Locations = {(): (name, 1)}
         self._constructor = yaml.SafeLoader("")
         self._nodes = 0
+        self._open: set[int] = set()  # ids of the collection nodes being built (to catch `&a [*a]`)
 
     @staticmethod
     def _tag(node: yaml.Node) -> str:
         return node.tag.replace("tag:yaml.org,2002:", "!!")
 
     def _problem(self, node: yaml.Node, path: tuple, message: str) -> None:
-        from simcenter.errors import format_path
-
         self.problems.append(Problem(self.name, node.start_mark.line + 1, format_path(path), message))
 
     def build(self, node: yaml.Node, path: tuple):
         self._nodes += 1
         if self._nodes > MAX_NODES:
-            if self._nodes == MAX_NODES + 1:
-                self._problem(node, path, t("yaml.too_many_nodes", limit=MAX_NODES))
+            if self._nodes == MAX_NODES + 1:  # name the top-level key that expands, not a value deep inside
+                line = self.locations.get(path[:1], (self.name, node.start_mark.line + 1))[1]
+                self.problems.append(Problem(self.name, line, format_path(path[:1]), t("yaml.too_many_nodes", limit=MAX_NODES)))
             return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != "tag:yaml.org,2002:seq":
-                self._problem(node, path, t("yaml.unsafe_tag", tag=self._tag(node)))
+        if isinstance(node, yaml.CollectionNode):
+            if id(node) in self._open or len(path) > MAX_DEPTH:
+                problem = "an alias refers to a collection that contains it" if id(node) in self._open \
+                    else f"values nested more than {MAX_DEPTH} levels deep"
+                self._problem(node, path, t("yaml.syntax", column=node.start_mark.column + 1, problem=problem))
                 return None
-            out = []
-            for i, item in enumerate(node.value):
-                self.locations[path + (i,)] = (self.name, item.start_mark.line + 1)
-                out.append(self.build(item, path + (i,)))
-            return out
+            self._open.add(id(node))
+            try:
+                return self._collection(node, path)
+            finally:
+                self._open.discard(id(node))
         if node.tag not in _SAFE_SCALAR_TAGS:
             self._problem(node, path, t("yaml.unsafe_tag", tag=self._tag(node)))
             return None
@@ -150,6 +184,18 @@ class _Builder:
         if hasattr(value, "isoformat"):  # a bare date: keep what the user wrote
             return str(node.value)
         return value
+
+    def _collection(self, node: yaml.CollectionNode, path: tuple):
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if node.tag != "tag:yaml.org,2002:seq":
+            self._problem(node, path, t("yaml.unsafe_tag", tag=self._tag(node)))
+            return None
+        out = []
+        for i, item in enumerate(node.value):
+            self.locations[path + (i,)] = (self.name, item.start_mark.line + 1)
+            out.append(self.build(item, path + (i,)))
+        return out
 
     def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict | None:
         if node.tag != "tag:yaml.org,2002:map":

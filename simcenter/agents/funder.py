@@ -1,0 +1,56 @@
+"""A funder: EU programme, national ministry, municipality, corporate donor or philanthropy."""
+
+from __future__ import annotations
+
+import mesa
+
+from simcenter.config import schema
+
+
+class Funder(mesa.Agent):
+    """Opens calls on its calendar and decides on the centre's applications."""
+
+    def __init__(self, model, fid: str, spec: schema.Funder):
+        super().__init__(model)
+        self.fid = fid
+        self.spec = spec
+        self.applications = 0
+        self.awards = 0
+
+    def call_open(self, month: int) -> bool:
+        """Is a call of this funder open in simulation month ``month``?"""
+        s = self.spec
+        year, calendar_month = self.model.calendar(month)
+        rel_year = month // 12
+        if calendar_month not in s.call_months:
+            return False
+        if rel_year < s.first_year or (s.last_year is not None and rel_year > s.last_year):
+            return False
+        return (rel_year - s.first_year) % s.every_years == 0
+
+    def eligible(self) -> float:
+        """Probability that the centre's legal form may lead an application here (0, 1 or between)."""
+        form = self.model.form
+        if self.spec.eligible_forms is not None:
+            ok = self.model.scenario.config.center.legal_form in self.spec.eligible_forms
+        else:
+            ok = self.spec.type in form.eligible_funder_types
+        if not ok:
+            return 0.0
+        if self.spec.requires_legal_entity and not form.legal_personality:
+            return form.p_eligible_legal_entity_calls
+        return 1.0
+
+    def p_success(self, effort: float) -> float:
+        """Chance that an application succeeds, given the share of the needed hours the team could give."""
+        model = self.model
+        b = model.behaviour
+        p = self.spec.p_success * model.p_success_factor
+        p *= 1.0 + b.track_record_effect * model.center.grants_won
+        p *= 1.0 - b.effort_effect * (1.0 - effort)
+        p *= 0.5 + model.center.reputation
+        if self.spec.type == "corporate" and model.form.donor_deduction:
+            p *= 1.0 + b.donor_deduction_effect
+        if self.spec.type == "municipal":
+            p *= 1.0 - model.political_cut
+        return min(1.0, max(0.0, p))

@@ -1,0 +1,1 @@
+"""Flows between actors: money (funding, costs, the ledger) and services (demand, capacity, uptake)."""

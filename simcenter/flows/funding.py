@@ -1,0 +1,162 @@
+"""Money in and out of the centre: calls, applications, awards, disbursements, costs and taxes.
+
+Every movement goes through ``model.ledger``. Grants pay a pre-financing share on
+signature; the rest is reimbursed ``lag`` months after the centre spends it, and only up to
+(1 - co-financing) of what it actually spent. When a grant ends its income stops: the
+funding cliff.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from simcenter.agents.center import Application, Grant
+from simcenter.agents.funder import Funder
+
+EUR_PER_M2 = 5.0
+"""Value of in-kind space: Plovdiv class B offices about EUR 5/m2/month (Colliers, domain.md)."""
+APPLICATION_MONTHS = 2
+"""Months over which writing one application takes staff time (assumption)."""
+
+
+class FundingFlows:
+    """The centre's funding pipeline and payments for one run."""
+
+    def __init__(self, model):
+        self.model = model
+        self.scheduled: dict[int, list[tuple[str, str, float]]] = defaultdict(list)
+        self.application_hours_due: dict[int, float] = defaultdict(float)
+        self.requested: set[str] = set()  # funders the plan asked to apply to first
+
+    # ------------------------------------------------------------------ phase 2: funding
+    def step(self, month: int) -> None:
+        """Decide pending applications, apply to open calls, pay what is due this month."""
+        model = self.model
+        center = model.center
+        ledger = model.ledger
+        for source, kind, amount in self.scheduled.pop(month, []):
+            if kind == "refund":
+                ledger.transfer("center", source, kind, amount)
+            else:
+                ledger.transfer(source, "center", kind, amount)
+        self._decide(month)
+        if center.active:
+            self._apply(month)
+        for grant in center.grants:
+            if grant.kind == "subsidy" and grant.running(month):
+                ledger.transfer(grant.funder, "center", "subsidy", grant.amount_eur / grant.duration)
+                grant.paid_eur += grant.amount_eur / grant.duration
+
+    def _decide(self, month: int) -> None:
+        model = self.model
+        center = model.center
+        rng = model.streams["funding.decisions"]
+        still = []
+        for app in center.applications:
+            if app.decision > month:
+                still.append(app)
+                continue
+            funder: Funder = model.funders[app.funder]
+            u_win, u_amount = rng.random(2)
+            if center.insolvent or u_win >= funder.p_success(app.effort) * funder.eligible():
+                continue
+            s = funder.spec
+            amount = s.amount_min_eur + u_amount * (s.amount_max_eur - s.amount_min_eur)
+            grant = Grant(
+                funder=app.funder, kind=s.kind, amount_eur=amount, start=month, duration=s.duration_months,
+                share_cofinancing=s.share_cofinancing, lag=s.reimbursement_lag_months,
+                reporting_hours=s.reporting_hours_month,
+            )
+            center.grants.append(grant)
+            center.grants_won += 1
+            funder.awards += 1
+            if s.kind == "donation":
+                model.ledger.transfer(app.funder, "center", "donation", amount)
+                grant.paid_eur = amount
+            elif s.kind == "grant":
+                pre = amount * s.share_prefinancing
+                model.ledger.transfer(app.funder, "center", "prefinancing", pre)
+                grant.paid_eur = pre
+                if center.first_grant_end is None:
+                    center.first_grant_end = grant.end
+        center.applications = still
+
+    def _apply(self, month: int) -> None:
+        model = self.model
+        center = model.center
+        limit = model.scenario.config.funding.max_open_applications
+        open_calls = [f for f in model.funders.values() if f.call_open(month) and f.eligible() > 0]
+        # Plan-requested funders first, then by expected value of the award.
+        open_calls.sort(key=lambda f: (f.fid not in self.requested, -f.spec.p_success * (f.spec.amount_min_eur + f.spec.amount_max_eur)))
+        for funder in open_calls:
+            if len(center.applications) >= limit:
+                break
+            if any(a.funder == funder.fid for a in center.applications):
+                continue
+            if funder.spec.kind == "grant" and any(g.funder == funder.fid and g.running(month) for g in center.grants):
+                continue  # one running project per programme
+            hours = funder.spec.application_hours
+            available = model.hours.free_for_applications()
+            effort = 1.0 if hours <= 0 else min(1.0, available / hours)
+            for k in range(APPLICATION_MONTHS):
+                self.application_hours_due[month + k] += hours / APPLICATION_MONTHS
+            center.applications.append(
+                Application(funder=funder.fid, submitted=month, decision=month + max(1, funder.spec.decision_months), effort=effort)
+            )
+            center.grants_applied += 1
+            funder.applications += 1
+            self.requested.discard(funder.fid)
+
+    # ------------------------------------------------------------------ phase 6: costs
+    def pay_costs(self, month: int, event_costs: float, fees: float, direct_fee_costs: float) -> float:
+        """Pay this month's costs and taxes; return the total paid."""
+        model = self.model
+        center = model.center
+        spec = center.spec
+        ledger = model.ledger
+        paid = 0.0
+        if month == 0:
+            paid += ledger.transfer("center", "setup", "setup", model.form.setup_cost_eur) / 100
+        paid += ledger.transfer("center", "admin", "legal_form_overhead", model.form.admin_overhead_monthly_eur) / 100
+        if center.active:
+            paid += ledger.transfer("center", "staff", "salaries", center.monthly_staff_cost()) / 100
+            space = sum(p.space_offset_eur(EUR_PER_M2) for p in model.partners.values())
+            paid += ledger.transfer("center", "landlord", "rent", max(0.0, spec.rent_monthly_eur - space)) / 100
+            paid += ledger.transfer("center", "suppliers", "platform", spec.platform_monthly_eur) / 100
+            paid += ledger.transfer("center", "suppliers", "other_costs", spec.other_costs_monthly_eur) / 100
+            paid += ledger.transfer("center", "suppliers", "events", event_costs) / 100
+            if center.services["promotion"]:
+                paid += ledger.transfer("center", "media", "promotion", spec.services.promotion.budget_monthly_eur) / 100
+            paid += ledger.transfer("center", "governance", "governance_meetings", model.structure.meeting_cost_monthly_eur) / 100
+        form = model.form
+        tax = form.share_profit_tax * max(0.0, fees - direct_fee_costs) + form.share_substitute_tax * fees
+        paid += ledger.transfer("center", "state", "tax", tax) / 100
+        center.costs_history.append(paid)
+        return paid
+
+    # ------------------------------------------------------------------ phase 7: grant earnings
+    def earn(self, month: int, costs: float) -> None:
+        """Charge this month's spending to running grants and schedule the reimbursements."""
+        center = self.model.center
+        uncovered = costs
+        for grant in center.grants:
+            if grant.kind != "grant" or not grant.running(month):
+                continue
+            tranche = grant.amount_eur / grant.duration
+            earned = min(tranche, (1.0 - grant.share_cofinancing) * uncovered, grant.amount_eur - grant.earned_eur)
+            earned = max(0.0, earned)
+            uncovered -= earned / max(1e-9, 1.0 - grant.share_cofinancing)
+            grant.earned_eur += earned
+            # Spending first uses up the pre-financing; only the rest is reimbursed, after the lag.
+            due = max(0.0, grant.earned_eur - grant.paid_eur)
+            if due > 0:
+                self.scheduled[month + grant.lag].append((grant.funder, "reimbursement", due))
+                grant.paid_eur += due
+            if month == grant.end - 1 and grant.paid_eur > grant.earned_eur + 0.005:
+                refund = grant.paid_eur - grant.earned_eur
+                self.scheduled[month + grant.lag].append((grant.funder, "refund", refund))
+                grant.paid_eur -= refund
+
+    def receivable(self, month: int) -> float:
+        """Money already earned and due to arrive later (counts towards runway)."""
+        return sum(a for m, items in self.scheduled.items() if m > month for _, k, a in items if k != "refund")

@@ -1,0 +1,169 @@
+"""What the legal form and the management structure change while the centre runs.
+
+The governing body reviews results every ``review_cycle_months``. What it decides takes
+effect after the structure's decision latency, plus, for budget and staff changes, the
+time the legal form's approving body needs. The plan's dated actions pass through the
+same queue. Decision quality is the chance the body reads the results right; when it does
+not, it does nothing (inertia). A politically dependent form loses municipal money and
+speed after municipal elections; a lead-partner structure may be captured by its lead.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from simcenter.config import schema
+
+ELECTION_YEAR_MOD = (2023 % 4)  # Bulgarian municipal elections: 2023, 2027, 2031, ... (domain.md)
+ELECTION_MONTH = 11             # results take effect from November of an election year
+BUDGET_ACTIONS = {"hire", "release", "set"}
+
+
+class Governance:
+    """The decision queue, reviews, elections and capture for one run."""
+
+    def __init__(self, model):
+        self.model = model
+        self.pending: dict[int, list[schema.PlanAction | dict]] = defaultdict(list)
+        self.plan: dict[int, list[schema.PlanAction]] = defaultdict(list)
+        for action in model.config.plan:
+            self.plan[action.month].append(action)
+        self.latencies: list[int] = []
+        self.political_cut_until = -1
+        self.political_delay_until = -1
+        self.captor_until = -1
+
+    # ------------------------------------------------------------------ queue
+    def latency(self, action_kind: str, month: int) -> int:
+        """Months between deciding ``action_kind`` and its effect."""
+        model = self.model
+        months = model.structure.decision_latency_months
+        if action_kind in BUDGET_ACTIONS:
+            months += model.form.approval_latency_months
+        if month <= self.political_delay_until:
+            months += round(3 * model.form.political_dependency)
+        return months
+
+    def propose(self, month: int, action) -> None:
+        """Queue a plan action or a decision; it takes effect after the latency."""
+        kind = action.action if not isinstance(action, dict) else action["action"]
+        lag = self.latency(kind, month)
+        self.latencies.append(lag)
+        self.pending[month + lag].append(action)
+
+    def start_of_month(self, month: int) -> None:
+        """Plan actions dated this month enter the queue; decisions whose time has come take effect."""
+        for action in self.plan.pop(month, []):
+            self.propose(month, action)
+        self.effects(month)
+
+    def effects(self, month: int) -> None:
+        """Carry out every decision whose time has come, in the order decided."""
+        for action in self.pending.pop(month, []):
+            self._execute(action, month)
+
+    def _execute(self, action, month: int) -> None:
+        model = self.model
+        center = model.center
+        a = action if isinstance(action, dict) else action.model_dump()
+        kind = a["action"]
+        if center.insolvent:
+            return
+        if kind == "hire":
+            room = center.spec.staff.n_max - center.headcount
+            n = max(0, min(a.get("n", 1), room))
+            if a["role"] == "mentor":
+                center.n_mentors += n
+            else:
+                center.n_coordinators += n
+        elif kind == "release":
+            n = a.get("n", 1)
+            if a["role"] == "mentor":
+                center.n_mentors = max(0, center.n_mentors - n)
+            else:
+                center.n_coordinators = max(0, center.n_coordinators - n)
+        elif kind in ("start_service", "stop_service"):
+            center.services[a["service"]] = kind == "start_service"
+        elif kind == "apply":
+            model.funding.requested.add(a["funder"])
+        elif kind == "engage_partner":
+            partner = model.partners[a["partner"]]
+            partner.engagement = min(1.0, partner.engagement + 0.3)
+            seats_taken = sum(p.board_seat for p in model.partners.values())
+            if not partner.board_seat and seats_taken < model.structure.partner_seats:
+                partner.board_seat = True
+        elif kind == "set":
+            center.spec = _set_field(center.spec, a["field"], a["value"])
+            parts = a["field"].split(".")
+            if len(parts) == 3 and parts[0] == "services" and parts[2] == "enabled":
+                center.services[parts[1]] = bool(a["value"])
+            if parts[0] == "staff" and parts[1] in ("n_mentors", "n_coordinators"):
+                setattr(center, parts[1], int(a["value"]))
+        model.tally["decisions"] += 1
+
+    # ------------------------------------------------------------------ reviews
+    def review(self, month: int) -> None:
+        """The governing body looks at cash and demand and decides on staff."""
+        model = self.model
+        center = model.center
+        structure = model.structure
+        if not center.active or month == 0 or month % structure.review_cycle_months:
+            return
+        rng = model.streams["governance"]
+        u_read, u_capture = rng.random(2)
+        self._capture(month, u_capture)
+        cash = model.ledger.balance()
+        runway = center.runway_months(cash + model.funding.receivable(month))
+        demand = model.month_stats.get("mentoring_demand", 0.0)
+        slots = model.month_stats.get("mentoring_slots", 0.0)
+        utilisation = demand / slots if slots > 0 else (2.0 if demand > 0 else 0.0)
+        reserve = center.spec.reserve_months
+        decision = None
+        if runway < reserve and center.headcount > 0:
+            role = "coordinator" if (utilisation > 0.7 and center.n_coordinators > 0) or center.n_mentors == 0 else "mentor"
+            decision = {"action": "release", "role": role, "n": 1}
+        elif utilisation > 1.0 and runway > reserve + 6 and center.headcount < center.spec.staff.n_max:
+            decision = {"action": "hire", "role": "mentor", "n": 1}
+        if decision is None:
+            return
+        engaged_voice = sum(p.engagement * p.voice for p in model.partners.values()) / max(1, len(model.partners))
+        quality = min(1.0, structure.decision_quality + 0.1 * engaged_voice)
+        if u_read < quality:
+            self.propose(month + 1, decision)  # decided at the end of this month
+        else:
+            model.tally["missed_decisions"] += 1
+
+    def _capture(self, month: int, u: float) -> None:
+        model = self.model
+        risk = model.structure.capture_risk
+        if month > self.captor_until:
+            model.captor = None
+        if risk > 0 and model.partners and u < risk * model.structure.review_cycle_months / 12.0:
+            model.captor = max(model.partners.values(), key=lambda p: (p.engagement, p.pid))
+            self.captor_until = month + model.structure.review_cycle_months
+            model.tally["capture_months"] += model.structure.review_cycle_months
+
+    # ------------------------------------------------------------------ elections
+    def elections(self, month: int) -> None:
+        """After municipal elections a politically dependent centre may lose money and speed."""
+        model = self.model
+        year, calendar_month = model.calendar(month)
+        if calendar_month != ELECTION_MONTH or year % 4 != ELECTION_YEAR_MOD:
+            pass
+        else:
+            u = model.streams["elections"].random()
+            if u < model.behaviour.p_budget_cut_election:
+                self.political_cut_until = month + 12
+                self.political_delay_until = month + 6
+                model.tally["political_turnovers"] += 1
+        model.political_cut = model.form.political_dependency if month <= self.political_cut_until else 0.0
+
+
+def _set_field(center: schema.Center, dotted: str, value) -> schema.Center:
+    data = center.model_dump()
+    node = data
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        node = node[part]
+    node[parts[-1]] = value
+    return schema.Center.model_validate(data)

@@ -1,0 +1,184 @@
+"""Every outcome, declared once: name, unit, direction and how it is computed.
+
+Outcomes are measured every month from the model's state; the value in the last month
+is the run's result (a KPI). Stocks are as of that month, flows are cumulative since the
+start, so "last month" is always the meaningful summary. Labels and descriptions shown to
+users live in ``locales/*.yaml`` under ``outcomes.<name>``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Literal
+
+import numpy as np
+
+from simcenter.i18n import t
+
+Direction = Literal["max", "min", "info"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome of a run."""
+
+    name: str
+    unit: str
+    direction: Direction
+    definition: str
+    compute: Callable
+
+    @property
+    def label(self) -> str:
+        """Short name for tables and figures, in the current language."""
+        return t(f"outcomes.{self.name}")
+
+
+def _share(num: float, den: float) -> float:
+    return num / den if den > 0 else math.nan
+
+
+def _hhi(income: dict[str, int]) -> float:
+    total = sum(income.values())
+    if total <= 0:
+        return math.nan
+    return float(sum((v / total) ** 2 for v in income.values()))
+
+
+class Snapshot:
+    """Quantities several outcomes share, computed once per month."""
+
+    def __init__(self, model, month: int):
+        pop = model.pop
+        n = pop.n
+        self.model = model
+        self.month = month
+        self.pop = pop
+        self.served = pop.served[:n]
+        self.alive = pop.stage[:n] < 4
+        self.alive_c = pop.stage_c[:n] < 4
+        self.tally = model.tally
+        income = model.ledger.income_by_source("center")
+        income.pop("founders", None)
+        self.income = income
+        self.fees = income.get("clients", 0)
+        self.cash = model.ledger.balance("center")
+        self.spending = model.spending_eur
+        self.jobs = pop.jobs()
+        self.jobs_c = pop.jobs(comparison=True)
+        self.launched = int(np.count_nonzero(pop.launched[:n]))
+        self.launched_c = int(np.count_nonzero(pop.launched_c[:n]))
+        op_after, op_after_c = pop.op_after[:n], pop.op_after_c[:n]
+        self.survival = _share(np.count_nonzero(op_after & self.alive), np.count_nonzero(op_after))
+        self.survival_c = _share(np.count_nonzero(op_after_c & self.alive_c), np.count_nonzero(op_after_c))
+        self.client_launched = int(np.count_nonzero(pop.launched[:n] & op_after))
+
+
+def _cliff(s: Snapshot) -> float:
+    c = s.model.center
+    if c.first_grant_end is None or s.month < c.first_grant_end + 12:
+        return math.nan
+    if c.insolvent and c.insolvency_month < c.first_grant_end + 12:
+        return 0.0
+    return 1.0
+
+
+OUTCOMES: tuple[Outcome, ...] = (
+    Outcome("reached", "people", "max", "People who used any service (event, mentoring, funding support), cumulative.",
+            lambda s: float(np.count_nonzero(s.pop.reached[: s.pop.n]))),
+    Outcome("served", "people", "max", "People mentored or helped with funding, cumulative.",
+            lambda s: float(np.count_nonzero(s.served))),
+    Outcome("mentoring_hours", "hours", "max", "Mentoring hours delivered, cumulative.",
+            lambda s: float(s.tally["mentoring_hours"])),
+    Outcome("event_attendances", "attendances", "max", "Event attendances (after no-shows), cumulative.",
+            lambda s: float(s.tally["attendances"])),
+    Outcome("ventures_launched", "ventures", "max", "Pilots that became operating ventures, cumulative (with the centre).",
+            lambda s: float(s.launched)),
+    Outcome("ventures_launched_added", "ventures", "max",
+            "Ventures launched with the centre minus those launched by the same people without it.",
+            lambda s: float(s.launched - s.launched_c)),
+    Outcome("ventures_scaled", "ventures", "max", "Operating ventures that began scaling, cumulative.",
+            lambda s: float(np.count_nonzero(s.pop.scaled[: s.pop.n]))),
+    Outcome("survival_supported", "share", "max",
+            "Share still running of the served people's ventures that operated after their first service.",
+            lambda s: s.survival),
+    Outcome("survival_comparison", "share", "info",
+            "The same share for the same people in the comparison world without the centre.",
+            lambda s: s.survival_c),
+    Outcome("survival_premium", "share", "max", "survival_supported minus survival_comparison.",
+            lambda s: s.survival - s.survival_c),
+    Outcome("jobs", "jobs", "max", "Jobs in running ventures (operating and scaling) in the region.",
+            lambda s: s.jobs),
+    Outcome("jobs_vulnerable", "jobs", "max", "Jobs held by people from vulnerable groups.",
+            lambda s: s.jobs * s.model.behaviour.share_jobs_vulnerable),
+    Outcome("jobs_added", "jobs", "max", "Jobs with the centre minus jobs in the comparison world.",
+            lambda s: s.jobs - s.jobs_c),
+    Outcome("client_funding_eur", "EUR", "max", "Funding obtained by served people's ventures, cumulative.",
+            lambda s: float(s.pop.funding[: s.pop.n][s.served].sum())),
+    Outcome("client_funding_added_eur", "EUR", "max",
+            "Funding obtained by served people minus what the same people obtain without the centre.",
+            lambda s: float(s.pop.funding[: s.pop.n][s.served].sum() - s.pop.funding_c[: s.pop.n][s.served].sum())),
+    Outcome("cash_eur", "EUR", "info", "The centre's cash at the end of the month (negative: arrears).",
+            lambda s: s.cash),
+    Outcome("runway_months", "months", "max", "Months the cash and money due would last at recent costs (max 120).",
+            lambda s: s.model.center.runway_months(s.cash + s.model.funding.receivable(s.month))),
+    Outcome("own_revenue_share", "share", "max", "Fees as a share of all income (starting cash excluded), cumulative.",
+            lambda s: _share(s.fees, sum(s.income.values()))),
+    Outcome("funding_hhi", "index", "min",
+            "Herfindahl index of income by source, cumulative: 1 = one source, near 0 = many.",
+            lambda s: _hhi(s.income)),
+    Outcome("insolvent", "0/1", "min", "1 once the centre has been in arrears for three months running.",
+            lambda s: float(s.model.center.insolvent)),
+    Outcome("months_solvent", "months", "max", "Months from the start until insolvency (the horizon if never).",
+            lambda s: float(s.model.center.insolvency_month if s.model.center.insolvent else s.month + 1)),
+    Outcome("survived_grant_cliff", "0/1", "max",
+            "1 if still solvent 12 months after its first project grant ended (empty until then).",
+            _cliff),
+    Outcome("spending_eur", "EUR", "info", "Everything the centre paid out, cumulative.",
+            lambda s: s.spending),
+    Outcome("cost_per_venture_eur", "EUR", "min",
+            "Spending divided by ventures launched by served people (empty if none).",
+            lambda s: _share(s.spending, s.client_launched)),
+    Outcome("partner_engagement", "0..1", "max", "Mean engagement of the partners.",
+            lambda s: float(np.mean([p.engagement for p in s.model.partners.values()])) if s.model.partners else math.nan),
+    Outcome("network_ties", "ties", "max", "Ties brokered between entrepreneurs, partners and funders, cumulative.",
+            lambda s: float(s.tally["ties"])),
+    Outcome("regional_reach", "share", "max", "Share of served people who live outside the city.",
+            lambda s: _share(np.count_nonzero(s.served & ~s.pop.city[: s.pop.n]), np.count_nonzero(s.served))),
+    Outcome("online_share", "share", "info", "Share of service contacts delivered online, cumulative.",
+            lambda s: _share(s.tally["contacts_online"], s.tally["contacts_online"] + s.tally["contacts_onsite"])),
+    Outcome("dropout_rate", "share", "min",
+            "No-shows and programme drop-outs over registrations and programme starts, cumulative.",
+            lambda s: _share(
+                s.tally["no_shows_online"] + s.tally["no_shows_onsite"] + s.tally["dropouts_online"] + s.tally["dropouts_onsite"],
+                s.tally["registrations_online"] + s.tally["registrations_onsite"]
+                + s.tally["programme_starts_online"] + s.tally["programme_starts_onsite"])),
+    Outcome("dropout_online", "share", "info", "Drop-out rate of online participation (events and programmes).",
+            lambda s: _share(s.tally["no_shows_online"] + s.tally["dropouts_online"],
+                             s.tally["registrations_online"] + s.tally["programme_starts_online"])),
+    Outcome("dropout_onsite", "share", "info", "Drop-out rate of on-site participation (events and programmes).",
+            lambda s: _share(s.tally["no_shows_onsite"] + s.tally["dropouts_onsite"],
+                             s.tally["registrations_onsite"] + s.tally["programme_starts_onsite"])),
+    Outcome("decision_latency_months", "months", "min", "Mean months from a decision or plan date to its effect.",
+            lambda s: float(np.mean(s.model.governance.latencies)) if s.model.governance.latencies else math.nan),
+    Outcome("grants_applied", "applications", "info", "Applications the centre submitted, cumulative.",
+            lambda s: float(s.model.center.grants_applied)),
+    Outcome("grants_won", "awards", "max", "Grants, subsidies and donations awarded, cumulative.",
+            lambda s: float(s.model.center.grants_won)),
+    Outcome("grant_success_rate", "share", "info", "Awards over decided applications, cumulative.",
+            lambda s: _share(s.model.center.grants_won, s.model.center.grants_applied - len(s.model.center.applications))),
+    Outcome("staff", "people", "info", "Paid staff (mentors and coordinators).",
+            lambda s: float(s.model.center.headcount)),
+    Outcome("reputation", "0..1", "info", "The centre's reputation with clients, partners and funders.",
+            lambda s: float(s.model.center.reputation)),
+)
+
+NAMES: tuple[str, ...] = tuple(o.name for o in OUTCOMES)
+BY_NAME: dict[str, Outcome] = {o.name: o for o in OUTCOMES}
+
+
+def measure(model, month: int) -> np.ndarray:
+    """All outcomes for ``month``, in the order of ``OUTCOMES``."""
+    snap = Snapshot(model, month)
+    return np.array([o.compute(snap) for o in OUTCOMES], dtype=np.float64)

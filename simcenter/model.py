@@ -1,0 +1,253 @@
+"""CenterModel: a competence centre for social innovation in its region, month by month.
+
+The model builds its world from a validated scenario and runs the monthly phases listed
+in ``step``. It does no I/O and no plotting; ``simcenter.runner`` turns runs into results.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+
+import mesa
+import networkx as nx
+import numpy as np
+from mesa.experimental.scenarios import Scenario as MesaScenario
+
+from simcenter import metrics
+from simcenter.agents import Center, Funder, Partner
+from simcenter.config.loader import load_scenario
+from simcenter.config.schema import Scenario
+from simcenter.flows import services
+from simcenter.flows.funding import FundingFlows
+from simcenter.governance import Governance
+from simcenter.ledger import CENTER, Ledger
+from simcenter.levers import apply_levers
+from simcenter.population import Population
+from simcenter.rng import Streams
+
+ARREARS_MONTHS_TO_INSOLVENCY = 3
+"""Months of negative cash after which the centre is insolvent and closes (assumption)."""
+
+
+class SimcenterScenario(MesaScenario):
+    """Mesa's scenario object for a simcenter run: it carries the validated configuration.
+
+    ``model.scenario`` is always this object (Mesa's meaning); the simcenter scenario, the
+    validated YAML, is ``model.scenario.config`` (also ``model.config``). Mesa freezes its
+    attributes while the model runs, which suits a configuration that must not change.
+    """
+
+    config: Scenario
+
+
+class CenterModel(mesa.Model):
+    """A competence centre, its partners, funders and the region's social entrepreneurs.
+
+    Args:
+        scenario: a validated ``Scenario``, a path to a scenario file, or a ``SimcenterScenario``.
+        rng: the seed of the run (an int); every random stream derives from it.
+        collect: keep a Mesa ``DataCollector`` with every outcome as a model reporter
+            (needed by ``mesa.batch_run``; ``simulate`` turns it off for speed).
+        **levers: top-level design choices as flat keywords (``legal_form``, ``management``,
+            ``n_mentors``, ... see ``simcenter.levers.LEVERS``), applied on top of the scenario.
+    """
+
+    def __init__(self, scenario=None, rng=None, *, collect: bool = True, **levers):
+        if isinstance(scenario, SimcenterScenario):
+            config = scenario.config
+            rng = scenario.rng if rng is None else rng
+        elif isinstance(scenario, Scenario):
+            config = scenario
+        elif isinstance(scenario, (str, os.PathLike)):
+            config = load_scenario(scenario)
+        else:
+            raise TypeError("CenterModel needs scenario= (a Scenario, a path, or a SimcenterScenario)")
+        config = apply_levers(config, levers)
+        super().__init__(scenario=SimcenterScenario(rng=rng, config=config))
+        self.seed = int(self._seed)
+        self.streams = Streams(self.seed)
+        self.config = config
+        self.form = config.form
+        self.structure = config.structure
+        self.behaviour = config.behaviour
+        self.months = config.horizon.months
+        self.p_success_factor = 1.0
+        self.political_cut = 0.0
+        self.captor: Partner | None = None
+        self.ledger = Ledger()
+        self.tally: dict[str, float] = defaultdict(float)
+        self.month_stats: dict[str, float] = {}
+        self.month_contacts: list[np.ndarray] = []
+        self.spending_eur = 0.0
+
+        self.center = Center(self, config.center)
+        self.partners = {pid: Partner(self, pid, spec) for pid, spec in config.partners.items()}
+        self.funders = {fid: Funder(self, fid, spec) for fid, spec in config.funding.funders.items()}
+        self._assign_board_seats()
+        self.funding = FundingFlows(self)
+        self.governance = Governance(self)
+        self.network = nx.Graph()
+        self.network.add_nodes_from(f"p:{p}" for p in self.partners)
+        self.network.add_nodes_from(f"f:{f}" for f in self.funders)
+        self.network_counterparts = [f"p:{p}" for p in self.partners] + [f"f:{f}" for f in self.funders]
+
+        region = config.region
+        expected = region.n_potential + int(region.new_ideas_per_month * self.months * 1.2) + 64
+        self.pop = Population(region, self.behaviour, expected)
+        self.pop.add(region.n_potential, self.streams["people"], initial=True)
+
+        self.ledger.transfer("founders", CENTER, "starting_cash", config.center.starting_cash_eur)
+
+        self.timeseries = np.full((self.months, len(metrics.OUTCOMES)), np.nan)
+        self.cash_cents = np.zeros(self.months, dtype=np.int64)
+        self.datacollector = (
+            mesa.DataCollector(model_reporters={name: _Reporter(i) for i, name in enumerate(metrics.NAMES)})
+            if collect else None
+        )
+
+    # ------------------------------------------------------------------ helpers
+    def calendar(self, month: int) -> tuple[int, int]:
+        """Calendar (year, month 1..12) of simulation month ``month``."""
+        h = self.config.horizon
+        total = h.start_year * 12 + (h.start_month - 1) + month
+        return total // 12, total % 12 + 1
+
+    def _assign_board_seats(self) -> None:
+        """Partners named in the scenario sit on the board; free seats go to the most engaged."""
+        seats = self.structure.partner_seats
+        taken = sum(p.board_seat for p in self.partners.values())
+        for p in sorted(self.partners.values(), key=lambda p: (-p.engagement, p.pid)):
+            if taken >= seats:
+                break
+            if not p.board_seat:
+                p.board_seat = True
+                taken += 1
+
+    @property
+    def month(self) -> int:
+        """The month being simulated (0-based); after the run, the number of months run."""
+        return self.steps - 1
+
+    # ------------------------------------------------------------------ the month
+    def step(self) -> None:
+        """Simulate one month, phase by phase, in this order:
+
+        1. plan and decisions due this month take effect; the legal entity opens after set-up
+        2. funding: decisions on applications, new applications, payments due
+        3. staff time: hours left for services after governance, reporting, applications
+        4. promotion and awareness (promotion, word of mouth, forgetting)
+        5. services: mentoring, events, networking, funding-search support; fees
+        6. costs and taxes
+        7. grant earnings and scheduled reimbursements
+        8. entrepreneurs: own funding, progress, closure, fading, new ideas arriving
+        9. partners: engagement, sponsorship
+        10. governance: elections, reviews, capture; solvency
+        11. outcomes measured
+        """
+        month = self.steps - 1
+        if month >= self.months:
+            self.running = False
+            return
+        self.ledger.month = month
+        self.month_stats = {}
+        self.month_contacts = []
+        center = self.center
+        pop = self.pop
+        n = pop.n
+        draw = {name: self.streams[f"draws.{name}"].random(n) for name in _DRAWS}
+
+        if month == self.form.setup_months and not center.insolvent:
+            center.active = True
+        self.governance.start_of_month(month)
+
+        self.funding.step(month)
+        self.hours = hours = services.StaffHours(self, month)
+        services.promotion(self, month, draw["aware"], hours)
+        fees_m, direct_m = services.mentoring(self, month, draw["seek_mentoring"], draw["dropout"], hours)
+        fees_e, direct_e, event_costs = services.events(self, month, draw["attend"], draw["no_show"], hours)
+        helped, fees_f = services.funding_support(self, month, draw["seek_funding"], hours)
+        services.networking(self, month, hours)
+        fees_s = services.own_funding(self, helped, draw["apply_own"], draw["win_own"], draw["award_own"])
+        fees = fees_m + fees_e + fees_f + fees_s
+        self.ledger.transfer("clients", CENTER, "fees", fees)
+
+        if center.insolvent:
+            costs = 0.0
+            center.costs_history.append(0.0)
+        else:
+            costs = self.funding.pay_costs(month, event_costs, fees, direct_m + direct_e)
+        self.spending_eur += costs
+        self.funding.earn(month, costs)
+
+        pop.advance(month, draw["progress"], draw["close"])
+        pop.fade(pop.prog_left[: pop.n] > 0)
+        arrivals = int(self.streams["arrivals"].poisson(self.config.region.new_ideas_per_month))
+        pop.add(arrivals, self.streams["people"], initial=False)
+
+        if self.partners:
+            self.agents_by_type[Partner].do("step")
+        self._update_reputation()
+        self.governance.elections(month)
+        self.governance.review(month)
+        self._solvency(month)
+
+        self.cash_cents[month] = self.ledger.balance_cents(CENTER)
+        self.timeseries[month] = metrics.measure(self, month)
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
+        if month == self.months - 1:
+            self.running = False
+
+    def _update_reputation(self) -> None:
+        """Reputation drifts towards what clients, funders and promotion say about the centre."""
+        c = self.center
+        pop = self.pop
+        recent = pop.last_contact[: pop.n] >= max(0, self.month - 3)
+        satisfaction = float(pop.satisfaction[: pop.n][recent].mean()) if recent.any() else c.reputation
+        promo = c.spec.services.promotion.budget_monthly_eur if c.services["promotion"] and c.active else 0.0
+        target = 0.6 * satisfaction + 0.2 * min(1.0, c.grants_won / 3.0) + 0.2 * min(1.0, promo / 1000.0)
+        if not c.active:
+            target = 0.0 if c.insolvent else c.reputation
+        c.reputation += 0.1 * (target - c.reputation)
+
+    def _solvency(self, month: int) -> None:
+        """Three months of arrears make the centre insolvent: it closes and stops all services."""
+        c = self.center
+        if c.insolvent:
+            return
+        c.arrears_months = c.arrears_months + 1 if self.ledger.balance_cents(CENTER) < 0 else 0
+        if c.arrears_months >= ARREARS_MONTHS_TO_INSOLVENCY:
+            c.insolvent = True
+            c.active = False
+            c.insolvency_month = month + 1
+            c.n_mentors = c.n_coordinators = 0
+            c.applications = []
+            self.pop.prog_left[:] = 0
+
+    # ------------------------------------------------------------------ results
+    def outcome(self, name: str) -> float:
+        """The latest value of outcome ``name``."""
+        row = max(0, min(self.steps, self.months) - 1)
+        return float(self.timeseries[row, metrics.NAMES.index(name)])
+
+    def verify_ledger(self) -> list[str]:
+        """Prove that money is conserved month by month; return the problems found (none: balanced)."""
+        run = min(self.steps, self.months)
+        return self.ledger.verify(CENTER, self.cash_cents[:run])
+
+
+_DRAWS = ("aware", "seek_mentoring", "dropout", "attend", "no_show", "seek_funding",
+          "apply_own", "win_own", "award_own", "progress", "close")
+"""One uniform per person per month for each decision, from its own stream (common random numbers)."""
+
+
+class _Reporter:
+    """A picklable DataCollector model reporter reading one outcome of the latest month."""
+
+    def __init__(self, index: int):
+        self.index = index
+
+    def __call__(self, model: CenterModel) -> float:
+        row = max(0, min(model.steps, model.months) - 1)
+        return float(model.timeseries[row, self.index])

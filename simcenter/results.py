@@ -1,0 +1,83 @@
+"""Writing a run's results to a folder: CSV tables, the resolved scenario, run metadata."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+import yaml
+
+from simcenter import __version__
+from simcenter.config.schema import Scenario
+from simcenter.runner import RunResult, kpi_summary, kpi_table, ledger_table, timeseries_table
+
+FLOAT_FORMAT = "%.10g"
+
+
+def write_csv(frame, path: Path) -> None:
+    """Write a table atomically (a reader never sees half a file) with stable float formatting."""
+    atomic_write(path, frame.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write text to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def resolved_yaml(scenario: Scenario) -> str:
+    """The scenario with every default filled in, as YAML that ``simcenter validate`` accepts."""
+    data = scenario.model_dump(mode="json")
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def write_run(folder: Path, scenario: Scenario, results: Sequence[RunResult], seeds: Sequence[int],
+              wall_seconds: float, figures: bool = True) -> list[Path]:
+    """Write timeseries.csv, kpis.csv, ledger.csv, scenario.resolved.yaml, run.json and figures/."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ts = timeseries_table(results)
+    write_csv(ts, folder / "timeseries.csv")
+    write_csv(kpi_table(results), folder / "kpis.csv")
+    write_csv(ledger_table(results), folder / "ledger.csv")
+    atomic_write(folder / "scenario.resolved.yaml", resolved_yaml(scenario))
+    meta = {
+        "simcenter_version": __version__,
+        "python": platform.python_version(),
+        "scenario": scenario.name,
+        "seeds": [int(s) for s in seeds],
+        "replicates": len(results),
+        "timings": {
+            "wall_seconds": round(wall_seconds, 4),
+            "run_seconds": [round(r.seconds, 4) for r in results],
+        },
+        "kpis": kpi_summary(results),
+    }
+    atomic_write(folder / "run.json", json.dumps(json_safe(meta), indent=2, allow_nan=False) + "\n")
+    written = [folder / n for n in ("timeseries.csv", "kpis.csv", "ledger.csv", "scenario.resolved.yaml", "run.json")]
+    if figures:
+        from simcenter.report.figures import run_figures
+
+        written += run_figures(ts, folder / "figures", scenario.name)
+    return written
+
+
+def json_safe(obj):
+    """Replace NaN and infinities by None, recursively, so the output is strict JSON."""
+    if isinstance(obj, float):
+        return None if obj != obj or obj in (float("inf"), float("-inf")) else obj
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    return obj
