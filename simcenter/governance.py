@@ -70,6 +70,12 @@ class Governance:
         if center.insolvent:
             return
         if kind == "hire":
+            cash = model.ledger.balance() + model.funding.receivable(month)
+            if center.runway_months(cash) < center.spec.reserve_months + 3:
+                # Not affordable now: the body postpones the hire to its next review.
+                self.pending[month + model.structure.review_cycle_months].append(a)
+                model.tally["postponed"] += 1
+                return
             room = center.spec.staff.n_max - center.headcount
             n = max(0, min(a.get("n", 1), room))
             if a["role"] == "mentor":

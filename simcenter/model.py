@@ -98,6 +98,8 @@ class CenterModel(mesa.Model):
         self.pop.add(region.n_potential, self.streams["people"], initial=True)
 
         self.ledger.transfer("founders", CENTER, "starting_cash", config.center.starting_cash_eur)
+        for g in config.funding.starting_grants:
+            self.funding.award(self.funders[g.funder], g.amount_eur, 0, g.duration_months)
 
         self.timeseries = np.full((self.months, len(metrics.OUTCOMES)), np.nan)
         self.cash_cents = np.zeros(self.months, dtype=np.int64)
@@ -134,8 +136,8 @@ class CenterModel(mesa.Model):
         """Simulate one month, phase by phase, in this order:
 
         1. plan and decisions due this month take effect; the legal entity opens after set-up
-        2. funding: decisions on applications, new applications, payments due
-        3. staff time: hours left for services after governance, reporting, applications
+        2. staff time: hours left for services after governance, reporting, applications
+        3. funding: decisions on applications, new applications (writing takes staff time), payments due
         4. promotion and awareness (promotion, word of mouth, forgetting)
         5. services: mentoring, events, networking, funding-search support; fees
         6. costs and taxes
@@ -161,8 +163,8 @@ class CenterModel(mesa.Model):
             center.active = True
         self.governance.start_of_month(month)
 
-        self.funding.step(month)
         self.hours = hours = services.StaffHours(self, month)
+        self.funding.step(month)
         services.promotion(self, month, draw["aware"], hours)
         fees_m, direct_m = services.mentoring(self, month, draw["seek_mentoring"], draw["dropout"], hours)
         fees_e, direct_e, event_costs = services.events(self, month, draw["attend"], draw["no_show"], hours)

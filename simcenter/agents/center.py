@@ -63,6 +63,9 @@ class Center(mesa.Agent):
         self.applications: list[Application] = []
         self.grants_won = 0
         self.grants_applied = 0
+        self.competitive_applied = 0  # applications to project-grant calls (kind "grant")
+        self.competitive_decided = 0
+        self.competitive_won = 0
         self.first_grant_end: int | None = None
         self.costs_history: list[float] = []
 
@@ -76,6 +79,8 @@ class Center(mesa.Agent):
 
     def runway_months(self, cash: float) -> float:
         """Months the current cash lasts at the average cost of the last three months (capped at 120)."""
+        if self.insolvent:
+            return 0.0
         recent = self.costs_history[-3:]
         burn = sum(recent) / len(recent) if recent else self.monthly_staff_cost()
         if burn <= 0:

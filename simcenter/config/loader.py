@@ -373,6 +373,12 @@ def _reference_problems(data: dict, locs: Locations, catalogue: Catalogue, extra
                 if isinstance(form, str) and form not in forms:
                     add(("funding", "funders", fid, "eligible_forms", i),
                         t("reference.unknown", what="legal form", value=form) + _did_you_mean(form, forms))
+    starting = funding.get("starting_grants") if isinstance(funding.get("starting_grants"), list) else []
+    for i, grant in enumerate(starting):
+        fid = grant.get("funder") if isinstance(grant, dict) else None
+        if isinstance(fid, str) and fid and fid not in funders:
+            add(("funding", "starting_grants", i, "funder"),
+                t("reference.unknown", what="funder", value=fid) + _did_you_mean(fid, funders))
     partners = data.get("partners") if isinstance(data.get("partners"), dict) else {}
     # A section of the wrong type is reported once by the schema; do not also call every reference to it unknown.
     checked = {"funder": isinstance(funding.get("funders", {}), dict) and isinstance(data.get("funding", {}), dict),

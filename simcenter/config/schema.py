@@ -256,10 +256,19 @@ class Funder(Section):
         return self
 
 
+class StartingGrant(Section):
+    """A grant already awarded when the simulation starts (e.g. the project that founds the centre)."""
+
+    funder: str = Field(min_length=1, description="Id of the funder; its payment terms apply.")
+    amount_eur: Eur
+    duration_months: int | None = Field(None, ge=1, le=120, description="Default: the funder's duration_months.")
+
+
 class Funding(Section):
-    """All funders the centre may approach."""
+    """All funders the centre may approach, and grants it starts with."""
 
     funders: dict[str, Funder] = Field(default_factory=dict)
+    starting_grants: list[StartingGrant] = Field(default_factory=list)
     max_open_applications: int = P(2, "assumption: applications the team can write at once", ge=0, le=100)
 
 
@@ -354,7 +363,7 @@ class Behaviour(Section):
     client_funding_uplift: float = P(1.5, "Clayton 2024: mentoring linked to better financing (domain.md); size assumption", ge=0.0, le=10.0)
     client_award_eur: Eur = P(15_000.0, "assumption: HRDP social-economy grants BGN 50,000-391,166 (domain.md), smaller first awards")
     p_tie_per_introduction: Prob = P(0.3, "assumption: an introduction becomes a lasting tie")
-    track_record_effect: float = P(0.15, "assumption: relative rise in success per grant already won", ge=0.0, le=5.0)
+    track_record_effect: float = P(0.1, "assumption: relative rise in success per grant already won", ge=0.0, le=5.0)
     effort_effect: float = P(0.3, "assumption: relative rise in success for a well-staffed application", ge=0.0, le=5.0)
     engagement_gain_voice: float = P(0.04, "assumption: monthly engagement gain of a partner with a voice", ge=0.0, le=1.0)
     engagement_gain_results: float = P(0.03, "assumption: monthly engagement change per unit of reputation above 0.5", ge=0.0, le=1.0)

@@ -28,7 +28,30 @@ class FundingFlows:
         self.application_hours_due: dict[int, float] = defaultdict(float)
         self.requested: set[str] = set()  # funders the plan asked to apply to first
 
-    # ------------------------------------------------------------------ phase 2: funding
+    def award(self, funder: Funder, amount: float, month: int, duration: int | None = None) -> Grant:
+        """Sign a grant, donation or subsidy and pay what is due on signature."""
+        center = self.model.center
+        s = funder.spec
+        grant = Grant(
+            funder=funder.fid, kind=s.kind, amount_eur=amount, start=month, duration=duration or s.duration_months,
+            share_cofinancing=s.share_cofinancing, lag=s.reimbursement_lag_months,
+            reporting_hours=s.reporting_hours_month,
+        )
+        center.grants.append(grant)
+        center.grants_won += 1
+        funder.awards += 1
+        if s.kind == "donation":
+            self.model.ledger.transfer(funder.fid, "center", "donation", amount)
+            grant.paid_eur = amount
+        elif s.kind == "grant":
+            pre = amount * s.share_prefinancing
+            self.model.ledger.transfer(funder.fid, "center", "prefinancing", pre)
+            grant.paid_eur = pre
+            if center.first_grant_end is None:
+                center.first_grant_end = grant.end
+        return grant
+
+    # ------------------------------------------------------------------ phase 3: funding
     def step(self, month: int) -> None:
         """Decide pending applications, apply to open calls, pay what is due this month."""
         model = self.model
@@ -56,29 +79,16 @@ class FundingFlows:
             if app.decision > month:
                 still.append(app)
                 continue
+            if model.funders[app.funder].spec.kind == "grant":
+                center.competitive_decided += 1
             funder: Funder = model.funders[app.funder]
             u_win, u_amount = rng.random(2)
             if center.insolvent or u_win >= funder.p_success(app.effort) * funder.eligible():
                 continue
             s = funder.spec
-            amount = s.amount_min_eur + u_amount * (s.amount_max_eur - s.amount_min_eur)
-            grant = Grant(
-                funder=app.funder, kind=s.kind, amount_eur=amount, start=month, duration=s.duration_months,
-                share_cofinancing=s.share_cofinancing, lag=s.reimbursement_lag_months,
-                reporting_hours=s.reporting_hours_month,
-            )
-            center.grants.append(grant)
-            center.grants_won += 1
-            funder.awards += 1
-            if s.kind == "donation":
-                model.ledger.transfer(app.funder, "center", "donation", amount)
-                grant.paid_eur = amount
-            elif s.kind == "grant":
-                pre = amount * s.share_prefinancing
-                model.ledger.transfer(app.funder, "center", "prefinancing", pre)
-                grant.paid_eur = pre
-                if center.first_grant_end is None:
-                    center.first_grant_end = grant.end
+            self.award(funder, s.amount_min_eur + u_amount * (s.amount_max_eur - s.amount_min_eur), month)
+            if s.kind == "grant":
+                center.competitive_won += 1
         center.applications = still
 
     def _apply(self, month: int) -> None:
@@ -97,13 +107,16 @@ class FundingFlows:
                 continue  # one running project per programme
             hours = funder.spec.application_hours
             available = model.hours.free_for_applications()
-            effort = 1.0 if hours <= 0 else min(1.0, available / hours)
-            for k in range(APPLICATION_MONTHS):
+            effort = 1.0 if hours <= 0 else min(1.0, available / (hours / APPLICATION_MONTHS))
+            model.hours.charge(hours / APPLICATION_MONTHS)  # this month's share of the writing
+            for k in range(1, APPLICATION_MONTHS):
                 self.application_hours_due[month + k] += hours / APPLICATION_MONTHS
             center.applications.append(
                 Application(funder=funder.fid, submitted=month, decision=month + max(1, funder.spec.decision_months), effort=effort)
             )
             center.grants_applied += 1
+            if funder.spec.kind == "grant":
+                center.competitive_applied += 1
             funder.applications += 1
             self.requested.discard(funder.fid)
 
