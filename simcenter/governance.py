@@ -51,6 +51,10 @@ class Governance:
         self.latencies.append(lag)
         self.pending[month + lag].append(action)
 
+    def mean_latency(self) -> float:
+        """Mean months from decision to effect so far (NaN before the first decision)."""
+        return sum(self.latencies) / len(self.latencies) if self.latencies else float("nan")
+
     def start_of_month(self, month: int) -> None:
         """Plan actions dated this month enter the queue; decisions whose time has come take effect."""
         for action in self.plan.pop(month, []):

@@ -15,6 +15,7 @@ from typing import Callable, Literal
 import numpy as np
 
 from simcenter.i18n import t
+from simcenter.population import CLOSED, COMPARISON, OPERATING, SCALING, TREATED
 
 Direction = Literal["max", "min", "info"]
 
@@ -56,8 +57,9 @@ class Snapshot:
         self.month = month
         self.pop = pop
         self.served = pop.served[:n]
-        self.alive = pop.stage[:n] < 4
-        self.alive_c = pop.stage_c[:n] < 4
+        stage = pop.stage[:, :n]
+        alive = stage < CLOSED
+        self.alive, self.alive_c = alive[TREATED], alive[COMPARISON]
         self.tally = model.tally
         income = model.ledger.income_by_source("center")
         income.pop("founders", None)
@@ -65,14 +67,21 @@ class Snapshot:
         self.fees = income.get("clients", 0)
         self.cash = model.ledger.balance("center")
         self.spending = model.spending_eur
-        self.jobs = pop.jobs()
-        self.jobs_c = pop.jobs(comparison=True)
-        self.launched = int(np.count_nonzero(pop.launched[:n]))
-        self.launched_c = int(np.count_nonzero(pop.launched_c[:n]))
-        op_after, op_after_c = pop.op_after[:n], pop.op_after_c[:n]
-        self.survival = _share(np.count_nonzero(op_after & self.alive), np.count_nonzero(op_after))
-        self.survival_c = _share(np.count_nonzero(op_after_c & self.alive_c), np.count_nonzero(op_after_c))
-        self.client_launched = int(np.count_nonzero(pop.launched[:n] & op_after))
+        # 1-D counts per world: much faster than count_nonzero(axis=1) on small arrays.
+        b = model.behaviour
+        by_stage = [np.bincount(stage[w], minlength=5) for w in (TREATED, COMPARISON)]
+        self.jobs, self.jobs_c = (float(b.jobs_operating * c[OPERATING] + b.jobs_scaling * c[SCALING]) for c in by_stage)
+        self.launched, self.launched_c = (np.count_nonzero(pop.launched[w, :n]) for w in (TREATED, COMPARISON))
+        survival = []
+        for w in (TREATED, COMPARISON):
+            ever = pop.op_after[w, :n]
+            survival.append(_share(np.count_nonzero(ever & alive[w]), np.count_nonzero(ever)))
+        self.survival, self.survival_c = survival
+        self.client_launched = int(np.count_nonzero(pop.launched[TREATED, :n] & pop.op_after[TREATED, :n]))
+        served = self.served
+        self.client_funding, self.client_funding_c = (
+            float(np.sum(pop.funding[w, :n], where=served, dtype=np.float64)) for w in (TREATED, COMPARISON)
+        )
 
 
 def _cliff(s: Snapshot) -> float:
@@ -99,7 +108,7 @@ OUTCOMES: tuple[Outcome, ...] = (
             "Ventures launched with the centre minus those launched by the same people without it.",
             lambda s: float(s.launched - s.launched_c)),
     Outcome("ventures_scaled", "ventures", "max", "Operating ventures that began scaling, cumulative.",
-            lambda s: float(np.count_nonzero(s.pop.scaled[: s.pop.n]))),
+            lambda s: float(np.count_nonzero(s.pop.scaled[TREATED, : s.pop.n]))),
     Outcome("survival_supported", "share", "max",
             "Share still running of the served people's ventures that operated after their first service.",
             lambda s: s.survival),
@@ -115,10 +124,10 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("jobs_added", "jobs", "max", "Jobs with the centre minus jobs in the comparison world.",
             lambda s: s.jobs - s.jobs_c),
     Outcome("client_funding_eur", "EUR", "max", "Funding obtained by served people's ventures, cumulative.",
-            lambda s: float(s.pop.funding[: s.pop.n][s.served].sum())),
+            lambda s: s.client_funding),
     Outcome("client_funding_added_eur", "EUR", "max",
             "Funding obtained by served people minus what the same people obtain without the centre.",
-            lambda s: float(s.pop.funding[: s.pop.n][s.served].sum() - s.pop.funding_c[: s.pop.n][s.served].sum())),
+            lambda s: s.client_funding - s.client_funding_c),
     Outcome("cash_eur", "EUR", "info", "The centre's cash at the end of the month (negative: arrears).",
             lambda s: s.cash),
     Outcome("runway_months", "months", "max", "Months the cash and money due would last at recent costs (max 120).",
@@ -141,7 +150,7 @@ OUTCOMES: tuple[Outcome, ...] = (
             "Spending divided by ventures launched by served people (empty if none).",
             lambda s: _share(s.spending, s.client_launched)),
     Outcome("partner_engagement", "0..1", "max", "Mean engagement of the partners.",
-            lambda s: float(np.mean([p.engagement for p in s.model.partners.values()])) if s.model.partners else math.nan),
+            lambda s: sum(p.engagement for p in s.model.partners.values()) / len(s.model.partners) if s.model.partners else math.nan),
     Outcome("network_ties", "ties", "max", "Ties brokered between entrepreneurs, partners and funders, cumulative.",
             lambda s: float(s.tally["ties"])),
     Outcome("regional_reach", "share", "max", "Share of served people who live outside the city.",
@@ -161,7 +170,7 @@ OUTCOMES: tuple[Outcome, ...] = (
             lambda s: _share(s.tally["no_shows_onsite"] + s.tally["dropouts_onsite"],
                              s.tally["registrations_onsite"] + s.tally["programme_starts_onsite"])),
     Outcome("decision_latency_months", "months", "min", "Mean months from a decision or plan date to its effect.",
-            lambda s: float(np.mean(s.model.governance.latencies)) if s.model.governance.latencies else math.nan),
+            lambda s: s.model.governance.mean_latency()),
     Outcome("grants_applied", "applications", "info", "Applications the centre submitted, cumulative.",
             lambda s: float(s.model.center.grants_applied)),
     Outcome("grants_won", "awards", "max", "Grants, subsidies and donations awarded, cumulative.",

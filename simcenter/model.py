@@ -93,9 +93,10 @@ class CenterModel(mesa.Model):
         self.network_counterparts = [f"p:{p}" for p in self.partners] + [f"f:{f}" for f in self.funders]
 
         region = config.region
-        expected = region.n_potential + int(region.new_ideas_per_month * self.months * 1.2) + 64
-        self.pop = Population(region, self.behaviour, expected)
+        self.arrivals = self.streams["arrivals"].poisson(region.new_ideas_per_month, size=self.months)
+        self.pop = Population(region, self.behaviour, region.n_potential + int(self.arrivals.sum()))
         self.pop.add(region.n_potential, self.streams["people"], initial=True)
+        self.pop.add(int(self.arrivals.sum()), self.streams["people"], initial=False, born=False)
 
         self.ledger.transfer("founders", CENTER, "starting_cash", config.center.starting_cash_eur)
         for g in config.funding.starting_grants:
@@ -157,7 +158,10 @@ class CenterModel(mesa.Model):
         center = self.center
         pop = self.pop
         n = pop.n
-        draw = {name: self.streams[f"draws.{name}"].random(n) for name in _DRAWS}
+        # One block of uniforms per month, one row per decision: its size depends only on the
+        # population, never on the design, so every design sees the same draws (common random numbers).
+        block = self.streams["draws"].random((len(_DRAWS), n), dtype=np.float32)
+        draw = dict(zip(_DRAWS, block))
 
         if month == self.form.setup_months and not center.insolvent:
             center.active = True
@@ -183,9 +187,9 @@ class CenterModel(mesa.Model):
         self.funding.earn(month, costs)
 
         pop.advance(month, draw["progress"], draw["close"])
-        pop.fade(pop.prog_left[: pop.n] > 0)
-        arrivals = int(self.streams["arrivals"].poisson(self.config.region.new_ideas_per_month))
-        pop.add(arrivals, self.streams["people"], initial=False)
+        if pop._any_served:
+            pop.fade(pop.prog_left[: pop.n] > 0)
+        pop.arrive(int(self.arrivals[month]))
 
         if self.partners:
             self.agents_by_type[Partner].do("step")
@@ -241,7 +245,7 @@ class CenterModel(mesa.Model):
 
 _DRAWS = ("aware", "seek_mentoring", "dropout", "attend", "no_show", "seek_funding",
           "apply_own", "win_own", "award_own", "progress", "close")
-"""One uniform per person per month for each decision, from its own stream (common random numbers)."""
+"""Decisions that draw one uniform per person per month (rows of the month's block)."""
 
 
 class _Reporter:

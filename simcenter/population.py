@@ -16,15 +16,28 @@ IDEA, PILOT, OPERATING, SCALING, CLOSED = 0, 1, 2, 3, 4
 STAGES = ("idea", "pilot", "operating", "scaling", "closed")
 
 
-class Population:
-    """Array-backed state of every person; grows as new ideas arrive."""
+TREATED, COMPARISON = 0, 1
+"""Row of a two-world array: with the centre, and the same people without it."""
 
-    # Per-person arrays and their dtypes; `grow` and `__init__` use this one list.
+
+class Population:
+    """Array-backed state of every person; grows as new ideas arrive.
+
+    Arrays in ``WORLD_FIELDS`` have two rows, ``[TREATED]`` and ``[COMPARISON]``, so both
+    worlds advance in the same numpy operations.
+    """
+
+    WORLD_FIELDS: dict[str, type] = {
+        "stage": np.int8,       # venture stage (IDEA .. CLOSED)
+        "op_age": np.int16,     # months since the venture began operating
+        "launched": np.bool_,   # reached "operating" during the run
+        "scaled": np.bool_,     # reached "scaling" during the run
+        "op_after": np.bool_,   # operating at some point after the person was first served
+        "funding": np.float32,  # funding obtained, EUR
+        "funded": np.bool_,     # has obtained funding
+    }
+    # Per-person arrays shared by both worlds (people, places, the centre's contacts).
     FIELDS: dict[str, type] = {
-        "stage": np.int8, "stage_c": np.int8,           # venture stage, treated / comparison world
-        "op_age": np.int16, "op_age_c": np.int16,       # months since the venture began operating
-        "launched": np.bool_, "launched_c": np.bool_,   # reached "operating" during the run
-        "scaled": np.bool_, "scaled_c": np.bool_,       # reached "scaling" during the run
         "city": np.bool_,                               # lives in the city (else a surrounding town)
         "digital": np.bool_,                            # can take part online
         "travel_eur": np.float32,                       # cost of one trip to the centre
@@ -37,9 +50,6 @@ class Population:
         "reached": np.bool_,                            # ever used any service
         "served": np.bool_,                             # ever mentored or helped with funding
         "first_served": np.int16,                       # month first served, -1 never
-        "op_after": np.bool_, "op_after_c": np.bool_,   # operating at some point after first served
-        "funding": np.float32, "funding_c": np.float32,  # funding obtained, EUR
-        "funded": np.bool_, "funded_c": np.bool_,
         "satisfaction": np.float32,
         "ties": np.int16,                               # ties made through the centre
         "last_contact": np.int16,                       # month of the last contact with the centre
@@ -50,23 +60,37 @@ class Population:
     def __init__(self, region: Region, behaviour: Behaviour, capacity: int):
         self.region = region
         self.behaviour = behaviour
-        self.n = 0
+        self.n = 0  # people in the region now
+        self.filled = 0  # people drawn so far (the rest of them arrive later)
         self.capacity = max(int(capacity), 16)
         b = behaviour
-        self._p_stage = np.array([b.p_idea_to_pilot, b.p_pilot_to_operating, b.p_operating_to_scaling, 0.0, 0.0])
-        self._p_close_stage = np.array([b.p_close_monthly_idea, b.p_close_monthly_idea, 0.0, 0.0, 0.0])
+        self._p_stage = np.array([b.p_idea_to_pilot, b.p_pilot_to_operating, b.p_operating_to_scaling, 0.0, 0.0], dtype=np.float32)
+        # Closure by (stage, min(months operating, 12)): one lookup instead of nested conditions.
+        lut = np.zeros((5, 13))
+        lut[IDEA, :] = lut[PILOT, :] = b.p_close_monthly_idea
+        lut[OPERATING, :12] = lut[SCALING, :12] = b.p_close_monthly_first_year
+        lut[OPERATING, 12] = lut[SCALING, 12] = b.p_close_monthly_later
+        self._p_close_lut = lut.ravel().astype(np.float32)
+        self._any_served = False  # set once someone is served: skips work before the centre acts
         for name, dtype in self.FIELDS.items():
             setattr(self, name, np.zeros(self.capacity, dtype=dtype))
+        for name, dtype in self.WORLD_FIELDS.items():
+            setattr(self, name, np.zeros((2, self.capacity), dtype=dtype))
 
     # ------------------------------------------------------------------ births
-    def add(self, k: int, rng: np.random.Generator, initial: bool) -> slice:
-        """Add ``k`` people drawn from ``rng`` (a fixed number of draws per person); return their slice."""
+    def add(self, k: int, rng: np.random.Generator, initial: bool, born: bool = True) -> slice:
+        """Draw ``k`` people from ``rng`` (a fixed number of draws per person); return their slice.
+
+        People drawn with ``born=False`` wait in the arrays, beyond ``n``, until ``arrive``
+        brings them in: drawing every future arrival at once is both faster and keeps the
+        draws independent of anything that happens during the run.
+        """
         if k <= 0:
-            return slice(self.n, self.n)
-        if self.n + k > self.capacity:
-            self._grow(self.n + k)
+            return slice(self.filled, self.filled)
+        if self.filled + k > self.capacity:
+            self._grow(self.filled + k)
         r, b = self.region, self.behaviour
-        s = slice(self.n, self.n + k)
+        s = slice(self.filled, self.filled + k)
         u = rng.random((k, 9))  # one block per person: keeps streams aligned across designs
         city = u[:, 0] < r.share_city
         self.city[s] = city
@@ -86,16 +110,22 @@ class Population:
         else:
             stage = np.zeros(k, dtype=np.int8)
             age = np.zeros(k, dtype=np.int16)
-        self.stage[s] = stage
-        self.stage_c[s] = stage
-        self.op_age[s] = age
-        self.op_age_c[s] = age
+        self.stage[:, s] = stage
+        self.op_age[:, s] = age
         self.aware[s] = u[:, 8] < b.p_aware_start if initial else False
         self.first_served[s] = -1
         self.satisfaction[s] = 0.5
         self.last_contact[s] = -1
-        self.n += k
+        self.filled += k
+        if born:
+            self.arrive(k)
         return s
+
+    def arrive(self, k: int) -> None:
+        """Bring ``k`` people drawn in advance into the region."""
+        if self.n + k > self.filled:
+            raise ValueError(f"only {self.filled - self.n} people are waiting to arrive, not {k}")
+        self.n += k
 
     def _grow(self, needed: int) -> None:
         new_cap = max(needed, int(self.capacity * 1.5))
@@ -104,6 +134,11 @@ class Population:
             arr = np.zeros(new_cap, dtype=old.dtype)
             arr[: self.capacity] = old
             setattr(self, name, arr)
+        for name in self.WORLD_FIELDS:
+            old = getattr(self, name)
+            arr = np.zeros((2, new_cap), dtype=old.dtype)
+            arr[:, : self.capacity] = old
+            setattr(self, name, arr)
         self.capacity = new_cap
 
     # ------------------------------------------------------------------ views
@@ -111,15 +146,17 @@ class Population:
         """The live part of array ``name`` (people added so far)."""
         return getattr(self, name)[: self.n]
 
-    def alive(self, comparison: bool = False) -> np.ndarray:
-        """Mask of people whose venture or idea is still going."""
-        return self.view("stage_c" if comparison else "stage") < CLOSED
+    def alive(self, world: int = TREATED) -> np.ndarray:
+        """Mask of people whose venture or idea is still going in ``world``."""
+        return self.stage[world, : self.n] < CLOSED
 
-    def jobs(self, comparison: bool = False) -> float:
-        """Jobs in the ventures of this world."""
+    def jobs(self) -> np.ndarray:
+        """Jobs in the ventures of each world: [treated, comparison]."""
         b = self.behaviour
-        stage = self.view("stage_c" if comparison else "stage")
-        return float(b.jobs_operating * np.count_nonzero(stage == OPERATING) + b.jobs_scaling * np.count_nonzero(stage == SCALING))
+        stage = self.stage[:, : self.n]
+        return b.jobs_operating * np.count_nonzero(stage == OPERATING, axis=1) + b.jobs_scaling * np.count_nonzero(
+            stage == SCALING, axis=1
+        )
 
     # ------------------------------------------------------------------ dynamics
     def advance(self, month: int, u_prog: np.ndarray, u_close: np.ndarray) -> tuple[int, int]:
@@ -128,52 +165,44 @@ class Population:
         Monthly progress probability: p_stage * (capability / mean)^capability_effect
         * (1 + funding_progress_effect * funded) [* (1 + tie_progress_effect * min(ties, 3)) with
         the centre]. Monthly closure: p_close_idea for ideas and pilots; for running ventures
-        p_close_first_year or p_close_later by age, * (capability / mean)^-capability_effect_survival.
+        p_close_first_year or p_close_later by age; both * (capability / mean)^-capability_effect_survival.
         """
         b = self.behaviour
         n = self.n
-        p_stage = self._p_stage
-        launches = []
+        stage = self.stage[:, :n]
+        op_age = self.op_age[:, :n]
+        prog_mult = np.broadcast_to(self.prog_mult0[:n], (2, n))
+        hazard_mult = np.broadcast_to(self.hazard_mult0[:n], (2, n))
         boosted = np.flatnonzero(self.boost[:n] > 1e-6)
-        for suffix in ("", "_c"):
-            stage = getattr(self, "stage" + suffix)[:n]
-            op_age = getattr(self, "op_age" + suffix)[:n]
-            funded = getattr(self, "funded" + suffix)[:n]
-            prog_mult = self.prog_mult0[:n]
-            hazard_mult = self.hazard_mult0[:n]
-            if suffix == "" and len(boosted):
-                prog_mult = prog_mult.copy()
-                hazard_mult = hazard_mult.copy()
-                rel = np.minimum(self.cap0[boosted] + self.boost[boosted], 1.0) / b.capability_mean
-                prog_mult[boosted] = rel ** b.capability_effect
-                hazard_mult[boosted] = rel ** (-b.capability_effect_survival)
-            p_prog = p_stage[stage] * prog_mult
-            if funded.any():
-                p_prog = p_prog * (1.0 + b.funding_progress_effect * funded)
-            if suffix == "":
-                ties = self.ties[:n]
-                if ties.any():
-                    p_prog = p_prog * (1.0 + b.tie_progress_effect * np.minimum(ties, 3))
-            running = stage >= OPERATING
-            young = op_age < 12
-            p_close = np.where(
-                running,
-                np.where(young, b.p_close_monthly_first_year, b.p_close_monthly_later) * hazard_mult,
-                self._p_close_stage[stage],
-            )
-            closes = u_close < p_close
-            moves = (u_prog < p_prog) & ~closes
-            op_age[running] += 1
-            launched = moves & (stage == PILOT)
-            scaled = moves & (stage == OPERATING)
-            stage[closes] = CLOSED
-            stage[moves] += 1
-            getattr(self, "launched" + suffix)[:n] |= launched
-            getattr(self, "scaled" + suffix)[:n] |= scaled
+        if len(boosted):
+            prog_mult = prog_mult.copy()
+            hazard_mult = hazard_mult.copy()
+            rel = np.minimum(self.cap0[boosted] + self.boost[boosted], 1.0) / b.capability_mean
+            prog_mult[TREATED, boosted] = rel ** b.capability_effect
+            hazard_mult[TREATED, boosted] = rel ** (-b.capability_effect_survival)
+        funded = self.funded[:, :n]
+        if funded.any():
+            prog_mult = prog_mult * (np.float32(1.0) + np.float32(b.funding_progress_effect) * funded)
+        ties = self.ties[:n]
+        if ties.any():
+            prog_mult = prog_mult.copy() if prog_mult.base is not None else prog_mult
+            prog_mult[TREATED] *= np.float32(1.0) + np.float32(b.tie_progress_effect) * np.minimum(ties, 3)
+        p_prog = self._p_stage[stage] * prog_mult
+        key = stage.astype(np.int16) * 13 + np.minimum(op_age, 12)
+        p_close = self._p_close_lut[key] * hazard_mult
+        closes = u_close < p_close
+        moves = (u_prog < p_prog) & ~closes
+        op_age += stage >= OPERATING
+        launched = moves & (stage == PILOT)
+        self.launched[:, :n] |= launched
+        self.scaled[:, :n] |= moves & (stage == OPERATING)
+        stage += moves
+        stage[closes] = CLOSED
+        if self._any_served:
             served = self.first_served[:n] >= 0
-            getattr(self, "op_after" + suffix)[:n] |= served & (stage >= OPERATING) & (stage < CLOSED)
-            launches.append(int(np.count_nonzero(launched)))
-        return launches[0], launches[1]
+            self.op_after[:, :n] |= served & (stage >= OPERATING) & (stage < CLOSED)
+        counts = np.count_nonzero(launched, axis=1)
+        return int(counts[TREATED]), int(counts[COMPARISON])
 
     def fade(self, in_programme: np.ndarray) -> None:
         """Capability gained from the centre fades once support ends (J-PAL Kenya: gains fade)."""

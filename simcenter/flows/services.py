@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simcenter.population import CLOSED, PILOT
+from simcenter.population import CLOSED, PILOT, TREATED
 
 STUDENT_HOURS_SHARE = 1.0
 VOLUNTEER_REACH_PER_HOUR = 2.0
@@ -80,7 +80,7 @@ def promotion(model, month: int, u: np.ndarray, hours: StaffHours) -> None:
     """Promotion and word of mouth make people aware of the centre; unused awareness lapses."""
     pop, b, center = model.pop, model.behaviour, model.center
     n = pop.n
-    alive = pop.stage[:n] < CLOSED
+    alive = pop.stage[TREATED, :n] < CLOSED
     aware = pop.aware[:n]
     reach = 0.0
     if center.active and center.services["promotion"]:
@@ -105,10 +105,11 @@ def _touch(model, idx: np.ndarray, month: int, served: bool) -> None:
     pop.reached[idx] = True
     pop.aware[idx] = True
     pop.last_contact[idx] = month
-    if served:
+    if served and len(idx):
         new = idx[pop.first_served[idx] < 0]
         pop.first_served[new] = month
         pop.served[idx] = True
+        pop._any_served = True
 
 
 def mentoring(model, month: int, u_seek: np.ndarray, u_drop: np.ndarray, hours: StaffHours) -> tuple[float, float]:
@@ -117,7 +118,7 @@ def mentoring(model, month: int, u_seek: np.ndarray, u_drop: np.ndarray, hours: 
     n = pop.n
     ms = center.spec.services.mentorship
     prog = pop.prog_left[:n]
-    alive = pop.stage[:n] < CLOSED
+    alive = pop.stage[TREATED, :n] < CLOSED
     if not (center.active and center.services["mentorship"]):
         prog[:] = 0
         return 0.0, 0.0
@@ -188,7 +189,7 @@ def events(model, month: int, u_want: np.ndarray, u_show: np.ndarray, hours: Sta
     cost = scale * (es.onsite_per_month * es.cost_onsite_eur + es.online_per_month * es.cost_online_eur
                     + es.hybrid_per_month * es.cost_hybrid_eur)
     n = pop.n
-    alive = pop.stage[:n] < CLOSED
+    alive = pop.stage[TREATED, :n] < CLOSED
     digital, city = pop.digital[:n], pop.city[:n]
     prefers_online = digital & (~city | (seats_onsite == 0)) & (seats_online > 0)
     access = np.where(prefers_online, 1.0, np.exp(-b.distance_decay * pop.travel_eur[:n]))
@@ -265,7 +266,7 @@ def funding_support(model, month: int, u_seek: np.ndarray, hours: StaffHours) ->
     capacity = int(hours.coordinator / fs.staff_hours_per_client)
     if capacity <= 0:
         return helped, 0.0
-    stage = pop.stage[:n]
+    stage = pop.stage[TREATED, :n]
     p = b.p_seek_mentoring * pop.need_f[:n] * _fee_factor(b.fee_elasticity, fs.fee_eur) * _access(pop, b.distance_decay, True)
     seekers = pop.aware[:n] & (stage >= PILOT) & (stage < CLOSED) & (u_seek < p)
     idx = _first(seekers, u_seek, capacity)
@@ -285,21 +286,19 @@ def own_funding(model, helped: np.ndarray, u_apply: np.ndarray, u_win: np.ndarra
     """
     pop, b = model.pop, model.behaviour
     n = pop.n
-    award = b.client_award_eur * (0.5 + u_amount)
-    fees = 0.0
-    for suffix in ("", "_c"):
-        stage = getattr(pop, "stage" + suffix)[:n]
-        eligible = (stage >= PILOT) & (stage < CLOSED)
-        applies = eligible & (u_apply < b.p_apply_own_funding * pop.need_f[:n])
-        p = np.full(n, b.p_client_funding_base)
-        if suffix == "":
-            applies |= helped & eligible
-            p = np.where(helped, np.minimum(1.0, p * b.client_funding_uplift), p)
-        wins = applies & (u_win < p)
-        getattr(pop, "funding" + suffix)[:n][wins] += award[wins].astype(np.float32)
-        getattr(pop, "funded" + suffix)[:n][wins] = True
-        if suffix == "" and model.form.revenue != "none":
-            fs = model.center.spec.services.funding_support
-            fees = fs.share_success_fee * float(award[wins & helped].sum())
-    return fees
-
+    award = (b.client_award_eur * (0.5 + u_amount)).astype(np.float32)
+    stage = pop.stage[:, :n]
+    eligible = (stage >= PILOT) & (stage < CLOSED)
+    applies = eligible & (u_apply < b.p_apply_own_funding * pop.need_f[:n])
+    applies[TREATED] |= helped & eligible[TREATED]
+    p = np.full((2, n), b.p_client_funding_base)
+    p[TREATED, helped] = min(1.0, b.p_client_funding_base * b.client_funding_uplift)
+    wins = applies & (u_win < p)
+    if not wins.any():
+        return 0.0
+    pop.funding[:, :n] += np.where(wins, award, np.float32(0))
+    pop.funded[:, :n] |= wins
+    if model.form.revenue == "none":
+        return 0.0
+    fs = model.center.spec.services.funding_support
+    return fs.share_success_fee * float(award[wins[TREATED] & helped].sum())
