@@ -58,6 +58,13 @@ def _grant_success(data: dict, value) -> None:
             funder["p_success"] = min(1.0, funder["p_success"] * value)
 
 
+def _years(data: dict, value) -> None:
+    """A shorter horizon drops the plan's actions that fall after it."""
+    data["horizon"]["years"] = value
+    if isinstance(value, int) and not isinstance(value, bool):
+        data["plan"] = [a for a in data["plan"] if a["month"] < value * 12]
+
+
 def _municipal_support(data: dict, value) -> None:
     for funder in data["funding"]["funders"].values():
         if funder["type"] == "municipal":
@@ -78,7 +85,7 @@ LEVERS: dict[str, Callable[[dict, object], None]] = {
     "partner_seats": _partner_seats,
     "grant_success_factor": _grant_success,
     "municipal_support_eur": _municipal_support,
-    "years": _path("horizon.years"),
+    "years": _years,
     "n_potential": _path("region.n_potential"),
 }
 """Lever name -> how it changes the scenario data."""

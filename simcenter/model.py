@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from functools import partial
 
 import mesa
 import networkx as nx
@@ -105,7 +106,7 @@ class CenterModel(mesa.Model):
         self.timeseries = np.full((self.months, len(metrics.OUTCOMES)), np.nan)
         self.cash_cents = np.zeros(self.months, dtype=np.int64)
         self.datacollector = (
-            mesa.DataCollector(model_reporters={name: _Reporter(i) for i, name in enumerate(metrics.NAMES)})
+            mesa.DataCollector(model_reporters={name: partial(_latest, index=i) for i, name in enumerate(metrics.NAMES)})
             if collect else None
         )
 
@@ -248,12 +249,7 @@ _DRAWS = ("aware", "seek_mentoring", "dropout", "attend", "no_show", "seek_fundi
 """Decisions that draw one uniform per person per month (rows of the month's block)."""
 
 
-class _Reporter:
-    """A picklable DataCollector model reporter reading one outcome of the latest month."""
-
-    def __init__(self, index: int):
-        self.index = index
-
-    def __call__(self, model: CenterModel) -> float:
-        row = max(0, min(model.steps, model.months) - 1)
-        return float(model.timeseries[row, self.index])
+def _latest(model: CenterModel, index: int) -> float:
+    """DataCollector model reporter: outcome ``index`` in the latest month (picklable via partial)."""
+    row = max(0, min(model.steps, model.months) - 1)
+    return float(model.timeseries[row, index])

@@ -69,14 +69,14 @@ def catalog(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     """Run one scenario over replicates and print each outcome's median and 5-95% range."""
     from simcenter import metrics
+    from simcenter.levers import apply_levers
     from simcenter.results import json_safe, write_run
     from simcenter.rng import replicate_seeds
     from simcenter.runner import default_workers, kpi_summary, run_many
 
-    overrides = list(args.overrides)
+    scenario = load_scenario(args.scenario, args.overrides)
     if args.years is not None:
-        overrides.append(f"horizon.years={args.years}")
-    scenario = load_scenario(args.scenario, overrides)
+        scenario = apply_levers(scenario, {"years": args.years})
     seeds = replicate_seeds(args.seed, args.reps)
     workers = args.workers or default_workers()
     start = time.perf_counter()
