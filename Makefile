@@ -37,6 +37,8 @@ dev: $(VENV)/.dev
 demo: $(VENV)/.base
 	$(VENV)/bin/simcenter catalog
 	$(VENV)/bin/simcenter validate scenarios
+	$(VENV)/bin/simcenter run scenarios/plovdiv/base.yaml --reps 20 --out results/demo
+	@echo "Results, tables and figures: results/demo/"
 
 test: $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -18,7 +18,7 @@ from simcenter.i18n import t
 
 def dispatch(args: argparse.Namespace) -> int:
     """Run the sub-command named in ``args``; return the exit code."""
-    return {"validate": validate, "catalog": catalog, "run": run}[args.command](args)
+    return {"validate": validate, "catalog": catalog, "run": run, "schema": schema}[args.command](args)
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -119,3 +119,11 @@ def _fmt(value: float) -> str:
     if abs(value) >= 10:
         return f"{value:.1f}"
     return f"{value:.3g}"
+
+
+def schema(args: argparse.Namespace) -> int:
+    """Print the scenario file reference (Markdown), generated from the schema."""
+    from simcenter.config.reference import markdown
+
+    print(markdown(), end="")
+    return 0

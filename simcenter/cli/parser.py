@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help=t("cli.help_format"))
     p.add_argument("--workers", type=_positive_int, default=None, metavar="N", help=t("cli.help_workers"))
 
+    sub.add_parser("schema", parents=[common], help=t("cli.help_schema"), description=t("cli.help_schema"))
+
     p = sub.add_parser("catalog", parents=[common], help=t("cli.help_catalog"), description=t("cli.help_catalog"))
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help=t("cli.help_format"))
     p.add_argument("--sources", action="store_true", help=t("cli.help_sources"))

@@ -274,43 +274,59 @@ class Funding(Section):
 
 # --------------------------------------------------------------------------- plan
 class _Action(Section):
+    """A dated action of the plan; it takes effect after the governance latency."""
+
     month: int = Field(ge=0, le=359, description="Months after the start (0 = first month).")
     note: str = ""
 
 
 class Hire(_Action):
+    """Hire staff (postponed while the centre cannot afford it)."""
+
     action: Literal["hire"]
     role: Literal["mentor", "coordinator"]
     n: int = Field(1, ge=1, le=100)
 
 
 class Release(_Action):
+    """Release staff."""
+
     action: Literal["release"]
     role: Literal["mentor", "coordinator"]
     n: int = Field(1, ge=1, le=100)
 
 
 class StartService(_Action):
+    """Switch a service on."""
+
     action: Literal["start_service"]
     service: Literal["mentorship", "events", "networking", "funding_support", "promotion"]
 
 
 class StopService(_Action):
+    """Switch a service off."""
+
     action: Literal["stop_service"]
     service: Literal["mentorship", "events", "networking", "funding_support", "promotion"]
 
 
 class Apply(_Action):
+    """Apply to this funder's next open call first."""
+
     action: Literal["apply"]
     funder: str = Field(min_length=1)
 
 
 class EngagePartner(_Action):
+    """Court a partner: more engagement, and a board seat if the structure has one free."""
+
     action: Literal["engage_partner"]
     partner: str = Field(min_length=1)
 
 
 class SetLever(_Action):
+    """Change one field of `center` (e.g. a fee or the number of online events)."""
+
     action: Literal["set"]
     field: str = Field(min_length=1, description="Dotted path inside `center`, e.g. services.events.online_per_month.")
     value: float | int | bool
