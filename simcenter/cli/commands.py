@@ -18,7 +18,8 @@ from simcenter.i18n import t
 
 def dispatch(args: argparse.Namespace) -> int:
     """Run the sub-command named in ``args``; return the exit code."""
-    return {"validate": validate, "catalog": catalog, "run": run, "schema": schema}[args.command](args)
+    return {"validate": validate, "catalog": catalog, "run": run, "schema": schema,
+            "compare": compare, "report": report}[args.command](args)
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -127,3 +128,65 @@ def schema(args: argparse.Namespace) -> int:
 
     print(markdown(), end="")
     return 0
+
+
+def compare(args: argparse.Namespace) -> int:
+    """Compare designs over paired replicates; write the report; print the summary."""
+    from simcenter.compare import compare as run_compare
+    from simcenter.compare import load_designs
+
+    designs, notes = load_designs(args.paths, args.overrides)  # fail fast, before any run
+    for note in notes:
+        print(t("cli.warning", message=note), file=sys.stderr)
+    total = len(designs) * args.reps
+    with Progress(total, t("cli.progress_compare")) as bar:
+        result = run_compare(args.paths, Path(args.out), reps=args.reps, seed=args.seed, baseline=args.baseline,
+                             workers=args.workers, overrides=args.overrides, progress=bar.update)
+    _print_comparison(result, args.format)
+    print(t("cli.report_at", path=Path(args.out) / "report.html"), file=sys.stderr)
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    """Rebuild a comparison report from its saved results."""
+    from simcenter.report.build import build_report
+
+    folder = Path(args.folder)
+    if not (folder / "comparison.json").is_file():
+        raise InputError([Problem(str(folder), 1, "", t("cli.not_a_comparison"))])
+    _print_comparison(build_report(folder), args.format)
+    print(t("cli.report_at", path=folder / "report.html"), file=sys.stderr)
+    return 0
+
+
+def _print_comparison(result: dict, fmt: str) -> None:
+    from simcenter import metrics
+    from simcenter.report.build import OVERVIEW, SUMMARY_COLUMNS
+    from simcenter.results import json_safe
+
+    summary = result["summary"]
+    if fmt == "json":
+        rows = summary[SUMMARY_COLUMNS].to_dict(orient="records")
+        print(output.to_json(json_safe({"summary": rows, "pros_cons": result["pros_cons"]})))
+        return
+    if fmt == "csv":
+        print(summary[SUMMARY_COLUMNS].to_csv(index=False, lineterminator="\n"), end="")
+        return
+    rows = []
+    for design in summary["scenario"].unique():
+        row = {"design": design}
+        for outcome in OVERVIEW[:8]:
+            r = summary[(summary["scenario"] == design) & (summary["outcome"] == outcome)].iloc[0]
+            value = r["mean"] if r["statistic"] == "mean" else r["median"]
+            mark = ""
+            if r["robust"]:
+                mark = " +" if (r["direction"] == "max") == (r["diff_median"] > 0) else " -"
+            row[metrics.BY_NAME[outcome].label] = _fmt(value) + mark
+        rows.append(row)
+    print(output.table(rows, t("report.overview"), {"design": t("report.design")}))
+    for design, pc in result["pros_cons"].items():
+        print(f"\n{design}")
+        for s in pc["pros"]:
+            print(f"  + {s}")
+        for s in pc["cons"]:
+            print(f"  - {s}")

@@ -31,6 +31,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help=t("cli.help_format"))
     p.add_argument("--workers", type=_positive_int, default=None, metavar="N", help=t("cli.help_workers"))
 
+    p = sub.add_parser("compare", parents=[common], help=t("cli.help_compare"), description=t("cli.help_compare"))
+    p.add_argument("paths", nargs="+", metavar="SCENARIO", help=t("cli.help_compare_paths"))
+    p.add_argument("--reps", type=_positive_int, default=30, metavar="N", help=t("cli.help_reps_compare"))
+    p.add_argument("--seed", type=_seed, default=1, metavar="S", help=t("cli.help_seed"))
+    p.add_argument("--baseline", default=None, metavar="NAME", help=t("cli.help_baseline"))
+    p.add_argument("--workers", type=_positive_int, default=None, metavar="N", help=t("cli.help_workers"))
+    p.add_argument("--out", default="results/comparison", metavar="DIR", help=t("cli.help_out_compare"))
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help=t("cli.help_format"))
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=t("cli.help_set"))
+
+    p = sub.add_parser("report", parents=[common], help=t("cli.help_report"), description=t("cli.help_report"))
+    p.add_argument("folder", metavar="DIR", help=t("cli.help_dir"))
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help=t("cli.help_format"))
+
     sub.add_parser("schema", parents=[common], help=t("cli.help_schema"), description=t("cli.help_schema"))
 
     p = sub.add_parser("catalog", parents=[common], help=t("cli.help_catalog"), description=t("cli.help_catalog"))

@@ -1,0 +1,255 @@
+"""Comparing designs: every scenario over the same seeds (paired replicates), results saved.
+
+Replicate i of every design uses the same seed, so the people, their needs and every
+exogenous event are the same across designs: differences between designs are paired. The
+saved folder holds everything the report needs (``simcenter report DIR`` rebuilds it
+without running anything).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from simcenter import __version__, metrics
+from simcenter.config.loader import find_scenario_files, load_scenario
+from simcenter.config.schema import Scenario
+from simcenter.errors import InputError, Problem
+from simcenter.i18n import t
+from simcenter.levers import apply_levers
+from simcenter.results import FLOAT_FORMAT, resolved_yaml
+from simcenter.rng import replicate_seeds
+from simcenter.runner import default_workers, local_executor, simulate
+
+INCOME_CATEGORIES = ("eu", "national", "municipal", "corporate", "philanthropy", "partners", "fees")
+"""Where the centre's money comes from, as shown in the funding-mix figure."""
+BAND_OUTCOMES = metrics.NAMES
+
+
+@dataclass
+class Design:
+    """One scenario taking part in a comparison."""
+
+    name: str
+    file: str
+    scenario: Scenario
+
+
+@dataclass
+class TaskResult:
+    """What a worker sends back for one (design, seed): small, so parallel runs stay cheap."""
+
+    design: int
+    replicate: int
+    seed: int
+    kpis: dict[str, float]
+    timeseries: np.ndarray  # months x outcomes
+    income: np.ndarray  # months x INCOME_CATEGORIES, EUR
+    seconds: float
+
+
+def load_designs(paths: Sequence[str | os.PathLike], overrides: Sequence[str] = ()) -> tuple[list[Design], list[str]]:
+    """Load every scenario; refuse the lot if any is invalid or two share a name.
+
+    Returns the designs and warnings (e.g. horizons cut to the shortest one).
+    """
+    files = find_scenario_files(paths)
+    if not files:
+        raise InputError([Problem(str(p), 1, "", t("cli.no_files", paths=p)) for p in paths])
+    problems: list[Problem] = []
+    designs: list[Design] = []
+    for f in files:
+        try:
+            designs.append(Design(name="", file=str(f), scenario=load_scenario(f, overrides)))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    seen: dict[str, str] = {}
+    for d in designs:
+        d.name = d.scenario.name
+        if d.name in seen:
+            problems.append(Problem(d.file, _name_line(d.file), "name",
+                                    t("compare.duplicate_name", name=d.name, other=seen[d.name])))
+        seen.setdefault(d.name, d.file)
+    if problems:
+        raise InputError(problems)
+    notes = []
+    years = {d.scenario.horizon.years for d in designs}
+    if len(years) > 1:
+        common = min(years)
+        notes.append(t("compare.horizon_cut", years=common, found=", ".join(map(str, sorted(years)))))
+        for d in designs:
+            d.scenario = apply_levers(d.scenario, {"years": common})
+    starts = {d.scenario.horizon.start for d in designs}
+    if len(starts) > 1:
+        notes.append(t("compare.start_differs", starts=", ".join(sorted(starts))))
+    return designs, notes
+
+
+def _name_line(file: str) -> int:
+    from simcenter.config.loader import load_tree
+
+    try:
+        _, locs = load_tree(file)
+        return locs.get(("name",), (file, 1))[1]
+    except InputError:
+        return 1
+
+
+def _income_categories(scenario: Scenario) -> dict[str, str]:
+    cats = {fid: f.type for fid, f in scenario.funding.funders.items()}
+    cats.update({pid: "partners" for pid in scenario.partners})
+    cats["clients"] = "fees"
+    return cats
+
+
+def run_task(design: int, replicate: int, scenario: Scenario, seed: int) -> TaskResult:
+    """Run one design with one seed and reduce it to what a comparison keeps (picklable)."""
+    result = simulate(scenario, seed)
+    months = scenario.horizon.months
+    income = np.zeros((months, len(INCOME_CATEGORIES)))
+    cats = _income_categories(scenario)
+    led = result.ledger
+    if len(led):
+        into = led[(led["destination"] == "center") & led["source"].isin(list(cats))]
+        col = into["source"].map(cats).map({c: i for i, c in enumerate(INCOME_CATEGORIES)})
+        np.add.at(income, (into["month"].to_numpy(), col.to_numpy()), into["amount_eur"].to_numpy())
+    return TaskResult(design, replicate, seed, result.kpis, result.timeseries[list(metrics.NAMES)].to_numpy(),
+                      income, result.seconds)
+
+
+def run_comparison(designs: Sequence[Design], reps: int, seed: int, workers: int | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> list[TaskResult]:
+    """Run every design over the same ``reps`` seeds; results ordered by (design, replicate)."""
+    seeds = replicate_seeds(seed, reps)
+    tasks = [(i, r, d.scenario, s) for i, d in enumerate(designs) for r, s in enumerate(seeds)]
+    workers = workers or default_workers()
+    out: list[TaskResult] = []
+    if workers <= 1 or len(tasks) <= 1:
+        for k, task in enumerate(tasks, 1):
+            out.append(run_task(*task))
+            if progress:
+                progress(k, len(tasks))
+    else:
+        from concurrent.futures import as_completed
+
+        pool = local_executor(min(workers, len(tasks)))
+        try:
+            futures = [pool.submit(run_task, *task) for task in tasks]
+            for k, fut in enumerate(as_completed(futures), 1):
+                out.append(fut.result())
+                if progress:
+                    progress(k, len(tasks))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    out.sort(key=lambda r: (r.design, r.replicate))
+    return out
+
+
+# --------------------------------------------------------------------------- saving
+def save(folder: Path, designs: Sequence[Design], results: Sequence[TaskResult], baseline: str,
+         seed: int, reps: int, notes: Sequence[str], wall_seconds: float) -> None:
+    """Write the raw comparison results (kpis.csv, bands.csv, income.csv, comparison.json, scenarios/)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    kpi_rows = [{"scenario": designs[r.design].name, "replicate": r.replicate, "seed": r.seed, **r.kpis} for r in results]
+    pd.DataFrame(kpi_rows, columns=["scenario", "replicate", "seed", *metrics.NAMES]).to_csv(
+        folder / "kpis.csv", index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    band_frames, income_frames = [], []
+    for i, d in enumerate(designs):
+        mine = [r for r in results if r.design == i]
+        stack = np.stack([r.timeseries for r in mine])  # reps x months x outcomes
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            q = np.nanpercentile(stack, [5, 50, 95], axis=0)
+        months = stack.shape[1]
+        for j, name in enumerate(metrics.NAMES):
+            band_frames.append(pd.DataFrame({"scenario": d.name, "outcome": name, "month": np.arange(months),
+                                             "p05": q[0, :, j], "median": q[1, :, j], "p95": q[2, :, j]}))
+        income = np.mean(np.stack([r.income for r in mine]), axis=0)
+        frame = pd.DataFrame(income, columns=list(INCOME_CATEGORIES))
+        frame.insert(0, "month", np.arange(months))
+        frame.insert(0, "scenario", d.name)
+        income_frames.append(frame)
+        (folder / "scenarios").mkdir(exist_ok=True)
+        (folder / "scenarios" / f"{_safe(d.name)}.resolved.yaml").write_text(resolved_yaml(d.scenario), encoding="utf-8")
+    pd.concat(band_frames, ignore_index=True).to_csv(folder / "bands.csv", index=False, float_format=FLOAT_FORMAT,
+                                                      lineterminator="\n")
+    pd.concat(income_frames, ignore_index=True).to_csv(folder / "income.csv", index=False, float_format=FLOAT_FORMAT,
+                                                        lineterminator="\n")
+    meta = {
+        "simcenter_version": __version__,
+        "baseline": baseline,
+        "seed": seed,
+        "replicates": reps,
+        "seeds": replicate_seeds(seed, reps),
+        "months": designs[0].scenario.horizon.months,
+        "notes": list(notes),
+        "designs": [
+            {"name": d.name, "file": d.file, "legal_form": d.scenario.center.legal_form,
+             "management": d.scenario.center.management, "description": d.scenario.description.strip()}
+            for d in designs
+        ],
+        "timings": {"wall_seconds": round(wall_seconds, 3),
+                    "run_seconds_total": round(sum(r.seconds for r in results), 3)},
+    }
+    (folder / "comparison.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
+def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed: int = 1,
+            baseline: str | None = None, workers: int | None = None, overrides: Sequence[str] = (),
+            progress: Callable[[int, int], None] | None = None) -> dict:
+    """Load, run, save and report a comparison; return the analysis.
+
+    The folder appears complete or not at all: everything is written to a temporary
+    sibling and moved into place at the end, so an interrupted comparison leaves no
+    half-written report (and an earlier report in ``out`` stays as it was).
+    """
+    from simcenter.report.build import build_report
+
+    designs, notes = load_designs(paths, overrides)
+    names = [d.name for d in designs]
+    if baseline is None:
+        baseline = names[0]
+    elif baseline not in names:
+        import difflib
+
+        hint = difflib.get_close_matches(baseline, names, n=1)
+        raise InputError([Problem("--baseline", 1, "baseline", t("compare.unknown_baseline", name=baseline,
+                                  names=", ".join(names)) + (f" (did you mean '{hint[0]}'?)" if hint else ""))])
+    start = time.perf_counter()
+    results = run_comparison(designs, reps, seed, workers, progress)
+    wall = time.perf_counter() - start
+    out = Path(out)
+    tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        save(tmp, designs, results, baseline, seed, reps, notes, wall)
+        analysis = build_report(tmp)
+        _swap_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    analysis["notes"] = notes
+    return analysis
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)

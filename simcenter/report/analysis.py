@@ -1,0 +1,215 @@
+"""Statistics of a comparison: summaries, paired differences with bootstrap intervals,
+pros and cons in plain sentences, and trade-offs. Pure functions of saved results.
+
+The effect statistic is the median for continuous outcomes and the mean (a share of runs)
+for 0/1 outcomes, whose medians would hide everything. A difference is *robust* when its
+bootstrap 90% interval excludes zero.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from simcenter import metrics
+from simcenter.i18n import t
+
+BOOTSTRAP_RESAMPLES = 2000
+CONFIDENCE = 0.90
+MATERIAL_POINTS = 0.02
+"""Smallest difference in a share worth a sentence (2 percentage points)."""
+MATERIAL_RELATIVE = 0.02
+"""Smallest relative difference in other outcomes worth a sentence (2%)."""
+
+
+@dataclass
+class Results:
+    """A saved comparison, as read back from its folder."""
+
+    folder: Path
+    meta: dict
+    kpis: pd.DataFrame
+    bands: pd.DataFrame
+    income: pd.DataFrame
+
+    @property
+    def designs(self) -> list[str]:
+        return [d["name"] for d in self.meta["designs"]]
+
+    @property
+    def baseline(self) -> str:
+        return self.meta["baseline"]
+
+    def values(self, design: str, outcome: str) -> np.ndarray:
+        """Outcome values of ``design`` by replicate (aligned across designs)."""
+        rows = self.kpis[self.kpis["scenario"] == design].sort_values("replicate")
+        return rows[outcome].to_numpy(dtype=float)
+
+
+def load_results(folder: str | Path) -> Results:
+    """Read a comparison folder written by ``simcenter.compare.save``."""
+    folder = Path(folder)
+    meta = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
+    return Results(folder, meta, pd.read_csv(folder / "kpis.csv"), pd.read_csv(folder / "bands.csv"),
+                   pd.read_csv(folder / "income.csv"))
+
+
+def statistic(outcome: str) -> str:
+    """'mean' for 0/1 outcomes, 'median' otherwise."""
+    return "mean" if metrics.BY_NAME[outcome].unit == "0/1" else "median"
+
+
+def _stat(values: np.ndarray, how: str, axis=None):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(values, axis=axis) if how == "mean" else np.nanmedian(values, axis=axis)
+
+
+def paired_interval(a: np.ndarray, b: np.ndarray, how: str, rng: np.random.Generator) -> tuple[float, float, float]:
+    """Difference of the statistic of ``a`` and of ``b`` (medians, or means for 0/1 outcomes), with a
+    bootstrap percentile interval that resamples replicates jointly, keeping the pairs together."""
+    keep = ~(np.isnan(a) | np.isnan(b))
+    a, b = a[keep], b[keep]
+    if a.size == 0:
+        return math.nan, math.nan, math.nan
+    point = float(_stat(a, how) - _stat(b, how))
+    if a.size == 1 or np.array_equal(a, b):
+        return point, point, point
+    idx = rng.integers(0, a.size, size=(BOOTSTRAP_RESAMPLES, a.size))
+    boot = _stat(a[idx], how, axis=1) - _stat(b[idx], how, axis=1)
+    alpha = (1 - CONFIDENCE) / 2
+    lo, hi = np.quantile(boot, [alpha, 1 - alpha])
+    return point, float(lo), float(hi)
+
+
+def _robust(lo: float, hi: float, n: int) -> bool:
+    return n >= 2 and not math.isnan(lo) and (lo > 0 or hi < 0)
+
+
+def summary_table(res: Results) -> pd.DataFrame:
+    """Long table: scenario, outcome, unit, direction, median, mean, p05, p95, diff_median,
+    diff_ci_low, diff_ci_high, robust — plus the same against the field (the other designs)."""
+    rng = np.random.default_rng(int(res.meta.get("seed", 0)))
+    rows = []
+    designs = res.designs
+    for outcome in metrics.OUTCOMES:
+        name = outcome.name
+        how = statistic(name)
+        matrix = np.stack([res.values(d, name) for d in designs])  # designs x replicates
+        base = matrix[designs.index(res.baseline)]
+        for i, design in enumerate(designs):
+            v = matrix[i]
+            ok = v[~np.isnan(v)]
+            point, lo, hi = paired_interval(v, base, how, rng)
+            others = np.delete(matrix, i, axis=0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                field = np.nanmean(others, axis=0) if len(others) else np.full_like(v, np.nan)
+            f_point, f_lo, f_hi = paired_interval(v, field, how, rng)
+            n_pairs = int(np.count_nonzero(~np.isnan(v - base)))
+            n_field = int(np.count_nonzero(~np.isnan(v - field)))
+            rows.append({
+                "scenario": design, "outcome": name, "unit": outcome.unit, "direction": outcome.direction,
+                "statistic": how,
+                "median": float(np.median(ok)) if ok.size else math.nan,
+                "mean": float(ok.mean()) if ok.size else math.nan,
+                "p05": float(np.percentile(ok, 5)) if ok.size else math.nan,
+                "p95": float(np.percentile(ok, 95)) if ok.size else math.nan,
+                "diff_median": point, "diff_ci_low": lo, "diff_ci_high": hi,
+                "robust": design != res.baseline and _robust(lo, hi, n_pairs),
+                "field_value": float(_stat(field, how)) if np.any(~np.isnan(field)) else math.nan,
+                "field_diff": f_point, "field_ci_low": f_lo, "field_ci_high": f_hi,
+                "field_robust": len(designs) > 1 and _robust(f_lo, f_hi, n_field),
+            })
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- sentences
+def fmt(value: float, unit: str) -> str:
+    """A number as a planner reads it, in the outcome's unit."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit in ("share", "0/1"):
+        return f"{value * 100:.1f}%" if abs(value) < 0.1 else f"{value * 100:.0f}%"
+    if unit == "EUR":
+        return f"EUR {value:,.0f}"
+    if unit == "months":
+        return t("report.months_value", value=f"{value:.1f}".rstrip("0").rstrip("."))
+    if unit in ("0..1", "index"):
+        return f"{value:.2f}"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def _better(direction: str, diff: float) -> bool:
+    return (direction == "max" and diff > 0) or (direction == "min" and diff < 0)
+
+
+def material(row: pd.Series, diff: float, level: float) -> bool:
+    """Big enough to mention: 2 percentage points for shares and 0/1 outcomes, else 2% of the level."""
+    if row["unit"] in ("share", "0/1", "0..1", "index"):
+        return abs(diff) >= MATERIAL_POINTS
+    return abs(diff) >= MATERIAL_RELATIVE * max(abs(level), abs(level - diff), 1e-9)
+
+
+def pros_and_cons(res: Results, summary: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
+    """For each design: plain sentences for the outcomes on which it is robustly (and materially)
+    better or worse than the baseline and than the field (the other designs on average)."""
+    out: dict[str, dict[str, list[str]]] = {}
+    baseline = summary[summary["scenario"] == res.baseline].set_index("outcome")
+    for design in res.designs:
+        pros: list[str] = []
+        cons: list[str] = []
+        for _, row in summary[summary["scenario"] == design].iterrows():
+            if row["direction"] == "info":
+                continue
+            col = "mean" if row["statistic"] == "mean" else "median"
+            level, unit = row[col], row["unit"]
+            against = []
+            verdicts = set()
+            if row["robust"] and material(row, row["diff_median"], level):
+                against.append(t("report.against", value=fmt(baseline.loc[row["outcome"], col], unit), who=res.baseline))
+                verdicts.add(_better(row["direction"], row["diff_median"]))
+            if row["field_robust"] and material(row, row["field_diff"], level):
+                against.append(t("report.against", value=fmt(row["field_value"], unit), who=t("report.the_field")))
+                verdicts.add(_better(row["direction"], row["field_diff"]))
+            if not against or len(verdicts) != 1:
+                continue  # nothing robust, or better than one and worse than the other: no plain verdict
+            label = metrics.BY_NAME[row["outcome"]].label
+            key = "report.sentence_runs" if unit == "0/1" else "report.sentence_value"
+            text = t(key, label=label, value=fmt(level, unit), against=t("report.and").join(against))
+            (pros if verdicts.pop() else cons).append(text)
+        out[design] = {"pros": pros, "cons": cons}
+    return out
+
+
+def tradeoffs(res: Results) -> pd.DataFrame:
+    """Per directional outcome: the best design, and the share of replicates each design is best."""
+    designs = res.designs
+    rows = []
+    for outcome in metrics.OUTCOMES:
+        if outcome.direction == "info":
+            continue
+        matrix = np.stack([res.values(d, outcome.name) for d in designs])
+        signed = matrix if outcome.direction == "max" else -matrix
+        share = np.zeros(len(designs))
+        counted = 0
+        for r in range(signed.shape[1]):
+            col = signed[:, r]
+            if np.all(np.isnan(col)):
+                continue
+            best = np.flatnonzero(col == np.nanmax(col))
+            share[best] += 1.0 / len(best)
+            counted += 1
+        share = share / counted if counted else np.full(len(designs), np.nan)
+        how = statistic(outcome.name)
+        centre = np.array([_stat(row, how) for row in signed])
+        best_design = designs[int(np.nanargmax(centre))] if not np.all(np.isnan(centre)) else ""
+        rows.append({"outcome": outcome.name, "best": best_design,
+                     **{f"share_best:{d}": float(s) for d, s in zip(designs, share)}})
+    return pd.DataFrame(rows)

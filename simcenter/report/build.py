@@ -1,0 +1,190 @@
+"""Build a comparison report (summary.csv, figures/, report.md, report.html) from saved results.
+
+Nothing here runs the model: ``simcenter report DIR`` calls ``build_report`` on a folder
+written by ``simcenter compare`` and reproduces the same report.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from simcenter import metrics
+from simcenter.config.catalogue import builtin_catalogue
+from simcenter.i18n import t
+from simcenter.report import analysis
+from simcenter.report.analysis import fmt
+from simcenter.results import FLOAT_FORMAT, atomic_write
+
+OVERVIEW = ("served", "mentoring_hours", "ventures_launched_added", "jobs_added", "client_funding_added_eur",
+            "months_solvent", "insolvent", "survived_grant_cliff", "own_revenue_share", "partner_engagement",
+            "regional_reach", "decision_latency_months")
+SUMMARY_COLUMNS = ["scenario", "outcome", "unit", "direction", "median", "mean", "p05", "p95", "diff_median",
+                   "diff_ci_low", "diff_ci_high", "robust"]
+
+
+def build_report(folder: str | Path) -> dict:
+    """Write summary.csv, figures/, report.md and report.html into ``folder``; return the analysis."""
+    from simcenter.report import compare_figures
+
+    folder = Path(folder)
+    res = analysis.load_results(folder)
+    summary = analysis.summary_table(res)
+    pros_cons = analysis.pros_and_cons(res, summary)
+    trade = analysis.tradeoffs(res)
+    atomic_write(folder / "summary.csv",
+                 summary[SUMMARY_COLUMNS].to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
+    figures = compare_figures.all_figures(res, summary, folder / "figures")
+    atomic_write(folder / "report.md", _markdown(res, summary, pros_cons, trade, figures))
+    atomic_write(folder / "report.html", _html(res, summary, pros_cons, trade, figures))
+    return {"summary": summary, "pros_cons": pros_cons, "tradeoffs": trade, "figures": figures}
+
+
+# --------------------------------------------------------------------------- shared content
+def _cell(summary: pd.DataFrame, design: str, outcome: str) -> str:
+    row = summary[(summary["scenario"] == design) & (summary["outcome"] == outcome)].iloc[0]
+    unit = row["unit"]
+    if row["statistic"] == "mean":
+        return fmt(row["mean"], unit)
+    return f"{fmt(row['median'], unit)} [{fmt(row['p05'], unit)}–{fmt(row['p95'], unit)}]"
+
+
+def _diff_cell(summary: pd.DataFrame, design: str, outcome: str) -> tuple[str, str]:
+    row = summary[(summary["scenario"] == design) & (summary["outcome"] == outcome)].iloc[0]
+    if row["direction"] == "info" or pd.isna(row["diff_median"]):
+        return "–", ""
+    unit = "share" if row["unit"] == "0/1" else row["unit"]
+    sign = "+" if row["diff_median"] > 0 else ""
+    text = f"{sign}{fmt(row['diff_median'], unit)} [{fmt(row['diff_ci_low'], unit)}, {fmt(row['diff_ci_high'], unit)}]"
+    if not row["robust"]:
+        return text, ""
+    good = (row["direction"] == "max") == (row["diff_median"] > 0)
+    return text, "better" if good else "worse"
+
+
+def _design_label(res, design: str) -> tuple[str, str]:
+    meta = next(d for d in res.meta["designs"] if d["name"] == design)
+    cat = builtin_catalogue()
+    form = cat.legal_forms.get(meta["legal_form"])
+    structure = cat.management_structures.get(meta["management"])
+    return (form.label if form else meta["legal_form"]), (structure.label if structure else meta["management"])
+
+
+def _intro(res) -> list[str]:
+    m = res.meta
+    return [
+        t("report.intro", n=len(res.designs), reps=m["replicates"], years=m["months"] // 12, baseline=res.baseline),
+        t("report.method"),
+        *m.get("notes", []),
+    ]
+
+
+# --------------------------------------------------------------------------- markdown
+def _markdown(res, summary, pros_cons, trade, figures) -> str:
+    out = [f"# {t('report.title')}", "", *[p + "\n" for p in _intro(res)], f"## {t('report.overview')}", ""]
+    heads = [t("report.design"), t("report.legal_form"), t("report.management")] + [metrics.BY_NAME[o].label for o in OVERVIEW]
+    out += ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+    for d in res.designs:
+        form, structure = _design_label(res, d)
+        out.append("| " + " | ".join([d, form, structure] + [_cell(summary, d, o) for o in OVERVIEW]) + " |")
+    out += ["", f"## {t('report.differences', baseline=res.baseline)}", "", t("report.differences_note"), ""]
+    out += ["| " + " | ".join([t("report.design")] + [metrics.BY_NAME[o].label for o in OVERVIEW]) + " |",
+            "|" + "---|" * (len(OVERVIEW) + 1)]
+    for d in res.designs:
+        cells = []
+        for o in OVERVIEW:
+            text, mark = _diff_cell(summary, d, o)
+            cells.append(f"**{text}** {'▲' if mark == 'better' else '▼'}" if mark else text)
+        out.append("| " + " | ".join([d] + cells) + " |")
+    out += ["", f"## {t('report.pros_cons')}", ""]
+    for d in res.designs:
+        out += [f"### {d}", "", f"**{t('report.pros')}**", ""]
+        out += [f"- {s}" for s in pros_cons[d]["pros"]] or [f"- {t('report.none')}"]
+        out += ["", f"**{t('report.cons')}**", ""]
+        out += [f"- {s}" for s in pros_cons[d]["cons"]] or [f"- {t('report.none')}"]
+        out.append("")
+    out += [f"## {t('report.tradeoffs')}", "", t("report.tradeoffs_note"), ""]
+    out += ["| " + " | ".join([t("report.outcome"), t("report.best")] + res.designs) + " |",
+            "|" + "---|" * (len(res.designs) + 2)]
+    for _, row in trade.iterrows():
+        shares = [fmt(row[f"share_best:{d}"], "share") for d in res.designs]
+        out.append("| " + " | ".join([metrics.BY_NAME[row["outcome"]].label, row["best"]] + shares) + " |")
+    out += ["", f"## {t('report.figures')}", ""]
+    out += [f"![{p.stem}](figures/{p.name})" for p in figures]
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- html
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1200px;
+color:#222;line-height:1.45;padding:0 1rem}
+h1{font-size:1.7rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+table{border-collapse:collapse;margin:1rem 0;font-size:.85rem;width:100%}
+th,td{border:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#f4f6f8}td.better{background:#e3f4e3}td.worse{background:#f9e0df}
+ul{margin:.2rem 0 .2rem 1.1rem;padding:0}figure{margin:1.5rem 0}figure img{max-width:100%;border:1px solid #eee}
+figcaption{font-size:.85rem;color:#555}.note{color:#555;font-size:.9rem}
+"""
+
+
+def _img(path: Path) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
+
+
+def _html(res, summary, pros_cons, trade, figures) -> str:
+    e = html.escape
+    parts = [f"<!DOCTYPE html><html lang=\"{e(t('report.lang'))}\"><head><meta charset=\"utf-8\">",
+             f"<title>{e(t('report.title'))}</title><style>{CSS}</style></head><body>",
+             f"<h1>{e(t('report.title'))}</h1>"]
+    parts += [f'<p class="note">{e(p)}</p>' for p in _intro(res)]
+    parts.append(f"<h2>{e(t('report.overview'))}</h2><table class=\"designs overview\"><thead><tr>")
+    heads = [t("report.design"), t("report.legal_form"), t("report.management")] + [metrics.BY_NAME[o].label for o in OVERVIEW]
+    parts += [f"<th>{e(h)}</th>" for h in heads]
+    parts.append("</tr></thead><tbody>")
+    for d in res.designs:
+        form, structure = _design_label(res, d)
+        cells = [d, form, structure] + [_cell(summary, d, o) for o in OVERVIEW]
+        parts.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
+    parts.append("</tbody></table>")
+
+    parts.append(f"<h2>{e(t('report.differences', baseline=res.baseline))}</h2>")
+    parts.append(f'<p class="note">{e(t("report.differences_note"))}</p><table class="designs differences"><thead><tr>')
+    parts += [f"<th>{e(h)}</th>" for h in [t("report.design")] + [metrics.BY_NAME[o].label for o in OVERVIEW]]
+    parts.append("</tr></thead><tbody>")
+    for d in res.designs:
+        row = [f"<td>{e(d)}</td>"]
+        for o in OVERVIEW:
+            text, mark = _diff_cell(summary, d, o)
+            row.append(f'<td class="{mark}">{e(text)}</td>')
+        parts.append("<tr>" + "".join(row) + "</tr>")
+    parts.append("</tbody></table>")
+
+    parts.append(f"<h2>{e(t('report.pros_cons'))}</h2><table class=\"designs pros-cons\"><thead><tr>")
+    parts += [f"<th>{e(h)}</th>" for h in (t("report.design"), t("report.pros"), t("report.cons"))]
+    parts.append("</tr></thead><tbody>")
+    for d in res.designs:
+        lists = []
+        for key in ("pros", "cons"):
+            items = pros_cons[d][key]
+            lists.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in items) + "</ul>" if items else e(t("report.none")))
+        parts.append(f"<tr><td>{e(d)}</td><td>{lists[0]}</td><td>{lists[1]}</td></tr>")
+    parts.append("</tbody></table>")
+
+    parts.append(f"<h2>{e(t('report.tradeoffs'))}</h2><p class=\"note\">{e(t('report.tradeoffs_note'))}</p>")
+    parts.append('<table class="tradeoffs"><thead><tr>')
+    parts += [f"<th>{e(h)}</th>" for h in [t("report.outcome"), t("report.best")] + res.designs]
+    parts.append("</tr></thead><tbody>")
+    for _, row in trade.iterrows():
+        cells = [metrics.BY_NAME[row["outcome"]].label, row["best"]] + [fmt(row[f"share_best:{d}"], "share") for d in res.designs]
+        parts.append("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in cells) + "</tr>")
+    parts.append("</tbody></table>")
+
+    parts.append(f"<h2>{e(t('report.figures'))}</h2>")
+    for p in figures:
+        parts.append(f'<figure class="figure" id="fig-{e(p.stem)}">{_img(p)}<figcaption>{e(p.name)}</figcaption></figure>')
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"

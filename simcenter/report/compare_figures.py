@@ -1,0 +1,184 @@
+"""Figures of a comparison: outcomes over time per design, funding mix, differences to the
+baseline (forest plot), the pros-and-cons map and regional reach. Each has a title, axis
+labels with units and a legend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from simcenter import metrics  # noqa: E402
+from simcenter.compare import INCOME_CATEGORIES  # noqa: E402
+from simcenter.i18n import t  # noqa: E402
+from simcenter.report.analysis import Results  # noqa: E402
+
+TIME_OUTCOMES = ("cash_eur", "served", "ventures_launched_added", "jobs_added", "partner_engagement", "network_ties")
+FOREST_OUTCOMES = ("served", "mentoring_hours", "ventures_launched_added", "jobs_added", "client_funding_added_eur",
+                   "survival_premium", "months_solvent", "insolvent", "survived_grant_cliff", "own_revenue_share",
+                   "funding_hhi", "partner_engagement", "regional_reach", "dropout_rate", "decision_latency_months",
+                   "cost_per_venture_eur")
+SAVE = {"metadata": {"Software": None}}
+
+
+def _colors(n: int):
+    cmap = plt.get_cmap("tab10")
+    return [cmap(i % 10) for i in range(n)]
+
+
+def _finish(fig, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=100, **SAVE)
+    plt.close(fig)
+    return path
+
+
+def timeseries(res: Results, folder: Path) -> list[Path]:
+    """One figure per key outcome: every design's median with its 5-95% band."""
+    out = []
+    colors = _colors(len(res.designs))
+    for outcome in TIME_OUTCOMES:
+        o = metrics.BY_NAME[outcome]
+        fig, ax = plt.subplots(figsize=(8, 4.2))
+        for design, color in zip(res.designs, colors):
+            b = res.bands[(res.bands["scenario"] == design) & (res.bands["outcome"] == outcome)]
+            ax.plot(b["month"], b["median"], color=color, label=design)
+            ax.fill_between(b["month"], b["p05"], b["p95"], color=color, alpha=0.12)
+        ax.set_title(t("report.fig_timeseries", label=o.label))
+        ax.set_xlabel(t("report.month_axis"))
+        ax.set_ylabel(f"{o.label} ({o.unit})")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, title=t("report.legend_bands"), title_fontsize=7)
+        out.append(_finish(fig, folder / f"timeseries_{outcome}.png"))
+    return out
+
+
+def funding_mix(res: Results, folder: Path) -> Path:
+    """Mean monthly income by source per design (stacked), with the median cash line."""
+    n = len(res.designs)
+    cols = min(3, n)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False, sharey=True)
+    colors = plt.get_cmap("Set2")
+    for k, design in enumerate(res.designs):
+        ax = axes[k // cols][k % cols]
+        inc = res.income[res.income["scenario"] == design]
+        ax.stackplot(inc["month"], *[inc[c] for c in INCOME_CATEGORIES],
+                     labels=[t(f"report.income.{c}") for c in INCOME_CATEGORIES],
+                     colors=[colors(i) for i in range(len(INCOME_CATEGORIES))])
+        cash = res.bands[(res.bands["scenario"] == design) & (res.bands["outcome"] == "cash_eur")]
+        twin = ax.twinx()
+        twin.plot(cash["month"], cash["median"], color="black", lw=1, label=t("report.cash_median"))
+        twin.axhline(0, color="grey", lw=0.5)
+        twin.tick_params(labelsize=7)
+        ax.set_title(design, fontsize=9)
+        ax.set_xlabel(t("report.month_axis"), fontsize=8)
+        ax.set_ylabel(t("report.income_axis"), fontsize=8)
+        ax.tick_params(labelsize=7)
+        if k == 0:
+            handles, labels = ax.get_legend_handles_labels()
+            h2, l2 = twin.get_legend_handles_labels()
+            ax.legend(handles + h2, labels + l2, fontsize=6, loc="upper right")
+    for k in range(n, rows * cols):
+        axes[k // cols][k % cols].axis("off")
+    fig.suptitle(t("report.fig_funding_mix"))
+    return _finish(fig, folder / "funding_mix.png")
+
+
+def forest(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
+    """Paired differences to the baseline with their 90% intervals, one panel per outcome."""
+    others = [d for d in res.designs if d != res.baseline] or res.designs
+    outcomes = [o for o in FOREST_OUTCOMES if o in metrics.BY_NAME]
+    cols = 4
+    rows = int(np.ceil(len(outcomes) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 0.35 * len(others) * rows + 1.6 * rows), squeeze=False)
+    y = np.arange(len(others))
+    for k, outcome in enumerate(outcomes):
+        ax = axes[k // cols][k % cols]
+        o = metrics.BY_NAME[outcome]
+        sub = summary[(summary["outcome"] == outcome)].set_index("scenario").reindex(others)
+        point = sub["diff_median"].to_numpy(dtype=float)
+        lo = sub["diff_ci_low"].to_numpy(dtype=float)
+        hi = sub["diff_ci_high"].to_numpy(dtype=float)
+        robust = sub["robust"].fillna(False).to_numpy(dtype=bool)
+        good = np.array([(o.direction == "max" and p > 0) or (o.direction == "min" and p < 0) for p in point])
+        color = np.where(~robust, "grey", np.where(good, "tab:green", "tab:red"))
+        for i in range(len(others)):
+            ax.errorbar(point[i], y[i], xerr=[[max(0, point[i] - lo[i])], [max(0, hi[i] - point[i])]],
+                        fmt="o", color=color[i], ms=4, capsize=2)
+        ax.axvline(0, color="black", lw=0.6)
+        ax.set_yticks(y)
+        ax.set_yticklabels(others if k % cols == 0 else [""] * len(others), fontsize=7)
+        ax.set_title(o.label, fontsize=8)
+        ax.set_xlabel(t("report.diff_axis", unit=o.unit), fontsize=7)
+        ax.tick_params(axis="x", labelsize=7)
+    for k in range(len(outcomes), rows * cols):
+        axes[k // cols][k % cols].axis("off")
+    from matplotlib.lines import Line2D
+
+    legend = [Line2D([], [], marker="o", ls="", color=c, label=t(f"report.forest_{name}"))
+              for c, name in (("tab:green", "better"), ("tab:red", "worse"), ("grey", "unclear"))]
+    fig.legend(handles=legend, loc="lower right", fontsize=8)
+    fig.suptitle(t("report.fig_forest", baseline=res.baseline))
+    return _finish(fig, folder / "forest.png")
+
+
+def pros_cons_map(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
+    """A design x outcome map: robustly better (green) or worse (red) than the baseline."""
+    outcomes = [o.name for o in metrics.OUTCOMES if o.direction != "info"]
+    grid = np.zeros((len(res.designs), len(outcomes)))
+    for i, design in enumerate(res.designs):
+        for j, outcome in enumerate(outcomes):
+            row = summary[(summary["scenario"] == design) & (summary["outcome"] == outcome)].iloc[0]
+            if row["robust"]:
+                good = (row["direction"] == "max") == (row["diff_median"] > 0)
+                grid[i, j] = 1 if good else -1
+    fig, ax = plt.subplots(figsize=(max(8, 0.38 * len(outcomes)), 1.2 + 0.45 * len(res.designs)))
+    from matplotlib.colors import ListedColormap
+
+    ax.imshow(grid, cmap=ListedColormap(["#d9534f", "#f2f2f2", "#5cb85c"]), vmin=-1, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(outcomes)))
+    ax.set_xticklabels([metrics.BY_NAME[o].label for o in outcomes], rotation=60, ha="right", fontsize=7)
+    ax.set_yticks(range(len(res.designs)))
+    ax.set_yticklabels(res.designs, fontsize=8)
+    ax.set_title(t("report.fig_pros_cons", baseline=res.baseline))
+    ax.set_xlabel(t("report.outcome_axis"))
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(color="#5cb85c", label=t("report.forest_better")),
+                       Patch(color="#d9534f", label=t("report.forest_worse")),
+                       Patch(color="#f2f2f2", label=t("report.forest_unclear"))],
+              loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7)
+    return _finish(fig, folder / "pros_cons.png")
+
+
+def regional_reach(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
+    """Share served outside the city and online share per design, median with 5-95% range."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    x = np.arange(len(res.designs))
+    width = 0.38
+    for k, (outcome, color) in enumerate((("regional_reach", "tab:blue"), ("online_share", "tab:orange"))):
+        sub = summary[summary["outcome"] == outcome].set_index("scenario").reindex(res.designs)
+        med = sub["median"].to_numpy(dtype=float)
+        err = [np.maximum(0, med - sub["p05"].to_numpy(dtype=float)), np.maximum(0, sub["p95"].to_numpy(dtype=float) - med)]
+        ax.bar(x + (k - 0.5) * width, med, width, yerr=err, capsize=3, color=color,
+               label=metrics.BY_NAME[outcome].label)
+    ax.set_xticks(x)
+    ax.set_xticklabels(res.designs, rotation=20, ha="right", fontsize=8)
+    ax.set_ylabel(t("report.share_axis"))
+    ax.set_ylim(0, 1)
+    ax.set_title(t("report.fig_reach"))
+    ax.legend(fontsize=8)
+    return _finish(fig, folder / "regional_reach.png")
+
+
+def all_figures(res: Results, summary: pd.DataFrame, folder: Path) -> list[Path]:
+    """Draw every comparison figure into ``folder``; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [*timeseries(res, folder), funding_mix(res, folder), forest(res, summary, folder),
+            pros_cons_map(res, summary, folder), regional_reach(res, summary, folder)]
