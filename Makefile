@@ -31,6 +31,19 @@ $(VENV)/.dev: $(VENV)/.base pyproject.toml
 	$(PIP) install --quiet -e ".[dev]"
 	@touch $@
 
+# Browser tests drive Debian's Chromium; install it when missing (needs root, as on CI).
+CHROMIUM ?= /usr/bin/chromium
+$(VENV)/.system:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Chromium for the browser tests (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium not found at $(CHROMIUM): browser tests will fail. Install it, e.g. sudo apt-get install chromium"; \
+	  fi; \
+	fi
+	@mkdir -p $(VENV) && touch $@
+
 venv: $(VENV)/.base
 dev: $(VENV)/.dev
 
@@ -40,7 +53,7 @@ demo: $(VENV)/.base
 	$(VENV)/bin/simcenter run scenarios/plovdiv/base.yaml --reps 20 --out results/demo
 	@echo "Results, tables and figures: results/demo/"
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev $(VENV)/.system
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:

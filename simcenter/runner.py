@@ -67,8 +67,19 @@ def default_workers() -> int:
 
 
 def local_executor(workers: int) -> Executor:
-    """A pool of local worker processes ("spawn": safe with threads, the same on every OS)."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    """A pool of local worker processes ("spawn": safe with threads, the same on every OS).
+
+    Workers ignore Ctrl-C: the main process handles it, cancels what is queued and exits
+    cleanly, instead of every worker printing its own traceback.
+    """
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_ignore_sigint)
+
+
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def run_many(

@@ -169,6 +169,7 @@ def _deep_copy(node):
 # --------------------------------------------------------------------------- validation
 def validate_tree(data: dict, locs: Locations, name: str) -> Scenario:
     """Validate merged scenario data, reporting schema and reference problems together."""
+    data, locs = _drop_plan_after_shortened_horizon(data, locs)
     problems: list[Problem] = []
     scenario = None
     try:
@@ -186,6 +187,36 @@ def validate_tree(data: dict, locs: Locations, name: str) -> Scenario:
         raise InputError(problems)
     assert scenario is not None
     return scenario.model_copy(update={"catalogue": catalogue.merged(scenario.catalogue)})
+
+
+def _drop_plan_after_shortened_horizon(data: dict, locs: Locations) -> tuple[dict, Locations]:
+    """A horizon shortened elsewhere (a file that extends the plan's file, or --set) drops the plan's
+    later actions: they never happen. A plan written past the horizon of its own file stays an error."""
+    horizon = data.get("horizon")
+    plan = data.get("plan")
+    if not isinstance(horizon, dict) or not isinstance(plan, list) or ("horizon", "years") not in locs:
+        return data, locs
+    years = horizon.get("years")
+    if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 30:
+        return data, locs
+    horizon_file = locs[("horizon", "years")][0]
+    keep = []
+    for i, action in enumerate(plan):
+        month = action.get("month") if isinstance(action, dict) else None
+        late = isinstance(month, int) and not isinstance(month, bool) and month >= years * 12
+        # The month's own location decides: a month given together with the horizon (--set) stays an error.
+        if late and locate(("plan", i, "month"), locs)[0] != horizon_file:
+            continue
+        keep.append(i)
+    if len(keep) == len(plan):
+        return data, locs
+    data = {**data, "plan": [plan[i] for i in keep]}
+    moved: Locations = {k: v for k, v in locs.items() if not (len(k) >= 2 and k[0] == "plan" and isinstance(k[1], int))}
+    for new, old in enumerate(keep):
+        for k, v in locs.items():
+            if len(k) >= 2 and k[0] == "plan" and k[1] == old:
+                moved[("plan", new) + k[2:]] = v
+    return data, moved
 
 
 def locate(path: tuple, locs: Locations) -> tuple[str, int]:
@@ -233,7 +264,17 @@ def _translate(exc: ValidationError, data: dict, locs: Locations, root: type[Bas
                 continue  # one line per value: the first member's message ("expected a number")
             unions.add(path)
         if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
-            path = path + (str(err.get("ctx", {}).get("discriminator", "")).strip("'"),)
+            tag = str(err.get("ctx", {}).get("discriminator", "")).strip("'")
+            item = err.get("input")
+            keys = [k for k in item if isinstance(k, str)] if isinstance(item, dict) else []
+            misspelled = _closest(tag, keys) if err["type"] == "union_tag_not_found" else None
+            if misspelled:  # `acton: hire`: the tag is there, misspelled; say so at that key
+                path = path + (misspelled,)
+                message = t("validation.unknown_key", key=misspelled) + _did_you_mean(misspelled, [tag])
+                file, line = locate(path, locs)
+                problems.append(Problem(file, line, format_path(path), message))
+                continue
+            path = path + (tag,)
         message = _message(err, path, root)
         # Model validators raise "field: message"; point at that field when it exists.
         if err["type"] == "value_error" and ": " in message:
@@ -305,8 +346,15 @@ def _message(err: dict, path: tuple, root: type[BaseModel]) -> str:
 
 
 def _did_you_mean(word: str, candidates: typing.Iterable[str]) -> str:
-    match = difflib.get_close_matches(word, [str(c) for c in candidates], n=1, cutoff=0.6)
-    return t("validation.did_you_mean", suggestion=match[0]) if match else ""
+    match = _closest(word, [str(c) for c in candidates])
+    return t("validation.did_you_mean", suggestion=match) if match else ""
+
+
+def _closest(word: str, candidates: list[str]) -> str | None:
+    """The candidate closest to ``word``, ignoring case (``Horizon`` is a misspelled ``horizon``)."""
+    lower = {c.lower(): c for c in reversed(candidates)}
+    match = difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=0.6)
+    return lower[match[0]] if match else None
 
 
 def _field_names(root, path: tuple) -> set[str]:

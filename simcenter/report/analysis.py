@@ -131,10 +131,12 @@ def summary_table(res: Results) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- sentences
-def fmt(value: float, unit: str) -> str:
-    """A number as a planner reads it, in the outcome's unit."""
+def fmt(value: float, unit: str, bare: bool = False) -> str:
+    """A number as a planner reads it, in the outcome's unit (``bare``: without the unit's words)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if bare and unit in ("EUR", "months"):
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
     if unit in ("share", "0/1"):
         return f"{value * 100:.1f}%" if abs(value) < 0.1 else f"{value * 100:.0f}%"
     if unit == "EUR":

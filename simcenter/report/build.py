@@ -49,7 +49,7 @@ def _cell(summary: pd.DataFrame, design: str, outcome: str) -> str:
     unit = row["unit"]
     if row["statistic"] == "mean":
         return fmt(row["mean"], unit)
-    return f"{fmt(row['median'], unit)} [{fmt(row['p05'], unit)}–{fmt(row['p95'], unit)}]"
+    return f"{fmt(row['median'], unit)} [{fmt(row['p05'], unit, bare=True)}–{fmt(row['p95'], unit, bare=True)}]"
 
 
 def _diff_cell(summary: pd.DataFrame, design: str, outcome: str) -> tuple[str, str]:
@@ -122,7 +122,7 @@ CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1200px;
 color:#222;line-height:1.45;padding:0 1rem}
 h1{font-size:1.7rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
-table{border-collapse:collapse;margin:1rem 0;font-size:.85rem;width:100%}
+.scroll{overflow-x:auto}table{border-collapse:collapse;margin:1rem 0;font-size:.85rem;width:100%}
 th,td{border:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f4f6f8}td.better{background:#e3f4e3}td.worse{background:#f9e0df}
 ul{margin:.2rem 0 .2rem 1.1rem;padding:0}figure{margin:1.5rem 0}figure img{max-width:100%;border:1px solid #eee}
@@ -149,10 +149,10 @@ def _html(res, summary, pros_cons, trade, figures) -> str:
         form, structure = _design_label(res, d)
         cells = [d, form, structure] + [_cell(summary, d, o) for o in OVERVIEW]
         parts.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
-    parts.append("</tbody></table>")
+    parts.append("</tbody></table></div>")
 
     parts.append(f"<h2>{e(t('report.differences', baseline=res.baseline))}</h2>")
-    parts.append(f'<p class="note">{e(t("report.differences_note"))}</p><table class="designs differences"><thead><tr>')
+    parts.append(f'<p class="note">{e(t("report.differences_note"))}</p><div class="scroll"><table class="designs differences"><thead><tr>')
     parts += [f"<th>{e(h)}</th>" for h in [t("report.design")] + [metrics.BY_NAME[o].label for o in OVERVIEW]]
     parts.append("</tr></thead><tbody>")
     for d in res.designs:
@@ -161,9 +161,9 @@ def _html(res, summary, pros_cons, trade, figures) -> str:
             text, mark = _diff_cell(summary, d, o)
             row.append(f'<td class="{mark}">{e(text)}</td>')
         parts.append("<tr>" + "".join(row) + "</tr>")
-    parts.append("</tbody></table>")
+    parts.append("</tbody></table></div>")
 
-    parts.append(f"<h2>{e(t('report.pros_cons'))}</h2><table class=\"designs pros-cons\"><thead><tr>")
+    parts.append(f"<h2>{e(t('report.pros_cons'))}</h2><div class=\"scroll\"><table class=\"designs pros-cons\"><thead><tr>")
     parts += [f"<th>{e(h)}</th>" for h in (t("report.design"), t("report.pros"), t("report.cons"))]
     parts.append("</tr></thead><tbody>")
     for d in res.designs:
@@ -172,16 +172,16 @@ def _html(res, summary, pros_cons, trade, figures) -> str:
             items = pros_cons[d][key]
             lists.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in items) + "</ul>" if items else e(t("report.none")))
         parts.append(f"<tr><td>{e(d)}</td><td>{lists[0]}</td><td>{lists[1]}</td></tr>")
-    parts.append("</tbody></table>")
+    parts.append("</tbody></table></div>")
 
     parts.append(f"<h2>{e(t('report.tradeoffs'))}</h2><p class=\"note\">{e(t('report.tradeoffs_note'))}</p>")
-    parts.append('<table class="tradeoffs"><thead><tr>')
+    parts.append('<div class="scroll"><table class="tradeoffs"><thead><tr>')
     parts += [f"<th>{e(h)}</th>" for h in [t("report.outcome"), t("report.best")] + res.designs]
     parts.append("</tr></thead><tbody>")
     for _, row in trade.iterrows():
         cells = [metrics.BY_NAME[row["outcome"]].label, row["best"]] + [fmt(row[f"share_best:{d}"], "share") for d in res.designs]
         parts.append("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in cells) + "</tr>")
-    parts.append("</tbody></table>")
+    parts.append("</tbody></table></div>")
 
     parts.append(f"<h2>{e(t('report.figures'))}</h2>")
     for p in figures:

@@ -31,8 +31,9 @@ def _colors(n: int):
     return [cmap(i % 10) for i in range(n)]
 
 
-def _finish(fig, path: Path) -> Path:
-    fig.tight_layout()
+def _finish(fig, path: Path, tight: bool = True) -> Path:
+    if tight:
+        fig.tight_layout()
     fig.savefig(path, dpi=100, **SAVE)
     plt.close(fig)
     return path
@@ -123,9 +124,10 @@ def forest(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
 
     legend = [Line2D([], [], marker="o", ls="", color=c, label=t(f"report.forest_{name}"))
               for c, name in (("tab:green", "better"), ("tab:red", "worse"), ("grey", "unclear"))]
-    fig.legend(handles=legend, loc="lower right", fontsize=8)
     fig.suptitle(t("report.fig_forest", baseline=res.baseline))
-    return _finish(fig, folder / "forest.png")
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    fig.legend(handles=legend, loc="upper right", fontsize=8, ncol=3)
+    return _finish(fig, folder / "forest.png", tight=False)
 
 
 def pros_cons_map(res: Results, summary: pd.DataFrame, folder: Path) -> Path:

@@ -1,0 +1,211 @@
+"""Planner comparisons: paired differences, pros and cons, the report and its rebuild."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from simcenter.compare import compare, load_designs
+from simcenter.errors import InputError
+from simcenter.report import compare_figures
+
+from conftest import BASE, ROOT
+
+SMALL = ["region.n_potential=300", "horizon.years=2"]
+CMD = [sys.executable, "-m", "simcenter"]
+
+
+def _variant(folder: Path, name: str, body: str = "") -> Path:
+    path = folder / f"{name}.yaml"
+    path.write_text(f"extends: {BASE}\nname: {name}\n{body}", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def twin_comparison(tmp_path_factory):
+    """The base scenario compared with an identical copy of itself."""
+    folder = tmp_path_factory.mktemp("twins")
+    a = _variant(folder, "original")
+    b = _variant(folder, "copy")
+    out = folder / "out"
+    result = compare([a, b], out, reps=6, seed=3, workers=1, overrides=SMALL)
+    return out, result
+
+
+def test_a_design_against_itself_differs_by_exactly_zero(twin_comparison):
+    _, result = twin_comparison
+    summary = result["summary"]
+    directional = summary[summary["direction"] != "info"]
+    assert (directional["diff_median"].dropna() == 0).all()
+    assert (directional["diff_ci_low"].dropna() == 0).all() and (directional["diff_ci_high"].dropna() == 0).all()
+    assert not summary["robust"].any()
+    assert all(not pc["pros"] and not pc["cons"] for pc in result["pros_cons"].values())
+
+
+def test_summary_csv_is_long_format_with_the_promised_columns(twin_comparison):
+    out, _ = twin_comparison
+    summary = pd.read_csv(out / "summary.csv")
+    assert list(summary.columns) == ["scenario", "outcome", "unit", "direction", "median", "mean", "p05", "p95",
+                                     "diff_median", "diff_ci_low", "diff_ci_high", "robust"]
+    assert set(summary["scenario"]) == {"original", "copy"}
+
+
+def test_twice_the_mentors_with_the_same_money_wins_on_mentoring_hours(tmp_path):
+    rich = "center:\n  starting_cash_eur: 900000\n"
+    base = _variant(tmp_path, "two-mentors", rich + "  staff:\n    n_mentors: 2\n")
+    double = _variant(tmp_path, "four-mentors", rich + "  staff:\n    n_mentors: 4\n")
+    result = compare([base, double], tmp_path / "out", reps=8, seed=5, workers=1, overrides=SMALL)
+    s = result["summary"].set_index(["scenario", "outcome"])
+    row = s.loc[("four-mentors", "mentoring_hours")]
+    assert row["robust"] and row["diff_median"] > 0 and row["diff_ci_low"] > 0
+    assert any(p.startswith("mentoring hours") for p in result["pros_cons"]["four-mentors"]["pros"])
+    assert any(c.startswith("mentoring hours") for c in result["pros_cons"]["two-mentors"]["cons"])
+
+
+class _Tables(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tables: list[dict] = []
+        self.images: list[str] = []
+        self._in_body = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            self.tables.append({"class": attrs.get("class", ""), "rows": 0})
+        elif tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
+            self.tables[-1]["rows"] += 1
+        elif tag == "img":
+            self.images.append(attrs.get("src", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "tbody":
+            self._in_body = False
+
+
+def test_html_report_parses_with_a_row_per_design_and_every_figure(twin_comparison):
+    out, _ = twin_comparison
+    parser = _Tables()
+    parser.feed((out / "report.html").read_text(encoding="utf-8"))
+    design_tables = [tb for tb in parser.tables if "designs" in tb["class"]]
+    assert len(design_tables) == 3
+    assert all(tb["rows"] == 2 for tb in design_tables)
+    expected = len(compare_figures.TIME_OUTCOMES) + 4
+    assert len(parser.images) == expected
+    assert all(src.startswith("data:image/png;base64,") for src in parser.images)  # self-contained
+    names = sorted(p.name for p in (out / "figures").glob("*.png"))
+    assert {"forest.png", "funding_mix.png", "pros_cons.png", "regional_reach.png"} <= set(names)
+    assert len(names) == expected
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert md.count("![") == expected
+
+
+def test_report_command_rebuilds_the_same_report(twin_comparison, tmp_path):
+    out, _ = twin_comparison
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    for name in ("summary.csv", "report.md", "report.html"):
+        (copy / name).unlink()
+    shutil.rmtree(copy / "figures")
+    proc = subprocess.run([*CMD, "report", str(copy), "--format", "csv"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    for name in ("summary.csv", "report.md", "report.html"):
+        assert (copy / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_one_invalid_scenario_stops_everything_before_any_run(tmp_path):
+    good = _variant(tmp_path, "good")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"extends: {BASE}\nname: bad\ncenter:\n  legal_form: nonsense\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.run([*CMD, "compare", str(good), str(bad), "--reps", "2", "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2
+    assert f"{bad}:4: center.legal_form: unknown legal form 'nonsense'" in proc.stderr
+    assert not out.exists()
+
+
+def test_duplicate_names_are_refused(tmp_path):
+    a = _variant(tmp_path / "a" if (tmp_path / "a").mkdir() is None else tmp_path, "same")
+    (tmp_path / "b").mkdir()
+    b = _variant(tmp_path / "b", "same")
+    with pytest.raises(InputError, match="two scenarios are named 'same'"):
+        load_designs([a, b])
+
+
+def test_different_horizons_are_compared_over_the_common_one(tmp_path):
+    short = _variant(tmp_path, "short", "horizon:\n  years: 1\n")
+    long = _variant(tmp_path, "long")
+    designs, notes = load_designs([short, long])
+    assert {d.scenario.horizon.years for d in designs} == {1}
+    assert notes and "common 1 years" in notes[0]
+
+
+def test_unknown_baseline_is_an_input_error(tmp_path):
+    a = _variant(tmp_path, "alpha")
+    with pytest.raises(InputError, match="did you mean 'alpha'"):
+        compare([a], tmp_path / "out", reps=1, baseline="alpah", workers=1, overrides=SMALL)
+
+
+def test_ctrl_c_leaves_no_half_written_report(tmp_path):
+    a = _variant(tmp_path, "one")
+    b = _variant(tmp_path, "two")
+    out = tmp_path / "out"
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([*CMD, "compare", str(a), str(b), "--reps", "400", "--workers", "2", "--out", str(out)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
+    time.sleep(6)
+    os.killpg(proc.pid, signal.SIGINT)  # like Ctrl-C in a terminal: the whole process group
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def test_comparison_json_records_seeds_and_designs(twin_comparison):
+    out, _ = twin_comparison
+    meta = json.loads((out / "comparison.json").read_text())
+    assert meta["baseline"] == "original" and len(meta["seeds"]) == 6
+    assert [d["name"] for d in meta["designs"]] == ["original", "copy"]
+
+
+def test_html_report_renders_in_headless_chromium(twin_comparison, tmp_path):
+    """Open the report in a real browser: it loads with no request leaving the file, and is not blank."""
+    import numpy as np
+    from PIL import Image
+
+    from browser import browser
+
+    out, _ = twin_comparison
+    shots = ROOT / "tests" / "output"
+    shots.mkdir(exist_ok=True)
+    failed, external = [], []
+    with browser() as b:
+        page = b.new_page(viewport={"width": 1280, "height": 900})
+        page.on("requestfailed", lambda r: failed.append(r.url))
+        page.on("request", lambda r: external.append(r.url) if r.url.startswith("http") else None)
+        page.goto((out / "report.html").as_uri())
+        page.wait_for_load_state("load")
+        assert page.locator("table.designs").count() == 3
+        assert page.locator("figure img").count() == len(compare_figures.TIME_OUTCOMES) + 4
+        widths = page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.naturalWidth)")
+        assert all(w > 100 for w in widths)  # every embedded figure decoded
+        shot = shots / "report.png"
+        page.screenshot(path=str(shot), full_page=False)
+    assert not failed and not external
+    pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
+    assert pixels.std() > 10  # not a blank page
