@@ -50,8 +50,8 @@ dev: $(VENV)/.dev
 demo: $(VENV)/.base
 	$(VENV)/bin/simcenter catalog
 	$(VENV)/bin/simcenter validate scenarios
-	$(VENV)/bin/simcenter run scenarios/plovdiv/base.yaml --reps 20 --out results/demo
-	@echo "Results, tables and figures: results/demo/"
+	$(VENV)/bin/simcenter compare scenarios/plovdiv --reps 30 --out results/plovdiv
+	@echo "The comparison report: results/plovdiv/report.html (also report.md, summary.csv, figures/)"
 
 test: $(VENV)/.dev $(VENV)/.system
 	$(PY) -m pytest $(PYTEST_ARGS)
