@@ -1,8 +1,6 @@
 """``python -m simcenter``: the same as the ``simcenter`` command."""
 
-import sys
-
-from simcenter.cli import main
+from simcenter.cli.entry import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

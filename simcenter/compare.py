@@ -28,7 +28,7 @@ from simcenter.i18n import t
 from simcenter.levers import apply_levers
 from simcenter.results import FLOAT_FORMAT, resolved_yaml
 from simcenter.rng import replicate_seeds
-from simcenter.runner import default_workers, local_executor, simulate
+from simcenter.runner import default_workers, local_executor, simulate, submit_all
 
 INCOME_CATEGORIES = ("eu", "national", "municipal", "corporate", "philanthropy", "partners", "fees")
 """Where the centre's money comes from, as shown in the funding-mix figure."""
@@ -145,7 +145,7 @@ def run_comparison(designs: Sequence[Design], reps: int, seed: int, workers: int
 
         pool = local_executor(min(workers, len(tasks)))
         try:
-            futures = [pool.submit(run_task, *task) for task in tasks]
+            futures = submit_all(pool, run_task, tasks)
             for k, fut in enumerate(as_completed(futures), 1):
                 out.append(fut.result())
                 if progress:

@@ -10,6 +10,7 @@ speed after municipal elections; a lead-partner structure may be captured by its
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from simcenter.config import schema
@@ -17,6 +18,9 @@ from simcenter.config import schema
 ELECTION_YEAR_MOD = (2023 % 4)  # Bulgarian municipal elections: 2023, 2027, 2031, ... (domain.md)
 ELECTION_MONTH = 11             # results take effect from November of an election year
 BUDGET_ACTIONS = {"hire", "release", "set"}
+HIRE_MARGIN_MONTHS = 12
+"""A hire needs money for a year beyond the reserve, not counting pre-financing still to be
+earned (assumption: a prudent board)."""
 
 
 class Governance:
@@ -74,8 +78,7 @@ class Governance:
         if center.insolvent:
             return
         if kind == "hire":
-            cash = model.ledger.balance() + model.funding.receivable(month)
-            if center.runway_months(cash) < center.spec.reserve_months + 3:
+            if not self._affordable(month):
                 # Not affordable now: the body postpones the hire to its next review.
                 self.pending[month + model.structure.review_cycle_months].append(a)
                 model.tally["postponed"] += 1
@@ -122,8 +125,7 @@ class Governance:
         rng = model.streams["governance"]
         u_read, u_capture = rng.random(2)
         self._capture(month, u_capture)
-        cash = model.ledger.balance()
-        runway = center.runway_months(cash + model.funding.receivable(month))
+        runway = center.runway_months(model.funding.free_cash(month))
         demand = model.month_stats.get("mentoring_demand", 0.0)
         slots = model.month_stats.get("mentoring_slots", 0.0)
         utilisation = demand / slots if slots > 0 else (2.0 if demand > 0 else 0.0)
@@ -131,8 +133,10 @@ class Governance:
         decision = None
         if runway < reserve and center.headcount > 0:
             role = "coordinator" if (utilisation > 0.7 and center.n_coordinators > 0) or center.n_mentors == 0 else "mentor"
-            decision = {"action": "release", "role": role, "n": 1}
-        elif utilisation > 1.0 and runway > reserve + 6 and center.headcount < center.spec.staff.n_max:
+            # Enough people to bring the runway back towards the reserve, at least one.
+            n = max(1, math.ceil(center.headcount * (1.0 - runway / reserve) / 2))
+            decision = {"action": "release", "role": role, "n": min(n, getattr(center, f"n_{role}s"))}
+        elif utilisation > 1.0 and center.headcount < center.spec.staff.n_max and self._affordable(month):
             decision = {"action": "hire", "role": "mentor", "n": 1}
         if decision is None:
             return
@@ -143,10 +147,19 @@ class Governance:
         else:
             model.tally["missed_decisions"] += 1
 
+    def _affordable(self, month: int) -> bool:
+        """Would the runway, counting only money not already owed, stay a year above the reserve
+        with one more salary?"""
+        center = self.model.center
+        staff = center.spec.staff
+        burn = center.burn_rate() + staff.salary_monthly_eur * (1.0 + staff.share_employer_contributions)
+        free = self.model.funding.free_cash(month)
+        return burn > 0 and free / burn >= center.spec.reserve_months + HIRE_MARGIN_MONTHS
+
     def _capture(self, month: int, u: float) -> None:
         model = self.model
         risk = model.structure.capture_risk
-        if month > self.captor_until:
+        if month >= self.captor_until or not model.center.active:
             model.captor = None
         if risk > 0 and model.partners and u < risk * model.structure.review_cycle_months / 12.0:
             model.captor = max(model.partners.values(), key=lambda p: (p.engagement, p.pid))

@@ -101,7 +101,8 @@ class CenterModel(mesa.Model):
 
         self.ledger.transfer("founders", CENTER, "starting_cash", config.center.starting_cash_eur)
         for g in config.funding.starting_grants:
-            self.funding.award(self.funders[g.funder], g.amount_eur, 0, g.duration_months)
+            if self.funders[g.funder].eligible() > 0:  # a form the funder does not accept cannot hold it
+                self.funding.award(self.funders[g.funder], g.amount_eur, 0, g.duration_months)
 
         self.timeseries = np.full((self.months, len(metrics.OUTCOMES)), np.nan)
         self.cash_cents = np.zeros(self.months, dtype=np.int64)

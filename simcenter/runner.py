@@ -82,6 +82,22 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def submit_all(pool: Executor, fn, tasks: Sequence[tuple]) -> list:
+    """Submit ``fn(*task)`` for every task. While local workers start, Ctrl-C is ignored in the
+    parent: processes started then inherit "ignore", so a Ctrl-C never reaches a worker that is
+    still importing (where it would print a traceback); the parent handles Ctrl-C afterwards."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return [pool.submit(fn, *task) for task in tasks]
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return [pool.submit(fn, *task) for task in tasks]
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run_many(
     tasks: Sequence[tuple[Scenario, int]],
     workers: int = 1,
@@ -102,7 +118,8 @@ def run_many(
     own = executor is None
     pool = executor or local_executor(min(workers, len(tasks)))
     try:
-        futures = {pool.submit(simulate, sc, seed, None, keep_ledger): i for i, (sc, seed) in enumerate(tasks)}
+        submitted = submit_all(pool, simulate, [(sc, seed, None, keep_ledger) for sc, seed in tasks])
+        futures = {fut: i for i, fut in enumerate(submitted)}
         from concurrent.futures import as_completed
 
         for fut in as_completed(futures):

@@ -167,13 +167,29 @@ def test_ctrl_c_leaves_no_half_written_report(tmp_path):
     proc = subprocess.Popen([*CMD, "compare", str(a), str(b), "--reps", "400", "--workers", "2", "--out", str(out)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             start_new_session=True)
-    time.sleep(6)
+    deadline = time.time() + 90
+    while time.time() < deadline and not _children(proc.pid):  # wait until the workers run
+        time.sleep(0.2)
+    assert _children(proc.pid), "the comparison never started its workers"
+    time.sleep(1.0)
     os.killpg(proc.pid, signal.SIGINT)  # like Ctrl-C in a terminal: the whole process group
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in text:
+            out.append(int(status.parent.name))
+    return out
 
 
 def test_comparison_json_records_seeds_and_designs(twin_comparison):

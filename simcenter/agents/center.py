@@ -77,12 +77,16 @@ class Center(mesa.Agent):
         s = self.spec.staff
         return self.headcount * s.salary_monthly_eur * (1.0 + s.share_employer_contributions)
 
+    def burn_rate(self) -> float:
+        """Average monthly cost of the last three months (staff cost before the first month)."""
+        recent = self.costs_history[-3:]
+        return sum(recent) / len(recent) if recent else self.monthly_staff_cost()
+
     def runway_months(self, cash: float) -> float:
-        """Months the current cash lasts at the average cost of the last three months (capped at 120)."""
+        """Months ``cash`` lasts at the recent burn rate (capped at 120; 0 once insolvent)."""
         if self.insolvent:
             return 0.0
-        recent = self.costs_history[-3:]
-        burn = sum(recent) / len(recent) if recent else self.monthly_staff_cost()
+        burn = self.burn_rate()
         if burn <= 0:
             return 120.0
         return max(0.0, min(120.0, cash / burn))

@@ -90,13 +90,22 @@ def display_path(path: Path) -> Path:
 
 
 def _merge(base: dict, base_locs: Locations, over: dict, over_locs: Locations) -> tuple[dict, Locations]:
-    """Deep-merge ``over`` onto ``base``: mappings merge key by key, anything else is replaced."""
+    """Deep-merge ``over`` onto ``base``: mappings merge key by key, anything else is replaced.
+
+    ``key: null`` over an inherited mapping removes it (e.g. a funder the base file lists).
+    """
     locs = dict(base_locs)
 
     def merge(b: dict, o: dict, path: tuple) -> dict:
         out = dict(b)
         for key, value in o.items():
             p = path + (key,)
+            if value is None and isinstance(out.get(key), dict):
+                del out[key]
+                for stale in [q for q in locs if q[: len(p)] == p]:
+                    del locs[stale]
+                locs[p] = over_locs[p]  # "required field is missing" then points at the `key: null` line
+                continue
             if isinstance(value, dict) and isinstance(out.get(key), dict):
                 out[key] = merge(out[key], value, p)
                 locs[p] = over_locs[p]

@@ -163,13 +163,32 @@ class FundingFlows:
             # Spending first uses up the pre-financing; only the rest is reimbursed, after the lag.
             due = max(0.0, grant.earned_eur - grant.paid_eur)
             if due > 0:
-                self.scheduled[month + grant.lag].append((grant.funder, "reimbursement", due))
+                self._schedule(month, grant.lag, grant.funder, "reimbursement", due)
                 grant.paid_eur += due
             if month == grant.end - 1 and grant.paid_eur > grant.earned_eur + 0.005:
                 refund = grant.paid_eur - grant.earned_eur
-                self.scheduled[month + grant.lag].append((grant.funder, "refund", refund))
+                self._schedule(month, grant.lag, grant.funder, "refund", refund)
                 grant.paid_eur -= refund
 
+    def _schedule(self, month: int, lag: int, funder: str, kind: str, amount: float) -> None:
+        """Pay after ``lag`` months; with no lag, pay now (this month's payments are already done)."""
+        if lag <= 0:
+            if kind == "refund":
+                self.model.ledger.transfer("center", funder, kind, amount)
+            else:
+                self.model.ledger.transfer(funder, "center", kind, amount)
+        else:
+            self.scheduled[month + lag].append((funder, kind, amount))
+
     def receivable(self, month: int) -> float:
-        """Money already earned and due to arrive later (counts towards runway)."""
-        return sum(a for m, items in self.scheduled.items() if m > month for _, k, a in items if k != "refund")
+        """Money earned and due to arrive later, less refunds due (counts towards runway)."""
+        return sum((-a if k == "refund" else a) for m, items in self.scheduled.items() if m > month for _, k, a in items)
+
+    def unearned(self, month: int) -> float:
+        """Pre-financing received but not yet earned by spending: owed back unless spent on the project."""
+        return sum(max(0.0, g.paid_eur - g.earned_eur) for g in self.model.center.grants
+                   if g.kind == "grant" and g.running(month))
+
+    def free_cash(self, month: int) -> float:
+        """Cash plus money due, minus pre-financing not yet earned: what governance can plan with."""
+        return self.model.ledger.balance() + self.receivable(month) - self.unearned(month)
