@@ -15,7 +15,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.path or '(root)'}: {self.message}"
+        return f"{one_line(self.file)}:{self.line}: {one_line(self.path) or '(root)'}: {one_line(self.message)}"
 
 
 class InputError(Exception):
@@ -24,6 +24,16 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems), key=lambda p: (p.file, p.line, p.path, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # everything str.splitlines() splits on
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks escaped (``\\n``), so that a problem stays one line whatever a key holds."""
+    if not any(c in _LINE_BREAKS for c in text):
+        return text
+    return "".join(repr(c)[1:-1] if c in _LINE_BREAKS else c for c in text)
 
 
 def format_path(parts: tuple) -> str:

@@ -160,7 +160,8 @@ class _Builder:
         if self._nodes > MAX_NODES:
             if self._nodes == MAX_NODES + 1:  # name the top-level key that expands, not a value deep inside
                 line = self.locations.get(path[:1], (self.name, node.start_mark.line + 1))[1]
-                self.problems.append(Problem(self.name, line, format_path(path[:1]), t("yaml.too_many_nodes", limit=MAX_NODES)))
+                message = t("yaml.too_many_nodes", limit=MAX_NODES)
+                self.problems.append(Problem(self.name, line, format_path(path[:1]), message))
             return None
         if isinstance(node, yaml.CollectionNode):
             if id(node) in self._open or len(path) > MAX_DEPTH:
