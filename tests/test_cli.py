@@ -152,8 +152,6 @@ def test_catalog_prints_every_id_in_a_wide_terminal():
         assert key in words, f"id {key!r} missing from `simcenter catalog`"
 
 
-@pytest.mark.xfail(strict=True, reason="output.table breaks long words: 'social_enterprise_association' is split "
-                                       "over two lines at the default width (160 columns when piped)")
 def test_catalog_prints_every_id_at_the_default_width():
     forms, structures = _ids()
     proc = run_cli("catalog")

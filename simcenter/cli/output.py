@@ -23,7 +23,7 @@ def table(rows: list[dict], title: str | None = None, headers: dict[str, str] | 
     budget = max(width - 2 * (len(cols) - 1), len(cols) * 6)
     while sum(widths) > budget:
         # Shrink the widest column that can still wrap between words.
-        shrinkable = [i for i, w in enumerate(widths) if w > max(8, min(longest_word[i], 16))]
+        shrinkable = [i for i, w in enumerate(widths) if w > max(8, min(longest_word[i], 32))]
         if not shrinkable:
             break
         i = max(shrinkable, key=lambda k: widths[k])
@@ -33,7 +33,8 @@ def table(rows: list[dict], title: str | None = None, headers: dict[str, str] | 
         lines += [title, "=" * min(len(title), width)]
 
     def emit(values: list[str]) -> None:
-        wrapped = [textwrap.wrap(v, w, break_on_hyphens=False) or [""] for v, w in zip(values, widths)]
+        wrapped = [textwrap.wrap(v, w, break_on_hyphens=False, break_long_words=False) or [""]
+                   for v, w in zip(values, widths)]
         for k in range(max(len(x) for x in wrapped)):
             lines.append("  ".join((x[k] if k < len(x) else "").ljust(w) for x, w in zip(wrapped, widths)).rstrip())
 
