@@ -29,3 +29,24 @@ def test_every_behaviour_default_names_a_source():
     for name, info in Behaviour.model_fields.items():
         source = (info.json_schema_extra or {}).get("source", "")
         assert source.strip(), name
+
+
+def test_calibration_table_is_up_to_date(monkeypatch):
+    """docs/calibration.md is generated: `simcenter calibration scenarios/plovdiv/base.yaml > docs/calibration.md`."""
+    from simcenter.config.calibration import markdown
+
+    monkeypatch.chdir(ROOT)
+    expected = markdown("scenarios/plovdiv/base.yaml")
+    assert (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8") == expected
+
+
+def test_calibration_reads_sources_from_scenario_comments(tmp_path):
+    from simcenter.config.calibration import rows
+
+    path = tmp_path / "s.yaml"
+    path.write_text((ROOT / "scenarios" / "plovdiv" / "base.yaml").read_text(encoding="utf-8")
+                    .replace("n_potential: 2000 ", "n_potential: 1234 # my survey, 2026 #"), encoding="utf-8")
+    by_name = {r["parameter"]: r for r in rows(path)}
+    assert by_name["region.n_potential"]["value"] == 1234
+    assert by_name["region.n_potential"]["source"].startswith("my survey, 2026")
+    assert by_name["behaviour.p_close_monthly_first_year"]["range"]  # declared ranges shown

@@ -19,7 +19,8 @@ from simcenter.i18n import t
 def dispatch(args: argparse.Namespace) -> int:
     """Run the sub-command named in ``args``; return the exit code."""
     return {"validate": validate, "catalog": catalog, "run": run, "schema": schema,
-            "compare": compare, "report": report}[args.command](args)
+            "compare": compare, "report": report,
+            "calibration": calibration}[args.command](args)
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -190,3 +191,11 @@ def _print_comparison(result: dict, fmt: str) -> None:
             print(f"  + {s}")
         for s in pc["cons"]:
             print(f"  - {s}")
+
+
+def calibration(args: argparse.Namespace) -> int:
+    """Print the calibration table of a scenario (Markdown): every number, range and source."""
+    from simcenter.config.calibration import markdown
+
+    print(markdown(args.scenario), end="")
+    return 0

@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", metavar="DIR", help=t("cli.help_dir"))
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help=t("cli.help_format"))
 
+    p = sub.add_parser("calibration", parents=[common], help=t("cli.help_calibration"), description=t("cli.help_calibration"))
+    p.add_argument("scenario", metavar="SCENARIO", help=t("cli.help_scenario"))
+
     sub.add_parser("schema", parents=[common], help=t("cli.help_schema"), description=t("cli.help_schema"))
 
     p = sub.add_parser("catalog", parents=[common], help=t("cli.help_catalog"), description=t("cli.help_catalog"))

@@ -23,9 +23,13 @@ Months = Annotated[int, Field(ge=0, le=360)]
 Positive = Annotated[float, Field(gt=0.0, le=1e9)]
 
 
-def P(default, source: str, **constraints):
-    """Declare a default with its source (or 'assumption: ...') in one line."""
-    return Field(default, description=source, json_schema_extra={"source": source}, **constraints)
+def P(default, source: str, span: tuple[float, float] | None = None, **constraints):
+    """Declare a default with its source (or 'assumption: ...') and, where known, the plausible
+    range ``span`` that sensitivity analyses explore, in one line."""
+    extra: dict = {"source": source}
+    if span is not None:
+        extra["range"] = list(span)
+    return Field(default, description=source, json_schema_extra=extra, **constraints)
 
 
 class Section(BaseModel):
@@ -74,13 +78,13 @@ class Region(Section):
     )
     new_ideas_per_month: float = P(
         8.0, "assumption: 2-20 for a province of ~635k; register grew from 35 (2023) to >200 (2025) social enterprises (domain.md)",
-        ge=0.0, le=100_000.0,
+        ge=0.0, le=100_000.0, span=(2, 20),
     )
-    share_city: Share = P(0.6, "assumption: Plovdiv city 319,612 of ~635,000 in the province (2021 census, domain.md), ideas concentrate in the city")
-    share_digital_city: Share = P(0.85, "assumption: share in the city with the connection and skills to take part online")
-    share_digital_towns: Share = P(0.65, "assumption: share in surrounding towns with the connection and skills to take part online")
-    travel_cost_city_eur: Eur = P(2.0, "assumption: a public-transport return ticket in the city")
-    travel_cost_town_eur: Eur = P(12.0, "assumption: a return trip from a surrounding town, 20-60 km")
+    share_city: Share = P(0.6, "assumption: Plovdiv city 319,612 of ~635,000 in the province (2021 census, domain.md), ideas concentrate in the city", span=(0.5, 0.7))
+    share_digital_city: Share = P(0.85, "assumption: share in the city with the connection and skills to take part online", span=(0.75, 0.95))
+    share_digital_towns: Share = P(0.65, "assumption: share in surrounding towns with the connection and skills to take part online", span=(0.5, 0.8))
+    travel_cost_city_eur: Eur = P(2.0, "assumption: a public-transport return ticket in the city", span=(1, 4))
+    travel_cost_town_eur: Eur = P(12.0, "assumption: a return trip from a surrounding town, 20-60 km", span=(6, 20))
     n_towns: int = P(8, "assumption: towns served around the city", ge=0, le=200)
     share_idea: Share = P(0.55, "assumption: stage mix of the potential population at the start")
     share_pilot: Share = P(0.2, "assumption: stage mix at the start")
@@ -104,8 +108,8 @@ class Staff(Section):
     n_mentors: int = P(2, "assumption: a regional social-economy centre (Burgas) runs with 5 specialists (domain.md)", ge=0, le=500)
     n_coordinators: int = P(1, "assumption: events, networking, funding search and promotion", ge=0, le=500)
     n_max: int = P(8, "assumption: headcount governance may not exceed", ge=0, le=1000)
-    salary_monthly_eur: Eur = P(1300.0, "NSI: national average gross wage BGN 2,275 (EUR 1,163) Q3 2024, rising (domain.md)")
-    share_employer_contributions: Share = P(0.19, "assumption: employer social-security share in Bulgaria, about 19%")
+    salary_monthly_eur: Eur = P(1300.0, "NSI: national average gross wage BGN 2,275 (EUR 1,163) Q3 2024, rising (domain.md)", span=(1000, 1800))
+    share_employer_contributions: Share = P(0.19, "assumption: employer social-security share in Bulgaria, about 19%", span=(0.17, 0.2))
     hours_per_month: float = P(160.0, "assumption: full-time hours per month", gt=0.0, le=300.0)
 
     @model_validator(mode="after")
@@ -121,8 +125,8 @@ class Mentorship(Section):
     """One-to-one mentoring programmes for entrepreneurs and innovators."""
 
     enabled: bool = True
-    share_time_delivering: Share = P(0.6, "assumption: share of a mentor's hours spent with clients")
-    hours_per_client_month: float = P(4.0, "assumption: 2-8 hours a month per mentee", ge=0.0, le=200.0)
+    share_time_delivering: Share = P(0.6, "assumption: share of a mentor's hours spent with clients", span=(0.4, 0.8))
+    hours_per_client_month: float = P(4.0, "assumption: 2-8 hours a month per mentee", ge=0.0, le=200.0, span=(2, 8))
     programme_months: int = P(6, "assumption: length of one mentoring programme", ge=1, le=60)
     fee_per_hour_eur: Eur = P(0.0, "assumption: no source for service fees (domain.md)")
 
@@ -187,7 +191,7 @@ class Center(Section):
     legal_form: str = Field(min_length=1, description="Id of a legal form in the catalogue.")
     management: str = Field(min_length=1, description="Id of a management structure in the catalogue.")
     starting_cash_eur: Eur = P(20_000.0, "assumption: founders' contributions and a first small grant")
-    rent_monthly_eur: Eur = P(500.0, "Colliers: Plovdiv class B office about EUR 5/m2/month; 100 m2 (domain.md)")
+    rent_monthly_eur: Eur = P(500.0, "Colliers: Plovdiv class B office about EUR 5/m2/month; 100 m2 (domain.md)", span=(0, 1000))
     platform_monthly_eur: Eur = P(60.0, "assumption: online platform, licences, website")
     other_costs_monthly_eur: Eur = P(200.0, "assumption: utilities, travel, insurance, supplies")
     reserve_months: float = P(
@@ -343,51 +347,51 @@ ACTION_NAMES = ("hire", "release", "start_service", "stop_service", "apply", "en
 class Behaviour(Section):
     """Behavioural assumptions of the model: how people, partners and funders respond."""
 
-    p_close_monthly_first_year: Prob = P(0.0184, "Eurostat: ~80% of new firms survive 1 year -> 1-0.8^(1/12) (domain.md)")
-    p_close_monthly_later: Prob = P(0.0125, "Eurostat: ~44% survive 5 years -> (0.44/0.8)^(1/48) (domain.md)")
-    p_close_monthly_idea: Prob = P(0.03, "assumption: ideas abandoned per month")
-    p_idea_to_pilot: Prob = P(0.03, "assumption: monthly chance an idea starts a pilot")
-    p_pilot_to_operating: Prob = P(0.04, "assumption: monthly chance a pilot becomes a venture")
-    p_operating_to_scaling: Prob = P(0.006, "assumption: monthly chance a venture scales")
-    capability_mean: Share = P(0.4, "assumption: mean starting capability 0..1")
-    capability_sd: float = P(0.15, "assumption", ge=0.0, le=0.5)
-    capability_effect: float = P(1.0, "assumption: elasticity of progress and survival to capability", ge=0.0, le=10.0)
-    capability_effect_survival: float = P(0.2, "Schwartz 2013: no survival premium for incubated firms; weak link (domain.md)", ge=0.0, le=10.0)
-    capability_gain_per_hour: float = P(0.01, "assumption: capability gained per mentoring hour", ge=0.0, le=1.0)
-    mentoring_half_life_months: float = P(6.0, "J-PAL Kenya RCT: mentoring gains fade after support ends (domain.md); half-life assumption", gt=0.0, le=600.0)
-    jobs_operating: float = P(2.0, "assumption: jobs in an operating social venture", ge=0.0, le=1000.0)
-    jobs_scaling: float = P(8.0, "register: 1,720 jobs in >200 social enterprises, ~8.6 each (domain.md)", ge=0.0, le=10_000.0)
-    share_jobs_vulnerable: Share = P(0.5, "register: >870 of 1,720 jobs for vulnerable people (domain.md)")
-    p_aware_start: Prob = P(0.05, "assumption: share aware of the centre at opening")
-    promotion_reach_per_1000_eur: float = P(150.0, "assumption: people reached per EUR 1,000 of promotion", ge=0.0, le=1e6)
-    p_word_of_mouth: Prob = P(0.02, "assumption: monthly chance a satisfied client tells a contact")
-    p_forget_monthly: Prob = P(0.02, "assumption: monthly chance awareness lapses without contact")
-    p_seek_mentoring: Prob = P(0.08, "assumption: monthly chance an aware person with a need asks for mentoring")
-    p_attend_event: Prob = P(0.15, "assumption: monthly chance an aware person wants to attend an event")
-    share_no_show_onsite: Share = P(0.5, "industry sources: ~50% no-show for free in-person events, low reliability (domain.md)")
-    share_no_show_online: Share = P(0.35, "industry sources: ~35% no-show for virtual events, low reliability (domain.md)")
-    p_dropout_online_monthly: Prob = P(0.25, "assumption anchored on median MOOC completion 12.6% (Jordan 2015, domain.md)")
-    p_dropout_onsite_monthly: Prob = P(0.08, "assumption")
-    distance_decay: float = P(0.08, "assumption: on-site demand falls by this fraction per EUR of travel cost", ge=0.0, le=10.0)
-    fee_elasticity: float = P(0.02, "assumption: demand falls by this fraction per EUR of fee", ge=0.0, le=10.0)
-    event_capability_gain: float = P(0.004, "assumption: capability gained from attending one event", ge=0.0, le=1.0)
-    p_apply_own_funding: Prob = P(0.02, "assumption: monthly chance a venture with a funding need applies on its own")
-    funding_progress_effect: float = P(1.0, "Clayton 2024: mentoring linked to better financing, financing to growth (domain.md); size assumption", ge=0.0, le=10.0)
-    tie_progress_effect: float = P(0.1, "assumption: relative rise in progress per tie made through the centre (up to 3)", ge=0.0, le=5.0)
-    contacts_per_person: float = P(10.0, "assumption: people in the sector each person talks to in a month", ge=0.0, le=1000.0)
-    p_client_funding_base: Prob = P(0.15, "grant success rates 12-20% (domain.md)")
-    client_funding_uplift: float = P(1.5, "Clayton 2024: mentoring linked to better financing (domain.md); size assumption", ge=0.0, le=10.0)
-    client_award_eur: Eur = P(15_000.0, "assumption: HRDP social-economy grants BGN 50,000-391,166 (domain.md), smaller first awards")
-    p_tie_per_introduction: Prob = P(0.3, "assumption: an introduction becomes a lasting tie")
-    track_record_effect: float = P(0.1, "assumption: relative rise in success per grant already won", ge=0.0, le=5.0)
-    effort_effect: float = P(0.3, "assumption: relative rise in success for a well-staffed application", ge=0.0, le=5.0)
-    engagement_gain_voice: float = P(0.04, "assumption: monthly engagement gain of a partner with a voice", ge=0.0, le=1.0)
-    engagement_gain_results: float = P(0.03, "assumption: monthly engagement change per unit of reputation above 0.5", ge=0.0, le=1.0)
-    engagement_decay: float = P(0.02, "assumption: monthly engagement loss without voice or results", ge=0.0, le=1.0)
-    donor_deduction_effect: float = P(0.25, "assumption: relative rise in corporate donors' yes when gifts are tax-deductible (bcnl.org: up to 10% of profit)", ge=0.0, le=5.0)
-    capture_share: Share = P(0.2, "assumption: share of mentoring a captured centre gives to its lead partner's own agenda")
-    reputation_start: Share = P(0.3, "assumption: reputation of a new centre, 0..1")
-    p_budget_cut_election: Prob = P(0.3, "assumption: chance an election year cuts a politically dependent budget")
+    p_close_monthly_first_year: Prob = P(0.0184, "Eurostat: ~80% of new firms survive 1 year -> 1-0.8^(1/12) (domain.md)", span=(0.015, 0.0195))
+    p_close_monthly_later: Prob = P(0.0125, "Eurostat: ~44% survive 5 years -> 1-(0.44/0.8)^(1/48) (domain.md)", span=(0.009, 0.016))
+    p_close_monthly_idea: Prob = P(0.03, "assumption: ideas abandoned per month", span=(0.01, 0.06))
+    p_idea_to_pilot: Prob = P(0.03, "assumption: monthly chance an idea starts a pilot", span=(0.01, 0.06))
+    p_pilot_to_operating: Prob = P(0.04, "assumption: monthly chance a pilot becomes a venture", span=(0.02, 0.08))
+    p_operating_to_scaling: Prob = P(0.006, "assumption: monthly chance a venture scales", span=(0.002, 0.015))
+    capability_mean: Share = P(0.4, "assumption: mean starting capability 0..1", span=(0.3, 0.5))
+    capability_sd: float = P(0.15, "assumption", ge=0.0, le=0.5, span=(0.1, 0.25))
+    capability_effect: float = P(1.0, "assumption: elasticity of progress (stage transitions) to capability", ge=0.0, le=10.0, span=(0.5, 2.0))
+    capability_effect_survival: float = P(0.2, "Schwartz 2013: no survival premium for incubated firms; weak link (domain.md)", ge=0.0, le=10.0, span=(0.0, 0.5))
+    capability_gain_per_hour: float = P(0.01, "assumption: capability gained per mentoring hour", ge=0.0, le=1.0, span=(0.002, 0.02))
+    mentoring_half_life_months: float = P(6.0, "J-PAL Kenya RCT: mentoring gains fade after support ends (domain.md); half-life assumption", gt=0.0, le=600.0, span=(3, 18))
+    jobs_operating: float = P(2.0, "assumption: jobs in an operating social venture", ge=0.0, le=1000.0, span=(1, 4))
+    jobs_scaling: float = P(8.0, "register: 1,720 jobs in >200 social enterprises, ~8.6 each (domain.md)", ge=0.0, le=10_000.0, span=(5, 12))
+    share_jobs_vulnerable: Share = P(0.5, "register: >870 of 1,720 jobs for vulnerable people (domain.md)", span=(0.3, 0.6))
+    p_aware_start: Prob = P(0.05, "assumption: share aware of the centre at opening", span=(0.01, 0.15))
+    promotion_reach_per_1000_eur: float = P(150.0, "assumption: people reached per EUR 1,000 of promotion", ge=0.0, le=1e6, span=(50, 400))
+    p_word_of_mouth: Prob = P(0.02, "assumption: monthly chance a satisfied client tells a contact", span=(0.005, 0.05))
+    p_forget_monthly: Prob = P(0.02, "assumption: monthly chance awareness lapses without contact", span=(0.005, 0.05))
+    p_seek_mentoring: Prob = P(0.08, "assumption: monthly chance an aware person with a need asks for mentoring", span=(0.03, 0.15))
+    p_attend_event: Prob = P(0.15, "assumption: monthly chance an aware person wants to attend an event", span=(0.05, 0.3))
+    share_no_show_onsite: Share = P(0.5, "industry sources: ~50% no-show for free in-person events, low reliability (domain.md)", span=(0.3, 0.6))
+    share_no_show_online: Share = P(0.35, "industry sources: ~35% no-show for virtual events, low reliability (domain.md)", span=(0.25, 0.5))
+    p_dropout_online_monthly: Prob = P(0.25, "assumption anchored on median MOOC completion 12.6% (Jordan 2015, domain.md)", span=(0.1, 0.35))
+    p_dropout_onsite_monthly: Prob = P(0.08, "assumption", span=(0.03, 0.15))
+    distance_decay: float = P(0.08, "assumption: on-site demand falls by this fraction per EUR of travel cost", ge=0.0, le=10.0, span=(0.03, 0.15))
+    fee_elasticity: float = P(0.02, "assumption: demand falls by this fraction per EUR of fee", ge=0.0, le=10.0, span=(0.005, 0.05))
+    event_capability_gain: float = P(0.004, "assumption: capability gained from attending one event", ge=0.0, le=1.0, span=(0.001, 0.01))
+    p_apply_own_funding: Prob = P(0.02, "assumption: monthly chance a venture with a funding need applies on its own", span=(0.005, 0.05))
+    funding_progress_effect: float = P(1.0, "Clayton 2024: mentoring linked to better financing, financing to growth (domain.md); size assumption", ge=0.0, le=10.0, span=(0.3, 2.0))
+    tie_progress_effect: float = P(0.1, "assumption: relative rise in progress per tie made through the centre (up to 3)", ge=0.0, le=5.0, span=(0.0, 0.3))
+    contacts_per_person: float = P(10.0, "assumption: people in the sector each person talks to in a month", ge=0.0, le=1000.0, span=(3, 30))
+    p_client_funding_base: Prob = P(0.15, "grant success rates 12-20% (domain.md)", span=(0.12, 0.2))
+    client_funding_uplift: float = P(1.5, "Clayton 2024: mentoring linked to better financing (domain.md); size assumption", ge=0.0, le=10.0, span=(1.0, 2.5))
+    client_award_eur: Eur = P(15_000.0, "assumption: HRDP social-economy grants BGN 50,000-391,166 (domain.md), smaller first awards", span=(5000, 50000))
+    p_tie_per_introduction: Prob = P(0.3, "assumption: an introduction becomes a lasting tie", span=(0.1, 0.5))
+    track_record_effect: float = P(0.1, "assumption: relative rise in success per grant already won", ge=0.0, le=5.0, span=(0.0, 0.3))
+    effort_effect: float = P(0.3, "assumption: relative rise in success for a well-staffed application", ge=0.0, le=5.0, span=(0.1, 0.6))
+    engagement_gain_voice: float = P(0.04, "assumption: monthly engagement gain of a partner with a voice", ge=0.0, le=1.0, span=(0.01, 0.08))
+    engagement_gain_results: float = P(0.03, "assumption: monthly engagement change per unit of reputation above 0.5", ge=0.0, le=1.0, span=(0.0, 0.06))
+    engagement_decay: float = P(0.02, "assumption: monthly engagement loss without voice or results", ge=0.0, le=1.0, span=(0.005, 0.05))
+    donor_deduction_effect: float = P(0.25, "assumption: relative rise in corporate donors' yes when gifts are tax-deductible (bcnl.org: up to 10% of profit)", ge=0.0, le=5.0, span=(0.0, 0.5))
+    capture_share: Share = P(0.2, "assumption: share of mentoring a captured centre gives to its lead partner's own agenda", span=(0.1, 0.4))
+    reputation_start: Share = P(0.3, "assumption: reputation of a new centre, 0..1", span=(0.1, 0.5))
+    p_budget_cut_election: Prob = P(0.3, "assumption: chance an election year cuts a politically dependent budget", span=(0.1, 0.6))
 
 
 # --------------------------------------------------------------------------- scenario
