@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("calibration", parents=[common], help=t("cli.help_calibration"), description=t("cli.help_calibration"))
     p.add_argument("scenario", metavar="SCENARIO", help=t("cli.help_scenario"))
 
+    p = sub.add_parser("facts", parents=[common], help=t("cli.help_facts"), description=t("cli.help_facts"))
+    p.add_argument("--reps", type=_positive_int, default=20, metavar="N", help=t("cli.help_reps"))
+    p.add_argument("--seed", type=_seed, default=1, metavar="S", help=t("cli.help_seed"))
+    p.add_argument("--out", default="docs", metavar="DIR", help=t("cli.help_out_facts"))
+
     sub.add_parser("schema", parents=[common], help=t("cli.help_schema"), description=t("cli.help_schema"))
 
     p = sub.add_parser("catalog", parents=[common], help=t("cli.help_catalog"), description=t("cli.help_catalog"))
