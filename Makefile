@@ -9,11 +9,12 @@ PY    := $(VENV)/bin/python
 PIP   := $(PY) -m pip --disable-pip-version-check
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv dev clean help
+.PHONY: demo test bench venv dev clean help
 
 help:
 	@echo "make demo   - set up and run the main job on the shipped scenarios"
 	@echo "make test   - set up (with development extras) and run the test suite"
+	@echo "make bench  - set up and run the benchmarks (table; benchmarks/results.json)"
 	@echo "make clean  - remove .venv and generated output"
 
 $(VENV)/.python:
@@ -55,6 +56,11 @@ demo: $(VENV)/.base
 
 test: $(VENV)/.dev $(VENV)/.system
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Speed and memory at 1,000 .. 1,000,000 entrepreneurs, against idiomatic Mesa and bare numpy
+# (docs/performance.md). About two minutes; the table is printed, the figures go to benchmarks/results.json.
+bench: $(VENV)/.base
+	$(PY) benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -15,7 +15,7 @@ from typing import Callable, Literal
 import numpy as np
 
 from simcenter.i18n import t
-from simcenter.population import CLOSED, COMPARISON, OPERATING, SCALING, TREATED
+from simcenter.population import OPERATING, SCALING, TREATED
 
 Direction = Literal["max", "min", "info"]
 
@@ -48,18 +48,18 @@ def _hhi(income: dict[str, int]) -> float:
 
 
 class Snapshot:
-    """Quantities several outcomes share, computed once per month."""
+    """Quantities several outcomes share, computed once per month.
+
+    Counts come from the population's running counters (people by stage, launches, people
+    reached and served, survival, funding of the served): a month's outcomes cost the same
+    whatever the size of the region.
+    """
 
     def __init__(self, model, month: int):
         pop = model.pop
-        n = pop.n
         self.model = model
         self.month = month
         self.pop = pop
-        self.served = pop.served[:n]
-        stage = pop.stage[:, :n]
-        alive = stage < CLOSED
-        self.alive, self.alive_c = alive[TREATED], alive[COMPARISON]
         self.tally = model.tally
         income = model.ledger.income_by_source("center")
         income.pop("founders", None)
@@ -67,21 +67,23 @@ class Snapshot:
         self.fees = income.get("clients", 0)
         self.cash = model.ledger.balance("center")
         self.spending = model.spending_eur
-        # 1-D counts per world: much faster than count_nonzero(axis=1) on small arrays.
         b = model.behaviour
-        by_stage = [np.bincount(stage[w], minlength=5) for w in (TREATED, COMPARISON)]
-        self.jobs, self.jobs_c = (float(b.jobs_operating * c[OPERATING] + b.jobs_scaling * c[SCALING]) for c in by_stage)
-        self.launched, self.launched_c = (np.count_nonzero(pop.launched[w, :n]) for w in (TREATED, COMPARISON))
-        survival = []
-        for w in (TREATED, COMPARISON):
-            ever = pop.op_after[w, :n]
-            survival.append(_share(np.count_nonzero(ever & alive[w]), np.count_nonzero(ever)))
-        self.survival, self.survival_c = survival
-        self.client_launched = int(np.count_nonzero(pop.launched[TREATED, :n] & pop.op_after[TREATED, :n]))
-        served = self.served
-        self.client_funding, self.client_funding_c = (
-            float(np.sum(pop.funding[w, :n], where=served, dtype=np.float64)) for w in (TREATED, COMPARISON)
-        )
+        stages, stages_c = pop.by_stage
+        self.jobs = float(b.jobs_operating * stages[OPERATING] + b.jobs_scaling * stages[SCALING])
+        self.jobs_c = float(b.jobs_operating * stages_c[OPERATING] + b.jobs_scaling * stages_c[SCALING])
+        self.launched, self.launched_c = pop.n_launched
+        self.scaled = pop.n_scaled[TREATED]
+        self.reached = pop.n_reached
+        self.served = pop.n_served
+        self.served_towns = pop.n_served_towns
+        # Of the served people's ventures that operated after their first service, the share still running.
+        ever, ever_c = pop.n_op_after
+        alive, alive_c = pop.n_op_after_alive
+        self.survival = _share(alive, ever)
+        self.survival_c = _share(alive_c, ever_c)
+        self.client_launched = pop.n_client_launched
+        # Sums of float32 amounts in float64, exact: the same whatever the order of summation.
+        self.client_funding, self.client_funding_c = pop.served_funding.tolist()
 
 
 def _cliff(s: Snapshot) -> float:
@@ -95,9 +97,9 @@ def _cliff(s: Snapshot) -> float:
 
 OUTCOMES: tuple[Outcome, ...] = (
     Outcome("reached", "people", "max", "People who used any service (event, mentoring, funding support), cumulative.",
-            lambda s: float(np.count_nonzero(s.pop.reached[: s.pop.n]))),
+            lambda s: float(s.reached)),
     Outcome("served", "people", "max", "People mentored or helped with funding, cumulative.",
-            lambda s: float(np.count_nonzero(s.served))),
+            lambda s: float(s.served)),
     Outcome("mentoring_hours", "hours", "max", "Mentoring hours delivered, cumulative.",
             lambda s: float(s.tally["mentoring_hours"])),
     Outcome("event_attendances", "attendances", "max", "Event attendances (after no-shows), cumulative.",
@@ -108,7 +110,7 @@ OUTCOMES: tuple[Outcome, ...] = (
             "Ventures launched with the centre minus those launched by the same people without it.",
             lambda s: float(s.launched - s.launched_c)),
     Outcome("ventures_scaled", "ventures", "max", "Operating ventures that began scaling, cumulative.",
-            lambda s: float(np.count_nonzero(s.pop.scaled[TREATED, : s.pop.n]))),
+            lambda s: float(s.scaled)),
     Outcome("survival_supported", "share", "max",
             "Share still running of the served people's ventures that operated after their first service.",
             lambda s: s.survival),
@@ -154,7 +156,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("network_ties", "ties", "max", "Ties brokered between entrepreneurs, partners and funders, cumulative.",
             lambda s: float(s.tally["ties"])),
     Outcome("regional_reach", "share", "max", "Share of served people who live outside the city.",
-            lambda s: _share(np.count_nonzero(s.served & ~s.pop.city[: s.pop.n]), np.count_nonzero(s.served))),
+            lambda s: _share(s.served_towns, s.served)),
     Outcome("online_share", "share", "info", "Share of service contacts delivered online, cumulative.",
             lambda s: _share(s.tally["contacts_online"], s.tally["contacts_online"] + s.tally["contacts_onsite"])),
     Outcome("dropout_rate", "share", "min",

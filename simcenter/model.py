@@ -104,6 +104,10 @@ class CenterModel(mesa.Model):
             if self.funders[g.funder].eligible() > 0:  # a form the funder does not accept cannot hold it
                 self.funding.award(self.funders[g.funder], g.amount_eur, 0, g.duration_months)
 
+        from simcenter.population import UniformDraws
+
+        self._draw_buffer: np.ndarray | None = None
+        self._draws = UniformDraws(self.streams["draws"])
         self.timeseries = np.full((self.months, len(metrics.OUTCOMES)), np.nan)
         self.cash_cents = np.zeros(self.months, dtype=np.int64)
         self.datacollector = (
@@ -160,23 +164,44 @@ class CenterModel(mesa.Model):
         center = self.center
         pop = self.pop
         n = pop.n
-        # One block of uniforms per month, one row per decision: its size depends only on the
-        # population, never on the design, so every design sees the same draws (common random numbers).
-        block = self.streams["draws"].random((len(_DRAWS), n), dtype=np.float32)
-        draw = dict(zip(_DRAWS, block))
-
         if month == self.form.setup_months and not center.insolvent:
             center.active = True
         self.governance.start_of_month(month)
 
         self.hours = hours = services.StaffHours(self, month)
         self.funding.step(month)
-        services.promotion(self, month, draw["aware"], hours)
-        fees_m, direct_m = services.mentoring(self, month, draw["seek_mentoring"], draw["dropout"], hours)
-        fees_e, direct_e, event_costs = services.events(self, month, draw["attend"], draw["no_show"], hours)
-        helped, fees_f = services.funding_support(self, month, draw["seek_funding"], hours)
+
+        # One block of uniforms per month, one row per decision: its size depends only on the
+        # population, never on the design, so every design sees the same draws (common random numbers).
+        # The rows are made in order, each group just before the phase that reads it, into one buffer
+        # reused every month: the same numbers as a fresh (rows, n) array, with less memory traffic.
+        # While the centre is not active (being set up, or closed) no service reads its rows: those
+        # are skipped, not made (the stream moves on by exactly as many numbers).
+        buf = self._draw_buffer
+        if buf is None or len(buf) < len(_DRAWS) * n:
+            buf = self._draw_buffer = np.empty(len(_DRAWS) * pop.capacity, dtype=np.float32)
+        draws = self._draws
+
+        def make(first: str, last: str, needed: bool = True) -> None:
+            rows = slice(_DRAWS.index(first) * n, (_DRAWS.index(last) + 1) * n)
+            if needed:
+                draws.fill(buf[rows])
+            else:
+                draws.skip(rows.stop - rows.start)
+
+        (u_aware, u_seek_mentoring, u_dropout, u_attend, u_no_show, u_seek_funding,
+         u_apply_own, u_win_own, u_award_own, u_progress, u_close) = buf[: len(_DRAWS) * n].reshape(len(_DRAWS), n)
+
+        make("aware", "aware")
+        services.promotion(self, month, u_aware, hours)
+        make("seek_mentoring", "seek_funding", needed=center.active)
+        mentoring_on = center.active and center.services["mentorship"]  # else nobody is in a programme
+        fees_m, direct_m = services.mentoring(self, month, u_seek_mentoring, u_dropout, hours)
+        fees_e, direct_e, event_costs = services.events(self, month, u_attend, u_no_show, hours)
+        helped, fees_f = services.funding_support(self, month, u_seek_funding, hours)
         services.networking(self, month, hours)
-        fees_s = services.own_funding(self, helped, draw["apply_own"], draw["win_own"], draw["award_own"])
+        make("apply_own", "award_own")
+        fees_s = services.own_funding(self, helped, u_apply_own, u_win_own, u_award_own)
         fees = fees_m + fees_e + fees_f + fees_s
         self.ledger.transfer("clients", CENTER, "fees", fees)
 
@@ -188,9 +213,10 @@ class CenterModel(mesa.Model):
         self.spending_eur += costs
         self.funding.earn(month, costs)
 
-        pop.advance(month, draw["progress"], draw["close"])
+        make("progress", "close")
+        pop.advance(month, u_progress, u_close)
         if pop._any_served:
-            pop.fade(pop.prog_left[: pop.n] > 0)
+            pop.fade_idle(nobody_in_programme=not mentoring_on)
         pop.arrive(int(self.arrivals[month]))
 
         if self.partners:
@@ -211,8 +237,9 @@ class CenterModel(mesa.Model):
         """Reputation drifts towards what clients, funders and promotion say about the centre."""
         c = self.center
         pop = self.pop
-        recent = pop.last_contact[: pop.n] >= max(0, self.month - 3)
-        satisfaction = float(pop.satisfaction[: pop.n][recent].mean()) if recent.any() else c.reputation
+        recent = pop.recent_contacts(self.month)  # last contact in the last three months, sorted
+        # Their mean satisfaction (float32 sum / count: exactly ndarray.mean(), without its overhead).
+        satisfaction = float(np.add.reduce(pop.satisfaction[recent]) / len(recent)) if len(recent) else c.reputation
         promo = c.spec.services.promotion.budget_monthly_eur if c.services["promotion"] and c.active else 0.0
         target = 0.6 * satisfaction + 0.2 * min(1.0, c.grants_won / 3.0) + 0.2 * min(1.0, promo / 1000.0)
         if not c.active:

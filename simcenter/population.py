@@ -4,9 +4,23 @@ Two worlds share one population: the *treated* world, where the centre's service
 and the *comparison* world, the same people without the centre. Both worlds consume the
 same random numbers for every exogenous event (progress, closure, own funding
 applications), so any difference between them is the centre's effect.
+
+Speed (docs/performance.md). A month costs a handful of whole-array operations, however
+many people there are: each person's monthly progress and closure probabilities are kept,
+per world, in ``_p_prog`` and ``_p_close`` (with the factors they are made of) and
+recomputed only for the people whose inputs changed: stage, first year of operation over,
+capability boost, funding, ties. The counts the outcomes need (people by stage, launches,
+people reached and served, survival, funding of the served) are kept up to date as people
+change instead of being recounted every month. Every kept probability is computed with the
+same float32 operations, in the same order, as the from-scratch formulation
+(``_reference_probabilities``), so the results are identical to the last bit; ``check``
+compares the two.
 """
 
 from __future__ import annotations
+
+import sys
+from collections import deque
 
 import numpy as np
 
@@ -19,12 +33,38 @@ STAGES = ("idea", "pilot", "operating", "scaling", "closed")
 TREATED, COMPARISON = 0, 1
 """Row of a two-world array: with the centre, and the same people without it."""
 
+BOOST_MIN = 1e-6
+"""A capability boost at or below this no longer changes progress or closure."""
+MONTHS_FIRST_YEAR = 12
+"""Months of operation after which a venture's closure risk drops to the 'later' rate."""
+RECENT_MONTHS = 3
+"""Contacts in the current month and the three before count as recent (reputation)."""
+
+
+# A stage change is coded world * 10 + 2 * old stage + closing (0..19); what follows from it, by code.
+_OLD = np.tile(np.repeat(np.arange(5), 2), 2)
+_CLOSING = np.tile([False, True], 10)
+_NEW_STAGE = np.where(_CLOSING, CLOSED, _OLD + 1).astype(np.int8)
+"""New stage: closed, or one stage further (scaling and closed never move: their p_stage is 0)."""
+_NEW_STAGE_13 = _NEW_STAGE.astype(np.intp) * 13
+_LAUNCH = (_OLD == PILOT) & ~_CLOSING
+_SCALE = (_OLD == OPERATING) & ~_CLOSING
+_RUNNING = np.array([False, False, True, True, False, False])
+"""Operating or scaling, by stage."""
+_RUNNING_CODE = _RUNNING[_NEW_STAGE]
+_TWICE = np.arange(0, 10, 2, dtype=np.intp)
+"""2 * stage, by stage."""
+_OLD_LIST = _OLD.tolist()
+_EMPTY = np.empty(0, dtype=np.intp)
+
 
 class Population:
     """Array-backed state of every person; grows as new ideas arrive.
 
     Arrays in ``WORLD_FIELDS`` have two rows, ``[TREATED]`` and ``[COMPARISON]``, so both
-    worlds advance in the same numpy operations.
+    worlds advance in the same numpy operations. The model changes people through the
+    methods below (``touch``, ``contact``, ``boosted``, ``tied``, ``award_funding``) so that
+    the kept probabilities and counts stay in step with the arrays.
     """
 
     WORLD_FIELDS: dict[str, type] = {
@@ -56,6 +96,30 @@ class Population:
         "prog_mult0": np.float32,                       # progress multiplier from capability without the centre
         "hazard_mult0": np.float32,                     # closure multiplier from capability without the centre
     }
+    # Private per-person arrays: constant factors of the services and of own funding (computed
+    # when a person is drawn), the ties factor, and set-membership marks.
+    _DERIVED_FIELDS: dict[str, type] = {
+        "_onsite": np.float32,         # exp(-distance_decay * travel_eur): reach of on-site services
+        "_access_any": np.float32,     # the same, 1 for people who can take part online
+        "_q_mentoring": np.float32,    # p_seek_mentoring * need_m * _access_any
+        "_q_funding": np.float32,      # p_seek_mentoring * need_f
+        "_q_event": np.float32,        # p_attend_event * need_n
+        "_q_apply": np.float32,        # p_apply_own_funding * need_f
+        "_f_tie": np.float32,          # 1 + tie_progress_effect * min(ties, 3) (treated world)
+        "_in_boosted": np.bool_,       # member of _boosted or of _boost_new
+        "_in_boost_all": np.bool_,     # member of _boost_all
+    }
+    # Private per-world arrays: this month's progress and closure probability of each person
+    # and their factors: p_prog = p_stage * prog_mult, p_close = p_close_base * hazard_mult.
+    _DERIVED_WORLD_FIELDS: dict[str, type] = {
+        "_p_prog": np.float32,
+        "_p_close": np.float32,
+        "_p_stage_of": np.float32,     # progress probability of the stage
+        "_p_close_base": np.float32,   # closure probability of the stage and age
+        "_prog_mult": np.float32,      # capability (with boost) * funding factor * ties factor
+        "_hazard_mult": np.float32,    # capability (with boost) closure factor
+        "_f_fund": np.float32,         # 1 + funding_progress_effect * funded
+    }
 
     def __init__(self, region: Region, behaviour: Behaviour, capacity: int):
         self.region = region
@@ -71,11 +135,45 @@ class Population:
         lut[OPERATING, :12] = lut[SCALING, :12] = b.p_close_monthly_first_year
         lut[OPERATING, 12] = lut[SCALING, 12] = b.p_close_monthly_later
         self._p_close_lut = lut.ravel().astype(np.float32)
+        # The progress factors of funding and of ties: lookups of the float32 expressions
+        # 1 + effect * funded and 1 + effect * min(ties, 3).
+        self._f_funded = np.float32(1.0) + np.float32(b.funding_progress_effect) * np.array([False, True])
+        self._f_ties = np.float32(1.0) + np.float32(b.tie_progress_effect) * np.minimum(np.arange(4, dtype=np.int16), 3)
+        self._p_stage_of_code = np.append(self._p_stage, np.float32(0))[_NEW_STAGE]
+        self._p_close_later = self._p_close_lut[np.arange(5) * 13 + MONTHS_FIRST_YEAR]
+        self._fade = np.float32(0.5 ** (1.0 / b.mentoring_half_life_months))
         self._any_served = False  # set once someone is served: skips work before the centre acts
-        for name, dtype in self.FIELDS.items():
+        for name, dtype in {**self.FIELDS, **self._DERIVED_FIELDS}.items():
             setattr(self, name, np.zeros(self.capacity, dtype=dtype))
-        for name, dtype in self.WORLD_FIELDS.items():
+        for name, dtype in {**self.WORLD_FIELDS, **self._DERIVED_WORLD_FIELDS}.items():
             setattr(self, name, np.zeros((2, self.capacity), dtype=dtype))
+        self._alloc_work()
+
+        # Counts kept up to date as people change (the outcomes read them every month).
+        # Per world [treated, comparison], as Python ints (cheaper than numpy for a few numbers).
+        self.by_stage = [[0] * 5, [0] * 5]                 # people in the region by stage
+        self.n_launched = [0, 0]                           # launched (pilot -> operating)
+        self.n_scaled = [0, 0]                             # scaled (operating -> scaling)
+        self.n_op_after = [0, 0]                           # op_after
+        self.n_op_after_alive = [0, 0]                     # op_after and not closed
+        self.n_client_launched = 0                         # launched and op_after, treated world
+        self.served_funding = np.zeros(2, dtype=np.float64)  # funding of the served people, EUR
+        self.n_reached = 0
+        self.n_served = 0
+        self.n_served_towns = 0                            # served people living outside the city
+        self._reached_idx = np.empty(0, dtype=np.intp)     # sorted
+        self._reached_new: list[np.ndarray] = []
+        self._served_since_advance: list[np.ndarray] = []
+        self._contacts: deque[tuple[int, np.ndarray]] = deque()  # (month, people whose last_contact was set)
+        self._ideas: list[tuple[int, int]] = []            # slots drawn as new ideas (stage IDEA), [start, stop)
+        # Entries whose probabilities must be recomputed before the next month's draws.
+        self._dirty: list[np.ndarray] = []                 # flat indices into the (2, capacity) arrays
+        self._boosted = np.empty(0, dtype=np.intp)         # boost > BOOST_MIN at the last advance
+        self._boost_new: list[np.ndarray] = []             # boost raised since the last advance
+        self._boost_all = np.empty(0, dtype=np.intp)       # boost ever raised (so maybe not zero)
+        self._first_year_ends: dict[int, list[np.ndarray]] = {}  # month -> entries whose closure rate changes
+        self._service_cache: dict[tuple, np.ndarray] = {}  # services' per-person probabilities (flows.services)
+        self._month = 0                                    # the month of the next advance
 
     # ------------------------------------------------------------------ births
     def add(self, k: int, rng: np.random.Generator, initial: bool, born: bool = True) -> slice:
@@ -116,30 +214,115 @@ class Population:
         self.first_served[s] = -1
         self.satisfaction[s] = 0.5
         self.last_contact[s] = -1
+        self._derive(s)
+        if not initial:
+            self._ideas.append((s.start, s.stop))
         self.filled += k
         if born:
             self.arrive(k)
         return s
 
+    def _derive(self, s: slice) -> None:
+        """Compute the private arrays of the people in slice ``s``, just drawn (the expressions the
+        services use; no boost, funding or ties yet, so every factor of theirs is 1)."""
+        b = self.behaviour
+        onsite = np.exp(-b.distance_decay * self.travel_eur[s])
+        self._onsite[s] = onsite
+        self._access_any[s] = np.where(self.digital[s], np.maximum(onsite, 1.0), onsite)
+        self._q_mentoring[s] = b.p_seek_mentoring * self.need_m[s] * self._access_any[s]
+        self._q_funding[s] = b.p_seek_mentoring * self.need_f[s]
+        self._q_event[s] = b.p_attend_event * self.need_n[s]
+        self._q_apply[s] = b.p_apply_own_funding * self.need_f[s]
+        self._f_tie[s] = self._f_ties[0]
+        stage = self.stage[:, s]
+        p_stage = self._p_stage[stage]
+        key = stage.astype(np.int16) * 13 + np.minimum(self.op_age[:, s], MONTHS_FIRST_YEAR)
+        p_close_base = self._p_close_lut[key]
+        self._p_stage_of[:, s] = p_stage
+        self._p_close_base[:, s] = p_close_base
+        self._f_fund[:, s] = self._f_funded[0]
+        self._prog_mult[:, s] = self.prog_mult0[s]
+        self._hazard_mult[:, s] = self.hazard_mult0[s]
+        self._p_prog[:, s] = p_stage * self.prog_mult0[s]
+        self._p_close[:, s] = p_close_base * self.hazard_mult0[s]
+
     def arrive(self, k: int) -> None:
         """Bring ``k`` people drawn in advance into the region."""
         if self.n + k > self.filled:
             raise ValueError(f"only {self.filled - self.n} people are waiting to arrive, not {k}")
+        if k <= 0:
+            return
+        n = self.n
+        if any(a <= n and n + k <= b for a, b in self._ideas):  # new ideas: all of them at stage IDEA
+            self.by_stage[TREATED][IDEA] += k
+            self.by_stage[COMPARISON][IDEA] += k
+            self.n += k
+            return
+        s = slice(n, n + k)
+        stage = self.stage[:, s]
+        if stage.any():
+            for w in (TREATED, COMPARISON):
+                for st, count in enumerate(np.bincount(stage[w], minlength=5).tolist()):
+                    self.by_stage[w][st] += count
+            # Running ventures in their first year: their closure rate changes when it ends.
+            age = self.op_age[:, s]
+            young = (stage >= OPERATING) & (stage < CLOSED) & (age < MONTHS_FIRST_YEAR)
+            w, i = np.nonzero(young)
+            ends = self._month + MONTHS_FIRST_YEAR - age[w, i]
+            f = w * self.capacity + i + s.start
+            for month in np.unique(ends).tolist():
+                self._first_year_ends.setdefault(month, []).append(f[ends == month])
+        else:  # new ideas: every one of them at stage IDEA
+            self.by_stage[TREATED][IDEA] += k
+            self.by_stage[COMPARISON][IDEA] += k
         self.n += k
 
     def _grow(self, needed: int) -> None:
         new_cap = max(needed, int(self.capacity * 1.5))
-        for name in self.FIELDS:
+        for name in (*self.FIELDS, *self._DERIVED_FIELDS):
             old = getattr(self, name)
             arr = np.zeros(new_cap, dtype=old.dtype)
             arr[: self.capacity] = old
             setattr(self, name, arr)
-        for name in self.WORLD_FIELDS:
+        for name in (*self.WORLD_FIELDS, *self._DERIVED_WORLD_FIELDS):
             old = getattr(self, name)
             arr = np.zeros((2, new_cap), dtype=old.dtype)
             arr[:, : self.capacity] = old
             setattr(self, name, arr)
+        # Flat indices into the two-world arrays change with the capacity.
+        to_new = lambda f: f + (f >= self.capacity) * (new_cap - self.capacity)  # noqa: E731
+        self._dirty = [to_new(f) for f in self._dirty]
+        self._first_year_ends = {m: [to_new(f) for f in fs] for m, fs in self._first_year_ends.items()}
         self.capacity = new_cap
+        self._alloc_work()
+
+    def _alloc_work(self) -> None:
+        """Scratch arrays reused every month (no allocation, and no page faults, in the monthly loop)."""
+        cap = self.capacity
+        # Two-world, in the layout of the two-world arrays: only [:, :n] is ever written, so the
+        # positions of the True entries in the whole buffer are flat indices (w * capacity + i).
+        self._closes = np.zeros((2, cap), dtype=np.bool_)
+        self._moves = np.zeros((2, cap), dtype=np.bool_)
+        self._changed = np.zeros((2, cap), dtype=np.bool_)
+        self._scratch = [np.zeros(cap, dtype=np.bool_) for _ in range(3)]
+        self._alive_aware_buf = np.zeros(cap, dtype=np.bool_)
+        self._alive_aware_month = self._alive_aware_n = -1
+        self._work_n = -1
+        # Two-world arrays as one row each: entry (w, i) is at w * capacity + i.
+        self._v = {name: getattr(self, name).reshape(-1) for name in (*self.WORLD_FIELDS, *self._DERIVED_WORLD_FIELDS)}
+        self._v["_closes"] = self._closes.reshape(-1)
+        self._v["_changed"] = self._changed.reshape(-1)
+
+    def work(self, k: int) -> np.ndarray:
+        """Scratch boolean array ``k`` (0..2) of length n, reused: its contents are not kept."""
+        if self._work_n != self.n:
+            self._work_n = self.n
+            self._work_views = [b[: self.n] for b in self._scratch]
+        return self._work_views[k]
+
+    def _flat(self, name: str) -> np.ndarray:
+        """Two-world array ``name`` as one row: entry (w, i) is at w * capacity + i."""
+        return self._v[name]
 
     # ------------------------------------------------------------------ views
     def view(self, name: str) -> np.ndarray:
@@ -158,7 +341,174 @@ class Population:
             stage == SCALING, axis=1
         )
 
+    def reached_idx(self) -> np.ndarray:
+        """Indices of the people ever reached by a service, sorted."""
+        if self._reached_new:
+            merged = np.concatenate([self._reached_idx, *self._reached_new])
+            merged.sort()
+            self._reached_idx = merged
+            self._reached_new = []
+        return self._reached_idx
+
+    def recent_contacts(self, month: int) -> np.ndarray:
+        """People whose last contact with the centre was in ``month`` or the three months before, sorted.
+
+        The same people as ``last_contact >= max(0, month - 3)`` (last_contact only increases).
+        """
+        contacts = self._contacts
+        first = max(0, month - RECENT_MONTHS)
+        while contacts and contacts[0][0] < first:
+            contacts.popleft()
+        if not contacts:
+            return _EMPTY
+        idx = np.concatenate([c[1] for c in contacts]) if len(contacts) > 1 else contacts[0][1].copy()
+        idx.sort()
+        if len(idx) > 1:
+            idx = idx[np.concatenate(([True], idx[1:] != idx[:-1]))]
+        return idx
+
+    def alive_aware(self, month: int) -> np.ndarray:
+        """Mask of people alive (treated world) and aware of the centre, computed once a month: after
+        promotion, nothing changes either until the month's stage changes (``advance``)."""
+        if self._alive_aware_month != month or self._alive_aware_n != self.n:
+            n = self._alive_aware_n = self.n
+            self._alive_aware_month = month
+            mask = self._alive_aware_buf[:n]
+            np.less(self.stage[TREATED, :n], CLOSED, out=mask)
+            mask &= self.aware[:n]
+        return self._alive_aware_buf[: self.n]
+
+    # ------------------------------------------------------------------ the centre's contacts
+    def contact(self, idx: np.ndarray, month: int) -> None:
+        """The centre was in contact with people ``idx`` this month."""
+        if len(idx):
+            self.last_contact[idx] = month
+            self._contacts.append((month, idx))
+
+    def touch(self, idx: np.ndarray, month: int, served: bool) -> None:
+        """People ``idx`` (distinct) used a service this month; ``served``: mentoring or funding help."""
+        if len(idx) == 0:
+            return
+        new = idx[~self.reached[idx]]
+        if len(new):
+            self.n_reached += len(new)
+            self._reached_new.append(new)
+            self.reached[new] = True
+        self.aware[idx] = True
+        self.contact(idx, month)
+        if served:
+            new = idx[self.first_served[idx] < 0]
+            self.first_served[new] = month
+            self.served[idx] = True
+            self._any_served = True
+            if len(new):
+                self.n_served += len(new)
+                self.n_served_towns += len(new) - int(np.count_nonzero(self.city[new]))
+                self._served_since_advance.append(new)
+                funding = self.funding[:, new]
+                self.served_funding += np.add.reduce(funding, axis=1, dtype=np.float64)
+
+    def boosted(self, idx: np.ndarray) -> None:
+        """The centre raised the capability boost of people ``idx`` (distinct) this month."""
+        if len(idx) == 0:
+            return
+        new = idx[~self._in_boosted[idx]]
+        if len(new):
+            self._in_boosted[new] = True
+            self._boost_new.append(new)
+        new = idx[~self._in_boost_all[idx]]
+        if len(new):
+            self._in_boost_all[new] = True
+            self._boost_all = np.concatenate([self._boost_all, new])
+
+    def tied(self, idx: np.ndarray) -> None:
+        """People ``idx`` made ties through the centre (their progress in the treated world changes)."""
+        if len(idx):
+            self._dirty.append(np.asarray(idx, dtype=np.intp))  # treated row: flat index = person
+
+    def award_funding(self, world: np.ndarray, idx: np.ndarray, award: np.ndarray) -> None:
+        """People ``idx`` obtain ``award`` (float32, EUR) in ``world`` (entries distinct)."""
+        f = idx + world * self.capacity
+        v = self._v
+        old = v["funding"][f]
+        new = old + award
+        v["funding"][f] = new
+        first = ~v["funded"][f]
+        if first.any():
+            f = f[first]
+            v["funded"][f] = True
+            self._dirty.append(f)  # the funding factor of their progress changes
+        if self.n_served:
+            served = self.served[idx]
+            if served.any():
+                # float32 amounts summed in float64: exact, whatever the order.
+                gain = new[served].astype(np.float64) - old[served]
+                self.served_funding += np.bincount(world[served], weights=gain, minlength=2)
+
     # ------------------------------------------------------------------ dynamics
+    def _refresh_boosted(self, j: np.ndarray) -> np.ndarray:
+        """Recompute the treated-world probabilities of people ``j`` (distinct) whose boost may have
+        changed; return those still boosted (the others are back to their own capability)."""
+        b = self.behaviour
+        boost = self.boost[j]
+        up = boost > BOOST_MIN
+        rel = np.minimum(self.cap0[j] + boost, 1.0) / b.capability_mean
+        pm = rel ** b.capability_effect
+        hm = rel ** (-b.capability_effect_survival)
+        all_up = up.all()
+        if not all_up:
+            down = ~up
+            pm[down] = self.prog_mult0[j[down]]
+            hm[down] = self.hazard_mult0[j[down]]
+            self._in_boosted[j[down]] = False
+        pm *= self._f_fund[TREATED][j]
+        pm *= self._f_tie[j]
+        self._prog_mult[TREATED][j] = pm
+        self._hazard_mult[TREATED][j] = hm
+        self._p_prog[TREATED][j] = self._p_stage_of[TREATED][j] * pm
+        self._p_close[TREATED][j] = self._p_close_base[TREATED][j] * hm
+        return j if all_up else j[up]
+
+    def _flush(self, month: int) -> None:
+        """Bring every probability up to date with the changes since the last month."""
+        v = self._v
+        cap = self.capacity
+        ends = self._first_year_ends.pop(month, None)
+        if ends:
+            # First year of operation over: the closure rate drops (closed ventures: stays zero).
+            f = np.concatenate(ends) if len(ends) > 1 else ends[0]
+            p_close_base = self._p_close_later[v["stage"][f]]
+            v["_p_close_base"][f] = p_close_base
+            v["_p_close"][f] = p_close_base * v["_hazard_mult"][f]
+        if self._dirty:
+            # Funded for the first time, or new ties: recompute as if not boosted (the boosted
+            # ones are recomputed just below, with their boost).
+            f = np.concatenate(self._dirty) if len(self._dirty) > 1 else self._dirty[0]
+            self._dirty = []
+            i = f % cap
+            treated = f < cap
+            f_fund = self._f_funded[v["funded"][f].view(np.uint8)]
+            v["_f_fund"][f] = f_fund
+            pm = self.prog_mult0[i] * f_fund
+            t = i[treated]
+            if len(t):
+                f_tie = self._f_ties[np.minimum(self.ties[t], 3)]
+                self._f_tie[t] = f_tie
+                pm[treated] *= f_tie
+            hm = self.hazard_mult0[i]
+            v["_prog_mult"][f] = pm
+            v["_hazard_mult"][f] = hm
+            v["_p_prog"][f] = v["_p_stage_of"][f] * pm
+            v["_p_close"][f] = v["_p_close_base"][f] * hm
+        # Boosted people: last month's, plus those whose boost the centre raised since.
+        if self._boost_new:
+            cand = np.concatenate([self._boosted, *self._boost_new])
+            self._boost_new = []
+        else:
+            cand = self._boosted
+        if len(cand):
+            self._boosted = self._refresh_boosted(cand)
+
     def advance(self, month: int, u_prog: np.ndarray, u_close: np.ndarray) -> tuple[int, int]:
         """Progress and closure for both worlds with the same draws; return launches (treated, comparison).
 
@@ -167,48 +517,243 @@ class Population:
         the centre]. Monthly closure: p_close_idea for ideas and pilots; for running ventures
         p_close_first_year or p_close_later by age; both * (capability / mean)^-capability_effect_survival.
         """
-        b = self.behaviour
         n = self.n
+        self._flush(month)
+        self._month = month + 1
+        closes = self._closes[:, :n]
+        moves = self._moves[:, :n]
+        changed = self._changed[:, :n]
+        np.less(u_close, self._p_close[:, :n], out=closes)
+        np.less(u_prog, self._p_prog[:, :n], out=moves)
+        np.greater(moves, closes, out=moves)  # moves and does not close
         stage = self.stage[:, :n]
+        np.greater_equal(stage, OPERATING, out=changed)
         op_age = self.op_age[:, :n]
-        prog_mult = np.broadcast_to(self.prog_mult0[:n], (2, n))
-        hazard_mult = np.broadcast_to(self.hazard_mult0[:n], (2, n))
-        boosted = np.flatnonzero(self.boost[:n] > 1e-6)
-        if len(boosted):
-            prog_mult = prog_mult.copy()
-            hazard_mult = hazard_mult.copy()
-            rel = np.minimum(self.cap0[boosted] + self.boost[boosted], 1.0) / b.capability_mean
-            prog_mult[TREATED, boosted] = rel ** b.capability_effect
-            hazard_mult[TREATED, boosted] = rel ** (-b.capability_effect_survival)
-        funded = self.funded[:, :n]
-        if funded.any():
-            prog_mult = prog_mult * (np.float32(1.0) + np.float32(b.funding_progress_effect) * funded)
-        ties = self.ties[:n]
-        if ties.any():
-            prog_mult = prog_mult.copy() if prog_mult.base is not None else prog_mult
-            prog_mult[TREATED] *= np.float32(1.0) + np.float32(b.tie_progress_effect) * np.minimum(ties, 3)
-        p_prog = self._p_stage[stage] * prog_mult
-        key = stage.astype(np.int16) * 13 + np.minimum(op_age, 12)
-        p_close = self._p_close_lut[key] * hazard_mult
-        closes = u_close < p_close
-        moves = (u_prog < p_prog) & ~closes
-        op_age += stage >= OPERATING
-        launched = moves & (stage == PILOT)
-        self.launched[:, :n] |= launched
-        self.scaled[:, :n] |= moves & (stage == OPERATING)
-        stage += moves
-        stage[closes] = CLOSED
-        if self._any_served:
-            served = self.first_served[:n] >= 0
-            self.op_after[:, :n] |= served & (stage >= OPERATING) & (stage < CLOSED)
-        counts = np.count_nonzero(launched, axis=1)
-        return int(counts[TREATED]), int(counts[COMPARISON])
+        np.add(op_age, changed, out=op_age)
+        np.logical_or(moves, closes, out=changed)
+        f = self._v["_changed"].nonzero()[0]  # flat indices of the entries that change stage
+        launches = self._events(month, f) if len(f) else (0, 0)
+        if self._served_since_advance:
+            new_served = np.concatenate(self._served_since_advance)
+            self._served_since_advance = []
+            f = np.concatenate([new_served, new_served + self.capacity])
+            f = f[_RUNNING[self._v["stage"][f]] & ~self._v["op_after"][f]]
+            if len(f):
+                self._mark_op_after(f)
+        return launches
+
+    def _events(self, month: int, f: np.ndarray) -> tuple[int, int]:
+        """Apply this month's stage changes to the entries ``f`` (flat indices)."""
+        cap = self.capacity
+        v = self._v
+        stage = v["stage"]
+        closing = v["_closes"][f]
+        code = _TWICE[stage[f]]
+        code += closing
+        code[int(np.searchsorted(f, cap)):] += 10  # f is sorted: treated entries first
+        stage[f] = _NEW_STAGE[code]
+        c = np.bincount(code, minlength=20).tolist()
+        by_stage = self.by_stage
+        for k, count in enumerate(c):
+            if count:
+                w = k // 10
+                by_stage[w][_OLD_LIST[k]] -= count
+                if k & 1:
+                    by_stage[w][CLOSED] += count
+                else:
+                    by_stage[w][_OLD_LIST[k] + 1] += count
+        # This month's probabilities of the entries that changed stage (closed: zero).
+        p_stage = self._p_stage_of_code[code]
+        v["_p_stage_of"][f] = p_stage
+        v["_p_prog"][f] = p_stage * v["_prog_mult"][f]
+        key = _NEW_STAGE_13[code] + np.minimum(v["op_age"][f], MONTHS_FIRST_YEAR)
+        p_close_base = self._p_close_lut[key]
+        v["_p_close_base"][f] = p_close_base
+        v["_p_close"][f] = p_close_base * v["_hazard_mult"][f]
+        served = self._any_served
+        launches = (c[2 * PILOT], c[10 + 2 * PILOT])
+        if launches[0] or launches[1]:
+            launched = f[_LAUNCH[code]]
+            v["launched"][launched] = True
+            self.n_launched[0] += launches[0]
+            self.n_launched[1] += launches[1]
+            self._first_year_ends.setdefault(month + 1 + MONTHS_FIRST_YEAR, []).append(launched)
+            if served and launches[0]:
+                self.n_client_launched += int(np.count_nonzero(v["op_after"][launched[:launches[0]]]))
+        scales = (c[2 * OPERATING], c[10 + 2 * OPERATING])
+        if scales[0] or scales[1]:
+            v["scaled"][f[_SCALE[code]]] = True
+            self.n_scaled[0] += scales[0]
+            self.n_scaled[1] += scales[1]
+        if served:
+            op_after = v["op_after"][f]
+            gone = op_after & closing
+            if gone.any():
+                gone = f[gone]
+                treated = int(np.count_nonzero(gone < cap))
+                self.n_op_after_alive[0] -= treated
+                self.n_op_after_alive[1] -= len(gone) - treated
+            running = _RUNNING_CODE[code]
+            running &= self.served[f % cap]
+            running &= ~op_after
+            if running.any():
+                self._mark_op_after(f[running])
+        return launches
+
+    def _mark_op_after(self, f: np.ndarray) -> None:
+        """Entries ``f`` (flat, distinct, not yet op_after, treated ones first) operate after their
+        person was first served."""
+        self._v["op_after"][f] = True
+        treated = f[: int(np.count_nonzero(f < self.capacity))]
+        self.n_op_after[0] += len(treated)
+        self.n_op_after[1] += len(f) - len(treated)
+        self.n_op_after_alive[0] += len(treated)
+        self.n_op_after_alive[1] += len(f) - len(treated)
+        self.n_client_launched += int(np.count_nonzero(self.launched[TREATED][treated]))
 
     def fade(self, in_programme: np.ndarray) -> None:
         """Capability gained from the centre fades once support ends (J-PAL Kenya: gains fade)."""
         factor = np.float32(0.5 ** (1.0 / self.behaviour.mentoring_half_life_months))
         boost = self.boost[: self.n]
         boost[~in_programme] *= factor
+
+    def fade_idle(self, nobody_in_programme: bool = False) -> None:
+        """``fade`` for everyone not in a mentoring programme (only people ever boosted can change)."""
+        idx = self._boost_all
+        if len(idx) == 0:
+            return
+        n = self.n
+        if 8 * len(idx) < n:
+            if not nobody_in_programme:
+                idx = idx[self.prog_left[idx] <= 0]
+            self.boost[idx] *= self._fade
+        elif nobody_in_programme:
+            self.boost[:n] *= self._fade
+        else:
+            idle = self.work(2)
+            np.less_equal(self.prog_left[:n], 0, out=idle)
+            boost = self.boost[:n]
+            np.multiply(boost, self._fade, out=boost, where=idle)
+
+    # ------------------------------------------------------------------ checks
+    def _reference_probabilities(self) -> tuple[np.ndarray, np.ndarray]:
+        """This month's progress and closure probabilities computed from scratch over the whole
+        population (the direct formulation): ``advance`` must use exactly these numbers."""
+        b = self.behaviour
+        n = self.n
+        stage = self.stage[:, :n]
+        op_age = self.op_age[:, :n]
+        prog_mult = np.broadcast_to(self.prog_mult0[:n], (2, n)).copy()
+        hazard_mult = np.broadcast_to(self.hazard_mult0[:n], (2, n)).copy()
+        boosted = np.flatnonzero(self.boost[:n] > BOOST_MIN)
+        if len(boosted):
+            rel = np.minimum(self.cap0[boosted] + self.boost[boosted], 1.0) / b.capability_mean
+            prog_mult[TREATED, boosted] = rel ** b.capability_effect
+            hazard_mult[TREATED, boosted] = rel ** (-b.capability_effect_survival)
+        prog_mult = prog_mult * (np.float32(1.0) + np.float32(b.funding_progress_effect) * self.funded[:, :n])
+        prog_mult[TREATED] *= np.float32(1.0) + np.float32(b.tie_progress_effect) * np.minimum(self.ties[:n], 3)
+        p_prog = self._p_stage[stage] * prog_mult
+        key = stage.astype(np.int16) * 13 + np.minimum(op_age, 12)
+        p_close = self._p_close_lut[key] * hazard_mult
+        return p_prog, p_close
+
+    def check(self) -> list[str]:
+        """Compare every kept probability and count with a from-scratch computation; return mismatches.
+
+        For tests and benchmarks, between months (pending changes are applied first).
+        """
+        self._flush(self._month)
+        n = self.n
+        problems = []
+        p_prog, p_close = self._reference_probabilities()
+        for name, ref in (("p_prog", p_prog), ("p_close", p_close)):
+            kept = getattr(self, "_" + name)[:, :n]
+            if not np.array_equal(ref, kept):
+                problems.append(f"{name} differs for {np.count_nonzero(ref != kept)} entries")
+        served = self.served[:n]
+        for w in (TREATED, COMPARISON):
+            stage = self.stage[w, :n]
+            op_after = self.op_after[w, :n]
+            expected = {
+                "by_stage": (np.bincount(stage, minlength=5), self.by_stage[w]),
+                "n_launched": (np.count_nonzero(self.launched[w, :n]), self.n_launched[w]),
+                "n_scaled": (np.count_nonzero(self.scaled[w, :n]), self.n_scaled[w]),
+                "n_op_after": (np.count_nonzero(op_after), self.n_op_after[w]),
+                "n_op_after_alive": (np.count_nonzero(op_after & (stage < CLOSED)), self.n_op_after_alive[w]),
+                "served_funding": (np.sum(self.funding[w, :n], where=served, dtype=np.float64), self.served_funding[w]),
+            }
+            for name, (ref, kept) in expected.items():
+                if not np.array_equal(ref, kept):
+                    problems.append(f"{name}[{w}] differs: {ref} != {kept}")
+        if np.count_nonzero(self.launched[TREATED, :n] & self.op_after[TREATED, :n]) != self.n_client_launched:
+            problems.append("n_client_launched differs")
+        if np.count_nonzero(self.reached[:n]) != self.n_reached or not np.array_equal(
+                np.flatnonzero(self.reached[:n]), self.reached_idx()):
+            problems.append("reached differs")
+        if np.count_nonzero(served) != self.n_served:
+            problems.append("n_served differs")
+        if np.count_nonzero(served & ~self.city[:n]) != self.n_served_towns:
+            problems.append("n_served_towns differs")
+        if np.count_nonzero(self.boost[:n]) > len(self._boost_all):
+            problems.append("_boost_all misses someone with a boost")
+        return problems
+
+
+class UniformDraws:
+    """Uniform float32 numbers from a generator's stream, made faster but the same numbers.
+
+    ``fill(out)`` gives exactly what ``gen.random(len(out), dtype=np.float32)`` would: numpy
+    makes each float32 from 32 random bits, ``(bits >> 8) * 2**-24``, taking the low then the
+    high half of each 64-bit output of the bit generator. Reading the 64-bit outputs in bulk
+    (``random_raw``) and converting them in two array operations is about twice as fast; and
+    ``skip(k)`` moves past ``k`` numbers without making them (``advance``), for rows of the
+    month's block that nothing reads. The object owns the stream from then on: draw from
+    the generator directly no more.
+    """
+
+    CHUNK = 1 << 18  # 64-bit outputs read at a time (2 MiB)
+
+    def __init__(self, gen: np.random.Generator):
+        self.gen = gen
+        self.bitgen = gen.bit_generator
+        state = self.bitgen.state
+        self.exact_raw = sys.byteorder == "little" and state.get("bit_generator") == "PCG64"
+        self.pending: int | None = int(state["uinteger"]) if self.exact_raw and state["has_uint32"] else None
+
+    def fill(self, out: np.ndarray) -> None:
+        """Fill the contiguous float32 array ``out`` with the next ``len(out)`` numbers."""
+        if not self.exact_raw:
+            self.gen.random(dtype=np.float32, out=out)
+            return
+        start = 0
+        if self.pending is not None and len(out):
+            out[0] = np.float32(self.pending >> 8) * np.float32(2.0 ** -24)
+            self.pending = None
+            start = 1
+        while start < len(out):
+            k = min(len(out) - start, 2 * self.CHUNK)
+            bits = self.bitgen.random_raw((k + 1) // 2).view(np.uint32)  # low half first
+            if k % 2:
+                self.pending = int(bits[-1])
+            bits = bits[:k]
+            np.right_shift(bits, 8, out=bits)
+            np.multiply(bits, np.float32(2.0 ** -24), out=out[start:start + k], dtype=np.float32, casting="unsafe")
+            start += k
+
+    def skip(self, k: int) -> None:
+        """Move past the next ``k`` numbers."""
+        if not self.exact_raw:
+            self.gen.random(k, dtype=np.float32)
+            return
+        if k <= 0:
+            return
+        if self.pending is not None:
+            self.pending = None
+            k -= 1
+        if k >= 2:
+            self.bitgen.advance(k // 2)
+        if k % 2:
+            self.pending = int(self.bitgen.random_raw() >> 32)
 
 
 def _normal_from_uniform(u: np.ndarray) -> np.ndarray:

@@ -52,7 +52,7 @@ def simulate(scenario: Scenario, seed: int, levers: dict | None = None, keep_led
         raise RuntimeError(f"ledger does not balance for seed {seed}: {problems[0]}")
     ts = pd.DataFrame(model.timeseries, columns=list(metrics.NAMES))
     ts.insert(0, "month", np.arange(len(ts)))
-    kpis = {name: float(ts[name].iloc[-1]) for name in metrics.NAMES}
+    kpis = dict(zip(metrics.NAMES, model.timeseries[-1].tolist()))  # the last month of the timeseries
     ledger = pd.DataFrame(model.ledger.rows()) if keep_ledger else pd.DataFrame()
     return RunResult(
         scenario=model.config.name, seed=int(seed), timeseries=ts, kpis=kpis, ledger=ledger,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simcenter.population import CLOSED, PILOT, TREATED
+from simcenter.population import CLOSED, COMPARISON, PILOT, TREATED
 
 STUDENT_HOURS_SHARE = 1.0
 VOLUNTEER_REACH_PER_HOUR = 2.0
@@ -59,57 +59,79 @@ def _fee_factor(elasticity: float, fee: float) -> float:
     return max(0.0, 1.0 - elasticity * fee)
 
 
-def _access(pop, decay: float, online_ok: bool) -> np.ndarray:
-    """How easily each person reaches a service: travel cost matters unless it can be online."""
-    n = pop.n
-    onsite = np.exp(-decay * pop.travel_eur[:n])
-    if not online_ok:
-        return onsite
-    return np.where(pop.digital[:n], np.maximum(onsite, 1.0), onsite)
-
-
 def _first(mask: np.ndarray, u: np.ndarray, k: int) -> np.ndarray:
     """Indices of the ``k`` people in ``mask`` with the lowest draws (random, reproducible order)."""
-    idx = np.flatnonzero(mask)
+    return _first_of(mask.nonzero()[0], u, k)
+
+
+def _first_of(idx: np.ndarray, u: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` of the people ``idx`` (sorted) with the lowest draws; all of them if ``k`` is enough."""
     if len(idx) <= k:
         return idx
     return idx[np.argpartition(u[idx], k)[:k]] if k > 0 else idx[:0]
+
+
+def _per_person(pop, key: tuple, make) -> np.ndarray:
+    """A per-person array that depends only on people's fixed traits and on ``key`` (a fee, the
+    seats): ``make(slice)`` computes it, once, for everyone drawn (the same numbers as on [:n])."""
+    key = (*key, pop.filled)
+    cache = pop._service_cache
+    arr = cache.get(key)
+    if arr is None:
+        if len(cache) > 32:
+            cache.clear()
+        arr = cache[key] = make(slice(0, pop.filled))
+    return arr
 
 
 def promotion(model, month: int, u: np.ndarray, hours: StaffHours) -> None:
     """Promotion and word of mouth make people aware of the centre; unused awareness lapses."""
     pop, b, center = model.pop, model.behaviour, model.center
     n = pop.n
-    alive = pop.stage[TREATED, :n] < CLOSED
     aware = pop.aware[:n]
-    reach = 0.0
-    if center.active and center.services["promotion"]:
-        promo = center.spec.services.promotion
-        used = hours.take_coordinator(promo.staff_hours_monthly)
-        reach = promo.budget_monthly_eur / 1000.0 * b.promotion_reach_per_1000_eur
-        reach += used * VOLUNTEER_REACH_PER_HOUR + hours.volunteer * VOLUNTEER_REACH_PER_HOUR
-    unaware = alive & ~aware
-    n_unaware = int(np.count_nonzero(unaware))
-    n_alive = max(1, int(np.count_nonzero(alive)))
-    satisfied = int(np.count_nonzero(pop.reached[:n] & alive & (pop.satisfaction[:n] > 0.6)))
-    p_promo = min(1.0, reach / max(1, n_unaware))
-    p_wom = 1.0 - (1.0 - b.p_word_of_mouth) ** (b.contacts_per_person * satisfied / n_alive)
-    p_new = 1.0 - (1.0 - p_promo) * (1.0 - p_wom) if center.active else 0.0
-    aware[unaware & (u < p_new)] = True
-    stale = aware & (pop.prog_left[:n] == 0) & (month - pop.last_contact[:n] > FORGET_AFTER_MONTHS)
-    aware[stale & (u < b.p_forget_monthly)] = False
+    scratch = pop.work(0)
+    if center.active:
+        reach = 0.0
+        if center.services["promotion"]:
+            promo = center.spec.services.promotion
+            used = hours.take_coordinator(promo.staff_hours_monthly)
+            reach = promo.budget_monthly_eur / 1000.0 * b.promotion_reach_per_1000_eur
+            reach += used * VOLUNTEER_REACH_PER_HOUR + hours.volunteer * VOLUNTEER_REACH_PER_HOUR
+        alive = pop.work(1)
+        np.less(pop.stage[TREATED, :n], CLOSED, out=alive)
+        n_alive = max(1, n - pop.by_stage[TREATED][CLOSED])
+        # Satisfied: reached, alive, satisfaction > 0.6 (counted over the people reached if they are few).
+        if 4 * pop.n_reached < n:
+            r = pop.reached_idx()
+            satisfied = int(np.count_nonzero(alive[r] & (pop.satisfaction[r] > 0.6)))
+        else:
+            np.greater(pop.satisfaction[:n], 0.6, out=scratch)
+            scratch &= pop.reached[:n]
+            scratch &= alive
+            satisfied = int(np.count_nonzero(scratch))
+        unaware = np.greater(alive, aware, out=alive)  # alive and not aware
+        n_unaware = int(np.count_nonzero(unaware))
+        p_promo = min(1.0, reach / max(1, n_unaware))
+        p_wom = 1.0 - (1.0 - b.p_word_of_mouth) ** (b.contacts_per_person * satisfied / n_alive)
+        p_new = 1.0 - (1.0 - p_promo) * (1.0 - p_wom)
+        np.less(u, p_new, out=scratch)
+        scratch &= unaware
+        aware |= scratch
+    # Forgetting: aware, not in a programme, no contact for FORGET_AFTER_MONTHS.
+    stale = pop.work(1)
+    np.less(u, b.p_forget_monthly, out=scratch)
+    scratch &= aware
+    np.less_equal(pop.prog_left[:n], 0, out=stale)
+    scratch &= stale
+    np.less(pop.last_contact[:n], month - FORGET_AFTER_MONTHS, out=stale)
+    scratch &= stale
+    np.greater(aware, scratch, out=aware)  # aware and not forgetting
+    if center.active:
+        pop.alive_aware(month)  # for this month's services (nothing else changes it this month)
 
 
 def _touch(model, idx: np.ndarray, month: int, served: bool) -> None:
-    pop = model.pop
-    pop.reached[idx] = True
-    pop.aware[idx] = True
-    pop.last_contact[idx] = month
-    if served and len(idx):
-        new = idx[pop.first_served[idx] < 0]
-        pop.first_served[new] = month
-        pop.served[idx] = True
-        pop._any_served = True
+    model.pop.touch(idx, month, served)
 
 
 def mentoring(model, month: int, u_seek: np.ndarray, u_drop: np.ndarray, hours: StaffHours) -> tuple[float, float]:
@@ -118,52 +140,64 @@ def mentoring(model, month: int, u_seek: np.ndarray, u_drop: np.ndarray, hours: 
     n = pop.n
     ms = center.spec.services.mentorship
     prog = pop.prog_left[:n]
-    alive = pop.stage[TREATED, :n] < CLOSED
     if not (center.active and center.services["mentorship"]):
         prog[:] = 0
         return 0.0, 0.0
     online = pop.prog_online[:n]
-    in_prog = (prog > 0) & alive
-    p_drop = np.where(online, b.p_dropout_online_monthly, b.p_dropout_onsite_monthly)
-    drop = in_prog & (u_drop < p_drop)
-    tally["dropouts_online"] += int(np.count_nonzero(drop & online))
-    tally["dropouts_onsite"] += int(np.count_nonzero(drop & ~online))
-    prog[drop | ~alive] = 0
-    pop.satisfaction[:n][drop] *= 0.8
-    current = prog > 0
+    stage = pop.stage[TREATED, :n]
+    # People in a programme: those whose venture closed leave it, some drop out.
+    inp = prog.nonzero()[0]
+    alive_in = stage[inp] < CLOSED
+    online_in = online[inp]
+    p_drop = np.where(online_in, b.p_dropout_online_monthly, b.p_dropout_onsite_monthly)
+    drop = alive_in & (u_drop[inp] < p_drop)
+    n_drop_online = int(np.count_nonzero(drop & online_in))
+    tally["dropouts_online"] += n_drop_online
+    tally["dropouts_onsite"] += int(np.count_nonzero(drop)) - n_drop_online
+    leave = drop | ~alive_in
+    prog[inp[leave]] = 0
+    pop.satisfaction[inp[drop]] *= 0.8
+    current = inp[~leave]
     slots = hours.mentor / ms.hours_per_client_month if ms.hours_per_client_month > 0 else 0.0
-    free = max(0, int(slots) - int(np.count_nonzero(current)))
+    free = max(0, int(slots) - len(current))
     fee_factor = _fee_factor(b.fee_elasticity, ms.fee_per_hour_eur * ms.hours_per_client_month)
-    p = b.p_seek_mentoring * pop.need_m[:n] * _access(pop, b.distance_decay, True) * fee_factor
-    seekers = alive & pop.aware[:n] & ~current & (u_seek < p)
-    accepted = _first(seekers, u_seek, free)
-    turned_away = int(np.count_nonzero(seekers)) - len(accepted)
+    # Seekers: alive, aware, not in a programme, and drawn (p = p_seek * need_m * access * fee factor).
+    seekers = pop.work(0)
+    p = _per_person(pop, ("mentoring", fee_factor), lambda s: pop._q_mentoring[s] * fee_factor)
+    np.less(u_seek, p[:n], out=seekers)
+    seekers &= pop.alive_aware(month)
+    seekers[current] = False
+    sidx = seekers.nonzero()[0]
+    accepted = _first_of(sidx, u_seek, free)
+    turned_away = len(sidx) - len(accepted)
     tally["turned_away"] += turned_away
-    model.month_stats["mentoring_demand"] = float(np.count_nonzero(seekers) + np.count_nonzero(current))
+    model.month_stats["mentoring_demand"] = float(len(sidx) + len(current))
     model.month_stats["mentoring_slots"] = slots
     if turned_away:
-        rejected = seekers.copy()
-        rejected[accepted] = False
-        pop.satisfaction[:n][rejected] *= 0.9
+        seekers[accepted] = False
+        pop.satisfaction[sidx[seekers[sidx]]] *= 0.9
     prog[accepted] = ms.programme_months
     online[accepted] = pop.digital[accepted] & ~pop.city[accepted]
-    tally["programme_starts_online"] += int(np.count_nonzero(online[accepted]))
-    tally["programme_starts_onsite"] += int(len(accepted) - np.count_nonzero(online[accepted]))
+    starts_online = int(np.count_nonzero(online[accepted]))
+    tally["programme_starts_online"] += starts_online
+    tally["programme_starts_onsite"] += int(len(accepted) - starts_online)
     _touch(model, accepted, month, served=True)
-    clients = prog > 0
-    n_clients = int(np.count_nonzero(clients))
+    clients = np.concatenate([current, accepted]) if len(accepted) else current  # distinct, any order
+    n_clients = len(clients)
     if n_clients == 0:
         return 0.0, 0.0
     per_client = min(ms.hours_per_client_month, slots / n_clients)
-    cap = pop.cap0[:n][clients] + pop.boost[:n][clients]
-    pop.boost[:n][clients] += np.float32(b.capability_gain_per_hour * per_client) * np.maximum(0.0, 1.0 - cap)
-    pop.satisfaction[:n][clients] += np.float32(0.1) * (1.0 - pop.satisfaction[:n][clients])
-    pop.last_contact[:n][clients] = month
+    cap = pop.cap0[clients] + pop.boost[clients]
+    pop.boost[clients] += np.float32(b.capability_gain_per_hour * per_client) * np.maximum(0.0, 1.0 - cap)
+    pop.boosted(clients)
+    pop.satisfaction[clients] += np.float32(0.1) * (1.0 - pop.satisfaction[clients])
+    pop.contact(clients, month)
     prog[clients] -= 1
     delivered = per_client * n_clients
     tally["mentoring_hours"] += delivered
-    tally["contacts_online"] += int(np.count_nonzero(online & clients))
-    tally["contacts_onsite"] += int(n_clients - np.count_nonzero(online & clients))
+    contacts_online = int(np.count_nonzero(online[clients]))
+    tally["contacts_online"] += contacts_online
+    tally["contacts_onsite"] += int(n_clients - contacts_online)
     fees = ms.fee_per_hour_eur * delivered if model.form.revenue != "none" else 0.0
     hourly = center.spec.staff.salary_monthly_eur / center.spec.staff.hours_per_month
     return fees, (hourly * delivered if fees > 0 else 0.0)
@@ -189,16 +223,30 @@ def events(model, month: int, u_want: np.ndarray, u_show: np.ndarray, hours: Sta
     cost = scale * (es.onsite_per_month * es.cost_onsite_eur + es.online_per_month * es.cost_online_eur
                     + es.hybrid_per_month * es.cost_hybrid_eur)
     n = pop.n
-    alive = pop.stage[TREATED, :n] < CLOSED
-    digital, city = pop.digital[:n], pop.city[:n]
-    prefers_online = digital & (~city | (seats_onsite == 0)) & (seats_online > 0)
-    access = np.where(prefers_online, 1.0, np.exp(-b.distance_decay * pop.travel_eur[:n]))
-    if seats_onsite == 0:
-        access = np.where(prefers_online, access, 0.0)
-    p = b.p_attend_event * pop.need_n[:n] * access * _fee_factor(b.fee_elasticity, es.fee_eur)
-    want = alive & pop.aware[:n] & (u_want < p)
-    reg_online = _first(want & prefers_online, u_want, seats_online)
-    reg_onsite = _first(want & ~prefers_online, u_want, seats_onsite)
+    seat_kind = (seats_onsite == 0, seats_online > 0)
+
+    def online(s: slice) -> np.ndarray:
+        return pop.digital[s] & (~pop.city[s] | seat_kind[0]) & seat_kind[1]
+
+    def attend(s: slice) -> np.ndarray:
+        # p = p_attend_event * need_n * access * fee factor
+        prefers_online = online(s)
+        access = np.where(prefers_online, 1.0, pop._onsite[s])
+        if seats_onsite == 0:
+            access = np.where(prefers_online, access, 0.0)
+        p = pop._q_event[s] * access
+        p *= fee_factor
+        return p
+
+    fee_factor = _fee_factor(b.fee_elasticity, es.fee_eur)
+    prefers_online = _per_person(pop, ("online", *seat_kind), online)
+    want = pop.work(0)
+    np.less(u_want, _per_person(pop, ("events", fee_factor, *seat_kind), attend)[:n], out=want)
+    want &= pop.alive_aware(month)
+    widx = want.nonzero()[0]
+    online_w = prefers_online[widx]
+    reg_online = _first_of(widx[online_w], u_want, seats_online)
+    reg_onsite = _first_of(widx[~online_w], u_want, seats_onsite)
     show_online = reg_online[u_show[reg_online] >= b.share_no_show_online]
     show_onsite = reg_onsite[u_show[reg_onsite] >= b.share_no_show_onsite]
     tally["registrations_online"] += len(reg_online)
@@ -212,6 +260,7 @@ def events(model, month: int, u_want: np.ndarray, u_show: np.ndarray, hours: Sta
     _touch(model, attended, month, served=False)
     cap = pop.cap0[attended] + pop.boost[attended]
     pop.boost[attended] += np.float32(b.event_capability_gain) * np.maximum(0.0, 1.0 - cap)
+    pop.boosted(attended)
     pop.satisfaction[attended] += np.float32(0.05) * (1.0 - pop.satisfaction[attended])
     model.month_contacts.append(attended)
     fees = es.fee_eur * len(attended) if model.form.revenue != "none" else 0.0
@@ -224,7 +273,7 @@ def networking(model, month: int, hours: StaffHours) -> None:
     ns = center.spec.services.networking
     if not (center.active and center.services["networking"]) or ns.introductions_per_month <= 0:
         return
-    contacts = np.unique(np.concatenate(model.month_contacts)) if model.month_contacts else np.empty(0, np.int64)
+    contacts = _distinct_sorted(model.month_contacts)
     if len(contacts) == 0:
         return
     affordable = hours.coordinator / ns.staff_hours_per_introduction if ns.staff_hours_per_introduction > 0 else np.inf
@@ -238,6 +287,7 @@ def networking(model, month: int, hours: StaffHours) -> None:
     pick = rng.integers(0, len(counterparts) + len(contacts), size=k)
     made = rng.random(k) < b.p_tie_per_introduction
     graph = model.network
+    tied = []
     for person, j, ok in zip(who.tolist(), pick.tolist(), made.tolist()):
         if not ok:
             continue
@@ -247,58 +297,113 @@ def networking(model, month: int, hours: StaffHours) -> None:
             continue
         graph.add_edge(me, other, month=month)
         pop.ties[person] += 1
+        tied.append(person)
         if other.startswith("e"):
             pop.ties[int(other[1:])] += 1
+            tied.append(int(other[1:]))
         elif other.startswith("p:"):
             partner = model.partners[other[2:]]
             partner.engagement = min(1.0, partner.engagement + 0.01)
         tally["ties"] += 1
+    if tied:
+        pop.tied(np.array(tied, dtype=np.intp))
 
 
 def funding_support(model, month: int, u_seek: np.ndarray, hours: StaffHours) -> tuple[np.ndarray, float]:
-    """Help with clients' own funding applications; return who was helped this month, and fees."""
+    """Help with clients' own funding applications; return who was helped this month (sorted indices), and fees."""
     pop, b, center, tally = model.pop, model.behaviour, model.center, model.tally
     n = pop.n
-    helped = np.zeros(n, dtype=bool)
+    helped = np.empty(0, dtype=np.intp)
     fs = center.spec.services.funding_support
     if not (center.active and center.services["funding_support"]) or fs.staff_hours_per_client <= 0:
         return helped, 0.0
     capacity = int(hours.coordinator / fs.staff_hours_per_client)
     if capacity <= 0:
         return helped, 0.0
-    stage = pop.stage[TREATED, :n]
-    p = b.p_seek_mentoring * pop.need_f[:n] * _fee_factor(b.fee_elasticity, fs.fee_eur) * _access(pop, b.distance_decay, True)
-    seekers = pop.aware[:n] & (stage >= PILOT) & (stage < CLOSED) & (u_seek < p)
+    fee_factor = _fee_factor(b.fee_elasticity, fs.fee_eur)
+
+    def seek(s: slice) -> np.ndarray:
+        # p = p_seek_mentoring * need_f * fee factor * access
+        p = pop._q_funding[s] * fee_factor
+        p *= pop._access_any[s]
+        return p
+
+    seekers = pop.work(0)
+    scratch = pop.work(1)
+    np.less(u_seek, _per_person(pop, ("funding", fee_factor), seek)[:n], out=seekers)
+    seekers &= pop.alive_aware(month)
+    np.greater_equal(pop.stage[TREATED, :n], PILOT, out=scratch)
+    seekers &= scratch
     idx = _first(seekers, u_seek, capacity)
     hours.take_coordinator(len(idx) * fs.staff_hours_per_client)
-    helped[idx] = True
     _touch(model, idx, month, served=True)
     tally["funding_clients"] += len(idx)
     model.month_contacts.append(idx)
     fees = fs.fee_eur * len(idx) if model.form.revenue != "none" else 0.0
-    return helped, fees
+    return np.sort(idx), fees
 
 
 def own_funding(model, helped: np.ndarray, u_apply: np.ndarray, u_win: np.ndarray, u_amount: np.ndarray) -> float:
     """Ventures apply for funding of their own in both worlds (same draws); support raises success.
 
-    Returns the success fees the centre earns on its clients' awards.
+    ``helped``: sorted indices of the people the centre helped this month. Returns the success
+    fees the centre earns on its clients' awards.
     """
     pop, b = model.pop, model.behaviour
     n = pop.n
-    award = (b.client_award_eur * (0.5 + u_amount)).astype(np.float32)
-    stage = pop.stage[:, :n]
-    eligible = (stage >= PILOT) & (stage < CLOSED)
-    applies = eligible & (u_apply < b.p_apply_own_funding * pop.need_f[:n])
-    applies[TREATED] |= helped & eligible[TREATED]
-    p = np.full((2, n), b.p_client_funding_base)
-    p[TREATED, helped] = min(1.0, b.p_client_funding_base * b.client_funding_uplift)
-    wins = applies & (u_win < p)
-    if not wins.any():
+    # Applicants: pilots and running ventures drawn with p_apply_own_funding * need_f, in both
+    # worlds with the same draws; with the centre, also everyone it helped. Few people apply
+    # in a month: the rest is done on them only.
+    drawn = pop.work(0)
+    np.less(u_apply, pop._q_apply[:n], out=drawn)
+    if len(helped):
+        drawn[helped] = True
+    cand = drawn.nonzero()[0]
+    if len(cand) == 0:
         return 0.0
-    pop.funding[:, :n] += np.where(wins, award, np.float32(0))
-    pop.funded[:, :n] |= wins
+    applies = _ELIGIBLE[pop.stage[:, cand]]
+    u = u_win[cand]
+    if len(helped):
+        # The helped apply in the treated world even without their own draw, with better odds.
+        by_draw = u_apply[cand] < pop._q_apply[cand]
+        is_helped = _member(cand, helped)
+        applies[COMPARISON] &= by_draw
+        applies[TREATED] &= by_draw | is_helped
+        p = np.full((2, len(cand)), b.p_client_funding_base)
+        p[TREATED, is_helped] = min(1.0, b.p_client_funding_base * b.client_funding_uplift)
+        applies &= u < p
+    else:
+        applies &= u < np.float64(b.p_client_funding_base)  # compared in float64, as against the array above
+    world, which = applies.nonzero()
+    if len(world) == 0:
+        return 0.0
+    won = cand[which]
+    pop.award_funding(world, won, (b.client_award_eur * (0.5 + u_amount[won])).astype(np.float32))
     if model.form.revenue == "none":
         return 0.0
     fs = model.center.spec.services.funding_support
-    return fs.share_success_fee * float(award[wins[TREATED] & helped].sum())
+    helped_wins = won[(world == TREATED) & is_helped[which]] if len(helped) else won[:0]
+    award = (b.client_award_eur * (0.5 + u_amount[helped_wins])).astype(np.float32)
+    return fs.share_success_fee * float(award.sum())
+
+
+_ELIGIBLE = np.array([False, True, True, True, False])
+"""Stages that may apply for funding of their own: pilots and running ventures."""
+
+
+def _member(idx: np.ndarray, of: np.ndarray) -> np.ndarray:
+    """Which of the sorted indices ``idx`` are in the sorted indices ``of``."""
+    pos = np.searchsorted(of, idx)
+    pos[pos == len(of)] = 0
+    return of[pos] == idx
+
+
+def _distinct_sorted(parts: list[np.ndarray]) -> np.ndarray:
+    """The distinct indices in ``parts``, sorted (``np.unique`` of their concatenation)."""
+    if not parts:
+        return np.empty(0, np.int64)
+    idx = np.concatenate(parts)
+    idx.sort()
+    if len(idx) > 1:
+        idx = idx[np.concatenate(([True], idx[1:] != idx[:-1]))]
+    return idx
