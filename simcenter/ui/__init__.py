@@ -1,0 +1,1 @@
+"""The workshop app: explore and compare designs in the browser (``simcenter ui``)."""

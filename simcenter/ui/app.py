@@ -1,0 +1,401 @@
+"""The workshop app's page: one Solara page, one ``Workshop`` per browser session.
+
+Built the way Mesa's SolaraViz builds a page (``mesa.visualization``): a sidebar with the
+run controls (Reset, Play, Step) and the model parameters as Mesa ``Slider`` inputs rendered
+by Mesa's ``UserInputs``, a main area of components redrawn through Mesa's ``update_counter``
+after every step. What SolaraViz itself cannot do here it does in its own components: two
+designs stepping together in one random world, design choices that validate as a scenario
+does, and every word in the session's language.
+
+Serve it with ``simcenter ui`` (``simcenter.ui.server``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import solara
+import solara.lab
+from mesa.visualization.solara_viz import UserInputs
+from mesa.visualization.user_param import Slider
+from mesa.visualization.utils import force_update, update_counter
+
+from simcenter.i18n import LANGUAGES
+from simcenter.levers import LEVERS
+from simcenter.ui import charts, controls, differences, exports
+from simcenter.ui.server import ENV_SCENARIO
+from simcenter.ui.session import REPO_SCENARIOS, Workshop, scenario_files, scenario_label
+from simcenter.ui.text import (default_language, entry_label, entry_summary, letter, number, outcome_label,
+                               outcome_value, tr)
+
+PLAY_PAUSE_SECONDS = 0.25
+"""Pause between two steps while playing, so a room can follow."""
+KPIS = ("reached", "served", "ventures_launched", "jobs_added", "cash_eur", "runway_months",
+        "own_revenue_share", "grants_won", "partner_engagement", "network_ties")
+"""The key figures shown as cards."""
+SIDE_STYLE = {"flex": "0 0 370px", "width": "370px", "position": "sticky", "top": "8px",
+              "max-height": "calc(100vh - 80px)", "overflow-y": "auto", "padding-right": "4px"}
+"""The control column: fixed width, scrolling on its own so the charts stay in view."""
+CSS = """
+.sc-kpi .v-card__title { word-break: normal; font-size: 1rem; line-height: 1.3; padding-bottom: 4px; }
+.sc-kpi .v-card__text { padding-top: 4px; }
+.sc-kpi-value { font-size: 1.35rem; font-weight: 600; }
+.sc-kpi-A { color: #1f5fa8; } .sc-kpi-B { color: #d9622b; }
+.sc-note { font-size: 0.85rem; color: #444; }
+.sc-month { font-size: 1.1rem; font-weight: 600; }
+.sc-side .v-input__slider .v-input__slot { flex-wrap: wrap; height: auto !important; }
+.sc-side .v-input__slider .v-input__slot > .v-label { flex: 0 0 100%; max-width: 100%; white-space: normal;
+  height: auto !important; line-height: 1.3 !important; margin-bottom: 2px; }
+.sc-export .v-btn { text-transform: none; height: auto !important; min-height: 36px; max-width: 100%; }
+.sc-export .v-btn__content { white-space: normal; text-align: left; flex: 1 1 auto; }
+"""
+
+
+def initial_scenario() -> Path:
+    """The scenario a new session opens: ``--scenario``, else the Plovdiv base design."""
+    chosen = os.environ.get(ENV_SCENARIO)
+    if chosen:
+        return Path(chosen)
+    base = REPO_SCENARIOS / "plovdiv" / "base.yaml"
+    files = scenario_files()
+    return base if base.exists() or not files else files[0]
+
+
+@solara.component
+def Page():
+    """The whole app for one browser session."""
+    workshop = solara.use_memo(lambda: Workshop(initial_scenario(), lang=default_language()), [])
+    lang = solara.use_reactive(workshop.lang)
+    playing = solara.use_reactive(False)
+    per_step = solara.use_reactive(1)
+    update_counter.get()
+
+    def play_loop():
+        while True:
+            with workshop.lock:  # Pause takes the lock too: no month is stepped after it
+                if not playing.value or workshop.finished:
+                    break
+                workshop.step(per_step.value)
+            force_update()
+            time.sleep(PLAY_PAUSE_SECONDS)
+        playing.value = False
+
+    solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
+
+    def speak(code):
+        workshop.set_language(code)  # its problem messages too
+        lang.set(code)
+
+    solara.Title(tr(lang.value, "app.title"))
+    solara.Style(CSS)
+    with solara.AppBar():
+        solara.AppBarTitle(tr(lang.value, "app.title"))
+        with solara.ToggleButtonsSingle(value=lang.value, on_value=speak, classes=["sc-lang"]):
+            for code in LANGUAGES:
+                solara.Button(tr(code, "app.language_name"), value=code, text=True)
+
+    with solara.Row(gap="16px", style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
+        with solara.Column(classes=["sc-side"], style=SIDE_STYLE):
+            RunControls(workshop, lang.value, playing, per_step)
+            DesignControls(workshop, "A", lang.value)
+            if workshop.compare:
+                DesignControls(workshop, "B", lang.value)
+            Exports(workshop, lang.value)
+        with solara.Column(classes=["sc-main"], style={"flex": "1 1 auto", "min-width": "0"}):
+            Problems(workshop, lang.value)
+            MonthHeader(workshop, lang.value)
+            KpiCards(workshop, lang.value)
+            if workshop.compare:
+                ProsCons(workshop, lang.value)
+            Charts(workshop, lang.value)
+            Network(workshop, lang.value)
+
+
+@solara.component
+def RunControls(workshop: Workshop, lang: str, playing: solara.Reactive[bool], per_step: solara.Reactive[int]):
+    """Reset, Play/Pause and Step (as Mesa's ModelController), the seed and side-by-side mode."""
+    update_counter.get()
+
+    def reset():
+        with workshop.lock:
+            playing.set(False)
+            workshop.reset()
+
+    def play_pause():
+        with workshop.lock:
+            playing.set(not playing.value)
+        force_update()
+
+    def act(change):
+        def handler(*_):
+            change()
+            force_update()
+        return handler
+
+    with solara.Card(tr(lang, "app.controls"), classes=["sc-controls"]):
+        with solara.Row(justify="space-between"):
+            solara.Button(tr(lang, "app.reset"), color="primary", classes=["sc-reset"], on_click=act(reset))
+            solara.Button(tr(lang, "app.pause" if playing.value else "app.play"), color="primary",
+                          classes=["sc-play"], disabled=workshop.finished and not playing.value,
+                          on_click=play_pause)
+            solara.Button(tr(lang, "app.step"), color="primary", classes=["sc-step"],
+                          disabled=playing.value or workshop.finished,
+                          on_click=act(lambda: workshop.step(per_step.value)))
+        solara.SliderInt(tr(lang, "app.months_per_step") + f": {per_step.value}", value=per_step, min=1, max=12)
+        solara.InputInt(tr(lang, "app.seed"), value=workshop.seed, classes=["sc-seed"],
+                        on_value=act_value(lambda s: workshop.set_seed(s)))
+        solara.Text(tr(lang, "app.seed_help"), classes=["sc-note"])
+        solara.Switch(label=tr(lang, "app.compare"), value=workshop.compare, classes=["sc-compare"],
+                      on_value=act_value(workshop.set_compare))
+
+
+def act_value(change):
+    """An ``on_value`` handler that changes the workshop, then redraws (Mesa's ``force_update``)."""
+    def handler(value):
+        if value is not None:
+            change(value)
+        force_update()
+    return handler
+
+
+@solara.component
+def DesignControls(workshop: Workshop, which: str, lang: str):
+    """One design's choices: scenario file, legal form, management structure, the levers."""
+    update_counter.get()
+    base = workshop.base(which)
+    files = scenario_files(os.environ.get(ENV_SCENARIO))
+    current = workshop.designs[which].scenario
+    if Path(current) not in files:
+        files.append(Path(current))
+
+    def set_lever(name, value):
+        workshop.set_lever(which, name, value)
+        force_update()
+
+    with solara.Card(tr(lang, "app.design", design=letter(lang, which)), classes=[f"sc-design-{which}"]):
+        solara.v.Select(label=tr(lang, "app.scenario"), v_model=current, class_=f"sc-scenario-{which}",
+                        items=[{"text": scenario_label(p), "value": str(p)} for p in files],
+                        hint=tr(lang, "app.scenario_help"),
+                        on_v_model=act_value(lambda path: workshop.set_scenario(which, path)))
+        if base is None:
+            return
+        for name, group in (("legal_form", base.catalogue.legal_forms),
+                            ("management", base.catalogue.management_structures)):
+            chosen = workshop.value(which, name)
+            solara.v.Select(label=tr(lang, f"app.{name}"), v_model=chosen, class_=f"sc-{name}-{which}",
+                            items=[{"text": entry_label(lang, e), "value": key} for key, e in group.items()],
+                            on_v_model=lambda v, name=name: set_lever(name, v))
+            if chosen in group:
+                CatalogueNote(group[chosen], lang, f"sc-{name}-note-{which}")
+        solara.Text(tr(lang, "app.levers"), style={"font-weight": "600"})
+        sliders = {}
+        for c in controls.CONTROLS:
+            value = workshop.value(which, c.name)
+            if value is None:
+                solara.Text(tr(lang, "app.no_lever", label=tr(lang, f"app.lever.{c.name}")), classes=["sc-note"])
+                continue
+            if c.kind == "number":
+                NumberInput(c, value, lang, which, set_lever)
+                continue
+            value = int(round(value)) if c.integer else float(value)
+            sliders[c.name] = Slider(lever_text(lang, c, value), value=value, min=c.minimum, max=c.maximum,
+                                     step=c.step, dtype=int if c.integer else float)
+        UserInputs(sliders, on_change=set_lever)
+
+
+def lever_text(lang: str, c: controls.Control, value) -> str:
+    """A slider's label with its current value."""
+    shown = f"{value * 100:.0f}%" if c.unit == "share" else (f"{value:.1f}" if c.unit == "factor" else number(value))
+    return tr(lang, f"app.lever_value.{c.unit}", label=tr(lang, f"app.lever.{c.name}"), value=shown)
+
+
+@solara.component
+def NumberInput(c: controls.Control, value, lang: str, which: str, set_lever):
+    """A typed amount (fees): whatever is typed goes to the design and is validated there."""
+    def on_text(text: str):
+        cleaned = text.strip().replace(",", ".")
+        try:
+            set_lever(c.name, float(cleaned))
+        except ValueError:
+            set_lever(c.name, text)  # validation says, in its own words, that this is not a number
+
+    shown = number(value) if isinstance(value, (int, float)) else str(value)
+    solara.InputText(tr(lang, f"app.lever.{c.name}"), value=shown, on_value=on_text, continuous_update=False,
+                     classes=[f"sc-{c.name}-{which}"])
+
+
+@solara.component
+def CatalogueNote(entry, lang: str, css: str):
+    """What the catalogue says of a legal form or structure: a summary, then pros and cons."""
+    with solara.Div(classes=["sc-note", css]):
+        solara.Text(entry_summary(lang, entry))
+        if entry.pros or entry.cons:
+            with solara.Details(summary=tr(lang, "app.pros") + " / " + tr(lang, "app.cons")):
+                Bullets([f"+ {p}" for p in entry.pros] + [f"− {c}" for c in entry.cons])
+
+
+def Bullets(lines: list[str], css: str = "") -> None:
+    """A bulleted list of plain text (no Markdown: Solara's Markdown would fetch KaTeX from a CDN)."""
+    solara.v.Html(tag="ul", class_=css, children=[solara.v.Html(tag="li", children=[line]) for line in lines])
+
+
+def Heading(text: str) -> None:
+    """A bold line of text."""
+    solara.v.Html(tag="div", style_="font-weight: 600; margin-top: 6px;", children=[text])
+
+
+@solara.component
+def Problems(workshop: Workshop, lang: str):
+    """Every problem with a design, one line each, in the page (never a crash)."""
+    update_counter.get()
+    for which in workshop.active:
+        lines = workshop.problems.get(which)
+        if not lines:
+            continue
+        key = "app.invalid_scenario" if workshop.runs.get(which) is None else "app.invalid_design"
+        with solara.Div(classes=["sc-problems"]):
+            solara.Error(tr(lang, key, design=letter(lang, which)))
+            for line in lines:
+                solara.Error(problem_text(lang, line), dense=True, icon=False)
+    if not workshop.live_runs():
+        solara.Info(tr(lang, "app.no_run"))
+
+
+def problem_text(lang: str, line: str) -> str:
+    """A problem line with the dotted path of a lever replaced by the lever's name."""
+    for name in controls.ORDER:
+        path = getattr(LEVERS[name], "path", None)  # levers that set one field know it
+        if path and line.startswith(path + ":"):
+            return tr(lang, f"app.lever.{name}") + line[len(path):]
+    return line
+
+
+@solara.component
+def MonthHeader(workshop: Workshop, lang: str):
+    """Which month is on screen."""
+    update_counter.get()
+    runs = workshop.live_runs()
+    if not runs:
+        return
+    run = next(iter(runs.values()))
+    month = workshop.month
+    y, m = run.model.calendar(max(0, month - 1))
+    with solara.Row(classes=["sc-month-row"]):
+        solara.Text(tr(lang, "app.month_of", month=month, months=run.months, calendar=f"{y:04d}-{m:02d}"),
+                    classes=["sc-month"])
+        if month == 0:
+            solara.Text(tr(lang, "app.not_started"), classes=["sc-note"])
+        elif workshop.finished:
+            solara.Text(tr(lang, "app.finished"), classes=["sc-note"])
+
+
+@solara.component
+def KpiCards(workshop: Workshop, lang: str):
+    """The key figures of each design in the month on screen."""
+    update_counter.get()
+    runs = workshop.live_runs()
+    if not runs:
+        return
+    grid = {"display": "grid", "grid-template-columns": "repeat(5, minmax(0, 1fr))", "gap": "8px"}
+    with solara.Div(classes=["sc-kpis"], style=grid):
+        for name in KPIS:
+            with solara.Card(outcome_label(lang, name), classes=["sc-kpi", f"sc-kpi-{name}"], margin=0):
+                for which, run in runs.items():
+                    prefix = f"{letter(lang, which)}: " if len(runs) > 1 else ""
+                    with solara.Div():
+                        solara.Text(prefix + outcome_value(lang, name, run.latest(name)),
+                                    classes=["sc-kpi-value", f"sc-kpi-{which}"])
+
+
+@solara.component
+def ProsCons(workshop: Workshop, lang: str):
+    """Design A against design B, in plain words, live."""
+    update_counter.get()
+    panel = differences.panel(lang, workshop)
+    with solara.Card(tr(lang, "app.pros_cons"), classes=["sc-proscons"]):
+        solara.Text(tr(lang, "app.pros_cons_intro", month=panel.month), classes=["sc-note"])
+        if not panel.design:
+            solara.Info(tr(lang, "app.same_design"), classes=["sc-same"])
+        else:
+            Heading(tr(lang, "app.differs"))
+            Bullets(panel.design, "sc-differs")
+            for known in panel.known:
+                solara.Text(f"{letter(lang, known.design)}: {known.label} — "
+                            + "; ".join([f"+ {p}" for p in known.pros] + [f"− {c}" for c in known.cons]),
+                            classes=["sc-note"], style={"display": "block"})
+        for line in panel.closed:
+            solara.Warning(line)
+        with solara.Columns([1, 1]):
+            for which in ("A", "B"):
+                with solara.Div(classes=[f"sc-better-{which}"]):
+                    Heading(tr(lang, "app.better_in", design=letter(lang, which)))
+                    if panel.better[which]:
+                        Bullets(panel.better[which])
+                    else:
+                        solara.Text(tr(lang, "app.nothing_better"), classes=["sc-note"])
+
+
+@solara.component
+def Charts(workshop: Workshop, lang: str):
+    """Live time series of every design on screen, six panels."""
+    counter = update_counter.get()
+    runs = workshop.live_runs()
+
+    def build():
+        with workshop.lock:
+            return [charts.panel_option(lang, panel, runs) for panel, _ in charts.PANELS]
+
+    options = solara.use_memo(build, [counter, lang, tuple(runs), tuple(id(r) for r in runs.values())])
+    if not runs:
+        return
+    with solara.Card(tr(lang, "app.charts"), classes=["sc-charts"]):
+        if len(runs) > 1:
+            solara.Text(tr(lang, "app.chart.colors"), classes=["sc-note"])
+        with solara.Div(style={"display": "grid", "grid-template-columns": "repeat(3, minmax(0, 1fr))", "gap": "8px"}):
+            for (panel, _), option in zip(charts.PANELS, options):
+                with solara.Div(classes=[f"sc-chart-{panel}"]):
+                    solara.FigureEcharts(option=option, attributes={"style": "height: 300px; width: 100%;"},
+                                         responsive=True)
+
+
+@solara.component
+def Network(workshop: Workshop, lang: str):
+    """The stakeholder network of every design on screen, as it grows."""
+    counter = update_counter.get()
+    runs = workshop.live_runs()
+
+    def build():
+        with workshop.lock:
+            return {which: charts.network_option(lang, which, run) for which, run in runs.items()}
+
+    options = solara.use_memo(build, [counter, lang, tuple(runs), tuple(id(r) for r in runs.values())])
+    if not runs:
+        return
+    with solara.Card(tr(lang, "app.network_card"), classes=["sc-network"]):
+        with solara.Columns([1] * len(options)):
+            for which, option in options.items():
+                with solara.Div(classes=[f"sc-network-{which}"]):
+                    solara.FigureEcharts(option=option, attributes={"style": "height: 460px; width: 100%;"},
+                                         responsive=True)
+
+
+@solara.component
+def Exports(workshop: Workshop, lang: str):
+    """Downloads: each design as a scenario file, the results as CSV."""
+    update_counter.get()
+    runs = workshop.live_runs()
+    yaml_of = solara.use_memo(lambda: {w: (lambda w=w: exports.scenario_yaml(workshop, w)[1]) for w in ("A", "B")}, [])
+    csv_of = solara.use_memo(lambda: (lambda: exports.results_csv(workshop)), [])
+    with solara.Card(tr(lang, "app.export"), classes=["sc-export"]):
+        for which, run in runs.items():
+            with solara.FileDownload(yaml_of[which], filename=exports.export_name(run, which) + ".yaml",
+                                     mime_type="application/x-yaml"):
+                solara.Button(tr(lang, "app.export_yaml", design=letter(lang, which)), icon_name="mdi-download",
+                              classes=[f"sc-export-yaml-{which}"], text=True)
+        if runs:
+            with solara.FileDownload(csv_of, filename="simcenter-workshop-results.csv", mime_type="text/csv"):
+                solara.Button(tr(lang, "app.export_csv"), icon_name="mdi-download", classes=["sc-export-csv"],
+                              text=True)
+        solara.Text(tr(lang, "app.export_help"), classes=["sc-note"])

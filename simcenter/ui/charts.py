@@ -1,0 +1,232 @@
+"""The app's pictures: live time series and the stakeholder network, as ECharts options.
+
+The browser draws them (ECharts ships with ``solara-assets``, so nothing is fetched from the
+internet); the server only builds small option dictionaries, so a laptop can serve several
+groups playing at once. Every function here is pure: runs in, a JSON-able dict out.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from simcenter.compare import INCOME_CATEGORIES
+from simcenter.ui.session import Run
+from simcenter.ui.text import letter, outcome_label, tr
+
+COLORS = {"A": "#1f5fa8", "B": "#d9622b"}
+"""One colour per design, on every chart."""
+INCOME_COLORS = ("#4c72b0", "#55a868", "#c44e52", "#8172b2", "#ccb974", "#64b5cd", "#937860")
+STYLES = ("solid", "dashed", "dotted")
+"""Line styles telling apart the outcomes drawn on one panel."""
+PANELS = (
+    ("cash", ("cash_eur",)),
+    ("funding", ()),
+    ("reach", ("reached", "served")),
+    ("ventures", ("ventures_launched", "ventures_launched_added", "ventures_scaled")),
+    ("partners", ("partner_engagement",)),
+    ("jobs", ("jobs", "jobs_added")),
+)
+"""Time-series panels, in reading order, with the outcomes each draws."""
+FUNDING_COLOR = "#55a868"
+
+
+def _base(title: str) -> dict:
+    return {
+        "animation": False,
+        "title": {"text": title, "left": 0, "textStyle": {"fontSize": 13}},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 56, "right": 16, "top": 56, "bottom": 40},
+    }
+
+
+def _round(values: np.ndarray, digits: int = 4) -> list:
+    """Values for the browser: rounded, NaN as a gap."""
+    return [None if not math.isfinite(v) else round(float(v), digits) for v in values]
+
+
+def panel_option(lang: str, panel: str, runs: dict[str, Run]) -> dict:
+    """One time-series panel (see ``PANELS``) for every design on screen."""
+    if panel == "funding":
+        return funding_option(lang, runs)
+    outcomes = dict(PANELS)[panel]
+    horizon = max((r.months for r in runs.values()), default=12)
+    option = _base(tr(lang, f"app.chart.{panel}"))
+    option["xAxis"] = {"type": "value", "min": 0, "max": horizon, "name": tr(lang, "app.chart.month"),
+                       "nameLocation": "middle", "nameGap": 24}
+    option["yAxis"] = {"type": "value", "scale": panel == "cash"}
+    if panel == "partners":
+        option["yAxis"].update(min=0, max=1)
+    series = []
+    for which, run in runs.items():
+        x = np.arange(1, run.month + 1)
+        for style, name in zip(STYLES, outcomes):
+            label = outcome_label(lang, name)
+            series.append({
+                "name": f"{letter(lang, which)}: {label}" if len(runs) > 1 else label,
+                "type": "line", "showSymbol": run.month < 3, "color": COLORS[which],
+                "lineStyle": {"type": style, "width": 2},
+                "data": [[int(m), v] for m, v in zip(x, _round(run.series(name)))],
+            })
+        if panel == "partners" and len(runs) == 1:
+            for pid, partner in run.model.partners.items():
+                series.append({
+                    "name": partner.spec.label or pid, "type": "line", "showSymbol": False,
+                    "lineStyle": {"width": 1, "opacity": 0.5}, "color": COLORS[which],
+                    "data": [[int(m), round(e[pid], 4)] for m, e in zip(x, run.engagement)],
+                })
+    option["series"] = series
+    if panel == "partners" and len(runs) == 1:
+        option["title"]["subtext"] = tr(lang, "app.chart.partners_note")
+        option["title"]["subtextStyle"] = {"fontSize": 10}
+        option["grid"]["top"] = 64
+    if len(outcomes) > 1:  # the line style tells the outcomes apart, the colour the designs
+        option["title"]["subtext"] = "\n".join(
+            f"{tr(lang, f'app.chart.{style}')}: {outcome_label(lang, name)}" for style, name in zip(STYLES, outcomes))
+        option["title"]["subtextStyle"] = {"fontSize": 10, "lineHeight": 13}
+        option["grid"]["top"] = 44 + 13 * len(outcomes)
+    return option
+
+
+def funding_option(lang: str, runs: dict[str, Run]) -> dict:
+    """Income so far by source: stacked over time for one design, stacked bars for two."""
+    option = _base(tr(lang, "app.chart.funding"))
+    labels = [tr(lang, f"report.income.{c}") for c in INCOME_CATEGORIES]
+    option["legend"] = {"top": 22, "textStyle": {"fontSize": 10}, "itemWidth": 14, "data": labels}
+    option["grid"]["top"] = 96
+    series = []
+    if len(runs) == 1:
+        (run,) = runs.values()
+        option["xAxis"] = {"type": "value", "min": 0, "max": run.months, "name": tr(lang, "app.chart.month"),
+                           "nameLocation": "middle", "nameGap": 24}
+        option["yAxis"] = {"type": "value"}
+        cumulative = np.vstack(run.income) if run.income else np.zeros((0, len(INCOME_CATEGORIES)))
+        for i, label in enumerate(labels):
+            series.append({"name": label, "type": "line", "stack": "income", "showSymbol": False,
+                           "areaStyle": {}, "lineStyle": {"width": 0.5}, "color": INCOME_COLORS[i],
+                           "data": [[m + 1, round(float(v), 2)] for m, v in enumerate(cumulative[:, i])]})
+    else:
+        names = [letter(lang, w) for w in runs]
+        option["tooltip"] = {"trigger": "axis", "axisPointer": {"type": "shadow"}}
+        option["xAxis"] = {"type": "value"}
+        option["yAxis"] = {"type": "category", "data": names, "inverse": True}
+        for i, label in enumerate(labels):
+            series.append({"name": label, "type": "bar", "stack": "income", "color": INCOME_COLORS[i],
+                           "data": [round(float(r.income[-1][i]), 2) if r.income else 0.0 for r in runs.values()]})
+    option["series"] = series
+    return option
+
+
+# ------------------------------------------------------------------------ network
+CENTER_NODE = "center"
+PARTNER_RING, FUNDER_RING = 1.2, 2.2
+"""Radii of the partners' and the funders' circles around the centre (layout units)."""
+
+
+def layout(run: Run) -> dict[str, tuple[float, float]]:
+    """Stable positions: the centre in the middle, partners around it, funders further out,
+    each entrepreneur next to the first partner or funder it is tied to.
+
+    Positions depend only on node names, so the picture grows without jumping.
+    """
+    model = run.model
+    pos: dict[str, tuple[float, float]] = {CENTER_NODE: (0.0, 0.0)}
+    for ring, names in ((PARTNER_RING, [f"p:{p}" for p in model.partners]),
+                        (FUNDER_RING, [f"f:{f}" for f in model.funders])):
+        for i, node in enumerate(names):
+            turn = 0.0 if ring == PARTNER_RING else math.pi / max(1, len(names))
+            angle = 2 * math.pi * i / max(1, len(names)) + turn + 0.25
+            pos[node] = (ring * math.cos(angle), ring * math.sin(angle))
+    for node in model.network.nodes:
+        if node in pos:
+            continue
+        k = _index(node)
+        anchors = sorted(n for n in model.network.neighbors(node) if n in pos and n != CENTER_NODE)
+        turn = 2 * math.pi * ((k * 0.6180339887) % 1.0)
+        if anchors:
+            ax, ay = pos[anchors[0]]
+            r = 0.18 + 0.22 * ((k * 0.7548776662) % 1.0)
+            pos[node] = (ax * 1.3 + r * math.cos(turn), ay * 1.3 + r * math.sin(turn))
+        else:
+            r = 0.35 + 0.4 * ((k * 0.7548776662) % 1.0)
+            pos[node] = (r * math.cos(turn), r * math.sin(turn))
+    return pos
+
+
+def _index(node: str) -> int:
+    digits = "".join(ch for ch in node if ch.isdigit())
+    return int(digits) if digits else sum(map(ord, node))
+
+
+def _short(label: str, limit: int = 26) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def network_option(lang: str, which: str, run: Run) -> dict:
+    """The stakeholder network of one design so far: the centre, its partners (bigger: more
+    engaged; outlined: a board seat) and funders (filled: has paid), and the entrepreneurs
+    tied to them or to each other.
+
+    Drawn on a square, hidden pair of axes (a scatter of nodes over a ``lines`` series of
+    ties), so the fixed layout keeps its shape whatever the width of the screen.
+    """
+    model = run.model
+    graph = model.network
+    pos = layout(run)
+    income = model.ledger.income_by_source("center")
+    color = COLORS[which]
+
+    def xy(node: str) -> list[float]:
+        x, y = pos[node]
+        return [round(x, 4), round(y, 4)]
+
+    ties = []
+    for pid, partner in model.partners.items():
+        ties.append({"coords": [xy(CENTER_NODE), xy(f"p:{pid}")],
+                     "lineStyle": {"width": round(0.5 + 5 * partner.engagement, 2), "color": color, "opacity": 0.8}})
+    for fid in model.funders:
+        if income.get(fid, 0) > 0:
+            ties.append({"coords": [xy(CENTER_NODE), xy(f"f:{fid}")],
+                         "lineStyle": {"width": 1.5, "color": FUNDING_COLOR, "opacity": 0.7}})
+    for u, v in graph.edges:
+        ties.append({"coords": [xy(u), xy(v)], "lineStyle": {"width": 0.6, "color": "#aaa", "opacity": 0.8}})
+    people = [n for n in graph.nodes if not n.startswith(("p:", "f:"))]
+    names = {c: tr(lang, f"app.network.{c}") for c in ("center", "partner", "funder", "entrepreneur")}
+    center = {"name": names["center"], "value": xy(CENTER_NODE), "symbolSize": 30,
+              "itemStyle": {"color": "#c44e52" if model.center.insolvent else "#222"}}
+    partners = [{"name": _short(p.spec.label or pid), "value": xy(f"p:{pid}"),
+                 "symbolSize": round(10 + 18 * p.engagement, 1),
+                 "itemStyle": {"borderColor": "#000", "borderWidth": 2 if p.board_seat else 0}}
+                for pid, p in model.partners.items()]
+    funders = [{"name": _short(f.spec.label or fid), "value": xy(f"f:{fid}"),
+                "itemStyle": {"color": FUNDING_COLOR if income.get(fid, 0) > 0 else "#fff"},
+                "label": {"color": "#333" if income.get(fid, 0) > 0 else "#999"}}
+               for fid, f in model.funders.items()]
+    entrepreneurs = [{"name": n, "value": xy(n)} for n in people]
+    half = FUNDER_RING + 0.6
+    axis = {"type": "value", "min": -half, "max": half, "show": False}
+    return {
+        "animation": False,
+        "title": {"text": tr(lang, "app.network.title", design=letter(lang, which), people=len(people),
+                             ties=graph.number_of_edges(), month=run.month),
+                  "left": 0, "textStyle": {"fontSize": 13, "color": color}},
+        "tooltip": {"trigger": "item", "formatter": "{b}"},
+        "legend": {"bottom": 0, "data": list(names.values()), "textStyle": {"fontSize": 10}},
+        "grid": {"left": "center", "top": 36, "width": 390, "height": 390},
+        "xAxis": axis, "yAxis": axis,
+        "series": [
+            {"type": "lines", "coordinateSystem": "cartesian2d", "silent": True, "data": ties, "z": 1},
+            {"type": "scatter", "name": names["entrepreneur"], "data": entrepreneurs, "symbolSize": 5,
+             "itemStyle": {"color": "#888", "opacity": 1}, "z": 2},
+            {"type": "scatter", "name": names["funder"], "data": funders, "symbol": "diamond", "symbolSize": 14,
+             "itemStyle": {"color": FUNDING_COLOR, "borderColor": FUNDING_COLOR, "borderWidth": 1.5, "opacity": 1},
+             "z": 3, "labelLayout": {"hideOverlap": True},
+             "label": {"show": True, "position": "top", "fontSize": 9, "formatter": "{b}"}},
+            {"type": "scatter", "name": names["partner"], "data": partners, "symbol": "rect",
+             "itemStyle": {"color": color, "opacity": 1}, "z": 4, "labelLayout": {"hideOverlap": True},
+             "label": {"show": True, "position": "bottom", "fontSize": 10, "formatter": "{b}"}},
+            {"type": "scatter", "name": names["center"], "data": [center], "z": 5,  # the legend names it
+             "itemStyle": {"color": "#222", "opacity": 1}},
+        ],
+    }

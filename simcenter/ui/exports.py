@@ -1,0 +1,70 @@
+"""What a group takes home: its design as a scenario file, and its results as CSV."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from simcenter.metrics import NAMES
+from simcenter.results import FLOAT_FORMAT, resolved_yaml
+from simcenter.ui import controls
+from simcenter.ui.session import Run, Workshop
+
+NAME_LIMIT = 120
+"""The schema's limit on a scenario name."""
+
+
+def export_name(run: Run, which: str) -> str:
+    """A scenario name for an exported design: the file's name marked as design A or B of the app.
+
+    Two exported designs never share a name with each other or with a shipped file, so
+    ``simcenter compare`` takes them together.
+    """
+    suffix = f"-workshop-{which.lower()}"
+    return run.config.name[: NAME_LIMIT - len(suffix)] + suffix
+
+
+def scenario_yaml(workshop: Workshop, which: str) -> tuple[str, str] | None:
+    """The design on screen as a complete scenario file: (file name, YAML text).
+
+    The file is the model's configuration with the levers applied, every default filled in
+    (``simcenter.results.resolved_yaml``), so ``simcenter validate`` accepts it as it is.
+    """
+    with workshop.lock:
+        run = workshop.runs.get(which)
+        if run is None:
+            return None
+        design = workshop.designs[which]
+        changes = ", ".join(f"{k}={v}" for k, v in controls.ordered(design.levers).items())
+        note = f"Design {which} from the simcenter workshop app, seed {workshop.seed}"
+        note += f"; changed: {changes}." if changes else "."
+        description = (run.config.description.rstrip() + "\n" + note).strip()
+        config = run.config.model_copy(update={"name": export_name(run, which), "description": description})
+    return f"{config.name}.yaml", resolved_yaml(config)
+
+
+def results_frame(workshop: Workshop) -> pd.DataFrame:
+    """Every outcome of every design on screen, month by month so far."""
+    frames = []
+    with workshop.lock:
+        for which, run in workshop.live_runs().items():
+            months = run.month
+            frame = pd.DataFrame(run.model.timeseries[:months], columns=list(NAMES))
+            calendar = [run.model.calendar(m) for m in range(months)]
+            frame.insert(0, "calendar_month", [f"{y:04d}-{mo:02d}" for y, mo in calendar])
+            frame.insert(0, "month", range(months))
+            frame.insert(0, "seed", workshop.seed)
+            frame.insert(0, "scenario", run.config.name)
+            frame.insert(0, "design", which)
+            frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=["design", "scenario", "seed", "month", "calendar_month", *NAMES])
+    return pd.concat(frames, ignore_index=True)
+
+
+def results_csv(workshop: Workshop) -> str:
+    """``results_frame`` as CSV text."""
+    buffer = io.StringIO()
+    results_frame(workshop).to_csv(buffer, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    return buffer.getvalue()

@@ -1,0 +1,77 @@
+"""The app's words in the language each browser session chose.
+
+``simcenter.i18n.t`` speaks the process's one language (the CLI's ``--lang``). The app serves
+several groups at once, each with its own language toggle, so it reads the same locale files
+through ``simcenter.i18n.strings`` with the language passed explicitly; the keys and the
+English fallback are the same as ``t``'s.
+"""
+
+from __future__ import annotations
+
+import math
+
+from simcenter.config.catalogue import LegalForm, ManagementStructure
+from simcenter.i18n import LANGUAGES, language, strings
+from simcenter.metrics import BY_NAME
+
+
+def default_language() -> str:
+    """The language a new session starts in: ``--lang`` / ``SIMCENTER_LANG``, else English."""
+    return language()
+
+
+def tr(lang: str, key: str, /, **values) -> str:
+    """The message ``key`` in ``lang`` (English when missing), with ``{placeholders}`` filled in."""
+    template = strings(lang if lang in LANGUAGES else "en").get(key) or strings("en").get(key)
+    if template is None:
+        raise KeyError(f"no user-facing string named {key!r} in locales/en.yaml")
+    return template.format(**values) if values else template
+
+
+def letter(lang: str, which: str) -> str:
+    """A design's letter as the language writes it (A/B, А/Б)."""
+    return tr(lang, f"app.letter.{which}")
+
+
+def outcome_label(lang: str, name: str) -> str:
+    """The short name of outcome ``name``."""
+    return tr(lang, f"outcomes.{name}")
+
+
+def entry_label(lang: str, entry: LegalForm | ManagementStructure) -> str:
+    """The name of a legal form or management structure."""
+    return entry.label_bg if lang == "bg" else entry.label
+
+
+def entry_summary(lang: str, entry: LegalForm | ManagementStructure) -> str:
+    """The one- or two-sentence explanation of a legal form or management structure."""
+    return (entry.summary_bg or entry.summary) if lang == "bg" else entry.summary
+
+
+def number(value: float) -> str:
+    """A count or an amount as people read it: thousands grouped, few decimals."""
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if value == int(value):
+        return f"{value:.0f}"
+    return f"{value:.3g}"
+
+
+def fmt(lang: str, x: float | None, unit: str) -> str:
+    """A value in its unit, as ``simcenter.report.analysis.fmt`` writes it, in ``lang``."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if unit in ("share", "0/1"):
+        return f"{x * 100:.1f}%" if abs(x) < 0.1 else f"{x * 100:.0f}%"
+    if unit == "EUR":
+        return f"EUR {x:,.0f}"
+    if unit == "months":
+        return tr(lang, "report.months_value", value=f"{x:.1f}".rstrip("0").rstrip("."))
+    if unit in ("0..1", "index"):
+        return f"{x:.2f}"
+    return number(x)
+
+
+def outcome_value(lang: str, name: str, x: float | None) -> str:
+    """The value of outcome ``name`` in its unit."""
+    return fmt(lang, x, BY_NAME[name].unit)
