@@ -18,9 +18,9 @@ from simcenter.i18n import t
 
 def dispatch(args: argparse.Namespace) -> int:
     """Run the sub-command named in ``args``; return the exit code."""
-    return {"validate": validate, "catalog": catalog, "run": run, "schema": schema,
+    return ({"validate": validate, "catalog": catalog, "run": run, "schema": schema,
             "compare": compare, "report": report,
-            "calibration": calibration, "facts": facts}[args.command](args)
+            "calibration": calibration, "facts": facts, "ui": ui} | SWEEP_COMMANDS)[args.command](args)
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -199,6 +199,145 @@ def calibration(args: argparse.Namespace) -> int:
 
     print(markdown(args.scenario), end="")
     return 0
+
+
+def ui(args: argparse.Namespace) -> int:
+    """Serve the workshop app until interrupted (each browser session has its own model)."""
+    from simcenter.ui.server import serve
+
+    serve(host=args.host, port=args.port, scenario=args.scenario, lang=args.lang)
+    return 0
+
+
+# --------------------------------------------------------------------------- researcher sweeps
+def sweep(args: argparse.Namespace) -> int:
+    """Run (or resume) a sweep; print a summary. Exit 1 when runs were lost to the infrastructure."""
+    from simcenter.sweep import design as designs
+    from simcenter.sweep import load_experiment, run_sweep
+
+    exp = load_experiment(args.experiment)
+    out = Path(args.out) if args.out else Path("results") / "sweeps" / Path(args.experiment).stem
+    points = designs.count(exp)
+    runs = points * exp.replicates
+    print(t("sweep.header", name=exp.name, runs=runs, points=points, replicates=exp.replicates,
+            method=exp.design.method), file=sys.stderr)
+    if args.check:
+        for p in exp.parameters:
+            print(f"  {p.describe()} ({t('sweep.role_' + p.role)})")
+        print(t("sweep.valid", file=args.experiment, runs=runs))
+        return 0
+    state = {}
+
+    def started(summary) -> None:
+        state["summary"] = summary
+        for note in summary.notes:
+            print(t("cli.warning", message=note), file=sys.stderr)
+        if summary.stored_before:
+            print(t("sweep.resuming", stored=summary.stored_before, total=summary.total), file=sys.stderr)
+        if summary.engine:
+            print(t("sweep.engine", engine=summary.engine), file=sys.stderr)
+
+    try:
+        with Progress(runs, t("sweep.progress")) as bar:
+            summary = run_sweep(exp, out, workers=args.workers, scheduler=args.scheduler, cluster=args.cluster,
+                                progress=bar.update, on_start=started)
+    except KeyboardInterrupt:
+        s = state.get("summary")
+        if s is not None:
+            print(t("sweep.interrupted", stored=s.stored_before + s.computed, total=s.total), file=sys.stderr)
+        raise
+    _print_sweep(summary, out)
+    return 0 if summary.complete else 1
+
+
+def _print_sweep(s, out: Path) -> None:
+    from simcenter.cli.progress import _clock
+
+    if not s.computed and not s.lost:
+        print(t("sweep.nothing_to_do", total=s.total, folder=out))
+        return
+    rate = s.computed / s.seconds if s.seconds > 0 else 0.0
+    print(t("sweep.summary", name=s.experiment, computed=s.computed, ok=s.ok, failed=s.failed,
+            time=_clock(s.seconds), rate=f"{rate:.1f}", engine=s.engine))
+    print(t("sweep.summary_store", stored=s.stored_before + s.computed, total=s.total,
+            path=out / "sweep.duckdb"))
+    for error, n in s.errors.most_common(3):
+        print(f"  {n} x {error}")
+    if s.lost:
+        print(t("sweep.lost", n=s.lost))
+    if s.complete:
+        print(t("sweep.next", folder=out))
+
+
+def analyze(args: argparse.Namespace) -> int:
+    """Sensitivity indices and scenario discovery of a stored sweep; print the findings."""
+    from simcenter import metrics
+    from simcenter.results import json_safe
+    from simcenter.sweep import analysis
+    from simcenter.sweep.loader import parse_condition
+    from simcenter.sweep.store import Store
+
+    with Store.open(Path(args.folder)) as store:
+        kept = store.experiment.outcomes
+    failure = focus = None
+    problems = []
+    if args.failure:
+        failure = []
+        for i, text in enumerate(args.failure, 1):
+            got = parse_condition(text, kept)
+            if isinstance(got, str):
+                problems.append(Problem("--failure", i, "failure", got))
+            else:
+                failure.append(got)
+        failure = tuple(failure)
+    if args.outcomes:
+        unknown = [o for o in args.outcomes if o not in kept]
+        for i, o in enumerate(unknown, 1):
+            problems.append(Problem("--outcome", i, "outcome", t("sweep.unknown_outcome", name=o)))
+        focus = tuple(args.outcomes)
+    if problems:
+        raise InputError(problems)
+    a = analysis.analyze(args.folder, failure=failure, focus=focus)
+    if args.format == "json":
+        print(output.to_json(json_safe({
+            "experiment": a.experiment.name, "runs": a.runs, "ok": a.ok, "failed": a.failed, "missing": a.missing,
+            "method": a.method, "indices": a.indices.to_dict(orient="records"), "notes": a.notes,
+            "findings": [{"condition": str(f.condition), "sentence": f.sentence, "failing": f.failing, "runs": f.runs,
+                          "by_design": f.by_design.to_dict(orient="records"), "designs": f.design_sentences}
+                         for f in a.findings]})))
+        return 0
+    print(t("sweep.analysis_title", name=a.experiment.name))
+    print(t("sweep.analysis_counts", runs=a.runs, ok=a.ok, failed=a.failed, missing=a.missing))
+    for note in a.notes:
+        print(t("cli.warning", message=note), file=sys.stderr)
+    rows = analysis.summary_rows(a)
+    if rows:
+        print()
+        print(t(f"sweep.method_{a.method}"))
+        heads = {"outcome": t("cli.col_outcome"), "design": t("sweep.col_design"), "top": t("sweep.col_top")}
+        shown = [{**r, "outcome": metrics.BY_NAME[r["outcome"]].label} for r in rows]
+        if len({r["design"] for r in rows}) == 1:
+            shown = [{k: v for k, v in r.items() if k != "design"} for r in shown]
+        print(output.table(shown, t("sweep.sensitivity_heading"), heads))
+    for f in a.findings:
+        print()
+        print(f.sentence)
+        for line in f.design_sentences:
+            print(f"  - {line}")
+    print(t("cli.report_at", path=Path(args.folder) / "analysis" / "analysis.md"), file=sys.stderr)
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    """Write a sweep's tables as Parquet or CSV files."""
+    from simcenter.sweep.exports import export as write
+
+    for path in write(args.folder, args.to, args.dest):
+        print(path)
+    return 0
+
+
+SWEEP_COMMANDS = {"sweep": sweep, "analyze": analyze, "export": export}
 
 
 def facts(args: argparse.Namespace) -> int:

@@ -58,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("catalog", parents=[common], help=t("cli.help_catalog"), description=t("cli.help_catalog"))
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help=t("cli.help_format"))
     p.add_argument("--sources", action="store_true", help=t("cli.help_sources"))
+
+    p = sub.add_parser("ui", parents=[common], help=t("app.cli.help"), description=t("app.cli.description"))
+    p.add_argument("--host", default="127.0.0.1", metavar="HOST", help=t("app.cli.help_host"))
+    p.add_argument("--port", type=_port, default=8765, metavar="PORT", help=t("app.cli.help_port"))
+    p.add_argument("--scenario", default=None, metavar="PATH", help=t("app.cli.help_scenario"))
+    _add_sweep_commands(sub, common)
     return parser
 
 
@@ -77,3 +83,39 @@ def _int_in(lo: int, hi: int, what: str):
 _positive_int = _int_in(1, 1_000_000, "N")
 _seed = _int_in(0, 2**63 - 1, "seed")
 _years = _int_in(1, 30, "years")
+_port = _int_in(1, 65535, "port")
+
+
+def _add_sweep_commands(sub, common: argparse.ArgumentParser) -> None:
+    """The researcher's commands: sweep, analyze, export."""
+    p = sub.add_parser("sweep", parents=[common], help=t("sweep.help_sweep"), description=t("sweep.help_sweep"))
+    p.add_argument("experiment", metavar="EXPERIMENT", help=t("sweep.help_experiment"))
+    p.add_argument("--out", default=None, metavar="DIR", help=t("sweep.help_out"))
+    p.add_argument("--workers", type=_positive_int, default=None, metavar="N", help=t("sweep.help_workers"))
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", type=_scheduler_address, default=None, metavar="ADDRESS",
+                       help=t("sweep.help_scheduler"))
+    where.add_argument("--cluster", choices=("local",), default=None, help=t("sweep.help_cluster"))
+    p.add_argument("--check", action="store_true", help=t("sweep.help_check"))
+
+    p = sub.add_parser("analyze", parents=[common], help=t("sweep.help_analyze"), description=t("sweep.help_analyze"))
+    p.add_argument("folder", metavar="DIR", help=t("sweep.help_dir"))
+    p.add_argument("--failure", action="append", default=None, metavar="CONDITION", help=t("sweep.help_failure"))
+    p.add_argument("--outcome", dest="outcomes", action="append", default=None, metavar="NAME",
+                   help=t("sweep.help_outcome"))
+    p.add_argument("--format", choices=("table", "json"), default="table", help=t("cli.help_format"))
+
+    p = sub.add_parser("export", parents=[common], help=t("sweep.help_export"), description=t("sweep.help_export"))
+    p.add_argument("folder", metavar="DIR", help=t("sweep.help_dir"))
+    p.add_argument("--to", choices=("parquet", "csv"), required=True, help=t("sweep.help_to"))
+    p.add_argument("--dest", default=None, metavar="DIR", help=t("sweep.help_dest"))
+
+
+def _scheduler_address(text: str) -> str:
+    """A Dask scheduler address: ``tcp://host:port`` (``host:port`` is read as tcp)."""
+    import re
+
+    address = text if "://" in text else f"tcp://{text}"
+    if not re.fullmatch(r"(tcp|tls|inproc|ucx|ws|wss)://[^\s/:]+(:\d{1,5})?/?", address):
+        raise argparse.ArgumentTypeError(t("sweep.bad_address", value=text))
+    return address

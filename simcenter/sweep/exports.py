@@ -1,0 +1,47 @@
+"""``simcenter export DIR --to parquet|csv``: the store's tables as files other tools read.
+
+DuckDB writes both formats itself (no pyarrow needed). Besides the stored tables
+(``runs``, ``outcomes``, ``points``, ``timeseries``) it writes ``experiments``: one row per
+run with its parameters and final outcomes, the shape EMA Workbench and pandas users expect.
+Files are written through a temporary name and renamed, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from simcenter.sweep.store import Store, _q
+
+FORMATS = {"parquet": "(FORMAT PARQUET)", "csv": "(FORMAT CSV, HEADER)"}
+
+
+def export(folder: str | os.PathLike, to: str, dest: str | os.PathLike | None = None) -> list[Path]:
+    """Write every table of the sweep in ``folder`` as ``to`` files into ``dest`` (default ``folder/export``)."""
+    if to not in FORMATS:
+        raise ValueError(f"unknown format {to!r}")
+    folder = Path(folder)
+    dest = Path(dest) if dest is not None else folder / "export"
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    with Store.open(folder) as store:
+        exp = store.experiment
+        outcome_cols = ", ".join(f"o.{_q(o)}" for o in exp.outcomes)
+        queries = {
+            "experiments": f"SELECT r.*, p.combo, {outcome_cols} FROM runs r JOIN points p USING (point) "
+                           "LEFT JOIN outcomes o USING (point, replicate) ORDER BY point, replicate",
+            **{name: f"SELECT * FROM {name} ORDER BY " + ("point, replicate, month" if name == "timeseries"
+                                                         else "point" if name == "points" else "point, replicate")
+               for name in store.tables() if name != "meta"},
+        }
+        for name, query in queries.items():
+            path = dest / f"{name}.{to}"
+            tmp = dest / f".{name}.{to}.partial-{os.getpid()}"
+            store.con.execute(f"COPY ({query}) TO '{_literal(tmp)}' {FORMATS[to]}")
+            os.replace(tmp, path)
+            written.append(path)
+    return written
+
+
+def _literal(path: Path) -> str:
+    return str(path).replace("'", "''")

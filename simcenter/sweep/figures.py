@@ -1,0 +1,120 @@
+"""Figures of a sweep analysis: indices per outcome, failure by design, PRIM trade-offs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from simcenter import metrics  # noqa: E402
+from simcenter.i18n import t  # noqa: E402
+from simcenter.sweep import sensitivity  # noqa: E402
+
+MAX_DESIGNS_DRAWN = 6
+
+
+def write_all(a, folder: Path) -> list[Path]:
+    """Write every figure of an analysis; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out: list[Path] = []
+    if a.method and not a.indices.empty:
+        out.append(_heatmap(a, folder / "sensitivity_overview.png"))
+        for outcome in a.experiment.focus:
+            path = _bars(a, outcome, folder / f"sensitivity_{outcome}.png")
+            if path:
+                out.append(path)
+    for f in a.findings:
+        if len(f.by_design) > 1:
+            out.append(_failure_by_design(f, folder / f"failure_{f.condition.outcome}.png"))
+        if f.overall is not None:
+            out.append(_tradeoff(f, folder / f"prim_{f.condition.outcome}.png"))
+    return out
+
+
+def _save(fig, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Software": None})
+    plt.close(fig)
+    return path
+
+
+def _heatmap(a, path: Path) -> Path:
+    main = sensitivity.MAIN_INDEX[a.method]
+    table = a.indices.groupby(["parameter", "outcome"])[main].mean().unstack("outcome")
+    outcomes = [o for o in a.experiment.outcomes if o in table.columns]
+    table = table[outcomes]
+    values = table.to_numpy(dtype=float)
+    if a.method == "morris":  # mu* is in the outcome's units: scale each outcome to its largest effect
+        peak = np.nanmax(np.abs(values), axis=0)
+        values = np.divide(values, peak, out=np.zeros_like(values), where=peak > 0)
+    fig, ax = plt.subplots(figsize=(max(6, 0.35 * len(outcomes) + 3), max(3, 0.4 * len(table) + 2)), dpi=100)
+    top = max(1.0, np.nanmax(values) if values.size else 1.0)
+    im = ax.imshow(values, aspect="auto", cmap="viridis", vmin=0, vmax=top)
+    labels = [metrics.BY_NAME[o].label for o in outcomes]
+    ax.set_xticks(range(len(outcomes)), labels, rotation=60, ha="right", fontsize=7)
+    ax.set_yticks(range(len(table)), list(table.index), fontsize=8)
+    fig.colorbar(im, ax=ax, label=t(f"sweep.index_label_{a.method}"))
+    ax.set_title(t("sweep.figure_overview", name=a.experiment.name))
+    return _save(fig, path)
+
+
+def _bars(a, outcome: str, path: Path) -> Path | None:
+    rows = a.indices[a.indices["outcome"] == outcome]
+    if rows.empty:
+        return None
+    main = sensitivity.MAIN_INDEX[a.method]
+    conf = {"sobol": "ST_conf", "morris": "mu_star_conf", "rbd_fast": "S1_conf"}[a.method]
+    designs = list(rows["design"].unique())[:MAX_DESIGNS_DRAWN]
+    params = list(dict.fromkeys(rows["parameter"]))
+    fig, ax = plt.subplots(figsize=(7, max(3, 0.45 * len(params) * max(1, len(designs)) ** 0.5 + 1.5)), dpi=100)
+    height = 0.8 / len(designs)
+    for k, design in enumerate(designs):
+        sel = rows[rows["design"] == design].set_index("parameter").reindex(params)
+        ys = np.arange(len(params)) + k * height
+        ax.barh(ys, sel[main].to_numpy(dtype=float), height=height, xerr=sel[conf].to_numpy(dtype=float),
+                label=design if len(designs) > 1 else None, capsize=2)
+        if a.method == "sobol":
+            ax.scatter(sel["S1"].to_numpy(dtype=float), ys, marker="|", color="black", s=80, zorder=3,
+                       label=t("sweep.first_order") if k == 0 else None)
+    ax.set_yticks(np.arange(len(params)) + 0.4 - height / 2, params, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(t(f"sweep.index_label_{a.method}"))
+    ax.set_title(f"{metrics.BY_NAME[outcome].label}")
+    if len(designs) > 1 or a.method == "sobol":
+        ax.legend(fontsize=7)
+    ax.grid(axis="x", alpha=0.3)
+    return _save(fig, path)
+
+
+def _failure_by_design(f, path: Path) -> Path:
+    table = f.by_design.sort_values("share")
+    fig, ax = plt.subplots(figsize=(7, max(3, 0.3 * len(table) + 1.5)), dpi=100)
+    ax.barh(range(len(table)), table["share"].to_numpy(dtype=float) * 100, color="#c0504d")
+    ax.set_yticks(range(len(table)), list(table["design"]), fontsize=8)
+    ax.set_xlabel(t("sweep.failure_axis", condition=str(f.condition)))
+    ax.set_xlim(0, 100)
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title(t("sweep.figure_failure", label=metrics.BY_NAME[f.condition.outcome].label))
+    return _save(fig, path)
+
+
+def _tradeoff(f, path: Path) -> Path:
+    box = f.overall
+    traj = box.trajectory
+    fig, ax = plt.subplots(figsize=(6, 4.5), dpi=100)
+    sc = ax.scatter(traj["coverage"], traj["density"], c=traj["res_dim"], cmap="viridis", s=18)
+    ax.scatter([box.coverage], [box.density], s=160, facecolors="none", edgecolors="red", linewidths=2,
+               label=t("sweep.chosen_box"))
+    fig.colorbar(sc, ax=ax, label=t("sweep.restricted_dims"), ticks=range(int(traj["res_dim"].max()) + 1))
+    ax.set_xlabel(t("sweep.coverage"))
+    ax.set_ylabel(t("sweep.density"))
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    ax.set_title(t("sweep.figure_prim", condition=str(f.condition)))
+    return _save(fig, path)

@@ -1,0 +1,289 @@
+"""The results store: one DuckDB file per sweep folder, written as results arrive.
+
+Tables (all keyed, so nothing is ever stored twice):
+
+- ``meta(key, value)``: the experiment (JSON), its hash, the simcenter version;
+- ``points(point, combo, <parameters>, u_<sampled parameters>)``: the design;
+- ``runs(point, replicate, seed, status, error, seconds, <parameters>)``: one row per run,
+  ``status`` is ``ok`` or ``failed`` (with the error);
+- ``outcomes(point, replicate, <outcomes>)``: final values of the kept outcomes (ok runs);
+- ``timeseries(point, replicate, month, <outcomes>)``: when the experiment keeps them.
+
+Only the sweep's parent process writes, in small transactions that hold whole runs: a run is
+stored completely or not at all, so after ``kill -9`` the store holds exactly the runs that
+were committed and a new sweep computes only the rest. An empty outcome (NaN) is NULL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import signal
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from simcenter import __version__
+from simcenter.errors import InputError, Problem
+from simcenter.i18n import t
+from simcenter.sweep.design import Point, sampled_parameters
+from simcenter.sweep.experiment import Experiment, changed_paths
+from simcenter.sweep.worker import RunRecord
+
+STORE_FILE = "sweep.duckdb"
+
+
+def _connect(path: Path, read_only: bool = False):
+    import duckdb
+
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        text = str(exc)
+        pid = re.search(r"PID (\d+)", text)
+        if "lock" in text.lower():
+            message = t("sweep.store_busy", path=path, pid=pid.group(1) if pid else "?")
+        else:
+            message = t("sweep.store_unreadable", path=path, error=text.splitlines()[0])
+        raise InputError([Problem(str(path), 1, "", message)]) from None
+
+
+class Store:
+    """A sweep folder's DuckDB results."""
+
+    def __init__(self, con, folder: Path, experiment: Experiment, points: Sequence[Point] | None = None):
+        self.con = con
+        self.folder = folder
+        self.experiment = experiment
+        self.points = list(points) if points is not None else None
+        self.notes: list[str] = []
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def for_sweep(cls, folder: Path, exp: Experiment, points: Sequence[Point]) -> "Store":
+        """Create the store for ``exp`` in ``folder``, or reopen it if it holds the same experiment.
+
+        Raises:
+            InputError: if the folder holds another experiment's results (never mixed).
+        """
+        folder = Path(folder)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError([Problem(str(folder), 1, "", t("file.unreadable", error=exc.strerror or exc))]) from None
+        con = _connect(folder / STORE_FILE)
+        store = cls(con, folder, exp, points)
+        try:
+            if not store._has_meta():
+                store._create()
+            else:
+                store._check_same()
+        except BaseException:
+            con.close()
+            raise
+        return store
+
+    @classmethod
+    def open(cls, folder: Path) -> "Store":
+        """Open a sweep folder's results for reading (analysis, export)."""
+        from simcenter.sweep.experiment import Experiment
+
+        path = Path(folder) / STORE_FILE
+        if not path.is_file():
+            raise InputError([Problem(str(folder), 1, "", t("sweep.not_a_sweep", folder=folder))])
+        con = _connect(path, read_only=True)
+        try:
+            rows = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            exp = Experiment.from_json(json.loads(rows["experiment"]))
+        except Exception:  # noqa: BLE001 - a DuckDB file that is not a sweep's
+            con.close()
+            raise InputError([Problem(str(path), 1, "", t("sweep.not_a_sweep", folder=folder))]) from None
+        return cls(con, Path(folder), exp)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _has_meta(self) -> bool:
+        found = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
+        return bool(found) and self.con.execute("SELECT count(*) FROM meta").fetchone()[0] > 0
+
+    def _check_same(self) -> None:
+        rows = dict(self.con.execute("SELECT key, value FROM meta").fetchall())
+        exp = self.experiment
+        if rows.get("experiment_hash") != exp.hash():
+            old = json.loads(rows.get("experiment", "{}"))
+            new = exp.to_json()
+            changed = changed_paths({k: old.get(k) for k in exp.resolved()}, {k: new.get(k) for k in exp.resolved()})
+            raise InputError([Problem(exp.file or str(self.folder), 1, "", t(
+                "sweep.store_mismatch", folder=self.folder, name=old.get("name", "?"),
+                changed=", ".join(changed) or "?"))])
+        if rows.get("simcenter_version") != __version__:
+            self.notes.append(t("sweep.version_differs", stored=rows.get("simcenter_version"), now=__version__))
+        text = json.dumps(exp.to_json(), ensure_ascii=False)
+        if rows.get("experiment") != text:  # same runs; the name, description or analysis settings changed
+            with deferred_interrupt():
+                self.con.execute("UPDATE meta SET value = ? WHERE key = 'experiment'", [text])
+
+    # ------------------------------------------------------------------ schema
+    def _columns(self) -> list[tuple[str, str]]:
+        return [(p.name, p.sql_type) for p in self.experiment.parameters]
+
+    def _create(self) -> None:
+        """Create the tables and store the design and the experiment, in one transaction."""
+        exp = self.experiment
+        sampled = sampled_parameters(exp.design, exp.parameters)
+        pcols = "".join(f", {_q(name)} {kind}" for name, kind in self._columns())
+        ucols = "".join(f", {_q('u_' + p.name)} DOUBLE" for p in sampled)
+        ocols = "".join(f", {_q(name)} DOUBLE" for name in exp.outcomes)
+        tcols = "".join(f", {_q(name)} DOUBLE" for name in exp.timeseries)
+        frame = self._points_frame(self.points or [], sampled)  # noqa: F841 - read by DuckDB by name
+        meta_frame = pd.DataFrame({  # noqa: F841
+            "key": ["experiment_hash", "experiment", "simcenter_version", "created"],
+            "value": [exp.hash(), json.dumps(exp.to_json(), ensure_ascii=False), __version__,
+                      datetime.now(timezone.utc).isoformat(timespec="seconds")]})
+        con = self.con
+        with deferred_interrupt():
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+                con.execute(f"CREATE TABLE points (point INTEGER PRIMARY KEY, combo INTEGER{pcols}{ucols})")
+                con.execute("CREATE TABLE runs (point INTEGER, replicate INTEGER, seed BIGINT, status VARCHAR, "
+                            f"error VARCHAR, seconds DOUBLE{pcols}, PRIMARY KEY (point, replicate))")
+                con.execute(f"CREATE TABLE outcomes (point INTEGER, replicate INTEGER{ocols}, "
+                            "PRIMARY KEY (point, replicate))")
+                if exp.timeseries:
+                    con.execute(f"CREATE TABLE timeseries (point INTEGER, replicate INTEGER, month INTEGER{tcols}, "
+                                "PRIMARY KEY (point, replicate, month))")
+                con.execute("INSERT INTO points BY NAME SELECT * FROM frame")
+                con.execute("INSERT INTO meta BY NAME SELECT * FROM meta_frame")
+                con.execute("COMMIT")
+            except BaseException:
+                _rollback(con)
+                raise
+
+    def _points_frame(self, points: Sequence[Point], sampled) -> pd.DataFrame:
+        exp = self.experiment
+        cols: dict[str, list] = {"point": [p.point for p in points], "combo": [p.combo for p in points]}
+        for param in exp.parameters:
+            cols[param.name] = [param.stored(p.values[param.name]) for p in points]
+        for j, param in enumerate(sampled):
+            cols["u_" + param.name] = [p.unit[j] for p in points]
+        return pd.DataFrame(cols)
+
+    # ------------------------------------------------------------------ writing
+    def done(self) -> set[tuple[int, int]]:
+        """The (point, replicate) of every stored run, ok or failed."""
+        return {(int(p), int(r)) for p, r in self.con.execute("SELECT point, replicate FROM runs").fetchall()}
+
+    def write(self, records: Iterable[RunRecord]) -> int:
+        """Store whole runs in one transaction; a run already stored is left as it is."""
+        records = list(records)
+        if not records:
+            return 0
+        exp = self.experiment
+        assert self.points is not None, "a store opened for reading cannot take results"
+        runs: dict[str, list] = {"point": [], "replicate": [], "seed": [], "status": [], "error": [], "seconds": []}
+        for p in exp.parameters:
+            runs[p.name] = []
+        outs: dict[str, list] = {"point": [], "replicate": [], **{o: [] for o in exp.outcomes}}
+        series = []
+        for rec in records:
+            values = self.points[rec.point].values
+            for key, v in (("point", rec.point), ("replicate", rec.replicate), ("seed", rec.seed),
+                           ("status", rec.status), ("error", rec.error), ("seconds", rec.seconds)):
+                runs[key].append(v)
+            for p in exp.parameters:
+                runs[p.name].append(p.stored(values[p.name]))
+            if rec.status == "ok" and rec.kpis is not None:
+                outs["point"].append(rec.point)
+                outs["replicate"].append(rec.replicate)
+                for o in exp.outcomes:
+                    outs[o].append(rec.kpis[o])
+                if exp.timeseries and rec.series is not None:
+                    frame = pd.DataFrame(rec.series, columns=list(exp.timeseries))
+                    frame.insert(0, "month", np.arange(len(frame), dtype=np.int64))
+                    frame.insert(0, "replicate", rec.replicate)
+                    frame.insert(0, "point", rec.point)
+                    series.append(frame)
+        run_frame = pd.DataFrame(runs)
+        run_frame["error"] = run_frame["error"].astype(object)
+        out_frame = pd.DataFrame(outs)
+        ts_frame = pd.concat(series, ignore_index=True) if series else None  # noqa: F841 - read by DuckDB
+        con = self.con
+        with deferred_interrupt():  # a Ctrl-C waits for the commit: runs are stored whole or not at all
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute("INSERT OR IGNORE INTO runs BY NAME SELECT * FROM run_frame")
+                if len(out_frame):
+                    con.execute("INSERT OR IGNORE INTO outcomes BY NAME SELECT * FROM out_frame")
+                if ts_frame is not None:
+                    con.execute("INSERT OR IGNORE INTO timeseries BY NAME SELECT * FROM ts_frame")
+                con.execute("COMMIT")
+            except BaseException:
+                _rollback(con)
+                raise
+        return len(records)
+
+    # ------------------------------------------------------------------ reading
+    def table(self, name: str) -> pd.DataFrame:
+        """A whole table, ordered by its key."""
+        order = {"points": "point", "runs": "point, replicate", "outcomes": "point, replicate",
+                 "timeseries": "point, replicate, month", "meta": "key"}[name]
+        return self.con.execute(f"SELECT * FROM {name} ORDER BY {order}").df()
+
+    def tables(self) -> list[str]:
+        names = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        return [n for n in ("runs", "outcomes", "points", "timeseries", "meta") if n in names]
+
+    def results(self) -> pd.DataFrame:
+        """Every run with its parameters and outcomes (failed runs have empty outcomes)."""
+        outcome_cols = ", ".join(f"o.{_q(o)}" for o in self.experiment.outcomes)
+        return self.con.execute(
+            f"SELECT r.*, p.combo, {outcome_cols} FROM runs r JOIN points p USING (point) "
+            "LEFT JOIN outcomes o USING (point, replicate) ORDER BY point, replicate").df()
+
+    def counts(self) -> dict[str, int]:
+        rows = dict(self.con.execute("SELECT status, count(*) FROM runs GROUP BY status").fetchall())
+        return {"ok": int(rows.get("ok", 0)), "failed": int(rows.get("failed", 0))}
+
+
+def _rollback(con) -> None:
+    import duckdb
+
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:  # the failed statement already ended the transaction
+        pass
+
+
+@contextlib.contextmanager
+def deferred_interrupt():
+    """Hold a Ctrl-C (SIGINT) until the block is done, then raise it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and previous not in (signal.SIG_IGN, None):
+        raise KeyboardInterrupt
+
+
+def _q(name: str) -> str:
+    """Quote an identifier for SQL."""
+    return '"' + name.replace('"', '""') + '"'

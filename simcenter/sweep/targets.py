@@ -1,0 +1,168 @@
+"""Where an experiment's values go in a scenario: levers, dotted paths, overlay files.
+
+A sweep parameter names its target either as a lever (``legal_form``, ``n_mentors``: the
+flat keyword arguments of ``CenterModel``, see ``simcenter.levers``) or as a dotted path to
+any scenario field (``funding.funders.hrdp_social_economy.p_success``; list items by index,
+``plan.0.month``). A *files* lever chooses among partial scenario files merged over the base
+(a plan, a partner set). Applying a point is a pure function of the base scenario and the
+operations, so a run is the same wherever it executes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+
+from pydantic import BaseModel
+
+from simcenter.config.loader import scenario_from_dict
+from simcenter.config.schema import Scenario
+from simcenter.i18n import t
+from simcenter.levers import LEVERS
+
+Op = tuple[str, str, object]
+"""One change to a scenario: (how, target, value); how is "lever", "path" or "overlay"."""
+
+
+def is_lever(target: str) -> bool:
+    """Is ``target`` the name of a lever (rather than a dotted scenario path)?"""
+    return target in LEVERS
+
+
+def split_path(target: str) -> tuple:
+    """``"plan.0.month"`` -> ``("plan", 0, "month")``: digits index lists."""
+    return tuple(int(p) if p.isdigit() else p for p in target.split("."))
+
+
+def check_path(data: dict, target: str) -> str | None:
+    """Why ``target`` is not a field of the scenario ``data`` (every default filled in), or None.
+
+    The message names the unknown part and, where one is close, what was probably meant.
+    """
+    parts = target.split(".")
+    if any(not p for p in parts):
+        return t("sweep.empty_part", target=target)
+    node: object = data
+    for depth, part in enumerate(parts):
+        where = ".".join(parts[:depth]) or t("sweep.the_scenario")
+        if isinstance(node, dict):
+            if part not in node:
+                known = [str(k) for k in node]
+                if depth == 0:
+                    known += list(LEVERS)
+                hint = closest(part, known)
+                return t("sweep.unknown_path", part=part, where=where) + (
+                    t("validation.did_you_mean", suggestion=hint) if hint
+                    else t("sweep.known", names=", ".join(sorted(map(str, node))[:12])))
+            node = node[part]
+        elif isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                return t("sweep.not_an_index", where=where, n=len(node), part=part)
+            node = node[int(part)]
+        else:
+            return t("sweep.not_a_section", where=where, part=part)
+    if isinstance(node, dict):
+        return t("sweep.is_a_section", target=target, fields=", ".join(sorted(map(str, node))[:8]))
+    return None
+
+
+def closest(word: str, candidates: typing.Iterable[str]) -> str | None:
+    """The candidate closest to ``word`` (ignoring case), if any is close."""
+    lower = {c.lower(): c for c in reversed(list(candidates))}
+    match = difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=0.6)
+    return lower[match[0]] if match else None
+
+
+def value_at(data: dict, target: str):
+    """The current value at a dotted path (which ``check_path`` accepted)."""
+    node = data
+    for part in split_path(target):
+        node = node[part]
+    return node
+
+
+def apply_ops(data: dict, ops: typing.Iterable[Op]) -> dict:
+    """Apply operations in order to scenario data (modified in place and returned)."""
+    for how, target, value in ops:
+        if how == "lever":
+            LEVERS[target](data, value)
+        elif how == "path":
+            if target == "horizon.years":
+                LEVERS["years"](data, value)  # a shorter horizon drops the plan's later actions
+                continue
+            parts = split_path(target)
+            node = data
+            for part in parts[:-1]:
+                node = node[part]
+            node[parts[-1]] = value
+        elif how == "overlay":
+            merge_into(data, value)
+        else:  # pragma: no cover - the loader builds only the kinds above
+            raise ValueError(f"unknown operation {how!r}")
+    return data
+
+
+def merge_into(base: dict, over: dict) -> dict:
+    """Deep-merge ``over`` into ``base`` as ``extends`` does: mappings merge key by key,
+    anything else is replaced, and ``key: null`` over a mapping removes it."""
+    for key, value in over.items():
+        if value is None and isinstance(base.get(key), dict):
+            del base[key]
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            merge_into(base[key], value)
+        else:
+            base[key] = _copy(value)
+    return base
+
+
+def _copy(node):
+    if isinstance(node, dict):
+        return {k: _copy(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_copy(v) for v in node]
+    return node
+
+
+def build_scenario(base: Scenario, ops: typing.Sequence[Op], name: str = "<sweep point>") -> Scenario:
+    """The base scenario with the operations applied, validated again.
+
+    Raises:
+        InputError: if the changed scenario is not valid.
+    """
+    if not ops:
+        return base
+    return scenario_from_dict(apply_ops(base.model_dump(), ops), name=name)
+
+
+# --------------------------------------------------------------------------- declared ranges
+def declared_range(target: str) -> tuple[float, float] | None:
+    """The plausible range the schema declares for a field (``P(..., span=...)``), if any."""
+    annotations: list = [Scenario]
+    info = None
+    for part in split_path(target):
+        nxt, infos = [], []
+        for ann in annotations:
+            for a in _unwrap(ann):
+                origin = typing.get_origin(a)
+                if isinstance(a, type) and issubclass(a, BaseModel) and isinstance(part, str):
+                    field = a.model_fields.get(part)
+                    if field is not None:
+                        nxt.append(field.annotation)
+                        infos.append(field)
+                elif origin in (dict, list):
+                    nxt.append(typing.get_args(a)[-1])
+        annotations = nxt
+        info = infos[0] if infos else None
+    if info is None:
+        return None
+    span = (info.json_schema_extra or {}).get("range") if isinstance(info.json_schema_extra, dict) else None
+    return (float(span[0]), float(span[1])) if span else None
+
+
+def _unwrap(ann) -> list:
+    origin = typing.get_origin(ann)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(ann)[0])
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        return [m for a in typing.get_args(ann) for m in _unwrap(a)]
+    return [ann]

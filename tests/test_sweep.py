@@ -1,0 +1,266 @@
+"""Sweeps: the results store, resuming after kill -9 and Ctrl-C, failed runs, refusing to mix experiments.
+
+What these protect: a run is a pure function of (point, seed), so the store ends the same however
+the work was split (1 or 2 workers) or interrupted; nothing committed is ever lost or stored twice;
+a run that raises is a row, not the end of the sweep; a folder never mixes two experiments.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from simcenter.errors import InputError
+from simcenter.sweep import analyze, load_experiment, run_sweep
+from simcenter.sweep.store import Store
+from support import REPO, assert_no_traceback, clean_env, english, run_cli
+from sweep_support import assert_same_results, count_runs, tables, write_experiment
+
+BODY = """\
+levers:
+  legal_form: [association, cooperative]
+uncertainties:
+  funding.funders.hrdp_social_economy.p_success: {range: [0.05, 0.4]}
+  center.starting_cash_eur: {range: [5000, 60000]}
+design: {method: latin_hypercube, samples: 6, levers: full_factorial}
+replicates: 2
+seed: 3
+outcomes: [insolvent, months_solvent, ventures_launched, cash_eur, cost_per_venture_eur]
+timeseries: [cash_eur]
+"""
+
+# Long enough that a sweep is still running when its first results are stored (120 runs of ~40 ms).
+LONG_BODY = BODY.replace("samples: 6", "samples: 30")
+LONG_TOTAL = 2 * 30 * 2
+
+
+@pytest.fixture(scope="module")
+def long_reference(tmp_path_factory):
+    """The long experiment swept without interruption (two local workers)."""
+    folder = tmp_path_factory.mktemp("long")
+    path = write_experiment(folder, LONG_BODY, years=2)
+    summary = run_sweep(load_experiment(path), folder / "out", workers=2)
+    assert summary.complete and summary.ok == LONG_TOTAL
+    return path, folder / "out"
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The small experiment swept in one go, in this process."""
+    folder = tmp_path_factory.mktemp("reference")
+    path = write_experiment(folder, BODY)
+    summary = run_sweep(load_experiment(path), folder / "out", workers=1)
+    assert summary.complete and summary.ok == 24 and summary.failed == 0
+    return path, folder / "out"
+
+
+def test_store_holds_one_row_per_run_with_parameters_seed_and_status(reference):
+    _, out = reference
+    t = tables(out)
+    runs = t["runs"]
+    assert len(runs) == 24 and runs[["point", "replicate"]].drop_duplicates().shape[0] == 24
+    assert set(runs["status"]) == {"ok"} and runs["error"].isna().all()
+    assert {"legal_form", "p_success", "starting_cash_eur", "seed"} <= set(runs.columns)
+    assert runs.groupby("replicate")["seed"].nunique().eq(1).all(), "replicate i has the same seed at every point"
+    assert len(t["outcomes"]) == 24 and len(t["timeseries"]) == 24 * 12
+    assert t["outcomes"]["cost_per_venture_eur"].isna().sum() >= 0  # empty outcomes are NULL, never an error
+
+
+def test_two_workers_give_bit_identical_results(reference, tmp_path):
+    path, out = reference
+    summary = run_sweep(load_experiment(path), tmp_path / "two", workers=2)
+    assert summary.ok == 24
+    assert_same_results(out, tmp_path / "two")
+
+
+def test_rerunning_a_complete_sweep_computes_nothing_and_duplicates_nothing(reference):
+    path, out = reference
+    summary = run_sweep(load_experiment(path), out, workers=1)
+    assert summary.computed == 0 and summary.stored_before == 24 and summary.complete
+    assert count_runs(out) == 24
+
+
+def test_a_sweep_in_steps_ends_as_one_in_a_go(reference, tmp_path):
+    path, out = reference
+    exp = load_experiment(path)
+    for _ in range(3):
+        run_sweep(exp, tmp_path / "steps", workers=1, limit=7)
+    assert count_runs(tmp_path / "steps") == 21
+    run_sweep(exp, tmp_path / "steps", workers=1)
+    assert_same_results(out, tmp_path / "steps")
+
+
+def test_the_store_refuses_a_duplicate_key(reference, tmp_path):
+    import shutil
+
+    _, out = reference
+    shutil.copytree(out, tmp_path / "copy")
+    con = duckdb.connect(str(tmp_path / "copy" / "sweep.duckdb"))
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute("INSERT INTO runs (point, replicate, seed, status) VALUES (0, 0, 1, 'ok')")
+    con.close()
+
+
+def test_changing_the_experiment_and_reusing_the_folder_is_refused(reference, tmp_path):
+    path, out = reference
+    changed = write_experiment(tmp_path, BODY.replace("samples: 6", "samples: 7"))
+    with english(), pytest.raises(InputError) as caught:
+        run_sweep(load_experiment(changed), out, workers=1)
+    message = str(caught.value)
+    assert "holds the results of a different experiment" in message and "design.samples" in message
+    assert count_runs(out) == 24
+    proc = run_cli("sweep", str(changed), "--out", str(out))
+    assert proc.returncode == 2 and "never mixed" in proc.stderr
+    assert_no_traceback(proc)
+
+
+def test_a_changed_base_scenario_is_a_changed_experiment(reference, tmp_path):
+    path, out = reference
+    shrunk = path.read_text(encoding="utf-8").replace("n_potential: 300", "n_potential: 301")
+    other = tmp_path / "other.yaml"
+    other.write_text(shrunk, encoding="utf-8")
+    with english(), pytest.raises(InputError, match=r"bases\[0\]\.scenario\.region\.n_potential"):
+        run_sweep(load_experiment(other), out, workers=1)
+
+
+def test_a_run_that_raises_is_recorded_as_failed_and_the_sweep_goes_on(tmp_path):
+    # Each bound is valid alone; together a minimum above the maximum is not: those runs fail.
+    body = """\
+uncertainties:
+  funding.funders.csr_donors.amount_min_eur: {range: [1000, 14000]}
+  funding.funders.csr_donors.amount_max_eur: {range: [3000, 16000]}
+design: {method: latin_hypercube, samples: 12}
+seed: 4
+outcomes: [insolvent, served]
+"""
+    exp = load_experiment(write_experiment(tmp_path, body))
+    summary = run_sweep(exp, tmp_path / "out", workers=1)
+    assert summary.failed > 0 and summary.ok > 0 and summary.complete
+    runs = tables(tmp_path / "out")["runs"]
+    failed = runs[runs["status"] == "failed"]
+    assert len(failed) == summary.failed
+    assert failed["error"].str.contains("amount_min_eur").all()
+    assert (failed["amount_min_eur"] > failed["amount_max_eur"]).all()
+    assert len(tables(tmp_path / "out")["outcomes"]) == summary.ok
+    again = run_sweep(exp, tmp_path / "out", workers=1)
+    assert again.computed == 0, "a failed run is a result: it is not retried"
+
+
+def _sweep_process(path: Path, out: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "simcenter", "sweep", str(path), "--out", str(out), *extra],
+                            cwd=REPO, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def _wait_for_results(out: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Until the sweep has committed its first results (its write-ahead log grows past the store's creation)."""
+    wal = out / "sweep.duckdb.wal"
+    deadline = time.monotonic() + timeout
+    created = None
+    while time.monotonic() < deadline and proc.poll() is None:
+        size = wal.stat().st_size if wal.exists() else 0
+        if size and created is None:
+            created = size
+        elif created is not None and size > created:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"the sweep stored nothing in time: {proc.poll()=}")
+
+
+def _group_gone(pgid: int, timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_sweep_killed_with_sigkill_resumes_to_exactly_the_uninterrupted_rows(long_reference, tmp_path):
+    path, reference = long_reference
+    out = tmp_path / "killed"
+    proc = _sweep_process(path, out, "--workers", "2")
+    try:
+        _wait_for_results(out, proc)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        # The local workers notice their parent is gone and exit: nothing is left running.
+        assert _group_gone(proc.pid), "worker processes outlived the killed sweep"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+    stored = count_runs(out)
+    assert 0 < stored < LONG_TOTAL, f"not killed midway: {stored} of {LONG_TOTAL} stored"
+    rerun = run_cli("sweep", str(path), "--out", str(out), "--workers", "2", timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"resuming: {stored} of {LONG_TOTAL} runs already stored" in rerun.stderr
+    assert f"{LONG_TOTAL - stored} runs computed" in rerun.stdout
+    assert_same_results(reference, out)
+
+
+def test_ctrl_c_stops_cleanly_keeps_what_was_computed_and_resumes(long_reference, tmp_path):
+    path, reference = long_reference
+    out = tmp_path / "interrupted"
+    proc = _sweep_process(path, out, "--workers", "2")
+    try:
+        _wait_for_results(out, proc)
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends it: to every process of the group
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and 'File "' not in stderr, stderr
+    assert "runs are stored; run the same command again" in stderr
+    stored = count_runs(out)
+    assert 0 < stored < LONG_TOTAL
+    assert _group_gone(proc.pid)
+    summary = run_sweep(load_experiment(path), out, workers=2)
+    assert summary.stored_before == stored and summary.complete
+    assert_same_results(reference, out)
+
+
+def test_sweep_analyze_export_from_the_command_line(reference, tmp_path):
+    from simcenter.sweep import export
+
+    path, _ = reference
+    out = tmp_path / "cli"
+    proc = run_cli("sweep", str(path), "--out", str(out), "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert "24 runs computed (24 ok, 0 failed)" in proc.stdout and f"next: simcenter analyze {out}" in proc.stdout
+    proc = run_cli("analyze", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "insolvent (insolvent == 1) in" in proc.stdout
+    assert (out / "analysis" / "analysis.md").is_file()
+    export(out, "parquet", tmp_path / "pq")
+    con = duckdb.connect()
+    assert con.execute(f"SELECT count(*) FROM '{tmp_path / 'pq' / 'outcomes.parquet'}'").fetchone()[0] == 24
+    assert con.execute(f"SELECT count(*) FROM '{tmp_path / 'pq' / 'timeseries.parquet'}'").fetchone()[0] == 24 * 12
+    export(out, "csv")
+    experiments = (out / "export" / "experiments.csv").read_text(encoding="utf-8").splitlines()
+    assert len(experiments) == 25 and experiments[0].startswith("point,replicate,seed,status,error")
+
+
+def test_analyze_and_export_refuse_a_folder_without_a_sweep(tmp_path):
+    proc = run_cli("export", str(tmp_path), "--to", "csv")
+    assert proc.returncode == 2 and "holds no sweep results" in proc.stderr
+    assert_no_traceback(proc)
+    with english(), pytest.raises(InputError, match="holds no sweep results"):
+        analyze(tmp_path)
+
+
+def test_the_store_reopens_the_experiment_it_holds(reference):
+    path, out = reference
+    with Store.open(out) as store:
+        assert store.experiment.hash() == load_experiment(path).hash()
+        assert store.counts() == {"ok": 24, "failed": 0}
