@@ -76,6 +76,7 @@ class Snapshot:
         self.reached = pop.n_reached
         self.served = pop.n_served
         self.served_towns = pop.n_served_towns
+        self.reached_towns = pop.n_reached_towns
         # Of the served people's ventures that operated after their first service, the share still running.
         ever, ever_c = pop.n_op_after
         alive, alive_c = pop.n_op_after_alive
@@ -155,8 +156,9 @@ OUTCOMES: tuple[Outcome, ...] = (
             lambda s: sum(p.engagement for p in s.model.partners.values()) / len(s.model.partners) if s.model.partners else math.nan),
     Outcome("network_ties", "ties", "max", "Ties brokered between entrepreneurs, partners and funders, cumulative.",
             lambda s: float(s.tally["ties"])),
-    Outcome("regional_reach", "share", "max", "Share of served people who live outside the city.",
-            lambda s: _share(s.served_towns, s.served)),
+    Outcome("regional_reach", "share", "max",
+            "Share of the people reached by any service (events, mentoring, funding help) who live outside the city.",
+            lambda s: _share(s.reached_towns, s.reached)),
     Outcome("online_share", "share", "info", "Share of service contacts delivered online, cumulative.",
             lambda s: _share(s.tally["contacts_online"], s.tally["contacts_online"] + s.tally["contacts_onsite"])),
     Outcome("dropout_rate", "share", "min",
@@ -165,12 +167,16 @@ OUTCOMES: tuple[Outcome, ...] = (
                 s.tally["no_shows_online"] + s.tally["no_shows_onsite"] + s.tally["dropouts_online"] + s.tally["dropouts_onsite"],
                 s.tally["registrations_online"] + s.tally["registrations_onsite"]
                 + s.tally["programme_starts_online"] + s.tally["programme_starts_onsite"])),
-    Outcome("dropout_online", "share", "info", "Drop-out rate of online participation (events and programmes).",
-            lambda s: _share(s.tally["no_shows_online"] + s.tally["dropouts_online"],
-                             s.tally["registrations_online"] + s.tally["programme_starts_online"])),
-    Outcome("dropout_onsite", "share", "info", "Drop-out rate of on-site participation (events and programmes).",
-            lambda s: _share(s.tally["no_shows_onsite"] + s.tally["dropouts_onsite"],
-                             s.tally["registrations_onsite"] + s.tally["programme_starts_onsite"])),
+    Outcome("dropout_online", "share", "info",
+            "Mentoring programmes delivered online that were dropped before their end, per programme started, cumulative.",
+            lambda s: _share(s.tally["dropouts_online"], s.tally["programme_starts_online"])),
+    Outcome("dropout_onsite", "share", "info",
+            "Mentoring programmes delivered on site that were dropped before their end, per programme started, cumulative.",
+            lambda s: _share(s.tally["dropouts_onsite"], s.tally["programme_starts_onsite"])),
+    Outcome("no_show_online", "share", "info", "Registrations for online seats that did not attend, cumulative.",
+            lambda s: _share(s.tally["no_shows_online"], s.tally["registrations_online"])),
+    Outcome("no_show_onsite", "share", "info", "Registrations for on-site seats that did not attend, cumulative.",
+            lambda s: _share(s.tally["no_shows_onsite"], s.tally["registrations_onsite"])),
     Outcome("decision_latency_months", "months", "min", "Mean months from a decision or plan date to its effect.",
             lambda s: s.model.governance.mean_latency()),
     Outcome("grants_applied", "applications", "info", "Applications the centre submitted, cumulative.",

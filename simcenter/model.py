@@ -215,8 +215,7 @@ class CenterModel(mesa.Model):
 
         make("progress", "close")
         pop.advance(month, u_progress, u_close)
-        if pop._any_served:
-            pop.fade_idle(nobody_in_programme=not mentoring_on)
+        pop.fade_idle(nobody_in_programme=not mentoring_on)  # gains from events fade too
         pop.arrive(int(self.arrivals[month]))
 
         if self.partners:

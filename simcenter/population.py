@@ -92,7 +92,7 @@ class Population:
         "first_served": np.int16,                       # month first served, -1 never
         "satisfaction": np.float32,
         "ties": np.int16,                               # ties made through the centre
-        "last_contact": np.int16,                       # month of the last contact with the centre
+        "last_contact": np.int16,                       # month last served or reached by promotion
         "prog_mult0": np.float32,                       # progress multiplier from capability without the centre
         "hazard_mult0": np.float32,                     # closure multiplier from capability without the centre
     }
@@ -160,6 +160,7 @@ class Population:
         self.served_funding = np.zeros(2, dtype=np.float64)  # funding of the served people, EUR
         self.n_reached = 0
         self.n_served = 0
+        self.n_reached_towns = 0                           # reached people living outside the city
         self.n_served_towns = 0                            # served people living outside the city
         self._reached_idx = np.empty(0, dtype=np.intp)     # sorted
         self._reached_new: list[np.ndarray] = []
@@ -353,7 +354,8 @@ class Population:
     def recent_contacts(self, month: int) -> np.ndarray:
         """People whose last contact with the centre was in ``month`` or the three months before, sorted.
 
-        The same people as ``last_contact >= max(0, month - 3)`` (last_contact only increases).
+        The people ``contact`` was called for since ``max(0, month - 3)``: services, not promotion
+        (which also sets ``last_contact``, so that the newly aware are not forgotten at once).
         """
         contacts = self._contacts
         first = max(0, month - RECENT_MONTHS)
@@ -392,6 +394,7 @@ class Population:
         new = idx[~self.reached[idx]]
         if len(new):
             self.n_reached += len(new)
+            self.n_reached_towns += len(new) - int(np.count_nonzero(self.city[new]))
             self._reached_new.append(new)
             self.reached[new] = True
         self.aware[idx] = True
@@ -692,6 +695,8 @@ class Population:
             problems.append("reached differs")
         if np.count_nonzero(served) != self.n_served:
             problems.append("n_served differs")
+        if np.count_nonzero(self.reached[:n] & ~self.city[:n]) != self.n_reached_towns:
+            problems.append("n_reached_towns differs")
         if np.count_nonzero(served & ~self.city[:n]) != self.n_served_towns:
             problems.append("n_served_towns differs")
         if np.count_nonzero(self.boost[:n]) > len(self._boost_all):

@@ -108,21 +108,31 @@ def grant_success(scenarios, seeds) -> Fact:
 
 
 def funding_cliff(scenario, seeds) -> Fact:
-    """The grant-only design: months from the end of its grant to insolvency."""
-    gaps, cash = [], []
+    """The grant-only design: months from the end of its last project grant to insolvency.
+
+    A grant-only centre may win another project before the first one ends: that moves the
+    cliff, it does not remove it. What is measured is the gap between the end of the last
+    project that ended before the centre became insolvent and the month it did.
+    """
+    gaps, cash, insolvent = [], [], []
     end = scenario.funding.starting_grants[0].duration_months
     for seed in seeds:
         m = _run(scenario, seed)
-        gaps.append(m.outcome("months_solvent") - end if m.center.insolvent else math.inf)
+        c = m.center
+        insolvent.append(c.insolvent)
+        ends = [g.end for g in c.grants if g.kind == "grant" and c.insolvent and g.end <= c.insolvency_month]
+        gaps.append(c.insolvency_month - max(ends) if ends else math.inf)
         cash.append((m.cash_cents / 100).tolist())
     median_gap = float(np.median(gaps))
     share_within = sum(0 <= g <= 12 for g in gaps) / len(gaps)
     return Fact("funding_cliff", "The funding cliff (grant-only design)",
-                {"median months from grant end to insolvency": median_gap,
-                 "share insolvent within 12 months of the end": share_within},
+                {"median months from the last grant's end to insolvency": median_gap,
+                 "share insolvent within 12 months of a grant's end": share_within,
+                 "share insolvent before the horizon": float(np.mean(insolvent))},
                 "cash runs out within months of the grant's end: median 0-12 months, and within a year in at least "
-                "60% of runs", 0 <= median_gap <= 12 and share_within >= 0.6,
-                series={"grant_end": end, "cash": np.median(np.array(cash), axis=0).tolist()})
+                "80% of runs", 0 <= median_gap <= 12 and share_within >= 0.8,
+                series={"grant_end": end, "cash": np.median(np.array(cash), axis=0).tolist(),
+                        "gaps": [g if math.isfinite(g) else None for g in gaps]})
 
 
 def support_effects(scenario, seeds) -> Fact:
@@ -166,16 +176,19 @@ def support_effects(scenario, seeds) -> Fact:
 
 
 def _paired(a_scenario, b_scenario, seeds, outcomes, over_time=()) -> dict[str, list[tuple[float, float]]]:
-    """Outcomes of two designs in the same worlds; those in ``over_time`` averaged over the run."""
+    """Outcomes of two designs in the same worlds; those in ``over_time`` averaged over the months
+    both centres were solvent (a design that fails early is not compared with a working one)."""
     from simcenter import metrics
 
     out: dict[str, list[tuple[float, float]]] = {o: [] for o in outcomes}
     for seed in seeds:
         a, b = _run(a_scenario, seed), _run(b_scenario, seed)
+        both = min(m.center.insolvency_month if m.center.insolvent else m.months for m in (a, b))
         for o in outcomes:
             if o in over_time:
                 j = metrics.NAMES.index(o)
-                out[o].append((float(np.nanmean(a.timeseries[:, j])), float(np.nanmean(b.timeseries[:, j]))))
+                out[o].append((float(np.nanmean(a.timeseries[: max(1, both), j])),
+                               float(np.nanmean(b.timeseries[: max(1, both), j]))))
             else:
                 out[o].append((a.outcome(o), b.outcome(o)))
     return out
@@ -189,7 +202,7 @@ def inclusive_governance(director, inclusive, seeds) -> Fact:
     lat = [b - a for a, b in pairs["decision_latency_months"] if not math.isnan(a - b)]
     share_eng, share_lat = np.mean(np.array(eng) > 0), np.mean(np.array(lat) > 0)
     return Fact("inclusive_governance", "Inclusive governance: more engagement, slower decisions",
-                {"engagement gain over the run (median)": _median(eng), "latency added, months (median)": _median(lat),
+                {"engagement gain while both are solvent (median)": _median(eng), "latency added, months (median)": _median(lat),
                  "share of worlds with more engagement": float(share_eng),
                  "share of worlds with slower decisions": float(share_lat)},
                 "in at least 80% of paired worlds both higher engagement and longer latency",
@@ -265,7 +278,20 @@ def figures(facts: list[Fact], folder: Path) -> dict[str, Path]:
             ax.set_xlabel("months after the mentoring programme ended")
             ax.set_ylabel("share of the gain left")
             ax.set_ylim(0, 1.05)
-        elif f.key in ("inclusive_governance", "online_delivery"):
+        elif f.key == "online_delivery":
+            pairs = s["pairs"]
+            groups = {
+                "regional reach,\n20% online events": [a for a, _ in pairs["regional_reach"]],
+                "regional reach,\n80% online events": [b for _, b in pairs["regional_reach"]],
+                "programme drop-out,\non site": [b for _, b in pairs["dropout_onsite"]],
+                "programme drop-out,\nonline": [b for _, b in pairs["dropout_online"]],
+            }
+            ax.boxplot([[v for v in vals if not math.isnan(v)] for vals in groups.values()],
+                       tick_labels=list(groups), vert=False)
+            ax.tick_params(axis="y", labelsize=7)
+            ax.set_xlabel("share (replicates; drop-out in the 80%-online design)")
+            ax.set_xlim(0, 1)
+        elif f.key == "inclusive_governance":
             names = list(s["pairs"])
             diffs = [[b - a for a, b in s["pairs"][o] if not math.isnan(b - a)] for o in names]
             ax.boxplot(diffs, tick_labels=names, vert=False)

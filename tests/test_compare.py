@@ -61,7 +61,8 @@ def test_summary_csv_is_long_format_with_the_promised_columns(twin_comparison):
 
 
 def test_twice_the_mentors_with_the_same_money_wins_on_mentoring_hours(tmp_path):
-    rich = "center:\n  starting_cash_eur: 900000\n"
+    # Long programmes of many hours: the mentors' time, not demand, limits the hours delivered.
+    rich = "center:\n  starting_cash_eur: 900000\n  services:\n    mentorship: {hours_per_client_month: 16}\n"
     base = _variant(tmp_path, "two-mentors", rich + "  staff:\n    n_mentors: 2\n")
     double = _variant(tmp_path, "four-mentors", rich + "  staff:\n    n_mentors: 4\n")
     result = compare([base, double], tmp_path / "out", reps=8, seed=5, workers=1, overrides=SMALL)

@@ -62,6 +62,7 @@ class Center(mesa.Agent):
         self.grants: list[Grant] = []
         self.applications: list[Application] = []
         self.grants_won = 0
+        self.projects_won = 0  # project grants (kind "grant"), starting ones included
         self.grants_applied = 0
         self.competitive_applied = 0  # applications to project-grant calls (kind "grant")
         self.competitive_decided = 0

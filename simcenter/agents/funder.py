@@ -48,15 +48,15 @@ class Funder(mesa.Agent):
     def p_success(self, effort: float) -> float:
         """Chance that an application succeeds, given the share of the needed hours the team could give.
 
-        p = p_success * (1 + track_record_effect * (min(awards, 3) - 1)) * (1 - effort_effect * (1 - effort))
+        p = p_success * (1 + track_record_effect * (min(projects won, 3) - 1)) * (1 - effort_effect * (1 - effort))
         * (0.75 + 0.5 * reputation) [* (1 + donor_deduction_effect) for corporate donors of a
         form whose gifts are deductible] [* (1 - political cut) for municipal funders], capped at 1.
         """
         model = self.model
         b = model.behaviour
         p = self.spec.p_success * model.p_success_factor
-        # A first award makes an applicant average: p_success is the rate over all applicants.
-        p *= 1.0 + b.track_record_effect * (min(model.center.grants_won, TRACK_RECORD_CAP) - 1)
+        # A first project makes an applicant average: p_success is the rate over all applicants.
+        p *= 1.0 + b.track_record_effect * (min(model.center.projects_won, TRACK_RECORD_CAP) - 1)
         p *= 1.0 - b.effort_effect * (1.0 - effort)
         p *= 0.75 + 0.5 * model.center.reputation
         if self.spec.type == "corporate" and model.form.donor_deduction:

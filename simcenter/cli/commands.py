@@ -348,4 +348,4 @@ def facts(args: argparse.Namespace) -> int:
     rows = [{"fact": f.title, "holds": f.holds} for f in found]
     print(output.table(rows, t("cli.facts_title")))
     print(t("cli.written", path=Path(args.out) / "validation.md"), file=sys.stderr)
-    return 0
+    return 0 if all(f.holds for f in found) else 1

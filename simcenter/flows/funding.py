@@ -39,6 +39,8 @@ class FundingFlows:
         )
         center.grants.append(grant)
         center.grants_won += 1
+        if s.kind == "grant":
+            center.projects_won += 1  # the track record funders look at: projects, not gifts or subsidies
         funder.awards += 1
         if s.kind == "donation":
             self.model.ledger.transfer(funder.fid, "center", "donation", amount)

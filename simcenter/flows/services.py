@@ -48,11 +48,25 @@ class StaffHours:
         """Hours the team could put into an application this month."""
         return self.coordinator + 0.5 * self.mentor
 
+    def take_volunteer(self, wanted: float) -> float:
+        """Use up to ``wanted`` volunteer hours; return how many were available."""
+        got = min(self.volunteer, max(0.0, wanted))
+        self.volunteer -= got
+        return got
+
     def take_coordinator(self, wanted: float) -> float:
         """Use up to ``wanted`` coordinator hours; return how many were available."""
         got = min(self.coordinator, max(0.0, wanted))
         self.coordinator -= got
         return got
+
+
+def _event_volunteer_need(center) -> float:
+    """Volunteer hours the month's events can use: up to half of their staffing."""
+    if not (center.active and center.services["events"]):
+        return 0.0
+    es = center.spec.services.events
+    return 0.5 * (es.onsite_per_month + es.online_per_month + es.hybrid_per_month) * es.staff_hours_per_event
 
 
 def _fee_factor(elasticity: float, fee: float) -> float:
@@ -96,7 +110,9 @@ def promotion(model, month: int, u: np.ndarray, hours: StaffHours) -> None:
             promo = center.spec.services.promotion
             used = hours.take_coordinator(promo.staff_hours_monthly)
             reach = promo.budget_monthly_eur / 1000.0 * b.promotion_reach_per_1000_eur
-            reach += used * VOLUNTEER_REACH_PER_HOUR + hours.volunteer * VOLUNTEER_REACH_PER_HOUR
+            # Volunteers help at events first (up to half of their staffing); the rest promote.
+            volunteers = hours.take_volunteer(hours.volunteer - _event_volunteer_need(center))
+            reach += (used + volunteers) * VOLUNTEER_REACH_PER_HOUR
         alive = pop.work(1)
         np.less(pop.stage[TREATED, :n], CLOSED, out=alive)
         n_alive = max(1, n - pop.by_stage[TREATED][CLOSED])
@@ -117,6 +133,7 @@ def promotion(model, month: int, u: np.ndarray, hours: StaffHours) -> None:
         np.less(u, p_new, out=scratch)
         scratch &= unaware
         aware |= scratch
+        pop.last_contact[scratch.nonzero()[0]] = month  # heard of it this month: not forgotten at once
     # Forgetting: aware, not in a programme, no contact for FORGET_AFTER_MONTHS.
     stale = pop.work(1)
     np.less(u, b.p_forget_monthly, out=scratch)
@@ -186,12 +203,13 @@ def mentoring(model, month: int, u_seek: np.ndarray, u_drop: np.ndarray, hours: 
     n_clients = len(clients)
     if n_clients == 0:
         return 0.0, 0.0
-    per_client = min(ms.hours_per_client_month, slots / n_clients)
+    per_client = min(ms.hours_per_client_month, hours.mentor / n_clients)
     cap = pop.cap0[clients] + pop.boost[clients]
     pop.boost[clients] += np.float32(b.capability_gain_per_hour * per_client) * np.maximum(0.0, 1.0 - cap)
     pop.boosted(clients)
     pop.satisfaction[clients] += np.float32(0.1) * (1.0 - pop.satisfaction[clients])
     pop.contact(clients, month)
+    model.month_contacts.append(clients)  # networking introduces mentoring clients too
     prog[clients] -= 1
     delivered = per_client * n_clients
     tally["mentoring_hours"] += delivered
@@ -216,8 +234,9 @@ def events(model, month: int, u_want: np.ndarray, u_show: np.ndarray, hours: Sta
     if n_events <= 0:
         return 0.0, 0.0, 0.0
     needed = n_events * es.staff_hours_per_event
-    got = hours.take_coordinator(needed - min(needed * 0.5, hours.volunteer))
-    scale = 1.0 if needed <= 0 else min(1.0, (got + min(needed * 0.5, hours.volunteer)) / needed)
+    volunteers = hours.take_volunteer(_event_volunteer_need(center))
+    got = hours.take_coordinator(needed - volunteers)
+    scale = 1.0 if needed <= 0 else min(1.0, (got + volunteers) / needed)
     seats_onsite = int((es.onsite_per_month + es.hybrid_per_month) * es.capacity_onsite * scale)
     seats_online = int((es.online_per_month + es.hybrid_per_month) * es.capacity_online * scale)
     cost = scale * (es.onsite_per_month * es.cost_onsite_eur + es.online_per_month * es.cost_online_eur
