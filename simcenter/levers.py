@@ -37,8 +37,14 @@ def _staff(role: str) -> Callable[[dict, object], None]:
     return setter
 
 
+_EVENT_COUNTS = {f"services.events.{k}_per_month" for k in ("onsite", "online", "hybrid")}
+
+
 def _online_share(data: dict, value) -> None:
-    """Split the same number of events between online and on-site/hybrid."""
+    """Split the same number of events between online and on-site/hybrid, for the whole run: plan
+    actions that would change the number of events of a kind later are dropped."""
+    data["plan"] = [a for a in data.get("plan") or []
+                    if not (a.get("action") == "set" and a.get("field") in _EVENT_COUNTS)]
     ev = data["center"]["services"]["events"]
     total = ev["onsite_per_month"] + ev["online_per_month"] + ev["hybrid_per_month"]
     hybrid_share = ev["hybrid_per_month"] / total if total else 0.0
