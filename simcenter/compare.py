@@ -205,6 +205,15 @@ def save(folder: Path, designs: Sequence[Design], results: Sequence[TaskResult],
     (folder / "comparison.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def default_baseline(designs: Sequence[Design]) -> str:
+    """The design the others are compared with when none is named: the one in a file named
+    ``base.yaml`` (the file a folder's designs extend), else the first design given."""
+    for d in designs:
+        if Path(d.file).name == "base.yaml":
+            return d.name
+    return designs[0].name
+
+
 def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
 
@@ -223,7 +232,7 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
     designs, notes = load_designs(paths, overrides)
     names = [d.name for d in designs]
     if baseline is None:
-        baseline = names[0]
+        baseline = default_baseline(designs)
     elif baseline not in names:
         import difflib
 

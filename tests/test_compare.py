@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from simcenter.compare import compare, load_designs
+from simcenter.compare import compare, default_baseline, load_designs
 from simcenter.errors import InputError
 from simcenter.report import compare_figures
 
@@ -226,3 +226,12 @@ def test_html_report_renders_in_headless_chromium(twin_comparison, tmp_path):
     assert not failed and not external
     pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
     assert pixels.std() > 10  # not a blank page
+
+
+def test_a_folder_is_compared_with_its_base_design():
+    """Without --baseline, the design in base.yaml (which the others extend) is the baseline."""
+    designs, _ = load_designs([str(ROOT / "scenarios" / "plovdiv")], SMALL)
+    assert designs[0].name != "plovdiv-association-director"  # not simply the first file
+    assert default_baseline(designs) == "plovdiv-association-director"
+    others = [d for d in designs if not d.file.endswith("base.yaml")]
+    assert default_baseline(others) == others[0].name
