@@ -292,12 +292,21 @@ def figures(facts: list[Fact], folder: Path) -> dict[str, Path]:
             ax.set_xlabel("share (replicates; drop-out in the 80%-online design)")
             ax.set_xlim(0, 1)
         elif f.key == "inclusive_governance":
-            names = list(s["pairs"])
-            diffs = [[b - a for a, b in s["pairs"][o] if not math.isnan(b - a)] for o in names]
-            ax.boxplot(diffs, tick_labels=names, vert=False)
-            ax.axvline(0, color="black", lw=0.6)
-            ax.set_xlabel("paired difference (second design minus first), same world")
-        ax.set_title(f.title, fontsize=10)
+            # Two panels, one per unit: engagement (0..1) and latency (months), each a paired
+            # difference, multi-stakeholder board minus executive director, in the same world.
+            ax.remove()
+            panels = fig.subplots(1, 2)
+            for panel, (key, label) in zip(panels, (("partner_engagement", "partner engagement gain (0..1)"),
+                                                    ("decision_latency_months", "decision latency added (months)"))):
+                diffs = [b - a for a, b in s["pairs"][key] if not math.isnan(b - a)]
+                panel.boxplot([diffs], tick_labels=["board − director"], vert=False)
+                panel.axvline(0, color="black", lw=0.6)
+                panel.set_xlabel(label, fontsize=8)
+                panel.tick_params(axis="y", labelsize=7)
+            fig.suptitle(f.title, fontsize=10)
+            ax = panels[0]
+        if f.key != "inclusive_governance":
+            ax.set_title(f.title, fontsize=10)
         ax.legend(fontsize=7) if ax.get_legend_handles_labels()[0] else None
         fig.tight_layout()
         path = folder / f"{f.key}.png"
