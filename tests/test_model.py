@@ -93,17 +93,31 @@ def test_more_mentors_more_mentoring_hours(small):
     assert many.kpis["mentoring_hours"] > few.kpis["mentoring_hours"]
 
 
-def test_an_ineligible_form_never_wins_legal_entity_calls(small):
+def _always_paying_funder(funder_type: str):
     def edit(data):
         _no_funding(data)
         data["center"]["starting_cash_eur"] = 500_000.0
         data["funding"]["funders"] = {
-            "eu": {"type": "eu", "call_months": list(range(1, 13)), "p_success": 1.0,
-                   "requires_legal_entity": True, "amount_min_eur": 1000.0, "amount_max_eur": 1000.0}
+            "f": {"type": funder_type, "call_months": list(range(1, 13)), "p_success": 1.0, "decision_months": 1,
+                  "requires_legal_entity": True, "amount_min_eur": 1000.0, "amount_max_eur": 1000.0,
+                  "duration_months": 1}
         }
+    return edit
 
-    scenario = apply_levers(_with(small, edit), {"legal_form": "partnership"})
+
+def test_an_ineligible_form_never_wins_a_funders_calls(small):
+    """A cooperative cannot reach philanthropic funders (catalogue): never an award, however sure."""
+    scenario = apply_levers(_with(small, _always_paying_funder("philanthropy")), {"legal_form": "cooperative"})
     assert simulate(scenario, 1).kpis["grants_won"] == 0
+
+
+def test_a_form_without_legal_personality_wins_legal_entity_calls_less_often(small):
+    """A partnership's lead partner applies for it (p_eligible_legal_entity_calls < 1): some awards,
+    fewer than an association's."""
+    base = _with(small, _always_paying_funder("eu"))
+    won = {form: simulate(apply_levers(base, {"legal_form": form}), 1).kpis["grants_won"]
+           for form in ("association", "partnership")}
+    assert 0 < won["partnership"] < won["association"]
 
 
 def test_model_scenario_is_mesas_and_carries_the_config(small):
