@@ -2,6 +2,12 @@
 
     .venv/bin/python benchmarks/golden.py record /tmp/golden   # before the change
     .venv/bin/python benchmarks/golden.py check /tmp/golden    # after: identical, to the last bit?
+    .venv/bin/python benchmarks/golden.py summary tests/golden/summary.json   # regenerate the committed summary
+
+``summary FILE`` writes the small golden summary that ``tests/test_golden.py`` compares exactly
+(final outcomes, and a digest of every month's outcomes and of the ledger, of a few seeded runs of
+shipped scenarios at a small size): regenerate it only when a change of results is intended, and
+say so in the commit.
 
 Runs every shipped scenario of scenarios/plovdiv (seeds 1-3), the base scenario with
 20,000 people over 3 years (seeds 1-5), and the base scenario with the centre always
@@ -55,10 +61,57 @@ def runs(deep: bool) -> dict[str, np.ndarray]:
     return arrays
 
 
+SUMMARY_SCENARIOS = ("base.yaml", "grant-only.yaml", "cooperative.yaml")
+SUMMARY_LEVERS = {"n_potential": 300, "years": 4}
+SUMMARY_SEEDS = (1, 2, 3)
+
+
+def summary_cases() -> dict:
+    """The runs of the golden summary: three shipped Plovdiv designs at 300 people over 4 years, and
+    the base scenario with the centre always solvent (every service active), seeds 1-3."""
+    import simcenter
+    from simcenter.levers import apply_levers
+
+    folder = ROOT / "scenarios" / "plovdiv"
+    out = {Path(f).stem: apply_levers(simcenter.load_scenario(folder / f), SUMMARY_LEVERS) for f in SUMMARY_SCENARIOS}
+    out["base_solvent"] = apply_levers(out["base"], {"starting_cash_eur": 3_000_000.0})
+    return out
+
+
+def summary() -> dict:
+    """Final outcomes (NaN as null) and SHA-256 digests of the monthly outcomes and ledger amounts."""
+    import hashlib
+
+    from simcenter.runner import simulate
+
+    runs = {}
+    for name, scenario in summary_cases().items():
+        for seed in SUMMARY_SEEDS:
+            r = simulate(scenario, seed)
+            ts = np.ascontiguousarray(r.timeseries.drop(columns="month").to_numpy(np.float64))
+            amounts = np.ascontiguousarray(r.ledger["amount_eur"].to_numpy(np.float64))
+            runs[f"{name}/{seed}"] = {
+                "kpis": {k: (None if v != v else v) for k, v in r.kpis.items()},
+                "network_edges": r.network_edges,
+                "ledger_rows": len(r.ledger),
+                "timeseries_sha256": hashlib.sha256(ts.tobytes()).hexdigest(),
+                "ledger_sha256": hashlib.sha256(amounts.tobytes()).hexdigest(),
+            }
+    return {"levers": SUMMARY_LEVERS, "seeds": list(SUMMARY_SEEDS), "runs": runs}
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] not in ("record", "check"):
+    if len(argv) != 2 or argv[0] not in ("record", "check", "summary"):
         print(__doc__)
         return 2
+    if argv[0] == "summary":
+        import json
+
+        file = Path(argv[1])
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(json.dumps(summary(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"wrote {file}")
+        return 0
     file = Path(argv[1]) / "golden.npz"
     if argv[0] == "record":
         file.parent.mkdir(parents=True, exist_ok=True)

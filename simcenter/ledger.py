@@ -66,11 +66,14 @@ class Ledger:
         """Inflows and outflows of ``account`` per month, in cents."""
         inflow = np.zeros(months, dtype=np.int64)
         outflow = np.zeros(months, dtype=np.int64)
-        for m, s, d, c in zip(self._month, self._src, self._dst, self._cents):
-            if d == account and m < months:
-                inflow[m] += c
-            if s == account and m < months:
-                outflow[m] += c
+        if not self._cents:
+            return inflow, outflow
+        month = np.array(self._month, dtype=np.int64)
+        cents = np.array(self._cents, dtype=np.int64)  # integer sums: exact, in any order
+        inside = month < months
+        for flow, names in ((inflow, self._dst), (outflow, self._src)):
+            mine = np.array([name == account for name in names], dtype=bool) & inside
+            np.add.at(flow, month[mine], cents[mine])
         return inflow, outflow
 
     def income_by_source(self, account: str = CENTER) -> dict[str, int]:

@@ -73,6 +73,7 @@ class CenterModel(mesa.Model):
         self.structure = config.structure
         self.behaviour = config.behaviour
         self.months = config.horizon.months
+        self._month0 = config.horizon.start_year * 12 + (config.horizon.start_month - 1)  # calendar month of month 0
         self.p_success_factor = 1.0
         self.political_cut = 0.0
         self.captor: Partner | None = None
@@ -86,6 +87,7 @@ class CenterModel(mesa.Model):
         self.partners = {pid: Partner(self, pid, spec) for pid, spec in config.partners.items()}
         self.funders = {fid: Funder(self, fid, spec) for fid, spec in config.funding.funders.items()}
         self._assign_board_seats()
+        self._partner_steps = list(self.agents_by_type[Partner]) if self.partners else []
         self.funding = FundingFlows(self)
         self.governance = Governance(self)
         self.network = nx.Graph()
@@ -118,8 +120,7 @@ class CenterModel(mesa.Model):
     # ------------------------------------------------------------------ helpers
     def calendar(self, month: int) -> tuple[int, int]:
         """Calendar (year, month 1..12) of simulation month ``month``."""
-        h = self.config.horizon
-        total = h.start_year * 12 + (h.start_month - 1) + month
+        total = self._month0 + month
         return total // 12, total % 12 + 1
 
     def _assign_board_seats(self) -> None:
@@ -173,34 +174,31 @@ class CenterModel(mesa.Model):
 
         # One block of uniforms per month, one row per decision: its size depends only on the
         # population, never on the design, so every design sees the same draws (common random numbers).
-        # The rows are made in order, each group just before the phase that reads it, into one buffer
-        # reused every month: the same numbers as a fresh (rows, n) array, with less memory traffic.
-        # While the centre is not active (being set up, or closed) no service reads its rows: those
-        # are skipped, not made (the stream moves on by exactly as many numbers).
+        # The block is made at once, into one buffer reused every month: the same numbers as a fresh
+        # (rows, n) array, with less memory traffic (nothing else draws from this stream, so when
+        # the rows are made does not matter). While the centre is not active (being set up, or
+        # closed) no service reads its rows: those are skipped, not made (the stream moves on by
+        # exactly as many numbers).
+        rows = len(_DRAWS)
         buf = self._draw_buffer
-        if buf is None or len(buf) < len(_DRAWS) * n:
-            buf = self._draw_buffer = np.empty(len(_DRAWS) * pop.capacity, dtype=np.float32)
+        if buf is None or len(buf) < rows * n:
+            buf = self._draw_buffer = np.empty(rows * pop.capacity, dtype=np.float32)
         draws = self._draws
-
-        def make(first: str, last: str, needed: bool = True) -> None:
-            rows = slice(_DRAWS.index(first) * n, (_DRAWS.index(last) + 1) * n)
-            if needed:
-                draws.fill(buf[rows])
-            else:
-                draws.skip(rows.stop - rows.start)
-
+        if center.active:
+            draws.fill(buf[: rows * n])
+        else:
+            draws.fill(buf[: _FIRST_SERVICE_ROW * n])
+            draws.skip((_LAST_SERVICE_ROW - _FIRST_SERVICE_ROW) * n)
+            draws.fill(buf[_LAST_SERVICE_ROW * n: rows * n])
         (u_aware, u_seek_mentoring, u_dropout, u_attend, u_no_show, u_seek_funding,
-         u_apply_own, u_win_own, u_award_own, u_progress, u_close) = buf[: len(_DRAWS) * n].reshape(len(_DRAWS), n)
+         u_apply_own, u_win_own, u_award_own, u_progress, u_close) = buf[: rows * n].reshape(rows, n)
 
-        make("aware", "aware")
         services.promotion(self, month, u_aware, hours)
-        make("seek_mentoring", "seek_funding", needed=center.active)
         mentoring_on = center.active and center.services["mentorship"]  # else nobody is in a programme
         fees_m, direct_m = services.mentoring(self, month, u_seek_mentoring, u_dropout, hours)
         fees_e, direct_e, event_costs = services.events(self, month, u_attend, u_no_show, hours)
         helped, fees_f = services.funding_support(self, month, u_seek_funding, hours)
         services.networking(self, month, hours)
-        make("apply_own", "award_own")
         fees_s = services.own_funding(self, helped, u_apply_own, u_win_own, u_award_own)
         fees = fees_m + fees_e + fees_f + fees_s
         self.ledger.transfer("clients", CENTER, "fees", fees)
@@ -213,13 +211,12 @@ class CenterModel(mesa.Model):
         self.spending_eur += costs
         self.funding.earn(month, costs)
 
-        make("progress", "close")
         pop.advance(month, u_progress, u_close)
         pop.fade_idle(nobody_in_programme=not mentoring_on)  # gains from events fade too
         pop.arrive(int(self.arrivals[month]))
 
-        if self.partners:
-            self.agents_by_type[Partner].do("step")
+        for partner in self._partner_steps:  # = agents_by_type[Partner].do("step"): same agents, same order
+            partner.step()
         self._update_reputation()
         self.governance.elections(month)
         self.governance.review(month)
@@ -231,6 +228,40 @@ class CenterModel(mesa.Model):
             self.datacollector.collect(self)
         if month == self.months - 1:
             self.running = False
+
+    def run_to_end(self) -> None:
+        """Run the remaining months: the same as ``while model.running: model.step()``, faster.
+
+        Mesa's ``step()`` goes through its event list: pop the month's event, execute it, make
+        and schedule the next one (tens of microseconds a month). While the only thing scheduled
+        is Mesa's default schedule, due at the next time unit, the months are run directly, with
+        ``steps`` and ``time`` advanced as Mesa would, and the schedule's next event put back at
+        the end, so that the model is left as ``step()`` would leave it. Anything else scheduled:
+        plain ``step()`` calls.
+        """
+        gen = getattr(self, "_default_schedule", None)
+        events = getattr(self, "_event_list", None)
+        event = getattr(gen, "_current_event", None)
+        if (event is None or events is None or len(events) != 1 or getattr(gen, "_paused", True)
+                or gen.schedule.interval != 1.0 or gen.schedule.count is not None or gen.schedule.end is not None
+                or event.time != self.time + 1 or events.peek_ahead(1)[0] is not event):
+            while self.running:
+                self.step()
+            return
+        events.pop_event()
+        step = self._user_step
+        t = self.time
+        done = 0
+        try:
+            while self.running:
+                t += 1
+                self.time = t
+                self.steps += 1
+                step()
+                done += 1
+        finally:  # also after an error: the schedule's next event is back on the list
+            gen._execution_count += done
+            gen._schedule_next(self.time + 1)
 
     def _update_reputation(self) -> None:
         """Reputation drifts towards what clients, funders and promotion say about the centre."""
@@ -274,6 +305,8 @@ class CenterModel(mesa.Model):
 _DRAWS = ("aware", "seek_mentoring", "dropout", "attend", "no_show", "seek_funding",
           "apply_own", "win_own", "award_own", "progress", "close")
 """Decisions that draw one uniform per person per month (rows of the month's block)."""
+_FIRST_SERVICE_ROW, _LAST_SERVICE_ROW = _DRAWS.index("seek_mentoring"), _DRAWS.index("seek_funding") + 1
+"""Rows only the services read: [first, last) (skipped while the centre is not active)."""
 
 
 def _latest(model: CenterModel, index: int) -> float:

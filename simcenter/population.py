@@ -20,7 +20,6 @@ compares the two.
 from __future__ import annotations
 
 import sys
-from collections import deque
 
 import numpy as np
 
@@ -108,6 +107,7 @@ class Population:
         "_f_tie": np.float32,          # 1 + tie_progress_effect * min(ties, 3) (treated world)
         "_in_boosted": np.bool_,       # member of _boosted or of _boost_new
         "_in_boost_all": np.bool_,     # member of _boost_all
+        "_contact_mo": np.int16,       # 1 + month of the last contact through a service (0: none yet)
     }
     # Private per-world arrays: this month's progress and closure probability of each person
     # and their factors: p_prog = p_stage * prog_mult, p_close = p_close_base * hazard_mult.
@@ -143,6 +143,7 @@ class Population:
         self._p_close_later = self._p_close_lut[np.arange(5) * 13 + MONTHS_FIRST_YEAR]
         self._fade = np.float32(0.5 ** (1.0 / b.mentoring_half_life_months))
         self._any_served = False  # set once someone is served: skips work before the centre acts
+        self._any_contact = False  # set once ``contact`` has been called
         for name, dtype in {**self.FIELDS, **self._DERIVED_FIELDS}.items():
             setattr(self, name, np.zeros(self.capacity, dtype=dtype))
         for name, dtype in {**self.WORLD_FIELDS, **self._DERIVED_WORLD_FIELDS}.items():
@@ -165,7 +166,6 @@ class Population:
         self._reached_idx = np.empty(0, dtype=np.intp)     # sorted
         self._reached_new: list[np.ndarray] = []
         self._served_since_advance: list[np.ndarray] = []
-        self._contacts: deque[tuple[int, np.ndarray]] = deque()  # (month, people whose last_contact was set)
         self._ideas: list[tuple[int, int]] = []            # slots drawn as new ideas (stage IDEA), [start, stop)
         # Entries whose probabilities must be recomputed before the next month's draws.
         self._dirty: list[np.ndarray] = []                 # flat indices into the (2, capacity) arrays
@@ -357,17 +357,10 @@ class Population:
         The people ``contact`` was called for since ``max(0, month - 3)``: services, not promotion
         (which also sets ``last_contact``, so that the newly aware are not forgotten at once).
         """
-        contacts = self._contacts
-        first = max(0, month - RECENT_MONTHS)
-        while contacts and contacts[0][0] < first:
-            contacts.popleft()
-        if not contacts:
+        if not self._any_contact:
             return _EMPTY
-        idx = np.concatenate([c[1] for c in contacts]) if len(contacts) > 1 else contacts[0][1].copy()
-        idx.sort()
-        if len(idx) > 1:
-            idx = idx[np.concatenate(([True], idx[1:] != idx[:-1]))]
-        return idx
+        # _contact_mo holds 1 + the month of the last such contact: recent if > max(0, month - 3).
+        return np.flatnonzero(self._contact_mo[: self.n] > max(0, month - RECENT_MONTHS))
 
     def alive_aware(self, month: int) -> np.ndarray:
         """Mask of people alive (treated world) and aware of the centre, computed once a month: after
@@ -385,7 +378,8 @@ class Population:
         """The centre was in contact with people ``idx`` this month."""
         if len(idx):
             self.last_contact[idx] = month
-            self._contacts.append((month, idx))
+            self._contact_mo[idx] = month + 1
+            self._any_contact = True
 
     def touch(self, idx: np.ndarray, month: int, served: bool) -> None:
         """People ``idx`` (distinct) used a service this month; ``served``: mentoring or funding help."""
@@ -742,7 +736,10 @@ class UniformDraws:
                 self.pending = int(bits[-1])
             bits = bits[:k]
             np.right_shift(bits, 8, out=bits)
-            np.multiply(bits, np.float32(2.0 ** -24), out=out[start:start + k], dtype=np.float32, casting="unsafe")
+            # 24-bit integers: exact in float32, and so is the product with a power of two.
+            dest = out[start:start + k]
+            dest[...] = bits
+            np.multiply(dest, _TWO_M24, out=dest)
             start += k
 
     def skip(self, k: int) -> None:
@@ -759,6 +756,9 @@ class UniformDraws:
             self.bitgen.advance(k // 2)
         if k % 2:
             self.pending = int(self.bitgen.random_raw() >> 32)
+
+
+_TWO_M24 = np.float32(2.0 ** -24)
 
 
 def _normal_from_uniform(u: np.ndarray) -> np.ndarray:

@@ -44,12 +44,7 @@ def simulate(scenario: Scenario, seed: int, levers: dict | None = None, keep_led
         RuntimeError: if the run's ledger does not balance (a bug: money was created or lost).
     """
     start = time.perf_counter()
-    model = CenterModel(scenario, rng=int(seed), collect=False, **(levers or {}))
-    while model.running:
-        model.step()
-    problems = model.verify_ledger()
-    if problems:
-        raise RuntimeError(f"ledger does not balance for seed {seed}: {problems[0]}")
+    model, problems = run_model(scenario, seed, levers)
     ts = pd.DataFrame(model.timeseries, columns=list(metrics.NAMES))
     ts.insert(0, "month", np.arange(len(ts)))
     kpis = dict(zip(metrics.NAMES, model.timeseries[-1].tolist()))  # the last month of the timeseries
@@ -59,6 +54,21 @@ def simulate(scenario: Scenario, seed: int, levers: dict | None = None, keep_led
         seconds=time.perf_counter() - start, ledger_problems=problems,
         network_edges=model.network.number_of_edges(),
     )
+
+
+def run_model(scenario: Scenario, seed: int, levers: dict | None = None) -> tuple[CenterModel, list[str]]:
+    """Run one scenario with one seed to the end of its horizon; return the model (and the ledger
+    check's problems: none). ``simulate`` turns the model into a ``RunResult``.
+
+    Raises:
+        RuntimeError: if the run's ledger does not balance (a bug: money was created or lost).
+    """
+    model = CenterModel(scenario, rng=int(seed), collect=False, **(levers or {}))
+    model.run_to_end()
+    problems = model.verify_ledger()
+    if problems:
+        raise RuntimeError(f"ledger does not balance for seed {seed}: {problems[0]}")
+    return model, problems
 
 
 def default_workers() -> int:

@@ -27,6 +27,7 @@ class FundingFlows:
         self.scheduled: dict[int, list[tuple[str, str, float]]] = defaultdict(list)
         self.application_hours_due: dict[int, float] = defaultdict(float)
         self.requested: set[str] = set()  # funders the plan asked to apply to first
+        self._open_calls: dict[int, list[Funder]] = {}  # month -> funders with an open call the centre may answer
 
     def award(self, funder: Funder, amount: float, month: int, duration: int | None = None) -> Grant:
         """Sign a grant, donation or subsidy and pay what is due on signature."""
@@ -97,7 +98,13 @@ class FundingFlows:
         model = self.model
         center = model.center
         limit = model.scenario.config.funding.max_open_applications
-        open_calls = [f for f in model.funders.values() if f.call_open(month) and f.eligible() > 0]
+        open_calls = self._open_calls.get(month)
+        if open_calls is None:  # calls and eligibility depend only on the scenario and the month
+            open_calls = self._open_calls[month] = [f for f in model.funders.values()
+                                                    if f.call_open(month) and f.eligible() > 0]
+        if not open_calls:
+            return
+        open_calls = list(open_calls)
         # Plan-requested funders first, then by expected value of the award.
         open_calls.sort(key=lambda f: (f.fid not in self.requested, -f.spec.p_success * (f.spec.amount_min_eur + f.spec.amount_max_eur)))
         for funder in open_calls:
