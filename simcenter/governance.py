@@ -44,7 +44,7 @@ class Governance:
         months = model.structure.decision_latency_months
         if action_kind in BUDGET_ACTIONS:
             months += model.form.approval_latency_months
-        if month <= self.political_delay_until:
+        if month < self.political_delay_until:
             months += round(3 * model.form.political_dependency)
         return months
 
@@ -179,7 +179,7 @@ class Governance:
                 self.political_cut_until = month + 12
                 self.political_delay_until = month + 6
                 model.tally["political_turnovers"] += 1
-        model.political_cut = model.form.political_dependency if month <= self.political_cut_until else 0.0
+        model.political_cut = model.form.political_dependency if month < self.political_cut_until else 0.0
 
 
 def _set_field(center: schema.Center, dotted: str, value) -> schema.Center:

@@ -140,7 +140,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("funding_hhi", "index", "min",
             "Herfindahl index of income by source, cumulative: 1 = one source, near 0 = many.",
             lambda s: _hhi(s.income)),
-    Outcome("insolvent", "0/1", "min", "1 once the centre has been in arrears for three months running.",
+    Outcome("insolvent", "0/1", "min", "1 once the centre has been in arrears for three months running, by more than funders owe it.",
             lambda s: float(s.model.center.insolvent)),
     Outcome("months_solvent", "months", "max", "Months from the start until insolvency (the horizon if never).",
             lambda s: float(s.model.center.insolvency_month if s.model.center.insolvent else s.month + 1)),

@@ -147,12 +147,13 @@ class CenterModel(mesa.Model):
         2. staff time: hours left for services after governance, reporting, applications
         3. funding: decisions on applications, new applications (writing takes staff time), payments due
         4. promotion and awareness (promotion, word of mouth, forgetting)
-        5. services: mentoring, events, networking, funding-search support; fees
-        6. costs and taxes
-        7. grant earnings and scheduled reimbursements
-        8. entrepreneurs: own funding, progress, closure, fading, new ideas arriving
-        9. partners: engagement, sponsorship
-        10. governance: elections, reviews, capture; solvency
+        5. services: mentoring, events, funding-search support, networking; then ventures apply for
+           funding of their own in both worlds (the centre's clients with better odds); fees
+        6. costs and taxes; grant earnings (reimbursements scheduled after each funder's lag)
+        7. entrepreneurs: progress, closure, fading of gains, new ideas arriving
+        8. partners: engagement, sponsorship
+        9. reputation
+        10. governance: elections, reviews, capture; solvency (arrears that funders' debts do not cover)
         11. outcomes measured
         """
         month = self.steps - 1
@@ -277,16 +278,21 @@ class CenterModel(mesa.Model):
         c.reputation += 0.1 * (target - c.reputation)
 
     def _solvency(self, month: int) -> None:
-        """Three months of arrears make the centre insolvent: it closes and stops all services."""
+        """Three months running of arrears that what funders owe would not clear make the centre
+        insolvent: it closes and stops all services. Arrears that a signed grant's reimbursements
+        will clear are a liquidity gap, bridged (late salaries, a partner's loan), not the end."""
         c = self.center
         if c.insolvent:
             return
-        c.arrears_months = c.arrears_months + 1 if self.ledger.balance_cents(CENTER) < 0 else 0
+        balance = self.ledger.balance_cents(CENTER)
+        uncovered = balance < 0 and balance / 100 + self.funding.receivable(month) < 0
+        c.arrears_months = c.arrears_months + 1 if uncovered else 0
         if c.arrears_months >= ARREARS_MONTHS_TO_INSOLVENCY:
             c.insolvent = True
             c.active = False
             c.insolvency_month = month + 1
             c.n_mentors = c.n_coordinators = 0
+            self.captor = None  # no centre left to capture
             c.applications = []
             self.pop.prog_left[:] = 0
 

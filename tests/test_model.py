@@ -120,6 +120,35 @@ def test_a_form_without_legal_personality_wins_legal_entity_calls_less_often(sma
     assert 0 < won["partnership"] < won["association"]
 
 
+def test_arrears_that_reimbursements_will_clear_are_a_gap_not_insolvency(small):
+    """Cash for the set-up only, and a large grant paid back six months after each month's costs:
+    the centre is in arrears for months, but what the funder owes covers them. Without the grant
+    it fails at once."""
+    def edit(data):
+        _no_funding(data)
+        data["center"]["starting_cash_eur"] = 5000.0
+        data["funding"]["funders"] = {
+            "esf": {"type": "national", "call_months": [1], "p_success": 0.0, "share_prefinancing": 0.0,
+                    "share_cofinancing": 0.0, "reimbursement_lag_months": 6}}
+        data["funding"]["starting_grants"] = [{"funder": "esf", "amount_eur": 2_000_000.0, "duration_months": 36}]
+
+    model = CenterModel(_with(small, edit), rng=1, collect=False)
+    while model.running:
+        model.step()
+    cash = model.cash_cents / 100
+    assert (cash[3:9] < 0).all()  # arrears for six months running ...
+    assert not model.center.insolvent or model.center.insolvency_month > 36  # ... bridged until the grant ends
+
+    def without_grant(data):
+        edit(data)
+        data["funding"]["starting_grants"] = []
+
+    model = CenterModel(_with(small, without_grant), rng=1, collect=False)
+    while model.running:
+        model.step()
+    assert model.center.insolvent and model.center.insolvency_month <= 6
+
+
 def test_model_scenario_is_mesas_and_carries_the_config(small):
     model = CenterModel(small, rng=3)
     assert isinstance(model.scenario, SimcenterScenario)

@@ -8,7 +8,7 @@ from simcenter.config import schema
 
 
 TRACK_RECORD_CAP = 3
-"""Awards beyond the third no longer raise a funder's confidence (assumption)."""
+"""Project grants beyond the third no longer raise a funder's confidence (assumption)."""
 
 
 class Funder(mesa.Agent):

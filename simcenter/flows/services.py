@@ -1,6 +1,7 @@
 """The centre's services: staff time, promotion and awareness, mentoring, events, networking,
-funding-search support. Each function acts on the treated world only and returns the fees
-it earned and the direct costs behind them.
+funding-search support, and ventures' own funding applications. Each service acts on the
+treated world only and returns the fees it earned and the direct costs behind them; own
+funding (``own_funding``) runs in both worlds on the same draws.
 """
 
 from __future__ import annotations
@@ -183,7 +184,7 @@ def mentoring(model, month: int, u_seek: np.ndarray, u_drop: np.ndarray, hours: 
     p = _per_person(pop, ("mentoring", fee_factor), lambda s: pop._q_mentoring[s] * fee_factor)
     np.less(u_seek, p[:n], out=seekers)
     seekers &= pop.alive_aware(month)
-    seekers[current] = False
+    seekers[inp] = False  # nobody who was in a programme this month (dropped ones included) starts one
     sidx = seekers.nonzero()[0]
     accepted = _first_of(sidx, u_seek, free)
     turned_away = len(sidx) - len(accepted)
