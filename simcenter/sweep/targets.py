@@ -15,7 +15,7 @@ import typing
 
 from pydantic import BaseModel
 
-from simcenter.config.loader import scenario_from_dict
+from simcenter.config.loader import _deep_copy, _unwrap, scenario_from_dict
 from simcenter.config.schema import Scenario
 from simcenter.i18n import t
 from simcenter.levers import LEVERS
@@ -111,16 +111,8 @@ def merge_into(base: dict, over: dict) -> dict:
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
             merge_into(base[key], value)
         else:
-            base[key] = _copy(value)
+            base[key] = _deep_copy(value)
     return base
-
-
-def _copy(node):
-    if isinstance(node, dict):
-        return {k: _copy(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_copy(v) for v in node]
-    return node
 
 
 def build_scenario(base: Scenario, ops: typing.Sequence[Op], name: str = "<sweep point>") -> Scenario:
@@ -157,12 +149,3 @@ def declared_range(target: str) -> tuple[float, float] | None:
         return None
     span = (info.json_schema_extra or {}).get("range") if isinstance(info.json_schema_extra, dict) else None
     return (float(span[0]), float(span[1])) if span else None
-
-
-def _unwrap(ann) -> list:
-    origin = typing.get_origin(ann)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(ann)[0])
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        return [m for a in typing.get_args(ann) for m in _unwrap(a)]
-    return [ann]
