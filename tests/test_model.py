@@ -111,13 +111,14 @@ def test_an_ineligible_form_never_wins_a_funders_calls(small):
     assert simulate(scenario, 1).kpis["grants_won"] == 0
 
 
-def test_a_form_without_legal_personality_wins_legal_entity_calls_less_often(small):
-    """A partnership's lead partner applies for it (p_eligible_legal_entity_calls < 1): some awards,
-    fewer than an association's."""
+def test_forms_that_calls_often_exclude_win_legal_entity_calls_less_often(small):
+    """p_eligible_legal_entity_calls < 1: a partnership goes through its lead partner (0.6), many
+    social calls exclude companies (0.4): some awards, fewer than an association's (1.0)."""
     base = _with(small, _always_paying_funder("eu"))
     won = {form: simulate(apply_levers(base, {"legal_form": form}), 1).kpis["grants_won"]
-           for form in ("association", "partnership")}
+           for form in ("association", "partnership", "limited_company")}
     assert 0 < won["partnership"] < won["association"]
+    assert 0 < won["limited_company"] < won["partnership"]
 
 
 def test_arrears_that_reimbursements_will_clear_are_a_gap_not_insolvency(small):

@@ -41,7 +41,10 @@ class Funder(mesa.Agent):
             ok = self.spec.type in form.eligible_funder_types
         if not ok:
             return 0.0
-        if self.spec.requires_legal_entity and not form.legal_personality:
+        if self.spec.requires_legal_entity:
+            # The share of calls for legal entities that accept this form as lead applicant: some
+            # exclude companies or cooperatives; a form without legal personality goes through a
+            # partner (the lead partner, the municipality, the host university).
             return form.p_eligible_legal_entity_calls
         return 1.0
 
