@@ -75,7 +75,6 @@ class Snapshot:
         self.scaled = pop.n_scaled[TREATED]
         self.reached = pop.n_reached
         self.served = pop.n_served
-        self.served_towns = pop.n_served_towns
         self.reached_towns = pop.n_reached_towns
         # Of the served people's ventures that operated after their first service, the share still running.
         ever, ever_c = pop.n_op_after

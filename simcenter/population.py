@@ -162,7 +162,6 @@ class Population:
         self.n_reached = 0
         self.n_served = 0
         self.n_reached_towns = 0                           # reached people living outside the city
-        self.n_served_towns = 0                            # served people living outside the city
         self._reached_idx = np.empty(0, dtype=np.intp)     # sorted
         self._reached_new: list[np.ndarray] = []
         self._served_since_advance: list[np.ndarray] = []
@@ -334,14 +333,6 @@ class Population:
         """Mask of people whose venture or idea is still going in ``world``."""
         return self.stage[world, : self.n] < CLOSED
 
-    def jobs(self) -> np.ndarray:
-        """Jobs in the ventures of each world: [treated, comparison]."""
-        b = self.behaviour
-        stage = self.stage[:, : self.n]
-        return b.jobs_operating * np.count_nonzero(stage == OPERATING, axis=1) + b.jobs_scaling * np.count_nonzero(
-            stage == SCALING, axis=1
-        )
-
     def reached_idx(self) -> np.ndarray:
         """Indices of the people ever reached by a service, sorted."""
         if self._reached_new:
@@ -400,7 +391,6 @@ class Population:
             self._any_served = True
             if len(new):
                 self.n_served += len(new)
-                self.n_served_towns += len(new) - int(np.count_nonzero(self.city[new]))
                 self._served_since_advance.append(new)
                 funding = self.funding[:, new]
                 self.served_funding += np.add.reduce(funding, axis=1, dtype=np.float64)
@@ -608,14 +598,10 @@ class Population:
         self.n_op_after_alive[1] += len(f) - len(treated)
         self.n_client_launched += int(np.count_nonzero(self.launched[TREATED][treated]))
 
-    def fade(self, in_programme: np.ndarray) -> None:
-        """Capability gained from the centre fades once support ends (J-PAL Kenya: gains fade)."""
-        factor = np.float32(0.5 ** (1.0 / self.behaviour.mentoring_half_life_months))
-        boost = self.boost[: self.n]
-        boost[~in_programme] *= factor
-
     def fade_idle(self, nobody_in_programme: bool = False) -> None:
-        """``fade`` for everyone not in a mentoring programme (only people ever boosted can change)."""
+        """Capability gained from the centre fades once support ends (J-PAL Kenya: gains fade): the
+        boost of everyone not in a mentoring programme shrinks by its monthly half-life factor (only
+        people ever boosted can change)."""
         idx = self._boost_all
         if len(idx) == 0:
             return
@@ -691,8 +677,6 @@ class Population:
             problems.append("n_served differs")
         if np.count_nonzero(self.reached[:n] & ~self.city[:n]) != self.n_reached_towns:
             problems.append("n_reached_towns differs")
-        if np.count_nonzero(served & ~self.city[:n]) != self.n_served_towns:
-            problems.append("n_served_towns differs")
         if np.count_nonzero(self.boost[:n]) > len(self._boost_all):
             problems.append("_boost_all misses someone with a boost")
         return problems

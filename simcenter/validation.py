@@ -120,7 +120,7 @@ def funding_cliff(scenario, seeds) -> Fact:
         m = _run(scenario, seed)
         c = m.center
         insolvent.append(c.insolvent)
-        ends = [g.end for g in c.grants if g.kind == "grant" and c.insolvent and g.end <= c.insolvency_month]
+        ends = [g.end for g in c.grants if g.kind == "grant" and g.end <= c.insolvency_month] if c.insolvent else []
         gaps.append(c.insolvency_month - max(ends) if ends else math.inf)
         cash.append((m.cash_cents / 100).tolist())
     median_gap = float(np.median(gaps))
