@@ -18,11 +18,7 @@ class Ledger:
 
     def __init__(self) -> None:
         self.month = 0
-        self._month: list[int] = []
-        self._src: list[str] = []
-        self._dst: list[str] = []
-        self._kind: list[str] = []
-        self._cents: list[int] = []
+        self._rows: list[tuple[int, str, str, str, int]] = []  # month, source, destination, kind, cents
         self._balance: dict[str, int] = defaultdict(int)
         self._income: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
@@ -31,13 +27,10 @@ class Ledger:
         cents = int(round(amount_eur * 100))
         if cents <= 0:
             return 0
-        self._month.append(self.month)
-        self._src.append(source)
-        self._dst.append(destination)
-        self._kind.append(kind)
-        self._cents.append(cents)
-        self._balance[source] -= cents
-        self._balance[destination] += cents
+        self._rows.append((self.month, source, destination, kind, cents))
+        balance = self._balance
+        balance[source] -= cents
+        balance[destination] += cents
         self._income[destination][source] += cents
         return cents
 
@@ -50,28 +43,24 @@ class Ledger:
         return self._balance[account] / 100
 
     def __len__(self) -> int:
-        return len(self._cents)
+        return len(self._rows)
 
     def rows(self) -> dict[str, list]:
         """All movements as columns: month, source, destination, kind, amount_eur."""
-        return {
-            "month": list(self._month),
-            "source": list(self._src),
-            "destination": list(self._dst),
-            "kind": list(self._kind),
-            "amount_eur": [c / 100 for c in self._cents],
-        }
+        month, src, dst, kind, cents = (list(col) for col in zip(*self._rows)) if self._rows else ([], [], [], [], [])
+        return {"month": month, "source": src, "destination": dst, "kind": kind, "amount_eur": [c / 100 for c in cents]}
 
     def monthly_flows(self, account: str, months: int) -> tuple[np.ndarray, np.ndarray]:
         """Inflows and outflows of ``account`` per month, in cents."""
         inflow = np.zeros(months, dtype=np.int64)
         outflow = np.zeros(months, dtype=np.int64)
-        if not self._cents:
+        if not self._rows:
             return inflow, outflow
-        month = np.array(self._month, dtype=np.int64)
-        cents = np.array(self._cents, dtype=np.int64)  # integer sums: exact, in any order
+        rows = self.rows()
+        month = np.array(rows["month"], dtype=np.int64)
+        cents = np.array([r[4] for r in self._rows], dtype=np.int64)  # integer sums: exact, in any order
         inside = month < months
-        for flow, names in ((inflow, self._dst), (outflow, self._src)):
+        for flow, names in ((inflow, rows["destination"]), (outflow, rows["source"])):
             mine = np.array([name == account for name in names], dtype=bool) & inside
             np.add.at(flow, month[mine], cents[mine])
         return inflow, outflow

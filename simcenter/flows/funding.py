@@ -28,6 +28,8 @@ class FundingFlows:
         self.application_hours_due: dict[int, float] = defaultdict(float)
         self.requested: set[str] = set()  # funders the plan asked to apply to first
         self._open_calls: dict[int, list[Funder]] = {}  # month -> funders with an open call the centre may answer
+        self._receivable: tuple[int, int, float] | None = None  # (month, version of scheduled, value)
+        self._version = 0  # changes whenever ``scheduled`` does
 
     def award(self, funder: Funder, amount: float, month: int, duration: int | None = None) -> Grant:
         """Sign a grant, donation or subsidy and pay what is due on signature."""
@@ -60,7 +62,10 @@ class FundingFlows:
         model = self.model
         center = model.center
         ledger = model.ledger
-        for source, kind, amount in self.scheduled.pop(month, []):
+        due = self.scheduled.pop(month, None)
+        if due is not None:
+            self._version += 1
+        for source, kind, amount in due or ():
             if kind == "refund":
                 ledger.transfer("center", source, kind, amount)
             else:
@@ -188,10 +193,16 @@ class FundingFlows:
                 self.model.ledger.transfer(funder, "center", kind, amount)
         else:
             self.scheduled[month + lag].append((funder, kind, amount))
+            self._version += 1
 
     def receivable(self, month: int) -> float:
         """Money earned and due to arrive later, less refunds due (counts towards runway)."""
-        return sum((-a if k == "refund" else a) for m, items in self.scheduled.items() if m > month for _, k, a in items)
+        cached = self._receivable
+        if cached is not None and cached[0] == month and cached[1] == self._version:
+            return cached[2]
+        value = sum((-a if k == "refund" else a) for m, items in self.scheduled.items() if m > month for _, k, a in items)
+        self._receivable = (month, self._version, value)
+        return value
 
     def unearned(self, month: int) -> float:
         """Pre-financing received but not yet earned by spending: owed back unless spent on the project."""

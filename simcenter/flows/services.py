@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simcenter import kernels
 from simcenter.population import CLOSED, COMPARISON, PILOT, TREATED
 
 STUDENT_HOURS_SHARE = 1.0
@@ -70,13 +71,14 @@ def _event_volunteer_need(center) -> float:
     return 0.5 * (es.onsite_per_month + es.online_per_month + es.hybrid_per_month) * es.staff_hours_per_event
 
 
+def _weak(x):
+    """A Python number as numpy combines it with a float32 array (NEP 50: as float32); numpy
+    scalars keep their own type (a float64 one makes the comparison float64, as in numpy)."""
+    return np.float32(x) if isinstance(x, (int, float)) and not isinstance(x, np.generic) else x
+
+
 def _fee_factor(elasticity: float, fee: float) -> float:
     return max(0.0, 1.0 - elasticity * fee)
-
-
-def _first(mask: np.ndarray, u: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the ``k`` people in ``mask`` with the lowest draws (random, reproducible order)."""
-    return _first_of(mask.nonzero()[0], u, k)
 
 
 def _first_of(idx: np.ndarray, u: np.ndarray, k: int) -> np.ndarray:
@@ -103,8 +105,6 @@ def promotion(model, month: int, u: np.ndarray, hours: StaffHours) -> None:
     """Promotion and word of mouth make people aware of the centre; unused awareness lapses."""
     pop, b, center = model.pop, model.behaviour, model.center
     n = pop.n
-    aware = pop.aware[:n]
-    scratch = pop.work(0)
     if center.active:
         reach = 0.0
         if center.services["promotion"]:
@@ -114,38 +114,22 @@ def promotion(model, month: int, u: np.ndarray, hours: StaffHours) -> None:
             # Volunteers help at events first (up to half of their staffing); the rest promote.
             volunteers = hours.take_volunteer(hours.volunteer - _event_volunteer_need(center))
             reach += (used + volunteers) * VOLUNTEER_REACH_PER_HOUR
-        alive = pop.work(1)
-        np.less(pop.stage[TREATED, :n], CLOSED, out=alive)
         n_alive = max(1, n - pop.by_stage[TREATED][CLOSED])
-        # Satisfied: reached, alive, satisfaction > 0.6 (counted over the people reached if they are few).
-        if 4 * pop.n_reached < n:
-            r = pop.reached_idx()
-            satisfied = int(np.count_nonzero(alive[r] & (pop.satisfaction[r] > 0.6)))
-        else:
-            np.greater(pop.satisfaction[:n], 0.6, out=scratch)
-            scratch &= pop.reached[:n]
-            scratch &= alive
-            satisfied = int(np.count_nonzero(scratch))
-        unaware = np.greater(alive, aware, out=alive)  # alive and not aware
-        n_unaware = int(np.count_nonzero(unaware))
+        # Satisfied: reached, alive, satisfaction > 0.6; unaware: alive and not aware.
+        satisfied, n_unaware = kernels.promotion_counts(n, pop.stage[TREATED], pop.aware, pop.reached,
+                                                        pop.satisfaction, np.float32(0.6))
         p_promo = min(1.0, reach / max(1, n_unaware))
         p_wom = 1.0 - (1.0 - b.p_word_of_mouth) ** (b.contacts_per_person * satisfied / n_alive)
         p_new = 1.0 - (1.0 - p_promo) * (1.0 - p_wom)
-        np.less(u, p_new, out=scratch)
-        scratch &= unaware
-        aware |= scratch
-        pop.last_contact[scratch.nonzero()[0]] = month  # heard of it this month: not forgotten at once
-    # Forgetting: aware, not in a programme, no contact for FORGET_AFTER_MONTHS.
-    stale = pop.work(1)
-    np.less(u, b.p_forget_monthly, out=scratch)
-    scratch &= aware
-    np.less_equal(pop.prog_left[:n], 0, out=stale)
-    scratch &= stale
-    np.less(pop.last_contact[:n], month - FORGET_AFTER_MONTHS, out=stale)
-    scratch &= stale
-    np.greater(aware, scratch, out=aware)  # aware and not forgetting
-    if center.active:
-        pop.alive_aware(month)  # for this month's services (nothing else changes it this month)
+    else:
+        p_new = 0.0
+    # The newly aware heard of it this month (not forgotten at once). Forgetting: aware, not in a
+    # programme, no contact for FORGET_AFTER_MONTHS.
+    kernels.awareness(n, month, u, center.active, _weak(p_new), _weak(b.p_forget_monthly),
+                      month - FORGET_AFTER_MONTHS, pop.stage[TREATED], pop.aware, pop.last_contact,
+                      pop.prog_left, pop._alive_aware_buf)
+    if center.active:  # the mask of this month's services (nothing else changes it this month)
+        pop._alive_aware_month, pop._alive_aware_n = month, n
 
 
 def _touch(model, idx: np.ndarray, month: int, served: bool) -> None:
@@ -161,60 +145,47 @@ def mentoring(model, month: int, u_seek: np.ndarray, u_drop: np.ndarray, hours: 
     if not (center.active and center.services["mentorship"]):
         prog[:] = 0
         return 0.0, 0.0
-    online = pop.prog_online[:n]
-    stage = pop.stage[TREATED, :n]
-    # People in a programme: those whose venture closed leave it, some drop out.
-    inp = prog.nonzero()[0]
-    alive_in = stage[inp] < CLOSED
-    online_in = online[inp]
-    p_drop = np.where(online_in, b.p_dropout_online_monthly, b.p_dropout_onsite_monthly)
-    drop = alive_in & (u_drop[inp] < p_drop)
-    n_drop_online = int(np.count_nonzero(drop & online_in))
-    tally["dropouts_online"] += n_drop_online
-    tally["dropouts_onsite"] += int(np.count_nonzero(drop)) - n_drop_online
-    leave = drop | ~alive_in
-    prog[inp[leave]] = 0
-    pop.satisfaction[inp[drop]] *= 0.8
-    current = inp[~leave]
+    # People in a programme: those whose venture closed leave it, some drop out (satisfaction
+    # * 0.8). Seekers: alive, aware, not in a programme this month (dropped ones included), and
+    # drawn (p = p_seek * need_m * access * fee factor).
     slots = hours.mentor / ms.hours_per_client_month if ms.hours_per_client_month > 0 else 0.0
-    free = max(0, int(slots) - len(current))
     fee_factor = _fee_factor(b.fee_elasticity, ms.fee_per_hour_eur * ms.hours_per_client_month)
-    # Seekers: alive, aware, not in a programme, and drawn (p = p_seek * need_m * access * fee factor).
-    seekers = pop.work(0)
     p = _per_person(pop, ("mentoring", fee_factor), lambda s: pop._q_mentoring[s] * fee_factor)
-    np.less(u_seek, p[:n], out=seekers)
-    seekers &= pop.alive_aware(month)
-    seekers[inp] = False  # nobody who was in a programme this month (dropped ones included) starts one
-    sidx = seekers.nonzero()[0]
+    current, sidx = pop._ibuf[0], pop._ibuf[1]
+    n_current, n_seek, drop_online, drop_onsite = kernels.mentoring_scan(
+        n, pop.prog_left, pop.prog_online, pop.stage[TREATED], u_drop, float(b.p_dropout_online_monthly),
+        float(b.p_dropout_onsite_monthly), pop.satisfaction, np.float32(0.8), u_seek, p,
+        pop.alive_aware(month), current, sidx)
+    current, sidx = current[:n_current], sidx[:n_seek]
+    tally["dropouts_online"] += drop_online
+    tally["dropouts_onsite"] += drop_onsite
+    free = max(0, int(slots) - n_current)
     accepted = _first_of(sidx, u_seek, free)
-    turned_away = len(sidx) - len(accepted)
+    turned_away = n_seek - len(accepted)
     tally["turned_away"] += turned_away
-    model.month_stats["mentoring_demand"] = float(len(sidx) + len(current))
+    model.month_stats["mentoring_demand"] = float(n_seek + n_current)
     model.month_stats["mentoring_slots"] = slots
     if turned_away:
-        seekers[accepted] = False
-        pop.satisfaction[sidx[seekers[sidx]]] *= 0.9
-    prog[accepted] = ms.programme_months
-    online[accepted] = pop.digital[accepted] & ~pop.city[accepted]
-    starts_online = int(np.count_nonzero(online[accepted]))
+        kernels.turn_away(sidx, accepted, pop._mark, pop.satisfaction, np.float32(0.9))
+    starts_online = kernels.mentoring_start(accepted, ms.programme_months, pop.prog_left, pop.prog_online,
+                                            pop.digital, pop.city)
     tally["programme_starts_online"] += starts_online
     tally["programme_starts_onsite"] += int(len(accepted) - starts_online)
     _touch(model, accepted, month, served=True)
-    clients = np.concatenate([current, accepted]) if len(accepted) else current  # distinct, any order
+    clients = np.concatenate([current, accepted])  # distinct, any order
     n_clients = len(clients)
     if n_clients == 0:
         return 0.0, 0.0
     per_client = min(ms.hours_per_client_month, hours.mentor / n_clients)
-    cap = pop.cap0[clients] + pop.boost[clients]
-    pop.boost[clients] += np.float32(b.capability_gain_per_hour * per_client) * np.maximum(0.0, 1.0 - cap)
+    kernels.gain(clients, pop.cap0, pop.boost, np.float32(b.capability_gain_per_hour * per_client),
+                 pop.satisfaction, np.float32(0.1))
     pop.boosted(clients)
-    pop.satisfaction[clients] += np.float32(0.1) * (1.0 - pop.satisfaction[clients])
-    pop.contact(clients, month)
+    contacts_online = kernels.mentoring_month(clients, month, pop.prog_left, pop.prog_online,
+                                              pop.last_contact, pop._contact_mo)
+    pop._any_contact = True
     model.month_contacts.append(clients)  # networking introduces mentoring clients too
-    prog[clients] -= 1
     delivered = per_client * n_clients
     tally["mentoring_hours"] += delivered
-    contacts_online = int(np.count_nonzero(online[clients]))
     tally["contacts_online"] += contacts_online
     tally["contacts_onsite"] += int(n_clients - contacts_online)
     fees = ms.fee_per_hour_eur * delivered if model.form.revenue != "none" else 0.0
@@ -260,30 +231,30 @@ def events(model, month: int, u_want: np.ndarray, u_show: np.ndarray, hours: Sta
 
     fee_factor = _fee_factor(b.fee_elasticity, es.fee_eur)
     prefers_online = _per_person(pop, ("online", *seat_kind), online)
-    want = pop.work(0)
-    np.less(u_want, _per_person(pop, ("events", fee_factor, *seat_kind), attend)[:n], out=want)
-    want &= pop.alive_aware(month)
-    widx = want.nonzero()[0]
-    online_w = prefers_online[widx]
-    reg_online = _first_of(widx[online_w], u_want, seats_online)
-    reg_onsite = _first_of(widx[~online_w], u_want, seats_onsite)
-    show_online = reg_online[u_show[reg_online] >= b.share_no_show_online]
-    show_onsite = reg_onsite[u_show[reg_onsite] >= b.share_no_show_onsite]
+    p = _per_person(pop, ("events", fee_factor, *seat_kind), attend)
+    w_online, w_onsite = pop._ibuf[0], pop._ibuf[1]
+    k_online, k_onsite = kernels.want_scan(n, u_want, p, pop.alive_aware(month), prefers_online,
+                                           w_online, w_onsite)
+    reg_online = _first_of(w_online[:k_online], u_want, seats_online)
+    reg_onsite = _first_of(w_onsite[:k_onsite], u_want, seats_onsite)
+    attended = pop._ibuf[2]
+    n_show_online = kernels.show_up(reg_online, u_show, _weak(b.share_no_show_online), attended, 0)
+    n_attended = kernels.show_up(reg_onsite, u_show, _weak(b.share_no_show_onsite), attended, n_show_online)
+    attended = attended[:n_attended].copy()
+    n_show_onsite = n_attended - n_show_online
     tally["registrations_online"] += len(reg_online)
     tally["registrations_onsite"] += len(reg_onsite)
-    tally["no_shows_online"] += len(reg_online) - len(show_online)
-    tally["no_shows_onsite"] += len(reg_onsite) - len(show_onsite)
-    attended = np.concatenate([show_online, show_onsite])
-    tally["attendances"] += len(attended)
-    tally["contacts_online"] += len(show_online)
-    tally["contacts_onsite"] += len(show_onsite)
+    tally["no_shows_online"] += len(reg_online) - n_show_online
+    tally["no_shows_onsite"] += len(reg_onsite) - n_show_onsite
+    tally["attendances"] += n_attended
+    tally["contacts_online"] += n_show_online
+    tally["contacts_onsite"] += n_show_onsite
     _touch(model, attended, month, served=False)
-    cap = pop.cap0[attended] + pop.boost[attended]
-    pop.boost[attended] += np.float32(b.event_capability_gain) * np.maximum(0.0, 1.0 - cap)
+    kernels.gain(attended, pop.cap0, pop.boost, np.float32(b.event_capability_gain), pop.satisfaction,
+                 np.float32(0.05))
     pop.boosted(attended)
-    pop.satisfaction[attended] += np.float32(0.05) * (1.0 - pop.satisfaction[attended])
     model.month_contacts.append(attended)
-    fees = es.fee_eur * len(attended) if model.form.revenue != "none" else 0.0
+    fees = es.fee_eur * n_attended if model.form.revenue != "none" else 0.0
     return fees, (cost if fees > 0 else 0.0), cost
 
 
@@ -293,7 +264,7 @@ def networking(model, month: int, hours: StaffHours) -> None:
     ns = center.spec.services.networking
     if not (center.active and center.services["networking"]) or ns.introductions_per_month <= 0:
         return
-    contacts = _distinct_sorted(model.month_contacts)
+    contacts = _distinct_sorted(pop, model.month_contacts)
     if len(contacts) == 0:
         return
     affordable = hours.coordinator / ns.staff_hours_per_introduction if ns.staff_hours_per_introduction > 0 else np.inf
@@ -348,13 +319,10 @@ def funding_support(model, month: int, u_seek: np.ndarray, hours: StaffHours) ->
         p *= pop._access_any[s]
         return p
 
-    seekers = pop.work(0)
-    scratch = pop.work(1)
-    np.less(u_seek, _per_person(pop, ("funding", fee_factor), seek)[:n], out=seekers)
-    seekers &= pop.alive_aware(month)
-    np.greater_equal(pop.stage[TREATED, :n], PILOT, out=scratch)
-    seekers &= scratch
-    idx = _first(seekers, u_seek, capacity)
+    seekers = pop._ibuf[0]
+    k = kernels.seek_funding_scan(n, u_seek, _per_person(pop, ("funding", fee_factor), seek), pop.alive_aware(month),
+                                  pop.stage[TREATED], seekers)
+    idx = _first_of(seekers[:k], u_seek, capacity).copy()
     hours.take_coordinator(len(idx) * fs.staff_hours_per_client)
     _touch(model, idx, month, served=True)
     tally["funding_clients"] += len(idx)
@@ -374,56 +342,30 @@ def own_funding(model, helped: np.ndarray, u_apply: np.ndarray, u_win: np.ndarra
     # Applicants: pilots and running ventures drawn with p_apply_own_funding * need_f, in both
     # worlds with the same draws; with the centre, also everyone it helped. Few people apply
     # in a month: the rest is done on them only.
-    drawn = pop.work(0)
-    np.less(u_apply, pop._q_apply[:n], out=drawn)
-    if len(helped):
-        drawn[helped] = True
-    cand = drawn.nonzero()[0]
-    if len(cand) == 0:
+    cap = pop.capacity
+    cand, world, won = pop._ibuf[0], pop._ibuf[1], pop._ibuf[2]
+    award, is_helped = pop._award_buf, pop._mark_wins
+    k = kernels.own_funding(n, cap, u_apply, pop._q_apply, helped, pop._v["stage"], u_win, u_amount,
+                            float(b.p_client_funding_base), float(min(1.0, b.p_client_funding_base * b.client_funding_uplift)),
+                            np.float32(b.client_award_eur), np.float32(0.5), _ELIGIBLE, cand, world, won, award, is_helped)
+    if k == 0:
         return 0.0
-    applies = _ELIGIBLE[pop.stage[:, cand]]
-    u = u_win[cand]
-    if len(helped):
-        # The helped apply in the treated world even without their own draw, with better odds.
-        by_draw = u_apply[cand] < pop._q_apply[cand]
-        is_helped = _member(cand, helped)
-        applies[COMPARISON] &= by_draw
-        applies[TREATED] &= by_draw | is_helped
-        p = np.full((2, len(cand)), b.p_client_funding_base)
-        p[TREATED, is_helped] = min(1.0, b.p_client_funding_base * b.client_funding_uplift)
-        applies &= u < p
-    else:
-        applies &= u < np.float64(b.p_client_funding_base)  # compared in float64, as against the array above
-    world, which = applies.nonzero()
-    if len(world) == 0:
-        return 0.0
-    won = cand[which]
-    pop.award_funding(world, won, (b.client_award_eur * (0.5 + u_amount[won])).astype(np.float32))
-    if model.form.revenue == "none":
+    pop.award_funding(world[:k], won[:k], award[:k])
+    if model.form.revenue == "none" or len(helped) == 0:
         return 0.0
     fs = model.center.spec.services.funding_support
-    helped_wins = won[(world == TREATED) & is_helped[which]] if len(helped) else won[:0]
-    award = (b.client_award_eur * (0.5 + u_amount[helped_wins])).astype(np.float32)
-    return fs.share_success_fee * float(award.sum())
+    return fs.share_success_fee * float(award[:k][is_helped[:k]].sum())
 
 
 _ELIGIBLE = np.array([False, True, True, True, False])
 """Stages that may apply for funding of their own: pilots and running ventures."""
 
 
-def _member(idx: np.ndarray, of: np.ndarray) -> np.ndarray:
-    """Which of the sorted indices ``idx`` are in the sorted indices ``of``."""
-    pos = np.searchsorted(of, idx)
-    pos[pos == len(of)] = 0
-    return of[pos] == idx
-
-
-def _distinct_sorted(parts: list[np.ndarray]) -> np.ndarray:
-    """The distinct indices in ``parts``, sorted (``np.unique`` of their concatenation)."""
+def _distinct_sorted(pop, parts: list[np.ndarray]) -> np.ndarray:
+    """The distinct people in ``parts``, sorted (``np.unique`` of their concatenation)."""
     if not parts:
-        return np.empty(0, np.int64)
-    idx = np.concatenate(parts)
-    idx.sort()
-    if len(idx) > 1:
-        idx = idx[np.concatenate(([True], idx[1:] != idx[:-1]))]
-    return idx
+        return np.empty(0, np.intp)
+    idx = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    out = pop._ibuf[3]
+    k = kernels.distinct_sorted(idx, pop.n, pop._mark, out)
+    return out[:k].copy()

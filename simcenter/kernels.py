@@ -1,0 +1,570 @@
+"""Compiled loops (Numba) for the monthly work on the population.
+
+At the size of the shipped scenarios (2,000 to 3,000 people) a month of whole-array numpy
+operations costs its call overheads, not its arithmetic: a few hundred calls of 1 to 3 µs.
+The loops here do the same work in one pass each, element by element, with **the same
+float32 operations in the same order** as the numpy formulation they replace, so results are
+identical to the last bit (``benchmarks/golden.py`` and ``tests/test_golden.py`` prove it).
+
+Rules that keep them exact:
+
+- every float scalar that numpy would combine with a float32 array as a "weak" Python float
+  is passed in as ``np.float32`` (Numba would otherwise compute in float64);
+- no reductions of floats in a different order than numpy's (float sums stay in numpy);
+- powers of float32 are float32 ``powf``, as numpy's (checked in tests/test_kernels.py).
+
+Compiled once per machine and cached next to this file (``cache=True``); a process loads the
+cache in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
+
+IDEA, PILOT, OPERATING, SCALING, CLOSED = 0, 1, 2, 3, 4
+MONTHS_FIRST_YEAR = 12
+
+# Layout of the ``stats`` array ``advance`` fills (int64).
+ST_CODES = 0          # [0, 20): stage changes by code w * 10 + 2 * old stage + closing
+ST_CLIENT_LAUNCHED = 20
+ST_OP_AFTER = 21      # [21, 23): newly op_after, by world
+ST_OP_AFTER_GONE = 23  # [23, 25): op_after entries closing, by world
+ST_LAUNCHED = 25      # number of launched entries written to ``launched_out``
+ST_SIZE = 26
+
+
+@njit(cache=True, nogil=True)
+def advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close, p_stage_of,
+            p_close_base, prog_mult, hazard_mult, launched, scaled, op_after, served,
+            p_stage_of_code, p_close_lut, stats, launched_out):
+    """One month of progress and closure in both worlds (flat two-world arrays, entry w * cap + i).
+
+    The same decisions as the numpy formulation: close if u_close < p_close; move one stage if
+    u_prog < p_prog and not closing; running ventures (and closed ones) age a month; then each
+    change of stage updates the counts, the entry's probabilities, launched / scaled marks and
+    op_after (operating after first being served). ``stats`` (int64, ST_SIZE) is zeroed and
+    filled; the flat indices of the launches, treated first, go to ``launched_out``.
+    """
+    for k in range(ST_SIZE):
+        stats[k] = 0
+    nl = 0
+    for w in range(2):
+        base = w * cap
+        for i in range(n):
+            f = base + i
+            s = stage[f]
+            closing = u_close[i] < p_close[f]
+            moves = (u_prog[i] < p_prog[f]) and not closing
+            if s >= OPERATING:
+                op_age[f] += 1
+            if not (moves or closing):
+                continue
+            code = w * 10 + 2 * s + (1 if closing else 0)
+            stats[ST_CODES + code] += 1
+            new = CLOSED if closing else s + 1
+            stage[f] = new
+            ps = p_stage_of_code[code]
+            p_stage_of[f] = ps
+            p_prog[f] = ps * prog_mult[f]
+            age = op_age[f]
+            if age > MONTHS_FIRST_YEAR:
+                age = MONTHS_FIRST_YEAR
+            pcb = p_close_lut[new * 13 + age]
+            p_close_base[f] = pcb
+            p_close[f] = pcb * hazard_mult[f]
+            if not closing and s == PILOT:
+                launched[f] = True
+                launched_out[nl] = f
+                nl += 1
+                if any_served and w == 0 and op_after[f]:
+                    stats[ST_CLIENT_LAUNCHED] += 1
+            elif not closing and s == OPERATING:
+                scaled[f] = True
+            if any_served:
+                was = op_after[f]
+                if was and closing:
+                    stats[ST_OP_AFTER_GONE + w] += 1
+                if (new == OPERATING or new == SCALING) and not was and served[i]:
+                    op_after[f] = True
+                    stats[ST_OP_AFTER + w] += 1
+                    if w == 0 and launched[f]:
+                        stats[ST_CLIENT_LAUNCHED] += 1
+    stats[ST_LAUNCHED] = nl
+
+
+@njit(cache=True, nogil=True)
+def refresh_boosted(j, boost, cap0, prog_mult0, hazard_mult0, in_boosted, f_fund_t, f_tie,
+                    prog_mult_t, hazard_mult_t, p_prog_t, p_close_t, p_stage_of_t, p_close_base_t,
+                    boost_min, cap_mean, e_prog, e_hazard, keep_out):
+    """Recompute the treated-world probabilities of people ``j`` whose boost may have changed;
+    write those still boosted (boost > boost_min) to ``keep_out`` and return how many.
+
+    Float32 throughout, as numpy: rel = min(cap0 + boost, 1) / mean; prog factor rel ** e_prog,
+    hazard factor rel ** e_hazard (back to the person's own factors once the boost is gone);
+    then the funding and ties factors."""
+    one = np.float32(1.0)
+    k = 0
+    for t in range(j.size):
+        p = j[t]
+        b = boost[p]
+        if b > boost_min:
+            c = cap0[p] + b
+            if c > one:
+                c = one
+            rel = c / cap_mean
+            pm = rel ** e_prog
+            hm = rel ** e_hazard
+            keep_out[k] = p
+            k += 1
+        else:
+            pm = prog_mult0[p]
+            hm = hazard_mult0[p]
+            in_boosted[p] = False
+        pm = pm * f_fund_t[p]
+        pm = pm * f_tie[p]
+        prog_mult_t[p] = pm
+        hazard_mult_t[p] = hm
+        p_prog_t[p] = p_stage_of_t[p] * pm
+        p_close_t[p] = p_close_base_t[p] * hm
+    return k
+
+
+@njit(cache=True, nogil=True)
+def refresh_dirty(f, cap, funded, f_funded, f_fund, prog_mult0, hazard_mult0, ties, f_ties, f_tie,
+                  prog_mult, hazard_mult, p_prog, p_close, p_stage_of, p_close_base):
+    """Recompute the factors and probabilities of the flat entries ``f`` (first funding, new ties)
+    as if not boosted: funding factor, ties factor (treated world), capability factors."""
+    for t in range(f.size):
+        e = f[t]
+        i = e % cap
+        ff = f_funded[1 if funded[e] else 0]
+        f_fund[e] = ff
+        pm = prog_mult0[i] * ff
+        if e < cap:
+            k = ties[i]
+            if k > 3:
+                k = 3
+            ft = f_ties[k]
+            f_tie[i] = ft
+            pm = pm * ft
+        hm = hazard_mult0[i]
+        prog_mult[e] = pm
+        hazard_mult[e] = hm
+        p_prog[e] = p_stage_of[e] * pm
+        p_close[e] = p_close_base[e] * hm
+
+
+@njit(cache=True, nogil=True)
+def first_year_over(f, stage, p_close_later, p_close_base, p_close, hazard_mult):
+    """Entries ``f`` finished their first year of operation: closure drops to the later rate."""
+    for t in range(f.size):
+        e = f[t]
+        pcb = p_close_later[stage[e]]
+        p_close_base[e] = pcb
+        p_close[e] = pcb * hazard_mult[e]
+
+
+@njit(cache=True, nogil=True)
+def fade(idx, boost, prog_left, factor, everyone):
+    """Multiply the boost of people ``idx`` not in a programme (all of them if ``everyone``) by ``factor``."""
+    for t in range(idx.size):
+        i = idx[t]
+        if everyone or prog_left[i] <= 0:
+            boost[i] *= factor
+
+
+@njit(cache=True, nogil=True)
+def mark_new(idx, flags, out):
+    """Set ``flags`` of people ``idx``; write those not flagged before to ``out`` and return how many."""
+    k = 0
+    for t in range(idx.size):
+        i = idx[t]
+        if not flags[i]:
+            flags[i] = True
+            out[k] = i
+            k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def touch(idx, month, served_flag, reached, city, aware, last_contact, contact_mo, first_served,
+          served, funding_t, funding_c, new_reached, new_served, sums):
+    """People ``idx`` (distinct) used a service this month (``served_flag``: mentoring or funding
+    help). Writes the newly reached and the newly served to the two buffers; returns their numbers
+    and the number of newly reached living outside the city; ``sums`` gets the funding of the newly
+    served in each world (float64)."""
+    nr = 0
+    ns = 0
+    towns = 0
+    s0 = 0.0
+    s1 = 0.0
+    for t in range(idx.size):
+        i = idx[t]
+        if not reached[i]:
+            reached[i] = True
+            new_reached[nr] = i
+            nr += 1
+            if not city[i]:
+                towns += 1
+        aware[i] = True
+        last_contact[i] = month
+        contact_mo[i] = month + 1
+        if served_flag:
+            if first_served[i] < 0:
+                first_served[i] = month
+                new_served[ns] = i
+                ns += 1
+                s0 += np.float64(funding_t[i])
+                s1 += np.float64(funding_c[i])
+            served[i] = True
+    sums[0] = s0
+    sums[1] = s1
+    return nr, ns, towns
+
+
+@njit(cache=True, nogil=True)
+def promotion_counts(n, stage_t, aware, reached, satisfaction, threshold):
+    """People alive (treated world) who were reached and are satisfied (> threshold); alive and unaware."""
+    satisfied = 0
+    unaware = 0
+    for i in range(n):
+        if stage_t[i] < CLOSED:
+            if reached[i] and satisfaction[i] > threshold:
+                satisfied += 1
+            if not aware[i]:
+                unaware += 1
+    return satisfied, unaware
+
+
+@njit(cache=True, nogil=True)
+def awareness(n, month, u, active, p_new, p_forget, forget_before, stage_t, aware, last_contact,
+              prog_left, alive_aware):
+    """Promotion and word of mouth (``active``: the alive and unaware become aware if u < p_new, heard
+    this month), then forgetting (aware, u < p_forget, not in a programme, last contact before
+    ``forget_before``); with ``active``, ``alive_aware`` gets the month's alive-and-aware mask."""
+    for i in range(n):
+        a = aware[i]
+        alive = stage_t[i] < CLOSED
+        ui = u[i]
+        if active and alive and not a and ui < p_new:
+            a = True
+            last_contact[i] = month
+        if a and ui < p_forget and prog_left[i] <= 0 and last_contact[i] < forget_before:
+            a = False
+        aware[i] = a
+        if active:
+            alive_aware[i] = alive and a
+
+
+@njit(cache=True, nogil=True)
+def mentoring_scan(n, prog, online, stage_t, u_drop, p_drop_online, p_drop_onsite, satisfaction,
+                   drop_factor, u_seek, p_seek, alive_aware, current_out, seekers_out):
+    """People in a programme: drop-outs (satisfaction * drop_factor) and those whose venture closed
+    leave; the rest continue (``current_out``). The others who are alive, aware and drawn
+    (u_seek < p_seek) seek a place (``seekers_out``). Returns (continuing, seekers, online drop-outs,
+    on-site drop-outs)."""
+    nc = 0
+    ns = 0
+    d_on = 0
+    d_off = 0
+    for i in range(n):
+        if prog[i] != 0:
+            alive = stage_t[i] < CLOSED
+            on = online[i]
+            pd = p_drop_online if on else p_drop_onsite
+            drop = alive and u_drop[i] < pd
+            if drop:
+                if on:
+                    d_on += 1
+                else:
+                    d_off += 1
+                satisfaction[i] *= drop_factor
+            if drop or not alive:
+                prog[i] = 0
+            else:
+                current_out[nc] = i
+                nc += 1
+        elif u_seek[i] < p_seek[i] and alive_aware[i]:
+            seekers_out[ns] = i
+            ns += 1
+    return nc, ns, d_on, d_off
+
+
+@njit(cache=True, nogil=True)
+def turn_away(sidx, accepted, mark, satisfaction, factor):
+    """Seekers ``sidx`` not among ``accepted``: satisfaction * factor (``mark`` is all False, and left so)."""
+    for t in range(accepted.size):
+        mark[accepted[t]] = True
+    for t in range(sidx.size):
+        i = sidx[t]
+        if not mark[i]:
+            satisfaction[i] *= factor
+    for t in range(accepted.size):
+        mark[accepted[t]] = False
+
+
+@njit(cache=True, nogil=True)
+def mentoring_start(accepted, months, prog, online, digital, city):
+    """Start programmes of ``months`` for ``accepted``, online for digital people outside the city;
+    return how many start online."""
+    k = 0
+    for t in range(accepted.size):
+        i = accepted[t]
+        prog[i] = months
+        on = digital[i] and not city[i]
+        online[i] = on
+        if on:
+            k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def gain(idx, cap0, boost, g, satisfaction, s):
+    """Capability gain ``g`` * (1 - capability) and satisfaction + s * (1 - satisfaction), float32."""
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
+    for t in range(idx.size):
+        i = idx[t]
+        d = one - (cap0[i] + boost[i])
+        if d < zero:
+            d = zero
+        boost[i] += g * d
+        satisfaction[i] += s * (one - satisfaction[i])
+
+
+@njit(cache=True, nogil=True)
+def mentoring_month(clients, month, prog, online, last_contact, contact_mo):
+    """Clients in contact this month, a month of their programme done; return how many are online."""
+    k = 0
+    for t in range(clients.size):
+        i = clients[t]
+        last_contact[i] = month
+        contact_mo[i] = month + 1
+        prog[i] -= 1
+        if online[i]:
+            k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def want_scan(n, u, p, alive_aware, split, first_out, second_out):
+    """People alive, aware and drawn (u < p): those with ``split`` to ``first_out``, the others to
+    ``second_out`` (ascending); return both numbers."""
+    a = 0
+    b = 0
+    for i in range(n):
+        if u[i] < p[i] and alive_aware[i]:
+            if split[i]:
+                first_out[a] = i
+                a += 1
+            else:
+                second_out[b] = i
+                b += 1
+    return a, b
+
+
+@njit(cache=True, nogil=True)
+def seek_funding_scan(n, u, p, alive_aware, stage_t, out):
+    """People alive, aware, past the idea stage and drawn (u < p), ascending; return how many."""
+    k = 0
+    for i in range(n):
+        if u[i] < p[i] and alive_aware[i] and stage_t[i] >= PILOT:
+            out[k] = i
+            k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def show_up(reg, u_show, threshold, out, start):
+    """Registered people ``reg`` who show up (u_show >= threshold), written to ``out`` from ``start``;
+    return the new end."""
+    k = start
+    for t in range(reg.size):
+        i = reg[t]
+        if u_show[i] >= threshold:
+            out[k] = i
+            k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def own_funding(n, cap, u_apply, q_apply, helped, stage, u_win, u_amount, p_base, p_helped,
+                award_eur, half, eligible, cand_out, world_out, won_out, award_out, helped_out):
+    """Own funding applications in both worlds, the same draws: applicants are pilots and running
+    ventures drawn with u_apply < q_apply, and (treated world) everyone ``helped`` (sorted), whose
+    odds are ``p_helped`` instead of ``p_base`` (float64 comparisons, as numpy's). Writes the wins,
+    treated world first, in ascending order: world, person, award (float32: award_eur * (half +
+    u_amount)) and whether the centre helped; returns their number."""
+    nc = 0
+    h = 0
+    nh = helped.size
+    for i in range(n):
+        while h < nh and helped[h] < i:
+            h += 1
+        if u_apply[i] < q_apply[i] or (h < nh and helped[h] == i):
+            cand_out[nc] = i
+            nc += 1
+    k = 0
+    for w in range(2):
+        h = 0
+        for t in range(nc):
+            i = cand_out[t]
+            while h < nh and helped[h] < i:
+                h += 1
+            is_helped = h < nh and helped[h] == i
+            by_draw = u_apply[i] < q_apply[i]
+            if not eligible[stage[w * cap + i]]:
+                continue
+            if w == 0:
+                if not (by_draw or is_helped):
+                    continue
+                p = p_helped if is_helped else p_base
+            else:
+                if not by_draw:
+                    continue
+                p = p_base
+            if np.float64(u_win[i]) < p:
+                world_out[k] = w
+                won_out[k] = i
+                award_out[k] = award_eur * (half + u_amount[i])
+                helped_out[k] = w == 0 and is_helped
+                k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def award_funding(world, idx, award, cap, funding, funded, served, any_served, dirty_out, sums):
+    """People ``idx`` obtain ``award`` in ``world`` (entries distinct): funding grows; the first
+    funded go to ``dirty_out`` (flat indices; returns how many); ``sums`` gets the funding gained by
+    served people, per world (float64)."""
+    k = 0
+    s0 = 0.0
+    s1 = 0.0
+    for t in range(idx.size):
+        i = idx[t]
+        w = world[t]
+        e = i + w * cap
+        old = funding[e]
+        new = old + award[t]
+        funding[e] = new
+        if not funded[e]:
+            funded[e] = True
+            dirty_out[k] = e
+            k += 1
+        if any_served and served[i]:
+            g = np.float64(new) - np.float64(old)
+            if w == 0:
+                s0 += g
+            else:
+                s1 += g
+    sums[0] = s0
+    sums[1] = s1
+    return k
+
+
+# ---------------------------------------------------------------- random numbers: numpy's PCG64
+_PCG_MULT = 0x2360ED051FC65DA44385DF649FCCF645
+"""The 128-bit multiplier of numpy's PCG64 (PCG-XSL-RR 128/64, pcg64.h)."""
+_MULT_HI = np.uint64(_PCG_MULT >> 64)
+_MULT_LO = np.uint64(_PCG_MULT & 0xFFFFFFFFFFFFFFFF)
+_MASK32 = np.uint64(0xFFFFFFFF)
+
+
+@intrinsic
+def _lcg128(typingctx, hi, lo, mhi, mlo, ihi, ilo):
+    """(hi, lo) * (mhi, mlo) + (ihi, ilo) modulo 2**128, each 128-bit number as two uint64 halves."""
+    sig = types.UniTuple(types.uint64, 2)(types.uint64, types.uint64, types.uint64, types.uint64,
+                                          types.uint64, types.uint64)
+
+    def codegen(context, builder, signature, args):
+        i128, i64 = ir.IntType(128), ir.IntType(64)
+        sixty_four = ir.Constant(i128, 64)
+
+        def join(h, low):
+            return builder.or_(builder.shl(builder.zext(h, i128), sixty_four), builder.zext(low, i128))
+
+        r = builder.add(builder.mul(join(args[0], args[1]), join(args[2], args[3])), join(args[4], args[5]))
+        h = builder.trunc(builder.lshr(r, sixty_four), i64)
+        return context.make_tuple(builder, signature.return_type, [h, builder.trunc(r, i64)])
+
+    return sig, codegen
+
+
+@njit(cache=True, nogil=True)
+def pcg64_float32(state, pending, out):
+    """Fill ``out`` with the float32 uniforms numpy's ``Generator(PCG64).random(dtype=float32)`` gives.
+
+    ``state``: uint64 [state high, state low, increment high, increment low], advanced in place.
+    ``pending``: int64 [has a spare 32-bit half, its value]: numpy makes each float32 from 32
+    random bits, ``(bits >> 8) * 2**-24``, taking the low then the high half of each 64-bit
+    output, and keeps an unused high half for the next call.
+    """
+    scale = np.float32(2.0 ** -24)
+    n = out.size
+    k = 0
+    if pending[0] and n > 0:
+        out[0] = np.float32(pending[1] >> 8) * scale
+        pending[0] = 0
+        k = 1
+    hi, lo, ihi, ilo = state[0], state[1], state[2], state[3]
+    while k < n:
+        hi, lo = _lcg128(hi, lo, _MULT_HI, _MULT_LO, ihi, ilo)
+        x = hi ^ lo
+        rot = hi >> np.uint64(58)
+        r = (x >> rot) | (x << ((np.uint64(64) - rot) & np.uint64(63)))
+        out[k] = np.float32((r & _MASK32) >> np.uint64(8)) * scale
+        k += 1
+        if k < n:
+            out[k] = np.float32(r >> np.uint64(40)) * scale
+            k += 1
+        else:
+            pending[0] = 1
+            pending[1] = np.int64(r >> np.uint64(32))
+    state[0] = hi
+    state[1] = lo
+
+
+@njit(cache=True, nogil=True)
+def distinct_sorted(idx, n, mark, out):
+    """The distinct values of ``idx`` (people, < n), ascending, written to ``out``; returns how many.
+    ``mark`` (bool, all False) is left all False."""
+    for t in range(idx.size):
+        mark[idx[t]] = True
+    k = 0
+    if 8 * idx.size < n:
+        for t in range(idx.size):
+            i = idx[t]
+            if mark[i]:
+                mark[i] = False
+                out[k] = i
+                k += 1
+        out[:k].sort()
+    else:
+        for i in range(n):
+            if mark[i]:
+                mark[i] = False
+                out[k] = i
+                k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def mark_op_after(people, cap, stage, op_after, launched, out):
+    """People just served whose venture is running (operating or scaling) operate after being
+    served, in each world. ``out`` (int64, 3): newly op_after in the treated and the comparison
+    world, and of the treated ones those launched during the run."""
+    out[0] = 0
+    out[1] = 0
+    out[2] = 0
+    for w in range(2):
+        for t in range(people.size):
+            e = w * cap + people[t]
+            s = stage[e]
+            if (s == OPERATING or s == SCALING) and not op_after[e]:
+                op_after[e] = True
+                out[w] += 1
+                if w == 0 and launched[e]:
+                    out[2] += 1

@@ -1,0 +1,118 @@
+"""The compiled loops (simcenter/kernels.py) give numpy's numbers, to the last bit.
+
+Most kernels are covered by the golden summary (tests/test_golden.py: any change of any
+result fails) and by ``Population.check`` after every month; these tests pin the pieces whose
+equality with numpy is an assumption about numpy itself: its PCG64 stream and float32 uniforms,
+float32 powers, and sorting and de-duplication.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simcenter import kernels
+from simcenter.population import UniformDraws
+
+
+@pytest.mark.parametrize("seed", [0, 1, 12345, 2**63 + 7])
+def test_uniform_draws_are_numpys_float32_stream(seed):
+    """fill and skip, in any mix of odd and even lengths, give exactly numpy's float32 uniforms."""
+    ours = UniformDraws(np.random.default_rng(seed))
+    ref = np.random.default_rng(seed)
+    sizes = np.random.default_rng(seed % 1000).integers(0, 40, size=60).tolist() + [1, 1, 0, 100_001, 3]
+    for k, size in enumerate(sizes):
+        if k % 5 == 4:
+            ours.skip(size)
+            ref.random(size, dtype=np.float32)
+            continue
+        out = np.empty(size, dtype=np.float32)
+        ours.fill(out)
+        expected = ref.random(size, dtype=np.float32)
+        assert np.array_equal(out, expected), f"call {k} (size {size}) differs"
+
+
+def test_uniform_draws_start_from_a_half_used_output():
+    """A generator that already drew one float32 keeps its spare 32 bits: the stream continues."""
+    gen = np.random.default_rng(7)
+    gen.random(3, dtype=np.float32)  # leaves a spare half
+    ref = np.random.default_rng(7)
+    ref.random(3, dtype=np.float32)
+    ours = UniformDraws(gen)
+    out = np.empty(11, dtype=np.float32)
+    ours.fill(out)
+    assert np.array_equal(out, ref.random(11, dtype=np.float32))
+
+
+def test_uniform_draws_fall_back_for_other_bit_generators():
+    gen = np.random.Generator(np.random.Philox(5))
+    ours = UniformDraws(gen)
+    out = np.empty(9, dtype=np.float32)
+    ours.fill(out)
+    assert np.array_equal(out, np.random.Generator(np.random.Philox(5)).random(9, dtype=np.float32))
+
+
+def test_float32_powers_match_numpy():
+    """refresh_boosted raises float32 capability ratios to float32 powers: numpy's numbers."""
+    rng = np.random.default_rng(3)
+    n = 50_000
+    cap0 = rng.random(n, dtype=np.float32)
+    boost = (rng.random(n, dtype=np.float32) * np.float32(0.3)).astype(np.float32)
+    boost[::7] = 0  # some no longer boosted
+    j = np.arange(n, dtype=np.intp)
+    prog_mult0 = rng.random(n, dtype=np.float32) + np.float32(0.5)
+    hazard_mult0 = rng.random(n, dtype=np.float32) + np.float32(0.5)
+    f_fund = np.where(rng.random(n) < 0.3, np.float32(1.2), np.float32(1.0)).astype(np.float32)
+    f_tie = np.where(rng.random(n) < 0.2, np.float32(1.05), np.float32(1.0)).astype(np.float32)
+    p_stage_of = rng.random(n, dtype=np.float32) * np.float32(0.1)
+    p_close_base = rng.random(n, dtype=np.float32) * np.float32(0.02)
+    mean, e_prog, e_hazard = 0.45, 0.8, 0.6
+    outs = [np.zeros(n, dtype=np.float32) for _ in range(4)]
+    in_boosted = np.ones(n, dtype=np.bool_)
+    keep = np.zeros(n, dtype=np.intp)
+    k = kernels.refresh_boosted(j, boost, cap0, prog_mult0, hazard_mult0, in_boosted, f_fund, f_tie, *outs,
+                                p_stage_of, p_close_base, np.float32(1e-6), np.float32(mean), np.float32(e_prog),
+                                np.float32(-e_hazard), keep)
+    # The numpy formulation (Population._reference_probabilities).
+    up = boost > 1e-6
+    rel = np.minimum(cap0 + boost, 1.0) / mean
+    pm = np.where(up, rel ** e_prog, prog_mult0) * f_fund * f_tie
+    hm = np.where(up, rel ** (-e_hazard), hazard_mult0)
+    assert rel.dtype == np.float32 and pm.dtype == np.float32
+    assert np.array_equal(outs[0], pm) and np.array_equal(outs[1], hm)
+    assert np.array_equal(outs[2], p_stage_of * pm) and np.array_equal(outs[3], p_close_base * hm)
+    assert np.array_equal(keep[:k], np.flatnonzero(up)) and np.array_equal(in_boosted, up)
+
+
+@pytest.mark.parametrize("n, size", [(1000, 5), (1000, 900), (10, 0), (50_000, 100)])
+def test_distinct_sorted_is_numpy_unique(n, size):
+    idx = np.random.default_rng(size).integers(0, n, size=size).astype(np.intp)
+    mark = np.zeros(n, dtype=np.bool_)
+    out = np.zeros(n, dtype=np.intp)
+    k = kernels.distinct_sorted(idx, n, mark, out)
+    assert np.array_equal(out[:k], np.unique(idx))
+    assert not mark.any()
+
+
+def test_own_funding_treated_first_and_ascending():
+    """Wins come treated world first, ascending, with the helped ones' better odds (float64 compare)."""
+    n, cap = 6, 8
+    u_apply = np.array([0.1, 0.9, 0.1, 0.9, 0.1, 0.9], dtype=np.float32)
+    q_apply = np.full(cap, 0.5, dtype=np.float32)
+    helped = np.array([1, 3], dtype=np.intp)
+    stage = np.full(2 * cap, 1, dtype=np.int8)
+    stage[cap + 2] = 0  # an idea in the comparison world cannot apply
+    u_win = np.array([0.2, 0.35, 0.2, 0.6, 0.5, 0.1], dtype=np.float32)
+    u_amount = np.zeros(n, dtype=np.float32)
+    bufs = [np.zeros(2 * cap, dtype=np.intp) for _ in range(3)]
+    award = np.zeros(2 * cap, dtype=np.float32)
+    helped_out = np.zeros(2 * cap, dtype=np.bool_)
+    eligible = np.array([False, True, True, True, False])
+    k = kernels.own_funding(n, cap, u_apply, q_apply, helped, stage, u_win, u_amount, 0.3, 0.4,
+                            np.float32(1000.0), np.float32(0.5), eligible, *bufs, award, helped_out)
+    world, won = bufs[1][:k].tolist(), bufs[2][:k].tolist()
+    # Treated: 0 (drawn, 0.2 < 0.3), 1 (helped, 0.35 < 0.4), 2 (drawn); 3 helped but 0.6 >= 0.4; 4: 0.5 >= 0.3.
+    # Comparison: 0 only (2 is an idea there; 1 and 3 did not draw).
+    assert list(zip(world, won)) == [(0, 0), (0, 1), (0, 2), (1, 0)]
+    assert helped_out[:k].tolist() == [False, True, False, False]
+    assert award[:k].tolist() == [500.0] * 4
