@@ -27,45 +27,45 @@ from numba.extending import intrinsic
 IDEA, PILOT, OPERATING, SCALING, CLOSED = 0, 1, 2, 3, 4
 MONTHS_FIRST_YEAR = 12
 
-# Layout of the ``stats`` array ``advance`` fills (int64).
-ST_CODES = 0          # [0, 20): stage changes by code w * 10 + 2 * old stage + closing
-ST_CLIENT_LAUNCHED = 20
-ST_OP_AFTER = 21      # [21, 23): newly op_after, by world
-ST_OP_AFTER_GONE = 23  # [23, 25): op_after entries closing, by world
-ST_LAUNCHED = 25      # number of launched entries written to ``launched_out``
-ST_SIZE = 26
+# Layout of the population's ``counts`` array (int64), kept up to date by the kernels.
+C_STAGE = 0           # [0, 10): people by world and stage, w * 5 + stage
+C_LAUNCHED = 10       # [10, 12): launched during the run (pilot -> operating), by world
+C_SCALED = 12         # [12, 14): scaled during the run (operating -> scaling), by world
+C_OP_AFTER = 14       # [14, 16): operating after first being served (op_after), by world
+C_OP_ALIVE = 16       # [16, 18): op_after and not closed, by world
+C_CLIENT_LAUNCHED = 18  # launched and op_after, treated world
+C_SIZE = 19
 
 
 @njit(cache=True, nogil=True)
 def advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close, p_stage_of,
             p_close_base, prog_mult, hazard_mult, launched, scaled, op_after, served,
-            p_stage_of_code, p_close_lut, stats, launched_out):
+            p_stage_of_code, p_close_lut, counts, launched_out):
     """One month of progress and closure in both worlds (flat two-world arrays, entry w * cap + i).
 
     The same decisions as the numpy formulation: close if u_close < p_close; move one stage if
     u_prog < p_prog and not closing; running ventures (and closed ones) age a month; then each
-    change of stage updates the counts, the entry's probabilities, launched / scaled marks and
-    op_after (operating after first being served). ``stats`` (int64, ST_SIZE) is zeroed and
-    filled; the flat indices of the launches, treated first, go to ``launched_out``.
+    change of stage updates ``counts`` (layout C_*), the entry's probabilities, launched / scaled
+    marks and op_after (operating after first being served). The flat indices of the launches,
+    treated first, go to ``launched_out``; returns the launches in each world.
     """
-    for k in range(ST_SIZE):
-        stats[k] = 0
     nl = 0
+    launches_t = 0
     for w in range(2):
         base = w * cap
         for i in range(n):
             f = base + i
             s = stage[f]
             closing = u_close[i] < p_close[f]
-            moves = (u_prog[i] < p_prog[f]) and not closing
-            if s >= OPERATING:
-                op_age[f] += 1
-            if not (moves or closing):
+            moves = u_prog[i] < p_prog[f]
+            op_age[f] += s >= OPERATING  # without a branch: the stages of neighbours are random
+            if not (moves or closing):  # rare: predicted
                 continue
             code = w * 10 + 2 * s + (1 if closing else 0)
-            stats[ST_CODES + code] += 1
             new = CLOSED if closing else s + 1
             stage[f] = new
+            counts[C_STAGE + w * 5 + s] -= 1
+            counts[C_STAGE + w * 5 + new] += 1
             ps = p_stage_of_code[code]
             p_stage_of[f] = ps
             p_prog[f] = ps * prog_mult[f]
@@ -79,20 +79,25 @@ def advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close,
                 launched[f] = True
                 launched_out[nl] = f
                 nl += 1
-                if any_served and w == 0 and op_after[f]:
-                    stats[ST_CLIENT_LAUNCHED] += 1
+                counts[C_LAUNCHED + w] += 1
+                if w == 0:
+                    launches_t += 1
+                    if any_served and op_after[f]:
+                        counts[C_CLIENT_LAUNCHED] += 1
             elif not closing and s == OPERATING:
                 scaled[f] = True
+                counts[C_SCALED + w] += 1
             if any_served:
                 was = op_after[f]
                 if was and closing:
-                    stats[ST_OP_AFTER_GONE + w] += 1
+                    counts[C_OP_ALIVE + w] -= 1
                 if (new == OPERATING or new == SCALING) and not was and served[i]:
                     op_after[f] = True
-                    stats[ST_OP_AFTER + w] += 1
+                    counts[C_OP_AFTER + w] += 1
+                    counts[C_OP_ALIVE + w] += 1
                     if w == 0 and launched[f]:
-                        stats[ST_CLIENT_LAUNCHED] += 1
-    stats[ST_LAUNCHED] = nl
+                        counts[C_CLIENT_LAUNCHED] += 1
+    return launches_t, nl - launches_t
 
 
 @njit(cache=True, nogil=True)
@@ -230,12 +235,10 @@ def promotion_counts(n, stage_t, aware, reached, satisfaction, threshold):
     """People alive (treated world) who were reached and are satisfied (> threshold); alive and unaware."""
     satisfied = 0
     unaware = 0
-    for i in range(n):
-        if stage_t[i] < CLOSED:
-            if reached[i] and satisfaction[i] > threshold:
-                satisfied += 1
-            if not aware[i]:
-                unaware += 1
+    for i in range(n):  # without branches (random data)
+        alive = stage_t[i] < CLOSED
+        satisfied += alive & reached[i] & (satisfaction[i] > threshold)
+        unaware += alive & ~aware[i]
     return satisfied, unaware
 
 
@@ -245,18 +248,17 @@ def awareness(n, month, u, active, p_new, p_forget, forget_before, stage_t, awar
     """Promotion and word of mouth (``active``: the alive and unaware become aware if u < p_new, heard
     this month), then forgetting (aware, u < p_forget, not in a programme, last contact before
     ``forget_before``); with ``active``, ``alive_aware`` gets the month's alive-and-aware mask."""
-    for i in range(n):
+    for i in range(n):  # without branches (random data)
         a = aware[i]
         alive = stage_t[i] < CLOSED
         ui = u[i]
-        if active and alive and not a and ui < p_new:
-            a = True
-            last_contact[i] = month
-        if a and ui < p_forget and prog_left[i] <= 0 and last_contact[i] < forget_before:
-            a = False
+        heard = active & alive & ~a & (ui < p_new)
+        last = month if heard else last_contact[i]
+        last_contact[i] = last
+        a = a | heard
+        a = a & ~((ui < p_forget) & (prog_left[i] <= 0) & (last < forget_before))
         aware[i] = a
-        if active:
-            alive_aware[i] = alive and a
+        alive_aware[i] = alive & a  # used only when active
 
 
 @njit(cache=True, nogil=True)
@@ -493,14 +495,36 @@ def _lcg128(typingctx, hi, lo, mhi, mlo, ihi, ilo):
     return sig, codegen
 
 
+def pcg64_jump4(increment: int) -> np.ndarray:
+    """Constants that advance a PCG64 state by four steps at once: state * A + C with A = mult**4
+    and C = increment * (mult**3 + mult**2 + mult + 1), modulo 2**128, as uint64 halves
+    [A high, A low, C high, C low]."""
+    mod = 1 << 128
+    a4 = pow(_PCG_MULT, 4, mod)
+    c4 = increment * (pow(_PCG_MULT, 3, mod) + pow(_PCG_MULT, 2, mod) + _PCG_MULT + 1) % mod
+    mask = (1 << 64) - 1
+    return np.array([a4 >> 64, a4 & mask, c4 >> 64, c4 & mask], dtype=np.uint64)
+
+
+@njit(inline="always")
+def _xsl_rr(hi, lo):
+    """PCG64's output function of a 128-bit state: XSL-RR."""
+    x = hi ^ lo
+    rot = hi >> np.uint64(58)
+    return (x >> rot) | (x << ((np.uint64(64) - rot) & np.uint64(63)))
+
+
 @njit(cache=True, nogil=True)
-def pcg64_float32(state, pending, out):
+def pcg64_float32(state, pending, jump, out):
     """Fill ``out`` with the float32 uniforms numpy's ``Generator(PCG64).random(dtype=float32)`` gives.
 
     ``state``: uint64 [state high, state low, increment high, increment low], advanced in place.
     ``pending``: int64 [has a spare 32-bit half, its value]: numpy makes each float32 from 32
     random bits, ``(bits >> 8) * 2**-24``, taking the low then the high half of each 64-bit
-    output, and keeps an unused high half for the next call.
+    output, and keeps an unused high half for the next call. ``jump``: ``pcg64_jump4`` of the
+    increment. The generator is a chain (each state from the one before): four states, one to
+    four steps ahead, advance together by four steps each, so that four outputs are made at
+    once; the numbers and their order are the same as one step at a time.
     """
     scale = np.float32(2.0 ** -24)
     n = out.size
@@ -510,11 +534,35 @@ def pcg64_float32(state, pending, out):
         pending[0] = 0
         k = 1
     hi, lo, ihi, ilo = state[0], state[1], state[2], state[3]
+    rounds = (n - k) // 8  # four whole 64-bit outputs (eight numbers) a round
+    if rounds > 0:
+        ahi, alo, chi, clo = jump[0], jump[1], jump[2], jump[3]
+        h0, l0 = _lcg128(hi, lo, _MULT_HI, _MULT_LO, ihi, ilo)
+        h1, l1 = _lcg128(h0, l0, _MULT_HI, _MULT_LO, ihi, ilo)
+        h2, l2 = _lcg128(h1, l1, _MULT_HI, _MULT_LO, ihi, ilo)
+        h3, l3 = _lcg128(h2, l2, _MULT_HI, _MULT_LO, ihi, ilo)
+        for _ in range(rounds):
+            r0 = _xsl_rr(h0, l0)
+            r1 = _xsl_rr(h1, l1)
+            r2 = _xsl_rr(h2, l2)
+            r3 = _xsl_rr(h3, l3)
+            out[k] = np.float32((r0 & _MASK32) >> np.uint64(8)) * scale
+            out[k + 1] = np.float32(r0 >> np.uint64(40)) * scale
+            out[k + 2] = np.float32((r1 & _MASK32) >> np.uint64(8)) * scale
+            out[k + 3] = np.float32(r1 >> np.uint64(40)) * scale
+            out[k + 4] = np.float32((r2 & _MASK32) >> np.uint64(8)) * scale
+            out[k + 5] = np.float32(r2 >> np.uint64(40)) * scale
+            out[k + 6] = np.float32((r3 & _MASK32) >> np.uint64(8)) * scale
+            out[k + 7] = np.float32(r3 >> np.uint64(40)) * scale
+            k += 8
+            hi, lo = h3, l3  # the state after the last output made
+            h0, l0 = _lcg128(h0, l0, ahi, alo, chi, clo)
+            h1, l1 = _lcg128(h1, l1, ahi, alo, chi, clo)
+            h2, l2 = _lcg128(h2, l2, ahi, alo, chi, clo)
+            h3, l3 = _lcg128(h3, l3, ahi, alo, chi, clo)
     while k < n:
         hi, lo = _lcg128(hi, lo, _MULT_HI, _MULT_LO, ihi, ilo)
-        x = hi ^ lo
-        rot = hi >> np.uint64(58)
-        r = (x >> rot) | (x << ((np.uint64(64) - rot) & np.uint64(63)))
+        r = _xsl_rr(hi, lo)
         out[k] = np.float32((r & _MASK32) >> np.uint64(8)) * scale
         k += 1
         if k < n:
@@ -552,19 +600,16 @@ def distinct_sorted(idx, n, mark, out):
 
 
 @njit(cache=True, nogil=True)
-def mark_op_after(people, cap, stage, op_after, launched, out):
+def mark_op_after(people, cap, stage, op_after, launched, counts):
     """People just served whose venture is running (operating or scaling) operate after being
-    served, in each world. ``out`` (int64, 3): newly op_after in the treated and the comparison
-    world, and of the treated ones those launched during the run."""
-    out[0] = 0
-    out[1] = 0
-    out[2] = 0
+    served, in each world (``counts``: op_after, op_after and alive, client launches)."""
     for w in range(2):
         for t in range(people.size):
             e = w * cap + people[t]
             s = stage[e]
             if (s == OPERATING or s == SCALING) and not op_after[e]:
                 op_after[e] = True
-                out[w] += 1
+                counts[C_OP_AFTER + w] += 1
+                counts[C_OP_ALIVE + w] += 1
                 if w == 0 and launched[e]:
-                    out[2] += 1
+                    counts[C_CLIENT_LAUNCHED] += 1

@@ -44,7 +44,6 @@ _OLD = np.tile(np.repeat(np.arange(5), 2), 2)
 _CLOSING = np.tile([False, True], 10)
 _NEW_STAGE = np.where(_CLOSING, CLOSED, _OLD + 1).astype(np.int8)
 """New stage: closed, or one stage further (scaling and closed never move: their p_stage is 0)."""
-_OLD_LIST = _OLD.tolist()
 _EMPTY = np.empty(0, dtype=np.intp)
 
 
@@ -143,6 +142,8 @@ class Population:
 
         # Counts kept up to date as people change (the outcomes read them every month).
         # Per world [treated, comparison], as Python ints (cheaper than numpy for a few numbers).
+        # The kernels keep them in ``counts`` (layout kernels.C_*); ``_mirror`` copies them to:
+        self.counts = np.zeros(kernels.C_SIZE, dtype=np.int64)
         self.by_stage = [[0] * 5, [0] * 5]                 # people in the region by stage
         self.n_launched = [0, 0]                           # launched (pilot -> operating)
         self.n_scaled = [0, 0]                             # scaled (operating -> scaling)
@@ -244,17 +245,18 @@ class Population:
         if k <= 0:
             return
         n = self.n
+        counts = self.counts
         if any(a <= n and n + k <= b for a, b in self._ideas):  # new ideas: all of them at stage IDEA
-            self.by_stage[TREATED][IDEA] += k
-            self.by_stage[COMPARISON][IDEA] += k
+            counts[kernels.C_STAGE + IDEA] += k
+            counts[kernels.C_STAGE + 5 + IDEA] += k
             self.n += k
+            self._mirror()
             return
         s = slice(n, n + k)
         stage = self.stage[:, s]
         if stage.any():
             for w in (TREATED, COMPARISON):
-                for st, count in enumerate(np.bincount(stage[w], minlength=5).tolist()):
-                    self.by_stage[w][st] += count
+                counts[kernels.C_STAGE + 5 * w: kernels.C_STAGE + 5 * w + 5] += np.bincount(stage[w], minlength=5)
             # Running ventures in their first year: their closure rate changes when it ends.
             age = self.op_age[:, s]
             young = (stage >= OPERATING) & (stage < CLOSED) & (age < MONTHS_FIRST_YEAR)
@@ -264,9 +266,20 @@ class Population:
             for month in np.unique(ends).tolist():
                 self._first_year_ends.setdefault(month, []).append(f[ends == month])
         else:  # new ideas: every one of them at stage IDEA
-            self.by_stage[TREATED][IDEA] += k
-            self.by_stage[COMPARISON][IDEA] += k
+            counts[kernels.C_STAGE + IDEA] += k
+            counts[kernels.C_STAGE + 5 + IDEA] += k
         self.n += k
+        self._mirror()
+
+    def _mirror(self) -> None:
+        """Copy ``counts`` to the Python numbers the outcomes read (cheaper to read than numpy's)."""
+        c = self.counts.tolist()
+        self.by_stage = [c[0:5], c[5:10]]
+        self.n_launched = c[10:12]
+        self.n_scaled = c[12:14]
+        self.n_op_after = c[14:16]
+        self.n_op_after_alive = c[16:18]
+        self.n_client_launched = c[18]
 
     def _grow(self, needed: int) -> None:
         new_cap = max(needed, int(self.capacity * 1.5))
@@ -296,8 +309,6 @@ class Population:
         self._work_n = -1
         # Two-world arrays as one row each: entry (w, i) is at w * capacity + i.
         self._v = {name: getattr(self, name).reshape(-1) for name in (*self.WORLD_FIELDS, *self._DERIVED_WORLD_FIELDS)}
-        self._stats = np.zeros(kernels.ST_SIZE, dtype=np.int64)
-        self._stats3 = np.zeros(3, dtype=np.int64)
         self._ibuf = [np.zeros(2 * cap, dtype=np.intp) for _ in range(6)]  # index buffers of the services
         self._fsums = np.zeros(2, dtype=np.float64)
         self._mark = np.zeros(cap, dtype=np.bool_)  # all False between uses
@@ -471,47 +482,19 @@ class Population:
         self._flush(month)
         self._month = month + 1
         v = self._v
-        stats = self._stats
-        kernels.advance(n, self.capacity, self._any_served, u_prog, u_close, v["stage"], v["op_age"],
-                        v["_p_prog"], v["_p_close"], v["_p_stage_of"], v["_p_close_base"], v["_prog_mult"],
-                        v["_hazard_mult"], v["launched"], v["scaled"], v["op_after"], self.served,
-                        self._p_stage_of_code, self._p_close_lut, stats, self._launched_out)
-        st = stats.tolist()
-        launches = (st[2 * PILOT], st[10 + 2 * PILOT])
-        if any(st[:20]):
-            by_stage = self.by_stage
-            for k in range(20):
-                count = st[k]
-                if count:
-                    w = k // 10
-                    by_stage[w][_OLD_LIST[k]] -= count
-                    if k & 1:
-                        by_stage[w][CLOSED] += count
-                    else:
-                        by_stage[w][_OLD_LIST[k] + 1] += count
-            if launches[0] or launches[1]:
-                self.n_launched[0] += launches[0]
-                self.n_launched[1] += launches[1]
-                launched = self._launched_out[: st[kernels.ST_LAUNCHED]].copy()
-                self._first_year_ends.setdefault(month + 1 + MONTHS_FIRST_YEAR, []).append(launched)
-            self.n_scaled[0] += st[2 * OPERATING]
-            self.n_scaled[1] += st[10 + 2 * OPERATING]
-            for w in (TREATED, COMPARISON):
-                self.n_op_after[w] += st[kernels.ST_OP_AFTER + w]
-                self.n_op_after_alive[w] += st[kernels.ST_OP_AFTER + w] - st[kernels.ST_OP_AFTER_GONE + w]
-            self.n_client_launched += st[kernels.ST_CLIENT_LAUNCHED]
+        launches = kernels.advance(n, self.capacity, self._any_served, u_prog, u_close, v["stage"], v["op_age"],
+                                   v["_p_prog"], v["_p_close"], v["_p_stage_of"], v["_p_close_base"], v["_prog_mult"],
+                                   v["_hazard_mult"], v["launched"], v["scaled"], v["op_after"], self.served,
+                                   self._p_stage_of_code, self._p_close_lut, self.counts, self._launched_out)
+        if launches[0] or launches[1]:
+            launched = self._launched_out[: launches[0] + launches[1]].copy()
+            self._first_year_ends.setdefault(month + 1 + MONTHS_FIRST_YEAR, []).append(launched)
         if self._served_since_advance:
             people = self._served_since_advance
             people = np.concatenate(people) if len(people) > 1 else people[0]
             self._served_since_advance = []
-            out = self._stats3
-            kernels.mark_op_after(people, self.capacity, v["stage"], v["op_after"], v["launched"], out)
-            t, c, launched = out.tolist()
-            self.n_op_after[0] += t
-            self.n_op_after[1] += c
-            self.n_op_after_alive[0] += t
-            self.n_op_after_alive[1] += c
-            self.n_client_launched += launched
+            kernels.mark_op_after(people, self.capacity, v["stage"], v["op_after"], v["launched"], self.counts)
+        self._mirror()
         return launches
 
     def fade_idle(self, nobody_in_programme: bool = False) -> None:
@@ -609,13 +592,14 @@ class UniformDraws:
             mask = (1 << 64) - 1
             self.state = np.array([s >> 64, s & mask, inc >> 64, inc & mask], dtype=np.uint64)
             self.pending = np.array([int(state["has_uint32"]), int(state["uinteger"])], dtype=np.int64)
+            self.jump = kernels.pcg64_jump4(inc)
 
     def fill(self, out: np.ndarray) -> None:
         """Fill the contiguous float32 array ``out`` with the next ``len(out)`` numbers."""
         if not self.exact_raw:
             self.gen.random(dtype=np.float32, out=out)
             return
-        kernels.pcg64_float32(self.state, self.pending, out)
+        kernels.pcg64_float32(self.state, self.pending, self.jump, out)
 
     def skip(self, k: int) -> None:
         """Move past the next ``k`` numbers."""
@@ -634,7 +618,7 @@ class UniformDraws:
             self.state[0], self.state[1] = s >> 64, s & ((1 << 64) - 1)
         if k % 2:
             one = np.empty(1, dtype=np.float32)
-            kernels.pcg64_float32(self.state, self.pending, one)
+            kernels.pcg64_float32(self.state, self.pending, self.jump, one)
 
     def _sync_to_numpy(self) -> None:
         """Give the numpy bit generator this object's state (to use its ``advance``)."""
