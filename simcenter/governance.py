@@ -125,7 +125,8 @@ class Governance:
         rng = model.streams["governance"]
         u_read, u_capture = rng.random(2)
         self._capture(month, u_capture)
-        runway = center.runway_months(model.funding.free_cash(month))
+        free = model.funding.free_cash(month)
+        runway = center.runway_months(free)
         demand = model.month_stats.get("mentoring_demand", 0.0)
         slots = model.month_stats.get("mentoring_slots", 0.0)
         utilisation = demand / slots if slots > 0 else (2.0 if demand > 0 else 0.0)
@@ -136,7 +137,7 @@ class Governance:
             # Enough people to bring the runway back towards the reserve, at least one.
             n = max(1, math.ceil(center.headcount * (1.0 - runway / reserve) / 2))
             decision = {"action": "release", "role": role, "n": min(n, getattr(center, f"n_{role}s"))}
-        elif utilisation > 1.0 and center.headcount < center.spec.staff.n_max and self._affordable(month):
+        elif utilisation > 1.0 and center.headcount < center.spec.staff.n_max and self._affordable(month, free):
             decision = {"action": "hire", "role": "mentor", "n": 1}
         if decision is None:
             return
@@ -147,13 +148,14 @@ class Governance:
         else:
             model.tally["missed_decisions"] += 1
 
-    def _affordable(self, month: int) -> bool:
+    def _affordable(self, month: int, free: float | None = None) -> bool:
         """Would the runway, counting only money not already owed, stay a year above the reserve
         with one more salary?"""
         center = self.model.center
         staff = center.spec.staff
         burn = center.burn_rate() + staff.salary_monthly_eur * (1.0 + staff.share_employer_contributions)
-        free = self.model.funding.free_cash(month)
+        if free is None:  # ``free``: free_cash(month), if already known
+            free = self.model.funding.free_cash(month)
         return burn > 0 and free / burn >= center.spec.reserve_months + HIRE_MARGIN_MONTHS
 
     def _capture(self, month: int, u: float) -> None:

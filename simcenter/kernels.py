@@ -613,3 +613,15 @@ def mark_op_after(people, cap, stage, op_after, launched, counts):
                 counts[C_OP_ALIVE + w] += 1
                 if w == 0 and launched[e]:
                     counts[C_CLIENT_LAUNCHED] += 1
+
+
+@njit(cache=True, nogil=True)
+def recent_values(n, contact_mo, after, values, out):
+    """``values`` of the people whose ``contact_mo`` is above ``after`` (ascending order), written to
+    ``out``; returns how many (their sum is then numpy's, in the same order)."""
+    k = 0
+    for i in range(n):
+        if contact_mo[i] > after:
+            out[k] = values[i]
+            k += 1
+    return k

@@ -195,7 +195,10 @@ NAMES: tuple[str, ...] = tuple(o.name for o in OUTCOMES)
 BY_NAME: dict[str, Outcome] = {o.name: o for o in OUTCOMES}
 
 
-def measure(model, month: int) -> np.ndarray:
-    """All outcomes for ``month``, in the order of ``OUTCOMES``."""
+_COMPUTE = tuple(o.compute for o in OUTCOMES)
+
+
+def measure(model, month: int) -> list[float]:
+    """All outcomes for ``month``, in the order of ``OUTCOMES`` (a row of ``model.timeseries``)."""
     snap = Snapshot(model, month)
-    return np.array([o.compute(snap) for o in OUTCOMES], dtype=np.float64)
+    return [compute(snap) for compute in _COMPUTE]

@@ -268,9 +268,10 @@ class CenterModel(mesa.Model):
         """Reputation drifts towards what clients, funders and promotion say about the centre."""
         c = self.center
         pop = self.pop
-        recent = pop.recent_contacts(self.month)  # last contact in the last three months, sorted
-        # Their mean satisfaction (float32 sum / count: exactly ndarray.mean(), without its overhead).
-        satisfaction = float(np.add.reduce(pop.satisfaction[recent]) / len(recent)) if len(recent) else c.reputation
+        # Mean satisfaction of the people in contact in the last three months (float32 sum / count:
+        # exactly ndarray.mean(), without its overhead).
+        total, k = pop.recent_satisfaction(self.month)
+        satisfaction = float(total / k) if k else c.reputation
         promo = c.spec.services.promotion.budget_monthly_eur if c.services["promotion"] and c.active else 0.0
         target = 0.6 * satisfaction + 0.2 * min(1.0, c.grants_won / 3.0) + 0.2 * min(1.0, promo / 1000.0)
         if not c.active:

@@ -246,12 +246,13 @@ class Population:
             return
         n = self.n
         counts = self.counts
-        if any(a <= n and n + k <= b for a, b in self._ideas):  # new ideas: all of them at stage IDEA
-            counts[kernels.C_STAGE + IDEA] += k
-            counts[kernels.C_STAGE + 5 + IDEA] += k
-            self.n += k
-            self._mirror()
-            return
+        for a, b in self._ideas:
+            if a <= n and n + k <= b:  # new ideas: all of them at stage IDEA
+                counts[kernels.C_STAGE + IDEA] += k
+                counts[kernels.C_STAGE + 5 + IDEA] += k
+                self.n += k
+                self._mirror()
+                return
         s = slice(n, n + k)
         stage = self.stage[:, s]
         if stage.any():
@@ -311,6 +312,7 @@ class Population:
         self._v = {name: getattr(self, name).reshape(-1) for name in (*self.WORLD_FIELDS, *self._DERIVED_WORLD_FIELDS)}
         self._ibuf = [np.zeros(2 * cap, dtype=np.intp) for _ in range(6)]  # index buffers of the services
         self._fsums = np.zeros(2, dtype=np.float64)
+        self._fbuf = np.zeros(cap, dtype=np.float32)
         self._mark = np.zeros(cap, dtype=np.bool_)  # all False between uses
         self._award_buf = np.zeros(2 * cap, dtype=np.float32)  # own funding: awards of the month
         self._mark_wins = np.zeros(2 * cap, dtype=np.bool_)
@@ -346,16 +348,19 @@ class Population:
             self._reached_new = []
         return self._reached_idx
 
-    def recent_contacts(self, month: int) -> np.ndarray:
-        """People whose last contact with the centre was in ``month`` or the three months before, sorted.
+    def recent_satisfaction(self, month: int) -> tuple[float, int]:
+        """Sum (float32, numpy's) and number of the satisfaction of the people whose last contact
+        with the centre was in ``month`` or the three months before.
 
         The people ``contact`` was called for since ``max(0, month - 3)``: services, not promotion
         (which also sets ``last_contact``, so that the newly aware are not forgotten at once).
         """
         if not self._any_contact:
-            return _EMPTY
+            return 0.0, 0
         # _contact_mo holds 1 + the month of the last such contact: recent if > max(0, month - 3).
-        return np.flatnonzero(self._contact_mo[: self.n] > max(0, month - RECENT_MONTHS))
+        buf = self._fbuf
+        k = kernels.recent_values(self.n, self._contact_mo, max(0, month - RECENT_MONTHS), self.satisfaction, buf)
+        return (np.add.reduce(buf[:k]) if k else 0.0), k
 
     def alive_aware(self, month: int) -> np.ndarray:
         """Mask of people alive (treated world) and aware of the centre, computed once a month: after

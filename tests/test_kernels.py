@@ -116,3 +116,18 @@ def test_own_funding_treated_first_and_ascending():
     assert list(zip(world, won)) == [(0, 0), (0, 1), (0, 2), (1, 0)]
     assert helped_out[:k].tolist() == [False, True, False, False]
     assert award[:k].tolist() == [500.0] * 4
+
+
+def test_funders_open_months_are_call_open():
+    """The funding pipeline looks up each month's open calls in ``Funder.open_months``: the same
+    months as ``Funder.call_open``, for every funder of every shipped scenario."""
+    import simcenter
+    from simcenter.model import CenterModel
+
+    from conftest import ROOT
+
+    for path in sorted((ROOT / "scenarios" / "plovdiv").glob("*.yaml")):
+        model = CenterModel(simcenter.load_scenario(path), rng=1, collect=False)
+        for funder in model.funders.values():
+            for months in (model.months, 7, 200):
+                assert funder.open_months(months) == [m for m in range(months) if funder.call_open(m)], (path.name, funder.fid)

@@ -32,6 +32,14 @@ class Funder(mesa.Agent):
             return False
         return (rel_year - s.first_year) % s.every_years == 0
 
+    def open_months(self, months: int) -> list[int]:
+        """The simulation months in [0, months) with a call of this funder open (``call_open``)."""
+        s = self.spec
+        month0 = self.model._month0
+        last = months if s.last_year is None else min(months, 12 * (s.last_year + 1))
+        return [m for m in range(12 * s.first_year, last)
+                if (month0 + m) % 12 + 1 in s.call_months and (m // 12 - s.first_year) % s.every_years == 0]
+
     def eligible(self) -> float:
         """Probability that the centre's legal form may lead an application here (0, 1 or between)."""
         form = self.model.form

@@ -27,7 +27,7 @@ class FundingFlows:
         self.scheduled: dict[int, list[tuple[str, str, float]]] = defaultdict(list)
         self.application_hours_due: dict[int, float] = defaultdict(float)
         self.requested: set[str] = set()  # funders the plan asked to apply to first
-        self._open_calls: dict[int, list[Funder]] = {}  # month -> funders with an open call the centre may answer
+        self._open_calls: dict[int, list[Funder]] | None = None  # month -> funders with an open call the centre may answer
         self._receivable: tuple[int, int, float] | None = None  # (month, version of scheduled, value)
         self._version = 0  # changes whenever ``scheduled`` does
 
@@ -103,10 +103,13 @@ class FundingFlows:
         model = self.model
         center = model.center
         limit = model.scenario.config.funding.max_open_applications
+        if self._open_calls is None:  # calls and eligibility depend only on the scenario and the month
+            self._open_calls = {}
+            for f in model.funders.values():
+                if f.eligible() > 0:
+                    for m in f.open_months(model.months):
+                        self._open_calls.setdefault(m, []).append(f)
         open_calls = self._open_calls.get(month)
-        if open_calls is None:  # calls and eligibility depend only on the scenario and the month
-            open_calls = self._open_calls[month] = [f for f in model.funders.values()
-                                                    if f.call_open(month) and f.eligible() > 0]
         if not open_calls:
             return
         open_calls = list(open_calls)
