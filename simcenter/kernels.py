@@ -182,25 +182,12 @@ def fade(idx, boost, prog_left, factor, everyone):
 
 
 @njit(cache=True, nogil=True)
-def mark_new(idx, flags, out):
-    """Set ``flags`` of people ``idx``; write those not flagged before to ``out`` and return how many."""
-    k = 0
-    for t in range(idx.size):
-        i = idx[t]
-        if not flags[i]:
-            flags[i] = True
-            out[k] = i
-            k += 1
-    return k
-
-
-@njit(cache=True, nogil=True)
 def touch(idx, month, served_flag, reached, city, aware, last_contact, contact_mo, first_served,
-          served, funding_t, funding_c, new_reached, new_served, sums):
+          served, funding_t, funding_c, new_reached, new_served, served_funding):
     """People ``idx`` (distinct) used a service this month (``served_flag``: mentoring or funding
     help). Writes the newly reached and the newly served to the two buffers; returns their numbers
-    and the number of newly reached living outside the city; ``sums`` gets the funding of the newly
-    served in each world (float64)."""
+    and the number of newly reached living outside the city; adds the funding of the newly served
+    to ``served_funding`` (float64, per world: float32 amounts, exact in any order)."""
     nr = 0
     ns = 0
     towns = 0
@@ -225,8 +212,9 @@ def touch(idx, month, served_flag, reached, city, aware, last_contact, contact_m
                 s0 += np.float64(funding_t[i])
                 s1 += np.float64(funding_c[i])
             served[i] = True
-    sums[0] = s0
-    sums[1] = s1
+    if ns:
+        served_funding[0] += s0
+        served_funding[1] += s1
     return nr, ns, towns
 
 
@@ -324,20 +312,6 @@ def mentoring_start(accepted, months, prog, online, digital, city):
 
 
 @njit(cache=True, nogil=True)
-def gain(idx, cap0, boost, g, satisfaction, s):
-    """Capability gain ``g`` * (1 - capability) and satisfaction + s * (1 - satisfaction), float32."""
-    one = np.float32(1.0)
-    zero = np.float32(0.0)
-    for t in range(idx.size):
-        i = idx[t]
-        d = one - (cap0[i] + boost[i])
-        if d < zero:
-            d = zero
-        boost[i] += g * d
-        satisfaction[i] += s * (one - satisfaction[i])
-
-
-@njit(cache=True, nogil=True)
 def mentoring_month(clients, month, prog, online, last_contact, contact_mo):
     """Clients in contact this month, a month of their programme done; return how many are online."""
     k = 0
@@ -380,16 +354,22 @@ def seek_funding_scan(n, u, p, alive_aware, stage_t, out):
 
 
 @njit(cache=True, nogil=True)
-def show_up(reg, u_show, threshold, out, start):
-    """Registered people ``reg`` who show up (u_show >= threshold), written to ``out`` from ``start``;
-    return the new end."""
-    k = start
-    for t in range(reg.size):
-        i = reg[t]
-        if u_show[i] >= threshold:
+def show_up(reg_online, reg_onsite, u_show, p_no_show_online, p_no_show_onsite, out):
+    """Registered people who show up (u_show >= the no-show share), online ones first, written to
+    ``out``; returns (online, all) who came."""
+    k = 0
+    for t in range(reg_online.size):
+        i = reg_online[t]
+        if u_show[i] >= p_no_show_online:
             out[k] = i
             k += 1
-    return k
+    k_online = k
+    for t in range(reg_onsite.size):
+        i = reg_onsite[t]
+        if u_show[i] >= p_no_show_onsite:
+            out[k] = i
+            k += 1
+    return k_online, k
 
 
 @njit(cache=True, nogil=True)
@@ -438,10 +418,10 @@ def own_funding(n, cap, u_apply, q_apply, helped, stage, u_win, u_amount, p_base
 
 
 @njit(cache=True, nogil=True)
-def award_funding(world, idx, award, cap, funding, funded, served, any_served, dirty_out, sums):
+def award_funding(world, idx, award, cap, funding, funded, served, any_served, dirty_out, served_funding):
     """People ``idx`` obtain ``award`` in ``world`` (entries distinct): funding grows; the first
-    funded go to ``dirty_out`` (flat indices; returns how many); ``sums`` gets the funding gained by
-    served people, per world (float64)."""
+    funded go to ``dirty_out`` (flat indices; returns how many); with ``any_served``, the funding
+    gained by served people is added to ``served_funding`` (float64, per world)."""
     k = 0
     s0 = 0.0
     s1 = 0.0
@@ -462,8 +442,9 @@ def award_funding(world, idx, award, cap, funding, funded, served, any_served, d
                 s0 += g
             else:
                 s1 += g
-    sums[0] = s0
-    sums[1] = s1
+    if any_served:
+        served_funding[0] += s0
+        served_funding[1] += s1
     return k
 
 
@@ -625,3 +606,29 @@ def recent_values(n, contact_mo, after, values, out):
             out[k] = values[i]
             k += 1
     return k
+
+
+@njit(cache=True, nogil=True)
+def gain_boost(idx, cap0, boost, g, satisfaction, s, in_boosted, new_out, in_boost_all, all_buf, n_all):
+    """``gain`` for people ``idx`` (distinct), then mark them boosted: those not yet in the set of
+    the month's boosted go to ``new_out``, those never boosted before are appended to ``all_buf``
+    (from ``n_all``). Returns (number written to new_out, new length of all_buf)."""
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
+    k = 0
+    for t in range(idx.size):
+        i = idx[t]
+        d = one - (cap0[i] + boost[i])
+        if d < zero:
+            d = zero
+        boost[i] += g * d
+        satisfaction[i] += s * (one - satisfaction[i])
+        if not in_boosted[i]:
+            in_boosted[i] = True
+            new_out[k] = i
+            k += 1
+        if not in_boost_all[i]:
+            in_boost_all[i] = True
+            all_buf[n_all] = i
+            n_all += 1
+    return k, n_all

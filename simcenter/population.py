@@ -52,7 +52,7 @@ class Population:
 
     Arrays in ``WORLD_FIELDS`` have two rows, ``[TREATED]`` and ``[COMPARISON]``, so both
     worlds advance in the same numpy operations. The model changes people through the
-    methods below (``touch``, ``contact``, ``boosted``, ``tied``, ``award_funding``) so that
+    methods below (``touch``, ``contact``, ``gain``, ``tied``, ``award_funding``) so that
     the kept probabilities and counts stay in step with the arrays.
     """
 
@@ -162,7 +162,8 @@ class Population:
         self._dirty: list[np.ndarray] = []                 # flat indices into the (2, capacity) arrays
         self._boosted = np.empty(0, dtype=np.intp)         # boost > BOOST_MIN at the last advance
         self._boost_new: list[np.ndarray] = []             # boost raised since the last advance
-        self._boost_all = np.empty(0, dtype=np.intp)       # boost ever raised (so maybe not zero)
+        self._boost_all_buf = np.zeros(self.capacity, dtype=np.intp)  # [:_n_boost_all]: boost ever raised (so maybe not zero)
+        self._n_boost_all = 0
         self._first_year_ends: dict[int, list[np.ndarray]] = {}  # month -> entries whose closure rate changes
         self._service_cache: dict[tuple, np.ndarray] = {}  # services' per-person probabilities (flows.services)
         self._month = 0                                    # the month of the next advance
@@ -298,6 +299,9 @@ class Population:
         to_new = lambda f: f + (f >= self.capacity) * (new_cap - self.capacity)  # noqa: E731
         self._dirty = [to_new(f) for f in self._dirty]
         self._first_year_ends = {m: [to_new(f) for f in fs] for m, fs in self._first_year_ends.items()}
+        buf = np.zeros(new_cap, dtype=np.intp)
+        buf[: self._n_boost_all] = self._boost_all
+        self._boost_all_buf = buf
         self.capacity = new_cap
         self._alloc_work()
 
@@ -311,7 +315,6 @@ class Population:
         # Two-world arrays as one row each: entry (w, i) is at w * capacity + i.
         self._v = {name: getattr(self, name).reshape(-1) for name in (*self.WORLD_FIELDS, *self._DERIVED_WORLD_FIELDS)}
         self._ibuf = [np.zeros(2 * cap, dtype=np.intp) for _ in range(6)]  # index buffers of the services
-        self._fsums = np.zeros(2, dtype=np.float64)
         self._fbuf = np.zeros(cap, dtype=np.float32)
         self._mark = np.zeros(cap, dtype=np.bool_)  # all False between uses
         self._award_buf = np.zeros(2 * cap, dtype=np.float32)  # own funding: awards of the month
@@ -386,11 +389,10 @@ class Population:
         if len(idx) == 0:
             return
         new_reached, new_served = self._ibuf[4], self._ibuf[5]
-        sums = self._fsums
         nr, ns, towns = kernels.touch(
             idx, month, served, self.reached, self.city, self.aware, self.last_contact, self._contact_mo,
             self.first_served, self.served, self.funding[TREATED], self.funding[COMPARISON],
-            new_reached, new_served, sums)
+            new_reached, new_served, self.served_funding)
         self._any_contact = True
         if nr:
             self.n_reached += nr
@@ -401,19 +403,23 @@ class Population:
             if ns:
                 self.n_served += ns
                 self._served_since_advance.append(new_served[:ns].copy())
-                self.served_funding += sums
 
-    def boosted(self, idx: np.ndarray) -> None:
-        """The centre raised the capability boost of people ``idx`` (distinct) this month."""
+    @property
+    def _boost_all(self) -> np.ndarray:
+        """People whose boost the centre ever raised (so maybe not zero)."""
+        return self._boost_all_buf[: self._n_boost_all]
+
+    def gain(self, idx: np.ndarray, g: np.float32, s: np.float32) -> None:
+        """People ``idx`` (distinct) gain capability, g * (1 - capability), and satisfaction,
+        s * (1 - satisfaction), float32; their boost changed (their probabilities are recomputed)."""
         if len(idx) == 0:
             return
         out = self._ibuf[4]
-        k = kernels.mark_new(idx, self._in_boosted, out)
+        k, self._n_boost_all = kernels.gain_boost(idx, self.cap0, self.boost, g, self.satisfaction, s,
+                                                  self._in_boosted, out, self._in_boost_all, self._boost_all_buf,
+                                                  self._n_boost_all)
         if k:
             self._boost_new.append(out[:k].copy())
-        k = kernels.mark_new(idx, self._in_boost_all, out)
-        if k:
-            self._boost_all = np.concatenate([self._boost_all, out[:k]])
 
     def tied(self, idx: np.ndarray) -> None:
         """People ``idx`` made ties through the centre (their progress in the treated world changes)."""
@@ -423,13 +429,10 @@ class Population:
     def award_funding(self, world: np.ndarray, idx: np.ndarray, award: np.ndarray) -> None:
         """People ``idx`` obtain ``award`` (float32, EUR) in ``world`` (entries distinct)."""
         out = self._ibuf[4]
-        sums = self._fsums
         k = kernels.award_funding(world, idx, award, self.capacity, self._v["funding"], self._v["funded"],
-                                  self.served, self.n_served > 0, out, sums)
+                                  self.served, self.n_served > 0, out, self.served_funding)
         if k:
             self._dirty.append(out[:k].copy())  # the funding factor of their progress changes
-        if self.n_served:
-            self.served_funding += sums
 
     # ------------------------------------------------------------------ dynamics
     def _refresh_boosted(self, j: np.ndarray) -> np.ndarray:

@@ -16,6 +16,9 @@ VOLUNTEER_REACH_PER_HOUR = 2.0
 """People a volunteer hour of promotion reaches (assumption)."""
 FORGET_AFTER_MONTHS = 6
 
+_F32_01, _F32_005 = np.float32(0.1), np.float32(0.05)
+"""Satisfaction gained from a month of mentoring and from an event: s * (1 - satisfaction)."""
+
 
 class StaffHours:
     """The team's hours this month, after governance, reporting and application writing."""
@@ -177,9 +180,7 @@ def mentoring(model, month: int, u_seek: np.ndarray, u_drop: np.ndarray, hours: 
     if n_clients == 0:
         return 0.0, 0.0
     per_client = min(ms.hours_per_client_month, hours.mentor / n_clients)
-    kernels.gain(clients, pop.cap0, pop.boost, np.float32(b.capability_gain_per_hour * per_client),
-                 pop.satisfaction, np.float32(0.1))
-    pop.boosted(clients)
+    pop.gain(clients, np.float32(b.capability_gain_per_hour * per_client), _F32_01)
     contacts_online = kernels.mentoring_month(clients, month, pop.prog_left, pop.prog_online,
                                               pop.last_contact, pop._contact_mo)
     pop._any_contact = True
@@ -238,8 +239,8 @@ def events(model, month: int, u_want: np.ndarray, u_show: np.ndarray, hours: Sta
     reg_online = _first_of(w_online[:k_online], u_want, seats_online)
     reg_onsite = _first_of(w_onsite[:k_onsite], u_want, seats_onsite)
     attended = pop._ibuf[2]
-    n_show_online = kernels.show_up(reg_online, u_show, _weak(b.share_no_show_online), attended, 0)
-    n_attended = kernels.show_up(reg_onsite, u_show, _weak(b.share_no_show_onsite), attended, n_show_online)
+    n_show_online, n_attended = kernels.show_up(reg_online, reg_onsite, u_show, _weak(b.share_no_show_online),
+                                                _weak(b.share_no_show_onsite), attended)
     attended = attended[:n_attended].copy()
     n_show_onsite = n_attended - n_show_online
     tally["registrations_online"] += len(reg_online)
@@ -250,9 +251,7 @@ def events(model, month: int, u_want: np.ndarray, u_show: np.ndarray, hours: Sta
     tally["contacts_online"] += n_show_online
     tally["contacts_onsite"] += n_show_onsite
     _touch(model, attended, month, served=False)
-    kernels.gain(attended, pop.cap0, pop.boost, np.float32(b.event_capability_gain), pop.satisfaction,
-                 np.float32(0.05))
-    pop.boosted(attended)
+    pop.gain(attended, np.float32(b.event_capability_gain), _F32_005)
     model.month_contacts.append(attended)
     fees = es.fee_eur * n_attended if model.form.revenue != "none" else 0.0
     return fees, (cost if fees > 0 else 0.0), cost
@@ -264,12 +263,12 @@ def networking(model, month: int, hours: StaffHours) -> None:
     ns = center.spec.services.networking
     if not (center.active and center.services["networking"]) or ns.introductions_per_month <= 0:
         return
-    contacts = _distinct_sorted(pop, model.month_contacts)
-    if len(contacts) == 0:
-        return
     affordable = hours.coordinator / ns.staff_hours_per_introduction if ns.staff_hours_per_introduction > 0 else np.inf
     k = int(min(ns.introductions_per_month, affordable))
     if k <= 0:
+        return
+    contacts = _distinct_sorted(pop, model.month_contacts)
+    if len(contacts) == 0:
         return
     hours.take_coordinator(k * ns.staff_hours_per_introduction)
     rng = model.streams["networking"]
