@@ -105,8 +105,9 @@ def _instrument_phases() -> None:
 
         setattr(owner, name, timed)
 
-    for name in ("promotion", "mentoring", "events", "funding_support", "networking", "own_funding"):
+    for name in ("promotion", "scan", "mentoring", "events", "funding_support", "networking", "own_funding"):
         wrap(services, name, f"services.{name}")
+    wrap(services.EventPlan, "make", "services.EventPlan")
     wrap(services.StaffHours, "__init__", "services.StaffHours")
     wrap(metrics, "measure", "metrics.measure")
     for name in ("step", "pay_costs", "earn"):

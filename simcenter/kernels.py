@@ -230,57 +230,95 @@ def promotion_counts(n, stage_t, aware, reached, satisfaction, threshold):
     return satisfied, unaware
 
 
-@njit(cache=True, nogil=True)
-def awareness(n, month, u, active, p_new, p_forget, forget_before, stage_t, aware, last_contact,
-              prog_left, alive_aware):
-    """Promotion and word of mouth (``active``: the alive and unaware become aware if u < p_new, heard
-    this month), then forgetting (aware, u < p_forget, not in a programme, last contact before
-    ``forget_before``); with ``active``, ``alive_aware`` gets the month's alive-and-aware mask."""
-    for i in range(n):  # without branches (random data)
-        a = aware[i]
-        alive = stage_t[i] < CLOSED
-        ui = u[i]
-        heard = active & alive & ~a & (ui < p_new)
-        last = month if heard else last_contact[i]
-        last_contact[i] = last
-        a = a | heard
-        a = a & ~((ui < p_forget) & (prog_left[i] <= 0) & (last < forget_before))
-        aware[i] = a
-        alive_aware[i] = alive & a  # used only when active
+# Layout of the ``found`` array ``scan`` fills (int64).
+F_CURRENT, F_SEEK_M, F_DROP_ONLINE, F_DROP_ONSITE, F_WANT_ONLINE, F_WANT_ONSITE, F_SEEK_F, F_DRAWN = range(8)
 
 
 @njit(cache=True, nogil=True)
-def mentoring_scan(n, prog, online, stage_t, u_drop, p_drop_online, p_drop_onsite, satisfaction,
-                   drop_factor, u_seek, p_seek, alive_aware, current_out, seekers_out):
-    """People in a programme: drop-outs (satisfaction * drop_factor) and those whose venture closed
-    leave; the rest continue (``current_out``). The others who are alive, aware and drawn
-    (u_seek < p_seek) seek a place (``seekers_out``). Returns (continuing, seekers, online drop-outs,
-    on-site drop-outs)."""
+def scan(n, month, active, p_new, p_forget, forget_before, u_aware, stage_t, aware, last_contact, prog_left,
+         alive_aware,
+         do_mentoring, prog_online, u_drop, p_drop_online, p_drop_onsite, satisfaction, drop_factor, u_seek_m,
+         p_seek_m, current_out, seekers_m_out,
+         do_events, u_attend, p_attend, prefers_online, want_online_out, want_onsite_out,
+         do_funding, u_seek_f, p_seek_f, seekers_f_out,
+         u_apply, q_apply, drawn_out, found):
+    """One pass over the people for the month's awareness and the services' draws, person by person
+    in the order the services would take them one after the other (nothing one of them changes is
+    read by those after it). ``found`` (int64, F_*) gets the lengths of the lists written.
+
+    - Awareness: with ``active``, the alive and unaware become aware if u_aware < p_new (heard this
+      month); then forgetting: aware, u_aware < p_forget, not in a programme, last contact before
+      ``forget_before``; ``alive_aware`` gets alive-and-aware (read by the services).
+    - Mentoring (``do_mentoring``): people in a programme drop out (alive and u_drop < p_drop, float64
+      compare; satisfaction * drop_factor) or leave if their venture closed, else continue
+      (``current_out``); the others alive, aware and drawn (u_seek_m < p_seek_m) seek a place.
+    - Events (``do_events``): alive, aware and drawn (u_attend < p_attend), split by who prefers online.
+    - Funding help (``do_funding``): alive, aware, past the idea stage and drawn (u_seek_f < p_seek_f).
+    - Own funding: drawn to apply (u_apply < q_apply), both worlds (``drawn_out``).
+    """
+    for k in range(8):
+        found[k] = 0
     nc = 0
     ns = 0
     d_on = 0
     d_off = 0
+    w_on = 0
+    w_off = 0
+    nf = 0
+    nd = 0
     for i in range(n):
-        if prog[i] != 0:
-            alive = stage_t[i] < CLOSED
-            on = online[i]
-            pd = p_drop_online if on else p_drop_onsite
-            drop = alive and u_drop[i] < pd
-            if drop:
-                if on:
-                    d_on += 1
+        # awareness (without branches: random data)
+        a = aware[i]
+        alive = stage_t[i] < CLOSED
+        ua = u_aware[i]
+        heard = active & alive & ~a & (ua < p_new)
+        last = month if heard else last_contact[i]
+        last_contact[i] = last
+        a = a | heard
+        a = a & ~((ua < p_forget) & (prog_left[i] <= 0) & (last < forget_before))
+        aware[i] = a
+        aa = alive & a
+        alive_aware[i] = aa  # read only when active
+        if do_mentoring:
+            if prog_left[i] != 0:
+                on = prog_online[i]
+                pd = p_drop_online if on else p_drop_onsite
+                drop = alive and u_drop[i] < pd
+                if drop:
+                    if on:
+                        d_on += 1
+                    else:
+                        d_off += 1
+                    satisfaction[i] *= drop_factor
+                if drop or not alive:
+                    prog_left[i] = 0
                 else:
-                    d_off += 1
-                satisfaction[i] *= drop_factor
-            if drop or not alive:
-                prog[i] = 0
+                    current_out[nc] = i
+                    nc += 1
+            elif u_seek_m[i] < p_seek_m[i] and aa:
+                seekers_m_out[ns] = i
+                ns += 1
+        if do_events and u_attend[i] < p_attend[i] and aa:
+            if prefers_online[i]:
+                want_online_out[w_on] = i
+                w_on += 1
             else:
-                current_out[nc] = i
-                nc += 1
-        elif u_seek[i] < p_seek[i] and alive_aware[i]:
-            seekers_out[ns] = i
-            ns += 1
-    return nc, ns, d_on, d_off
+                want_onsite_out[w_off] = i
+                w_off += 1
+        if do_funding and u_seek_f[i] < p_seek_f[i] and aa and stage_t[i] >= PILOT:
+            seekers_f_out[nf] = i
+            nf += 1
+        if u_apply[i] < q_apply[i]:
+            drawn_out[nd] = i
+            nd += 1
+    found[F_CURRENT] = nc
+    found[F_SEEK_M] = ns
+    found[F_DROP_ONLINE] = d_on
+    found[F_DROP_ONSITE] = d_off
+    found[F_WANT_ONLINE] = w_on
+    found[F_WANT_ONSITE] = w_off
+    found[F_SEEK_F] = nf
+    found[F_DRAWN] = nd
 
 
 @njit(cache=True, nogil=True)
@@ -326,34 +364,6 @@ def mentoring_month(clients, month, prog, online, last_contact, contact_mo):
 
 
 @njit(cache=True, nogil=True)
-def want_scan(n, u, p, alive_aware, split, first_out, second_out):
-    """People alive, aware and drawn (u < p): those with ``split`` to ``first_out``, the others to
-    ``second_out`` (ascending); return both numbers."""
-    a = 0
-    b = 0
-    for i in range(n):
-        if u[i] < p[i] and alive_aware[i]:
-            if split[i]:
-                first_out[a] = i
-                a += 1
-            else:
-                second_out[b] = i
-                b += 1
-    return a, b
-
-
-@njit(cache=True, nogil=True)
-def seek_funding_scan(n, u, p, alive_aware, stage_t, out):
-    """People alive, aware, past the idea stage and drawn (u < p), ascending; return how many."""
-    k = 0
-    for i in range(n):
-        if u[i] < p[i] and alive_aware[i] and stage_t[i] >= PILOT:
-            out[k] = i
-            k += 1
-    return k
-
-
-@njit(cache=True, nogil=True)
 def show_up(reg_online, reg_onsite, u_show, p_no_show_online, p_no_show_onsite, out):
     """Registered people who show up (u_show >= the no-show share), online ones first, written to
     ``out``; returns (online, all) who came."""
@@ -373,22 +383,30 @@ def show_up(reg_online, reg_onsite, u_show, p_no_show_online, p_no_show_onsite, 
 
 
 @njit(cache=True, nogil=True)
-def own_funding(n, cap, u_apply, q_apply, helped, stage, u_win, u_amount, p_base, p_helped,
+def own_funding(cap, drawn, u_apply, q_apply, helped, stage, u_win, u_amount, p_base, p_helped,
                 award_eur, half, eligible, cand_out, world_out, won_out, award_out, helped_out):
     """Own funding applications in both worlds, the same draws: applicants are pilots and running
-    ventures drawn with u_apply < q_apply, and (treated world) everyone ``helped`` (sorted), whose
-    odds are ``p_helped`` instead of ``p_base`` (float64 comparisons, as numpy's). Writes the wins,
-    treated world first, in ascending order: world, person, award (float32: award_eur * (half +
-    u_amount)) and whether the centre helped; returns their number."""
-    nc = 0
-    h = 0
+    ventures ``drawn`` (u_apply < q_apply; ascending), and (treated world) everyone ``helped``
+    (ascending), whose odds are ``p_helped`` instead of ``p_base`` (float64 comparisons, as
+    numpy's). Writes the wins, treated world first, in ascending order: world, person, award
+    (float32: award_eur * (half + u_amount)) and whether the centre helped; returns their number."""
     nh = helped.size
-    for i in range(n):
-        while h < nh and helped[h] < i:
+    nd = drawn.size
+    nc = 0
+    a = 0
+    h = 0
+    while a < nd or h < nh:  # the union of two ascending lists
+        if h >= nh or (a < nd and drawn[a] < helped[h]):
+            cand_out[nc] = drawn[a]
+            a += 1
+        elif a >= nd or helped[h] < drawn[a]:
+            cand_out[nc] = helped[h]
             h += 1
-        if u_apply[i] < q_apply[i] or (h < nh and helped[h] == i):
-            cand_out[nc] = i
-            nc += 1
+        else:
+            cand_out[nc] = drawn[a]
+            a += 1
+            h += 1
+        nc += 1
     k = 0
     for w in range(2):
         h = 0
@@ -632,3 +650,57 @@ def gain_boost(idx, cap0, boost, g, satisfaction, s, in_boosted, new_out, in_boo
             all_buf[n_all] = i
             n_all += 1
     return k, n_all
+
+
+@njit(cache=True, nogil=True)
+def lowest(idx, u, k, out):
+    """The ``k`` people of ``idx`` (0 < k < len(idx)) with the lowest draws ``u``, ascending, written
+    to ``out``; returns k, or -1 when the k-th and the (k+1)-th lowest draws are equal (which of
+    the tied is chosen is then numpy's argpartition's business: the caller asks it).
+
+    Without such a tie the k lowest are one set whatever the algorithm, and no caller depends on
+    their order, so the results are numpy's."""
+    m = idx.size
+    vals = np.empty(m, dtype=u.dtype)
+    for t in range(m):
+        vals[t] = u[idx[t]]
+    part = np.partition(vals, k)
+    kth = part[0]
+    for t in range(1, k):
+        if part[t] > kth:
+            kth = part[t]
+    if part[k] == kth:
+        return -1
+    c = 0
+    for t in range(m):
+        i = idx[t]
+        if u[i] <= kth:
+            out[c] = i
+            c += 1
+    return c
+
+
+@njit(cache=True, nogil=True)
+def month_end(do_advance, n, cap, any_served, u_prog, u_close, ends, dirty, cand, served_people,
+              stage, op_age, p_prog, p_close, p_stage_of, p_close_base, prog_mult, hazard_mult, f_fund, funded,
+              launched, scaled, op_after, served, boost, cap0, prog_mult0, hazard_mult0, in_boosted, ties, f_tie,
+              f_funded, f_ties, p_close_later, p_stage_of_code, p_close_lut, boost_min, cap_mean, e_prog,
+              e_hazard, counts, keep_out, launched_out):
+    """The population's month in one call (flat two-world arrays, entry w * cap + i): bring the
+    probabilities up to date (``first_year_over`` for ``ends``, ``refresh_dirty`` for ``dirty``,
+    ``refresh_boosted`` for ``cand``: the boosted still above ``boost_min`` go to ``keep_out``); then,
+    with ``do_advance``, ``advance`` and ``mark_op_after`` for the people first served this month.
+    Returns (number kept boosted, launches treated, launches comparison)."""
+    first_year_over(ends, stage, p_close_later, p_close_base, p_close, hazard_mult)
+    refresh_dirty(dirty, cap, funded, f_funded, f_fund, prog_mult0, hazard_mult0, ties, f_ties, f_tie,
+                  prog_mult, hazard_mult, p_prog, p_close, p_stage_of, p_close_base)
+    kept = refresh_boosted(cand, boost, cap0, prog_mult0, hazard_mult0, in_boosted, f_fund[:cap], f_tie,
+                           prog_mult[:cap], hazard_mult[:cap], p_prog[:cap], p_close[:cap], p_stage_of[:cap],
+                           p_close_base[:cap], boost_min, cap_mean, e_prog, e_hazard, keep_out)
+    if not do_advance:
+        return kept, 0, 0
+    lt, lc = advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close, p_stage_of,
+                     p_close_base, prog_mult, hazard_mult, launched, scaled, op_after, served,
+                     p_stage_of_code, p_close_lut, counts, launched_out)
+    mark_op_after(served_people, cap, stage, op_after, launched, counts)
+    return kept, lt, lc

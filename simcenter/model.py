@@ -194,13 +194,16 @@ class CenterModel(mesa.Model):
         (u_aware, u_seek_mentoring, u_dropout, u_attend, u_no_show, u_seek_funding,
          u_apply_own, u_win_own, u_award_own, u_progress, u_close) = buf[: rows * n].reshape(rows, n)
 
-        services.promotion(self, month, u_aware, hours)
+        p_new = services.promotion(self, month, hours)
+        plan = services.EventPlan.make(self, hours)  # the events' staff hours and seats
+        found = services.scan(self, month, p_new, plan, hours, u_aware, u_seek_mentoring, u_dropout, u_attend,
+                              u_seek_funding, u_apply_own)
         mentoring_on = center.active and center.services["mentorship"]  # else nobody is in a programme
-        fees_m, direct_m = services.mentoring(self, month, u_seek_mentoring, u_dropout, hours)
-        fees_e, direct_e, event_costs = services.events(self, month, u_attend, u_no_show, hours)
-        helped, fees_f = services.funding_support(self, month, u_seek_funding, hours)
+        fees_m, direct_m = services.mentoring(self, month, found, u_seek_mentoring, hours)
+        fees_e, direct_e, event_costs = services.events(self, month, plan, found, u_attend, u_no_show)
+        helped, fees_f = services.funding_support(self, month, found, u_seek_funding, hours)
         services.networking(self, month, hours)
-        fees_s = services.own_funding(self, helped, u_apply_own, u_win_own, u_award_own)
+        fees_s = services.own_funding(self, found, helped, u_apply_own, u_win_own, u_award_own)
         fees = fees_m + fees_e + fees_f + fees_s
         self.ledger.transfer("clients", CENTER, "fees", fees)
 

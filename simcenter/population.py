@@ -45,6 +45,7 @@ _CLOSING = np.tile([False, True], 10)
 _NEW_STAGE = np.where(_CLOSING, CLOSED, _OLD + 1).astype(np.int8)
 """New stage: closed, or one stage further (scaling and closed never move: their p_stage is 0)."""
 _EMPTY = np.empty(0, dtype=np.intp)
+_EMPTY_F32 = np.empty(0, dtype=np.float32)
 
 
 class Population:
@@ -312,11 +313,14 @@ class Population:
         self._alive_aware_buf = np.zeros(cap, dtype=np.bool_)
         self._alive_aware_month = self._alive_aware_n = -1
         self._work_n = -1
+        self._month_end_args: tuple | None = None  # kernels.month_end's arrays: made again after growth
         # Two-world arrays as one row each: entry (w, i) is at w * capacity + i.
         self._v = {name: getattr(self, name).reshape(-1) for name in (*self.WORLD_FIELDS, *self._DERIVED_WORLD_FIELDS)}
         self._ibuf = [np.zeros(2 * cap, dtype=np.intp) for _ in range(6)]  # index buffers of the services
         self._fbuf = np.zeros(cap, dtype=np.float32)
         self._mark = np.zeros(cap, dtype=np.bool_)  # all False between uses
+        self._scan_bufs = [np.zeros(cap, dtype=np.intp) for _ in range(6)]  # the lists services.scan finds
+        self._found = np.zeros(8, dtype=np.int64)
         self._award_buf = np.zeros(2 * cap, dtype=np.float32)  # own funding: awards of the month
         self._mark_wins = np.zeros(2 * cap, dtype=np.bool_)
         self._launched_out = np.zeros(2 * cap, dtype=np.intp)
@@ -435,48 +439,55 @@ class Population:
             self._dirty.append(out[:k].copy())  # the funding factor of their progress changes
 
     # ------------------------------------------------------------------ dynamics
-    def _refresh_boosted(self, j: np.ndarray) -> np.ndarray:
-        """Recompute the treated-world probabilities of people ``j`` (distinct) whose boost may have
-        changed; return those still boosted (the others are back to their own capability)."""
-        b = self.behaviour
-        keep = self._boost_keep
-        if len(keep) < len(j):
-            keep = self._boost_keep = np.zeros(len(j), dtype=np.intp)
-        k = kernels.refresh_boosted(
-            j, self.boost, self.cap0, self.prog_mult0, self.hazard_mult0, self._in_boosted,
-            self._f_fund[TREATED], self._f_tie, self._prog_mult[TREATED], self._hazard_mult[TREATED],
-            self._p_prog[TREATED], self._p_close[TREATED], self._p_stage_of[TREATED],
-            self._p_close_base[TREATED], np.float32(BOOST_MIN), np.float32(b.capability_mean),
-            np.float32(b.capability_effect), np.float32(-b.capability_effect_survival), keep)
-        return keep[:k].copy()
-
-    def _flush(self, month: int) -> None:
-        """Bring every probability up to date with the changes since the last month."""
-        v = self._v
-        cap = self.capacity
+    def _month_end(self, month: int, do_advance: bool, u_prog: np.ndarray, u_close: np.ndarray) -> tuple[int, int]:
+        """``kernels.month_end``: the changes since the last month (first years of operation over,
+        first funding and new ties, boosts raised or fading) brought into the probabilities; then,
+        with ``do_advance``, the month's progress and closure. Returns the launches by world."""
         ends = self._first_year_ends.pop(month, None)
-        if ends:
-            # First year of operation over: the closure rate drops (closed ventures: stays zero).
-            f = np.concatenate(ends) if len(ends) > 1 else ends[0]
-            kernels.first_year_over(f, v["stage"], self._p_close_later, v["_p_close_base"], v["_p_close"],
-                                    v["_hazard_mult"])
-        if self._dirty:
-            # Funded for the first time, or new ties: recompute as if not boosted (the boosted
-            # ones are recomputed just below, with their boost).
-            f = np.concatenate(self._dirty) if len(self._dirty) > 1 else self._dirty[0]
-            self._dirty = []
-            kernels.refresh_dirty(f, cap, v["funded"], self._f_funded, v["_f_fund"], self.prog_mult0,
-                                  self.hazard_mult0, self.ties, self._f_ties, self._f_tie, v["_prog_mult"],
-                                  v["_hazard_mult"], v["_p_prog"], v["_p_close"], v["_p_stage_of"],
-                                  v["_p_close_base"])
+        ends = (np.concatenate(ends) if len(ends) > 1 else ends[0]) if ends else _EMPTY
+        dirty = self._dirty
+        dirty = (np.concatenate(dirty) if len(dirty) > 1 else dirty[0]) if dirty else _EMPTY
+        self._dirty = []
         # Boosted people: last month's, plus those whose boost the centre raised since.
         if self._boost_new:
             cand = np.concatenate([self._boosted, *self._boost_new])
             self._boost_new = []
         else:
             cand = self._boosted
-        if len(cand):
-            self._boosted = self._refresh_boosted(cand)
+        people = _EMPTY
+        if do_advance and self._served_since_advance:
+            people = self._served_since_advance
+            people = np.concatenate(people) if len(people) > 1 else people[0]
+            self._served_since_advance = []
+        keep = self._boost_keep
+        if len(keep) < len(cand):
+            keep = self._boost_keep = np.zeros(len(cand), dtype=np.intp)
+        args = self._month_end_args
+        if args is None:
+            args = self._month_end_args = self._make_month_end_args()
+        kept, lt, lc = kernels.month_end(do_advance, self.n, self.capacity, self._any_served, u_prog, u_close, ends,
+                                         dirty, cand, people, *args, keep, self._launched_out)
+        self._boosted = keep[:kept].copy()
+        if lt or lc:
+            launched = self._launched_out[: lt + lc].copy()
+            self._first_year_ends.setdefault(month + 1 + MONTHS_FIRST_YEAR, []).append(launched)
+        if do_advance:
+            self._mirror()
+        return lt, lc
+
+    def _make_month_end_args(self) -> tuple:
+        """The arrays and constants ``kernels.month_end`` reads (the same objects until ``_grow``)."""
+        v, b = self._v, self.behaviour
+        return (v["stage"], v["op_age"], v["_p_prog"], v["_p_close"], v["_p_stage_of"], v["_p_close_base"],
+                v["_prog_mult"], v["_hazard_mult"], v["_f_fund"], v["funded"], v["launched"], v["scaled"],
+                v["op_after"], self.served, self.boost, self.cap0, self.prog_mult0, self.hazard_mult0,
+                self._in_boosted, self.ties, self._f_tie, self._f_funded, self._f_ties, self._p_close_later,
+                self._p_stage_of_code, self._p_close_lut, np.float32(BOOST_MIN), np.float32(b.capability_mean),
+                np.float32(b.capability_effect), np.float32(-b.capability_effect_survival), self.counts)
+
+    def _flush(self, month: int) -> None:
+        """Bring every probability up to date with the changes since the last month."""
+        self._month_end(month, False, _EMPTY_F32, _EMPTY_F32)
 
     def advance(self, month: int, u_prog: np.ndarray, u_close: np.ndarray) -> tuple[int, int]:
         """Progress and closure for both worlds with the same draws; return launches (treated, comparison).
@@ -486,24 +497,8 @@ class Population:
         the centre]. Monthly closure: p_close_idea for ideas and pilots; for running ventures
         p_close_first_year or p_close_later by age; both * (capability / mean)^-capability_effect_survival.
         """
-        n = self.n
-        self._flush(month)
         self._month = month + 1
-        v = self._v
-        launches = kernels.advance(n, self.capacity, self._any_served, u_prog, u_close, v["stage"], v["op_age"],
-                                   v["_p_prog"], v["_p_close"], v["_p_stage_of"], v["_p_close_base"], v["_prog_mult"],
-                                   v["_hazard_mult"], v["launched"], v["scaled"], v["op_after"], self.served,
-                                   self._p_stage_of_code, self._p_close_lut, self.counts, self._launched_out)
-        if launches[0] or launches[1]:
-            launched = self._launched_out[: launches[0] + launches[1]].copy()
-            self._first_year_ends.setdefault(month + 1 + MONTHS_FIRST_YEAR, []).append(launched)
-        if self._served_since_advance:
-            people = self._served_since_advance
-            people = np.concatenate(people) if len(people) > 1 else people[0]
-            self._served_since_advance = []
-            kernels.mark_op_after(people, self.capacity, v["stage"], v["op_after"], v["launched"], self.counts)
-        self._mirror()
-        return launches
+        return self._month_end(month, True, u_prog, u_close)
 
     def fade_idle(self, nobody_in_programme: bool = False) -> None:
         """Capability gained from the centre fades once support ends (J-PAL Kenya: gains fade): the

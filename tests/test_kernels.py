@@ -108,7 +108,8 @@ def test_own_funding_treated_first_and_ascending():
     award = np.zeros(2 * cap, dtype=np.float32)
     helped_out = np.zeros(2 * cap, dtype=np.bool_)
     eligible = np.array([False, True, True, True, False])
-    k = kernels.own_funding(n, cap, u_apply, q_apply, helped, stage, u_win, u_amount, 0.3, 0.4,
+    drawn = np.flatnonzero(u_apply < q_apply[:n]).astype(np.intp)
+    k = kernels.own_funding(cap, drawn, u_apply, q_apply, helped, stage, u_win, u_amount, 0.3, 0.4,
                             np.float32(1000.0), np.float32(0.5), eligible, *bufs, award, helped_out)
     world, won = bufs[1][:k].tolist(), bufs[2][:k].tolist()
     # Treated: 0 (drawn, 0.2 < 0.3), 1 (helped, 0.35 < 0.4), 2 (drawn); 3 helped but 0.6 >= 0.4; 4: 0.5 >= 0.3.
@@ -131,3 +132,24 @@ def test_funders_open_months_are_call_open():
         for funder in model.funders.values():
             for months in (model.months, 7, 200):
                 assert funder.open_months(months) == [m for m in range(months) if funder.call_open(m)], (path.name, funder.fid)
+
+
+@pytest.mark.parametrize("m, k", [(10, 3), (500, 120), (500, 499), (2, 1)])
+def test_lowest_is_the_set_argpartition_chooses(m, k):
+    """Without a tie at the boundary, the k lowest draws are the set numpy's argpartition gives;
+    with one, the kernel says so (-1) and the services ask numpy."""
+    from simcenter.flows.services import _first_of
+
+    rng = np.random.default_rng(m + k)
+    u = rng.random(4 * m, dtype=np.float32)
+    idx = np.sort(rng.choice(4 * m, size=m, replace=False)).astype(np.intp)
+    out = np.zeros(k, dtype=np.intp)
+    assert kernels.lowest(idx, u, k, out) == k
+    expected = idx[np.argpartition(u[idx], k)[:k]]
+    assert np.array_equal(np.sort(out), np.sort(expected))
+    assert np.array_equal(np.sort(_first_of(idx, u, k)), np.sort(expected))
+    # A tie across the boundary: the k-th and (k+1)-th lowest draws are equal.
+    order = idx[np.argsort(u[idx], kind="stable")]
+    u[order[k]] = u[order[k - 1]]
+    assert kernels.lowest(idx, u, k, out) == -1
+    assert np.array_equal(np.sort(_first_of(idx, u, k)), np.sort(idx[np.argpartition(u[idx], k)[:k]]))

@@ -18,6 +18,12 @@ FORGET_AFTER_MONTHS = 6
 
 _F32_01, _F32_005 = np.float32(0.1), np.float32(0.05)
 """Satisfaction gained from a month of mentoring and from an event: s * (1 - satisfaction)."""
+_F32_08, _F32_09 = np.float32(0.8), np.float32(0.9)
+"""Satisfaction kept by a mentoring drop-out and by a seeker turned away."""
+_F32_06 = np.float32(0.6)
+"""Satisfaction above which a client speaks well of the centre (word of mouth)."""
+_F32_05 = np.float32(0.5)
+_EMPTY_F32, _EMPTY_BOOL, _EMPTY_IDX = np.empty(0, np.float32), np.empty(0, np.bool_), np.empty(0, np.intp)
 
 
 class StaffHours:
@@ -85,10 +91,16 @@ def _fee_factor(elasticity: float, fee: float) -> float:
 
 
 def _first_of(idx: np.ndarray, u: np.ndarray, k: int) -> np.ndarray:
-    """The ``k`` of the people ``idx`` (sorted) with the lowest draws; all of them if ``k`` is enough."""
+    """The ``k`` of the people ``idx`` (sorted) with the lowest draws (in no particular order); all
+    of them if ``k`` is enough."""
     if len(idx) <= k:
         return idx
-    return idx[np.argpartition(u[idx], k)[:k]] if k > 0 else idx[:0]
+    if k <= 0:
+        return idx[:0]
+    out = np.empty(k, dtype=np.intp)
+    if kernels.lowest(idx, u, k, out) == k:
+        return out
+    return idx[np.argpartition(u[idx], k)[:k]]  # a tie at the boundary: numpy's choice
 
 
 def _per_person(pop, key: tuple, make) -> np.ndarray:
@@ -104,64 +116,154 @@ def _per_person(pop, key: tuple, make) -> np.ndarray:
     return arr
 
 
-def promotion(model, month: int, u: np.ndarray, hours: StaffHours) -> None:
-    """Promotion and word of mouth make people aware of the centre; unused awareness lapses."""
+def promotion(model, month: int, hours: StaffHours) -> float:
+    """Promotion and word of mouth: this month's chance that a person alive and unaware of the
+    centre hears of it (0 while the centre is not active). ``scan`` applies it, and forgetting."""
+    pop, b, center = model.pop, model.behaviour, model.center
+    if not center.active:
+        return 0.0
+    n = pop.n
+    reach = 0.0
+    if center.services["promotion"]:
+        promo = center.spec.services.promotion
+        used = hours.take_coordinator(promo.staff_hours_monthly)
+        reach = promo.budget_monthly_eur / 1000.0 * b.promotion_reach_per_1000_eur
+        # Volunteers help at events first (up to half of their staffing); the rest promote.
+        volunteers = hours.take_volunteer(hours.volunteer - _event_volunteer_need(center))
+        reach += (used + volunteers) * VOLUNTEER_REACH_PER_HOUR
+    n_alive = max(1, n - pop.by_stage[TREATED][CLOSED])
+    # Satisfied: reached, alive, satisfaction > 0.6; unaware: alive and not aware.
+    satisfied, n_unaware = kernels.promotion_counts(n, pop.stage[TREATED], pop.aware, pop.reached,
+                                                    pop.satisfaction, _F32_06)
+    p_promo = min(1.0, reach / max(1, n_unaware))
+    p_wom = 1.0 - (1.0 - b.p_word_of_mouth) ** (b.contacts_per_person * satisfied / n_alive)
+    return 1.0 - (1.0 - p_promo) * (1.0 - p_wom)
+
+
+class EventPlan:
+    """This month's events: seats (after the staff hours they got), cost, and who prefers online."""
+
+    def __init__(self, model, hours: StaffHours):
+        pop, b, center = model.pop, model.behaviour, model.center
+        es = self.spec = center.spec.services.events
+        n_events = es.onsite_per_month + es.online_per_month + es.hybrid_per_month
+        needed = n_events * es.staff_hours_per_event
+        volunteers = hours.take_volunteer(_event_volunteer_need(center))
+        got = hours.take_coordinator(needed - volunteers)
+        scale = 1.0 if needed <= 0 else min(1.0, (got + volunteers) / needed)
+        self.seats_onsite = seats_onsite = int((es.onsite_per_month + es.hybrid_per_month) * es.capacity_onsite * scale)
+        self.seats_online = seats_online = int((es.online_per_month + es.hybrid_per_month) * es.capacity_online * scale)
+        self.cost = scale * (es.onsite_per_month * es.cost_onsite_eur + es.online_per_month * es.cost_online_eur
+                             + es.hybrid_per_month * es.cost_hybrid_eur)
+        seat_kind = (seats_onsite == 0, seats_online > 0)
+        fee_factor = _fee_factor(b.fee_elasticity, es.fee_eur)
+
+        def online(s: slice) -> np.ndarray:
+            return pop.digital[s] & (~pop.city[s] | seat_kind[0]) & seat_kind[1]
+
+        def attend(s: slice) -> np.ndarray:
+            # p = p_attend_event * need_n * access * fee factor
+            prefers_online = online(s)
+            access = np.where(prefers_online, 1.0, pop._onsite[s])
+            if seats_onsite == 0:
+                access = np.where(prefers_online, access, 0.0)
+            p = pop._q_event[s] * access
+            p *= fee_factor
+            return p
+
+        self.prefers_online = _per_person(pop, ("online", *seat_kind), online)
+        self.p_attend = _per_person(pop, ("events", fee_factor, *seat_kind), attend)
+
+    @staticmethod
+    def make(model, hours: StaffHours) -> EventPlan | None:
+        """The month's plan, or None when no event is held."""
+        center = model.center
+        es = center.spec.services.events
+        if not (center.active and center.services["events"]):
+            return None
+        if es.onsite_per_month + es.online_per_month + es.hybrid_per_month <= 0:
+            return None
+        return EventPlan(model, hours)
+
+
+class Scan:
+    """What ``scan`` found this month: the lists the services select from (views, valid this month)."""
+
+    def __init__(self, pop, found: list[int], bufs: list[np.ndarray]):
+        self.current = bufs[0][: found[kernels.F_CURRENT]]
+        self.seekers_m = bufs[1][: found[kernels.F_SEEK_M]]
+        self.dropouts_online = found[kernels.F_DROP_ONLINE]
+        self.dropouts_onsite = found[kernels.F_DROP_ONSITE]
+        self.want_online = bufs[2][: found[kernels.F_WANT_ONLINE]]
+        self.want_onsite = bufs[3][: found[kernels.F_WANT_ONSITE]]
+        self.seekers_f = bufs[4][: found[kernels.F_SEEK_F]]
+        self.drawn = bufs[5][: found[kernels.F_DRAWN]]
+
+
+def scan(model, month: int, p_new: float, plan: EventPlan | None, hours: StaffHours, u_aware: np.ndarray,
+         u_seek_m: np.ndarray, u_drop: np.ndarray, u_attend: np.ndarray, u_seek_f: np.ndarray,
+         u_apply: np.ndarray) -> Scan:
+    """Awareness (promotion's ``p_new``, forgetting) and every service's draws in one pass over the
+    people (``kernels.scan``): people in mentoring programmes who continue, mentoring seekers, event
+    registrations wanted, funding-help seekers, own-funding applicants drawn."""
     pop, b, center = model.pop, model.behaviour, model.center
     n = pop.n
-    if center.active:
-        reach = 0.0
-        if center.services["promotion"]:
-            promo = center.spec.services.promotion
-            used = hours.take_coordinator(promo.staff_hours_monthly)
-            reach = promo.budget_monthly_eur / 1000.0 * b.promotion_reach_per_1000_eur
-            # Volunteers help at events first (up to half of their staffing); the rest promote.
-            volunteers = hours.take_volunteer(hours.volunteer - _event_volunteer_need(center))
-            reach += (used + volunteers) * VOLUNTEER_REACH_PER_HOUR
-        n_alive = max(1, n - pop.by_stage[TREATED][CLOSED])
-        # Satisfied: reached, alive, satisfaction > 0.6; unaware: alive and not aware.
-        satisfied, n_unaware = kernels.promotion_counts(n, pop.stage[TREATED], pop.aware, pop.reached,
-                                                        pop.satisfaction, np.float32(0.6))
-        p_promo = min(1.0, reach / max(1, n_unaware))
-        p_wom = 1.0 - (1.0 - b.p_word_of_mouth) ** (b.contacts_per_person * satisfied / n_alive)
-        p_new = 1.0 - (1.0 - p_promo) * (1.0 - p_wom)
-    else:
-        p_new = 0.0
-    # The newly aware heard of it this month (not forgotten at once). Forgetting: aware, not in a
-    # programme, no contact for FORGET_AFTER_MONTHS.
-    kernels.awareness(n, month, u, center.active, _weak(p_new), _weak(b.p_forget_monthly),
-                      month - FORGET_AFTER_MONTHS, pop.stage[TREATED], pop.aware, pop.last_contact,
-                      pop.prog_left, pop._alive_aware_buf)
+    empty_f, empty_b = _EMPTY_F32, _EMPTY_BOOL
+    do_m = center.active and center.services["mentorship"]
+    p_m = empty_f
+    if do_m:
+        ms = center.spec.services.mentorship
+        fee_factor = _fee_factor(b.fee_elasticity, ms.fee_per_hour_eur * ms.hours_per_client_month)
+        p_m = _per_person(pop, ("mentoring", fee_factor), lambda s: pop._q_mentoring[s] * fee_factor)
+    fs = center.spec.services.funding_support
+    do_f = (center.active and center.services["funding_support"] and fs.staff_hours_per_client > 0
+            and int(hours.coordinator / fs.staff_hours_per_client) > 0)
+    p_f = empty_f
+    if do_f:
+        fee_f = _fee_factor(b.fee_elasticity, fs.fee_eur)
+
+        def seek(s: slice) -> np.ndarray:
+            # p = p_seek_mentoring * need_f * fee factor * access
+            p = pop._q_funding[s] * fee_f
+            p *= pop._access_any[s]
+            return p
+
+        p_f = _per_person(pop, ("funding", fee_f), seek)
+    bufs = pop._scan_bufs
+    found = pop._found
+    kernels.scan(n, month, center.active, _weak(p_new), _weak(b.p_forget_monthly), month - FORGET_AFTER_MONTHS,
+                 u_aware, pop.stage[TREATED], pop.aware, pop.last_contact, pop.prog_left, pop._alive_aware_buf,
+                 do_m, pop.prog_online, u_drop, float(b.p_dropout_online_monthly), float(b.p_dropout_onsite_monthly),
+                 pop.satisfaction, _F32_08, u_seek_m, p_m, bufs[0], bufs[1],
+                 plan is not None, u_attend, plan.p_attend if plan else empty_f,
+                 plan.prefers_online if plan else empty_b, bufs[2], bufs[3],
+                 do_f, u_seek_f, p_f, bufs[4],
+                 u_apply, pop._q_apply, bufs[5], found)
     if center.active:  # the mask of this month's services (nothing else changes it this month)
         pop._alive_aware_month, pop._alive_aware_n = month, n
+    return Scan(pop, found.tolist(), bufs)
 
 
 def _touch(model, idx: np.ndarray, month: int, served: bool) -> None:
     model.pop.touch(idx, month, served)
 
 
-def mentoring(model, month: int, u_seek: np.ndarray, u_drop: np.ndarray, hours: StaffHours) -> tuple[float, float]:
-    """Mentoring programmes: drop-outs, intake up to capacity, hours delivered, capability gained."""
+def mentoring(model, month: int, found: Scan, u_seek: np.ndarray, hours: StaffHours) -> tuple[float, float]:
+    """Mentoring programmes: drop-outs (``scan``), intake up to capacity, hours delivered, capability gained."""
     pop, b, center, tally = model.pop, model.behaviour, model.center, model.tally
     n = pop.n
     ms = center.spec.services.mentorship
-    prog = pop.prog_left[:n]
     if not (center.active and center.services["mentorship"]):
-        prog[:] = 0
+        pop.prog_left[:n] = 0
         return 0.0, 0.0
-    # People in a programme: those whose venture closed leave it, some drop out (satisfaction
+    # People in a programme: those whose venture closed left it, some dropped out (satisfaction
     # * 0.8). Seekers: alive, aware, not in a programme this month (dropped ones included), and
     # drawn (p = p_seek * need_m * access * fee factor).
     slots = hours.mentor / ms.hours_per_client_month if ms.hours_per_client_month > 0 else 0.0
-    fee_factor = _fee_factor(b.fee_elasticity, ms.fee_per_hour_eur * ms.hours_per_client_month)
-    p = _per_person(pop, ("mentoring", fee_factor), lambda s: pop._q_mentoring[s] * fee_factor)
-    current, sidx = pop._ibuf[0], pop._ibuf[1]
-    n_current, n_seek, drop_online, drop_onsite = kernels.mentoring_scan(
-        n, pop.prog_left, pop.prog_online, pop.stage[TREATED], u_drop, float(b.p_dropout_online_monthly),
-        float(b.p_dropout_onsite_monthly), pop.satisfaction, np.float32(0.8), u_seek, p,
-        pop.alive_aware(month), current, sidx)
-    current, sidx = current[:n_current], sidx[:n_seek]
-    tally["dropouts_online"] += drop_online
-    tally["dropouts_onsite"] += drop_onsite
+    current, sidx = found.current, found.seekers_m
+    n_current, n_seek = len(current), len(sidx)
+    tally["dropouts_online"] += found.dropouts_online
+    tally["dropouts_onsite"] += found.dropouts_onsite
     free = max(0, int(slots) - n_current)
     accepted = _first_of(sidx, u_seek, free)
     turned_away = n_seek - len(accepted)
@@ -169,7 +271,7 @@ def mentoring(model, month: int, u_seek: np.ndarray, u_drop: np.ndarray, hours: 
     model.month_stats["mentoring_demand"] = float(n_seek + n_current)
     model.month_stats["mentoring_slots"] = slots
     if turned_away:
-        kernels.turn_away(sidx, accepted, pop._mark, pop.satisfaction, np.float32(0.9))
+        kernels.turn_away(sidx, accepted, pop._mark, pop.satisfaction, _F32_09)
     starts_online = kernels.mentoring_start(accepted, ms.programme_months, pop.prog_left, pop.prog_online,
                                             pop.digital, pop.city)
     tally["programme_starts_online"] += starts_online
@@ -194,50 +296,17 @@ def mentoring(model, month: int, u_seek: np.ndarray, u_drop: np.ndarray, hours: 
     return fees, (hourly * delivered if fees > 0 else 0.0)
 
 
-def events(model, month: int, u_want: np.ndarray, u_show: np.ndarray, hours: StaffHours) -> tuple[float, float, float]:
+def events(model, month: int, plan: EventPlan | None, found: Scan, u_want: np.ndarray,
+           u_show: np.ndarray) -> tuple[float, float, float]:
     """On-site, online and hybrid events: registration up to the seats, no-shows, attendance.
 
     Returns (fees, direct costs of fee-earning events, cost of the events held).
     """
-    pop, b, center, tally = model.pop, model.behaviour, model.center, model.tally
-    es = center.spec.services.events
-    if not (center.active and center.services["events"]):
+    if plan is None:
         return 0.0, 0.0, 0.0
-    n_events = es.onsite_per_month + es.online_per_month + es.hybrid_per_month
-    if n_events <= 0:
-        return 0.0, 0.0, 0.0
-    needed = n_events * es.staff_hours_per_event
-    volunteers = hours.take_volunteer(_event_volunteer_need(center))
-    got = hours.take_coordinator(needed - volunteers)
-    scale = 1.0 if needed <= 0 else min(1.0, (got + volunteers) / needed)
-    seats_onsite = int((es.onsite_per_month + es.hybrid_per_month) * es.capacity_onsite * scale)
-    seats_online = int((es.online_per_month + es.hybrid_per_month) * es.capacity_online * scale)
-    cost = scale * (es.onsite_per_month * es.cost_onsite_eur + es.online_per_month * es.cost_online_eur
-                    + es.hybrid_per_month * es.cost_hybrid_eur)
-    n = pop.n
-    seat_kind = (seats_onsite == 0, seats_online > 0)
-
-    def online(s: slice) -> np.ndarray:
-        return pop.digital[s] & (~pop.city[s] | seat_kind[0]) & seat_kind[1]
-
-    def attend(s: slice) -> np.ndarray:
-        # p = p_attend_event * need_n * access * fee factor
-        prefers_online = online(s)
-        access = np.where(prefers_online, 1.0, pop._onsite[s])
-        if seats_onsite == 0:
-            access = np.where(prefers_online, access, 0.0)
-        p = pop._q_event[s] * access
-        p *= fee_factor
-        return p
-
-    fee_factor = _fee_factor(b.fee_elasticity, es.fee_eur)
-    prefers_online = _per_person(pop, ("online", *seat_kind), online)
-    p = _per_person(pop, ("events", fee_factor, *seat_kind), attend)
-    w_online, w_onsite = pop._ibuf[0], pop._ibuf[1]
-    k_online, k_onsite = kernels.want_scan(n, u_want, p, pop.alive_aware(month), prefers_online,
-                                           w_online, w_onsite)
-    reg_online = _first_of(w_online[:k_online], u_want, seats_online)
-    reg_onsite = _first_of(w_onsite[:k_onsite], u_want, seats_onsite)
+    pop, b, tally = model.pop, model.behaviour, model.tally
+    reg_online = _first_of(found.want_online, u_want, plan.seats_online)
+    reg_onsite = _first_of(found.want_onsite, u_want, plan.seats_onsite)
     attended = pop._ibuf[2]
     n_show_online, n_attended = kernels.show_up(reg_online, reg_onsite, u_show, _weak(b.share_no_show_online),
                                                 _weak(b.share_no_show_onsite), attended)
@@ -253,7 +322,8 @@ def events(model, month: int, u_want: np.ndarray, u_show: np.ndarray, hours: Sta
     _touch(model, attended, month, served=False)
     pop.gain(attended, np.float32(b.event_capability_gain), _F32_005)
     model.month_contacts.append(attended)
-    fees = es.fee_eur * n_attended if model.form.revenue != "none" else 0.0
+    cost = plan.cost
+    fees = plan.spec.fee_eur * n_attended if model.form.revenue != "none" else 0.0
     return fees, (cost if fees > 0 else 0.0), cost
 
 
@@ -299,29 +369,18 @@ def networking(model, month: int, hours: StaffHours) -> None:
         pop.tied(np.array(tied, dtype=np.intp))
 
 
-def funding_support(model, month: int, u_seek: np.ndarray, hours: StaffHours) -> tuple[np.ndarray, float]:
-    """Help with clients' own funding applications; return who was helped this month (sorted indices), and fees."""
-    pop, b, center, tally = model.pop, model.behaviour, model.center, model.tally
-    n = pop.n
-    helped = np.empty(0, dtype=np.intp)
+def funding_support(model, month: int, found: Scan, u_seek: np.ndarray, hours: StaffHours) -> tuple[np.ndarray, float]:
+    """Help with clients' own funding applications (seekers found by ``scan``); return who was helped
+    this month (sorted indices), and fees."""
+    pop, center, tally = model.pop, model.center, model.tally
+    helped = _EMPTY_IDX
     fs = center.spec.services.funding_support
     if not (center.active and center.services["funding_support"]) or fs.staff_hours_per_client <= 0:
         return helped, 0.0
     capacity = int(hours.coordinator / fs.staff_hours_per_client)
     if capacity <= 0:
         return helped, 0.0
-    fee_factor = _fee_factor(b.fee_elasticity, fs.fee_eur)
-
-    def seek(s: slice) -> np.ndarray:
-        # p = p_seek_mentoring * need_f * fee factor * access
-        p = pop._q_funding[s] * fee_factor
-        p *= pop._access_any[s]
-        return p
-
-    seekers = pop._ibuf[0]
-    k = kernels.seek_funding_scan(n, u_seek, _per_person(pop, ("funding", fee_factor), seek), pop.alive_aware(month),
-                                  pop.stage[TREATED], seekers)
-    idx = _first_of(seekers[:k], u_seek, capacity).copy()
+    idx = _first_of(found.seekers_f, u_seek, capacity).copy()
     hours.take_coordinator(len(idx) * fs.staff_hours_per_client)
     _touch(model, idx, month, served=True)
     tally["funding_clients"] += len(idx)
@@ -330,23 +389,23 @@ def funding_support(model, month: int, u_seek: np.ndarray, hours: StaffHours) ->
     return np.sort(idx), fees
 
 
-def own_funding(model, helped: np.ndarray, u_apply: np.ndarray, u_win: np.ndarray, u_amount: np.ndarray) -> float:
+def own_funding(model, found: Scan, helped: np.ndarray, u_apply: np.ndarray, u_win: np.ndarray,
+                u_amount: np.ndarray) -> float:
     """Ventures apply for funding of their own in both worlds (same draws); support raises success.
 
     ``helped``: sorted indices of the people the centre helped this month. Returns the success
     fees the centre earns on its clients' awards.
     """
     pop, b = model.pop, model.behaviour
-    n = pop.n
-    # Applicants: pilots and running ventures drawn with p_apply_own_funding * need_f, in both
-    # worlds with the same draws; with the centre, also everyone it helped. Few people apply
+    # Applicants: pilots and running ventures drawn with p_apply_own_funding * need_f (``scan``), in
+    # both worlds with the same draws; with the centre, also everyone it helped. Few people apply
     # in a month: the rest is done on them only.
-    cap = pop.capacity
     cand, world, won = pop._ibuf[0], pop._ibuf[1], pop._ibuf[2]
     award, is_helped = pop._award_buf, pop._mark_wins
-    k = kernels.own_funding(n, cap, u_apply, pop._q_apply, helped, pop._v["stage"], u_win, u_amount,
-                            float(b.p_client_funding_base), float(min(1.0, b.p_client_funding_base * b.client_funding_uplift)),
-                            np.float32(b.client_award_eur), np.float32(0.5), _ELIGIBLE, cand, world, won, award, is_helped)
+    k = kernels.own_funding(pop.capacity, found.drawn, u_apply, pop._q_apply, helped, pop._v["stage"], u_win,
+                            u_amount, float(b.p_client_funding_base),
+                            float(min(1.0, b.p_client_funding_base * b.client_funding_uplift)),
+                            np.float32(b.client_award_eur), _F32_05, _ELIGIBLE, cand, world, won, award, is_helped)
     if k == 0:
         return 0.0
     pop.award_funding(world[:k], won[:k], award[:k])
