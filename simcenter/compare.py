@@ -13,6 +13,7 @@ import os
 import shutil
 import time
 import warnings
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -136,20 +137,34 @@ def run_task(design: int, replicate: int, scenario: Scenario, seed: int) -> Task
 
 
 def run_comparison(designs: Sequence[Design], reps: int, seed: int, workers: int | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> list[TaskResult]:
-    """Run every design over the same ``reps`` seeds; results ordered by (design, replicate)."""
+                   progress: Callable[[int, int], None] | None = None,
+                   pool: Executor | None = None) -> list[TaskResult]:
+    """Run every design over the same ``reps`` seeds; results ordered by (design, replicate).
+
+    ``pool``: worker processes to use (left running for the caller); else ``workers`` local ones
+    are started and stopped here.
+    """
     seeds = replicate_seeds(seed, reps)
     tasks = [(i, r, d.scenario, s) for i, d in enumerate(designs) for r, s in enumerate(seeds)]
     workers = workers or default_workers()
     out: list[TaskResult] = []
-    if workers <= 1 or len(tasks) <= 1:
+    if pool is not None:
+        futures = submit_all(pool, run_task, tasks)
+        try:
+            for k, fut in enumerate(as_completed(futures), 1):
+                out.append(fut.result())
+                if progress:
+                    progress(k, len(tasks))
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+    elif workers <= 1 or len(tasks) <= 1:
         for k, task in enumerate(tasks, 1):
             out.append(run_task(*task))
             if progress:
                 progress(k, len(tasks))
     else:
-        from concurrent.futures import as_completed
-
         pool = local_executor(min(workers, len(tasks)))
         try:
             futures = submit_all(pool, run_task, tasks)
@@ -252,19 +267,28 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
         hint = difflib.get_close_matches(baseline, names, n=1)
         raise InputError([Problem("--baseline", 1, "baseline", t("compare.unknown_baseline", name=baseline,
                                   names=", ".join(names)) + (f" (did you mean '{hint[0]}'?)" if hint else ""))])
-    start = time.perf_counter()
-    results = run_comparison(designs, reps, seed, workers, progress)
-    wall = time.perf_counter() - start
-    out = Path(out)
-    tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
+    workers = workers or default_workers()
+    tasks = len(designs) * reps
+    # One pool of worker processes for the runs and then the report's figures (drawn there while
+    # this process computes the statistics).
+    pool = local_executor(min(workers, tasks)) if workers > 1 and tasks > 1 else None
     try:
-        save(tmp, designs, results, baseline, seed, reps, notes, wall)
-        analysis = build_report(tmp)
-        _swap_into_place(tmp, out)
-    except BaseException:
+        start = time.perf_counter()
+        results = run_comparison(designs, reps, seed, workers, progress, pool=pool)
+        wall = time.perf_counter() - start
+        out = Path(out)
+        tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        try:
+            save(tmp, designs, results, baseline, seed, reps, notes, wall)
+            analysis = build_report(tmp, executor=pool)
+            _swap_into_place(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     analysis["notes"] = notes
     return analysis
 

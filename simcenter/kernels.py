@@ -704,3 +704,36 @@ def month_end(do_advance, n, cap, any_served, u_prog, u_close, ends, dirty, cand
                      p_stage_of_code, p_close_lut, counts, launched_out)
     mark_op_after(served_people, cap, stage, op_after, launched, counts)
     return kept, lt, lc
+
+
+# ---------------------------------------------------------------- the report's bootstrap
+@njit(cache=True, nogil=True)
+def bootstrap_medians(values, idx, out):
+    """``out[r]`` = the median of ``values[idx[r]]`` (no NaN), the number ``np.median`` gives: the
+    middle value, or the mean of the two middle values ((lo + hi) / 2) for an even count.
+
+    Each resample is a multiset of the same few values, so it is counted, not sorted: how often
+    each value was drawn, then a walk through the values in ascending order to the middle."""
+    n = values.size
+    rows, m = idx.shape
+    order = np.argsort(values)
+    counts = np.zeros(n, dtype=np.int64)
+    lo_rank = (m - 1) // 2
+    hi_rank = m // 2
+    for r in range(rows):
+        counts[:] = 0
+        for j in range(m):
+            counts[idx[r, j]] += 1
+        c = 0
+        lo = values[order[0]]
+        hi = lo
+        for k in range(n):
+            v = order[k]
+            nxt = c + counts[v]
+            if c <= lo_rank < nxt:
+                lo = values[v]
+            if hi_rank < nxt:
+                hi = values[v]
+                break
+            c = nxt
+        out[r] = hi if m % 2 else (lo + hi) / 2.0

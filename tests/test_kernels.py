@@ -153,3 +153,15 @@ def test_lowest_is_the_set_argpartition_chooses(m, k):
     u[order[k]] = u[order[k - 1]]
     assert kernels.lowest(idx, u, k, out) == -1
     assert np.array_equal(np.sort(_first_of(idx, u, k)), np.sort(idx[np.argpartition(u[idx], k)[:k]]))
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 100, 101])
+def test_bootstrap_medians_are_numpys(n):
+    """The report's bootstrap medians, counted: np.median of every resample, to the last bit."""
+    rng = np.random.default_rng(n)
+    values = rng.normal(size=n) * 1e4
+    values[::3] = np.round(values[::3] / 100)  # ties
+    idx = rng.integers(0, n, size=(500, n))
+    out = np.empty(500)
+    kernels.bootstrap_medians(values, idx, out)
+    assert np.array_equal(out, np.median(values[idx], axis=1))

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import base64
 import html
+from concurrent.futures import Executor
 from pathlib import Path
 
 import pandas as pd
 
 from simcenter import metrics
 from simcenter.config.catalogue import builtin_catalogue
-from simcenter.i18n import t
+from simcenter.i18n import language, t
 from simcenter.report import analysis
 from simcenter.report.analysis import fmt
 from simcenter.results import FLOAT_FORMAT, atomic_write
@@ -26,18 +27,31 @@ SUMMARY_COLUMNS = ["scenario", "outcome", "unit", "direction", "median", "mean",
                    "diff_ci_low", "diff_ci_high", "robust"]
 
 
-def build_report(folder: str | Path) -> dict:
-    """Write summary.csv, figures/, report.md and report.html into ``folder``; return the analysis."""
+def build_report(folder: str | Path, executor: Executor | None = None) -> dict:
+    """Write summary.csv, figures/, report.md and report.html into ``folder``; return the analysis.
+
+    With an ``executor`` (the comparison's worker processes), the figures that need no statistics
+    are drawn there while this process computes the summary table: the same files, sooner.
+    """
     from simcenter.report import compare_figures
 
     folder = Path(folder)
     res = analysis.load_results(folder)
+    series = []
+    if executor is not None:  # a figure each for two workers, while the statistics are computed here
+        series = [executor.submit(compare_figures.draw_series_figures, str(folder), str(folder / "figures"),
+                                  language(), which) for which in ("timeseries", "funding_mix")]
     summary = analysis.summary_table(res)
     pros_cons = analysis.pros_and_cons(res, summary)
     trade = analysis.tradeoffs(res)
     atomic_write(folder / "summary.csv",
                  summary[SUMMARY_COLUMNS].to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
-    figures = compare_figures.all_figures(res, summary, folder / "figures")
+    if not series:
+        figures = compare_figures.series_figures(res, folder / "figures")
+    figures_summary = compare_figures.summary_figures(res, summary, folder / "figures")
+    if series:
+        figures = [Path(p) for fut in series for p in fut.result()]
+    figures += figures_summary
     atomic_write(folder / "report.md", _markdown(res, summary, pros_cons, trade, figures))
     atomic_write(folder / "report.html", _html(res, summary, pros_cons, trade, figures))
     return {"summary": summary, "pros_cons": pros_cons, "tradeoffs": trade, "figures": figures}

@@ -179,8 +179,31 @@ def regional_reach(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
     return _finish(fig, folder / "regional_reach.png")
 
 
+def series_figures(res: Results, folder: Path) -> list[Path]:
+    """The figures drawn from the saved bands and income alone (no statistics needed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [*timeseries(res, folder), funding_mix(res, folder)]
+
+
+def summary_figures(res: Results, summary: pd.DataFrame, folder: Path) -> list[Path]:
+    """The figures drawn from the summary table (differences, pros and cons, reach)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [forest(res, summary, folder), pros_cons_map(res, summary, folder), regional_reach(res, summary, folder)]
+
+
 def all_figures(res: Results, summary: pd.DataFrame, folder: Path) -> list[Path]:
     """Draw every comparison figure into ``folder``; return their paths."""
+    return [*series_figures(res, folder), *summary_figures(res, summary, folder)]
+
+
+def draw_series_figures(results_folder: str, figures_folder: str, lang: str, which: str) -> list[str]:
+    """``timeseries`` or ``funding_mix`` (``which``) in another process (picklable: paths and the
+    language in, paths out), so that a report draws them while it computes its statistics."""
+    from simcenter.i18n import set_language
+    from simcenter.report.analysis import load_results
+
+    set_language(lang)
+    res, folder = load_results(results_folder), Path(figures_folder)
     folder.mkdir(parents=True, exist_ok=True)
-    return [*timeseries(res, folder), funding_mix(res, folder), forest(res, summary, folder),
-            pros_cons_map(res, summary, folder), regional_reach(res, summary, folder)]
+    paths = timeseries(res, folder) if which == "timeseries" else [funding_mix(res, folder)]
+    return [str(p) for p in paths]
