@@ -101,7 +101,7 @@ def advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close,
 
 
 @njit(cache=True, nogil=True)
-def refresh_boosted(j, boost, cap0, prog_mult0, hazard_mult0, in_boosted, f_fund_t, f_tie,
+def refresh_boosted(j, stage_t, boost, cap0, prog_mult0, hazard_mult0, in_boosted, f_fund_t, f_tie,
                     prog_mult_t, hazard_mult_t, p_prog_t, p_close_t, p_stage_of_t, p_close_base_t,
                     boost_min, cap_mean, e_prog, e_hazard, keep_out):
     """Recompute the treated-world probabilities of people ``j`` whose boost may have changed;
@@ -109,11 +109,16 @@ def refresh_boosted(j, boost, cap0, prog_mult0, hazard_mult0, in_boosted, f_fund
 
     Float32 throughout, as numpy: rel = min(cap0 + boost, 1) / mean; prog factor rel ** e_prog,
     hazard factor rel ** e_hazard (back to the person's own factors once the boost is gone);
-    then the funding and ties factors."""
+    then the funding and ties factors. People whose venture has closed (treated world) leave
+    the set: their probabilities are zero whatever their factors, and no service reaches them
+    again."""
     one = np.float32(1.0)
     k = 0
     for t in range(j.size):
         p = j[t]
+        if stage_t[p] == CLOSED:
+            in_boosted[p] = False
+            continue
         b = boost[p]
         if b > boost_min:
             c = cap0[p] + b
@@ -694,7 +699,7 @@ def month_end(do_advance, n, cap, any_served, u_prog, u_close, ends, dirty, cand
     first_year_over(ends, stage, p_close_later, p_close_base, p_close, hazard_mult)
     refresh_dirty(dirty, cap, funded, f_funded, f_fund, prog_mult0, hazard_mult0, ties, f_ties, f_tie,
                   prog_mult, hazard_mult, p_prog, p_close, p_stage_of, p_close_base)
-    kept = refresh_boosted(cand, boost, cap0, prog_mult0, hazard_mult0, in_boosted, f_fund[:cap], f_tie,
+    kept = refresh_boosted(cand, stage[:cap], boost, cap0, prog_mult0, hazard_mult0, in_boosted, f_fund[:cap], f_tie,
                            prog_mult[:cap], hazard_mult[:cap], p_prog[:cap], p_close[:cap], p_stage_of[:cap],
                            p_close_base[:cap], boost_min, cap_mean, e_prog, e_hazard, keep_out)
     if not do_advance:

@@ -24,9 +24,10 @@ class Ledger:
 
     def transfer(self, source: str, destination: str, kind: str, amount_eur: float) -> int:
         """Move ``amount_eur`` (rounded to the cent) from ``source`` to ``destination``; return cents moved."""
-        cents = int(round(amount_eur * 100))
+        cents = round(amount_eur * 100)  # an int (Python's round of a float)
         if cents <= 0:
             return 0
+        cents = int(cents)  # numpy floats round to a float
         self._rows.append((self.month, source, destination, kind, cents))
         balance = self._balance
         balance[source] -= cents

@@ -70,7 +70,8 @@ def test_float32_powers_match_numpy():
     outs = [np.zeros(n, dtype=np.float32) for _ in range(4)]
     in_boosted = np.ones(n, dtype=np.bool_)
     keep = np.zeros(n, dtype=np.intp)
-    k = kernels.refresh_boosted(j, boost, cap0, prog_mult0, hazard_mult0, in_boosted, f_fund, f_tie, *outs,
+    stage = np.zeros(n, dtype=np.int8)
+    k = kernels.refresh_boosted(j, stage, boost, cap0, prog_mult0, hazard_mult0, in_boosted, f_fund, f_tie, *outs,
                                 p_stage_of, p_close_base, np.float32(1e-6), np.float32(mean), np.float32(e_prog),
                                 np.float32(-e_hazard), keep)
     # The numpy formulation (Population._reference_probabilities).

@@ -33,13 +33,22 @@ class StaffHours:
         center = model.center
         staff = center.spec.staff
         h = staff.hours_per_month
-        partners = model.partners.values()
-        self.coordinator = center.n_coordinators * h + sum(p.student_hours() for p in partners) * STUDENT_HOURS_SHARE
-        self.volunteer = sum(p.volunteer_hours() for p in partners)
+        # The partners' hours, summed in one pass (each sum in the order sum() would add them).
+        students = volunteers = mentors = 0
+        for p in model.partners.values():
+            students += p.student_hours()
+            volunteers += p.volunteer_hours()
+            mentors += p.mentor_hours()
+        self.coordinator = center.n_coordinators * h + students * STUDENT_HOURS_SHARE
+        self.volunteer = volunteers
         self.mentor = center.n_mentors * h * center.spec.services.mentorship.share_time_delivering
-        self.mentor += sum(p.mentor_hours() for p in partners)
+        self.mentor += mentors
         overhead = model.structure.management_hours_monthly
-        overhead += sum(g.reporting_hours for g in center.grants if g.running(month))
+        reporting = 0
+        for g in center.grants:
+            if g.start <= month < g.start + g.duration:  # g.running(month)
+                reporting += g.reporting_hours
+        overhead += reporting
         overhead += model.funding.application_hours_due.get(month, 0.0)
         self.overhead = overhead
         self.charge(overhead)
