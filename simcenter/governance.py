@@ -123,7 +123,7 @@ class Governance:
         if not center.active or month == 0 or month % structure.review_cycle_months:
             return
         rng = model.streams["governance"]
-        u_read, u_capture = rng.random(2)
+        u_read, u_capture = rng.random(), rng.random()  # = rng.random(2), as Python floats (faster)
         self._capture(month, u_capture)
         free = model.funding.free_cash(month)
         runway = center.runway_months(free)

@@ -23,6 +23,9 @@ from simcenter.config.schema import Scenario
 from simcenter.model import CenterModel
 
 
+LEDGER_COLUMNS = ["month", "source", "destination", "kind", "amount_eur"]
+
+
 @dataclass
 class RunResult:
     """Everything one run produced."""
@@ -31,10 +34,19 @@ class RunResult:
     seed: int
     timeseries: pd.DataFrame  # month + one column per outcome
     kpis: dict[str, float]  # outcome -> value in the last month
-    ledger: pd.DataFrame  # month, source, destination, kind, amount_eur
+    ledger_rows: dict[str, list]  # the ledger's columns (Ledger.rows): month, source, destination, kind, amount_eur
     seconds: float
     ledger_problems: list[str] = field(default_factory=list)
     network_edges: int = 0
+    _ledger: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ledger(self) -> pd.DataFrame:
+        """The ledger as a table: month, source, destination, kind, amount_eur (made when first
+        asked for: about a millisecond a run that comparisons and sweeps do not need)."""
+        if self._ledger is None:
+            self._ledger = pd.DataFrame(self.ledger_rows, columns=LEDGER_COLUMNS)
+        return self._ledger
 
 
 def simulate(scenario: Scenario, seed: int, levers: dict | None = None, keep_ledger: bool = True) -> RunResult:
@@ -48,9 +60,9 @@ def simulate(scenario: Scenario, seed: int, levers: dict | None = None, keep_led
     ts = pd.DataFrame(model.timeseries, columns=list(metrics.NAMES))
     ts.insert(0, "month", np.arange(len(ts)))
     kpis = dict(zip(metrics.NAMES, model.timeseries[-1].tolist()))  # the last month of the timeseries
-    ledger = pd.DataFrame(model.ledger.rows()) if keep_ledger else pd.DataFrame()
+    rows = model.ledger.rows() if keep_ledger else {}
     return RunResult(
-        scenario=model.config.name, seed=int(seed), timeseries=ts, kpis=kpis, ledger=ledger,
+        scenario=model.config.name, seed=int(seed), timeseries=ts, kpis=kpis, ledger_rows=rows,
         seconds=time.perf_counter() - start, ledger_problems=problems,
         network_edges=model.network.number_of_edges(),
     )

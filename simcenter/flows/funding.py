@@ -90,7 +90,7 @@ class FundingFlows:
             if model.funders[app.funder].spec.kind == "grant":
                 center.competitive_decided += 1
             funder: Funder = model.funders[app.funder]
-            u_win, u_amount = rng.random(2)
+            u_win, u_amount = rng.random(), rng.random()  # = rng.random(2), as Python floats (faster)
             if center.insolvent or u_win >= funder.p_success(app.effort) * funder.eligible():
                 continue
             s = funder.spec
