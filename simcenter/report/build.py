@@ -37,21 +37,25 @@ def build_report(folder: str | Path, executor: Executor | None = None) -> dict:
 
     folder = Path(folder)
     res = analysis.load_results(folder)
+    figs, lang = str(folder / "figures"), language()
+    (folder / "figures").mkdir(parents=True, exist_ok=True)
     series = []
     if executor is not None:  # a figure each for two workers, while the statistics are computed here
-        series = [executor.submit(compare_figures.draw_series_figures, str(folder), str(folder / "figures"),
-                                  language(), which) for which in ("timeseries", "funding_mix")]
+        series = [executor.submit(compare_figures.draw_figure, str(folder), figs, lang, which)
+                  for which in ("timeseries", "funding_mix")]
     summary = analysis.summary_table(res)
     pros_cons = analysis.pros_and_cons(res, summary)
     trade = analysis.tradeoffs(res)
     atomic_write(folder / "summary.csv",
                  summary[SUMMARY_COLUMNS].to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
     if not series:
-        figures = compare_figures.series_figures(res, folder / "figures")
-    figures_summary = compare_figures.summary_figures(res, summary, folder / "figures")
-    if series:
+        figures = compare_figures.all_figures(res, summary, folder / "figures")
+    else:  # the workers draw two more while this process draws the forest plot
+        later = [executor.submit(compare_figures.draw_figure, str(folder), figs, lang, which, summary)
+                 for which in ("pros_cons", "regional_reach")]
+        forest = compare_figures.forest(res, summary, folder / "figures")
         figures = [Path(p) for fut in series for p in fut.result()]
-    figures += figures_summary
+        figures += [forest, *(Path(p) for fut in later for p in fut.result())]
     atomic_write(folder / "report.md", _markdown(res, summary, pros_cons, trade, figures))
     atomic_write(folder / "report.html", _html(res, summary, pros_cons, trade, figures))
     return {"summary": summary, "pros_cons": pros_cons, "tradeoffs": trade, "figures": figures}

@@ -109,9 +109,11 @@ def forest(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
         robust = sub["robust"].fillna(False).to_numpy(dtype=bool)
         good = np.array([(o.direction == "max" and p > 0) or (o.direction == "min" and p < 0) for p in point])
         color = np.where(~robust, "grey", np.where(good, "tab:green", "tab:red"))
-        for i in range(len(others)):
-            ax.errorbar(point[i], y[i], xerr=[[max(0, point[i] - lo[i])], [max(0, hi[i] - point[i])]],
-                        fmt="o", color=color[i], ms=4, capsize=2)
+        for c in np.unique(color):  # one call per colour: the same marks, fewer artists to draw
+            m = color == c
+            left, right = point[m] - lo[m], hi[m] - point[m]
+            ax.errorbar(point[m], y[m], xerr=[np.where(left > 0, left, 0.0), np.where(right > 0, right, 0.0)],
+                        fmt="o", color=c, ms=4, capsize=2)
         ax.axvline(0, color="black", lw=0.6)
         ax.set_yticks(y)
         ax.set_yticklabels(others if k % cols == 0 else [""] * len(others), fontsize=7)
@@ -179,31 +181,30 @@ def regional_reach(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
     return _finish(fig, folder / "regional_reach.png")
 
 
-def series_figures(res: Results, folder: Path) -> list[Path]:
-    """The figures drawn from the saved bands and income alone (no statistics needed)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    return [*timeseries(res, folder), funding_mix(res, folder)]
-
-
-def summary_figures(res: Results, summary: pd.DataFrame, folder: Path) -> list[Path]:
-    """The figures drawn from the summary table (differences, pros and cons, reach)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    return [forest(res, summary, folder), pros_cons_map(res, summary, folder), regional_reach(res, summary, folder)]
-
-
 def all_figures(res: Results, summary: pd.DataFrame, folder: Path) -> list[Path]:
     """Draw every comparison figure into ``folder``; return their paths."""
-    return [*series_figures(res, folder), *summary_figures(res, summary, folder)]
+    folder.mkdir(parents=True, exist_ok=True)
+    return [*timeseries(res, folder), funding_mix(res, folder), forest(res, summary, folder),
+            pros_cons_map(res, summary, folder), regional_reach(res, summary, folder)]
 
 
-def draw_series_figures(results_folder: str, figures_folder: str, lang: str, which: str) -> list[str]:
-    """``timeseries`` or ``funding_mix`` (``which``) in another process (picklable: paths and the
-    language in, paths out), so that a report draws them while it computes its statistics."""
+def draw_figure(results_folder: str, figures_folder: str, lang: str, which: str,
+                summary: pd.DataFrame | None = None) -> list[str]:
+    """One of the figures (``which``: timeseries, funding_mix, pros_cons, regional_reach) in another
+    process (picklable: paths, the language and the summary table in, paths out), so that a report
+    draws them while it computes its statistics and its forest plot."""
     from simcenter.i18n import set_language
     from simcenter.report.analysis import load_results
 
     set_language(lang)
     res, folder = load_results(results_folder), Path(figures_folder)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = timeseries(res, folder) if which == "timeseries" else [funding_mix(res, folder)]
+    if which == "timeseries":
+        paths = timeseries(res, folder)
+    elif which == "funding_mix":
+        paths = [funding_mix(res, folder)]
+    elif which == "pros_cons":
+        paths = [pros_cons_map(res, summary, folder)]
+    else:
+        paths = [regional_reach(res, summary, folder)]
     return [str(p) for p in paths]
