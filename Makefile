@@ -45,21 +45,28 @@ $(VENV)/.system:
 	fi
 	@mkdir -p $(VENV) && touch $@
 
-venv: $(VENV)/.base
-dev: $(VENV)/.dev
+# The model's compiled loops (simcenter/kernels.py, Numba) are compiled once per machine, about
+# 20 s, and cached next to the code: done here, so that the first run, test or demo does not wait.
+$(VENV)/.compiled: $(VENV)/.base simcenter/kernels.py
+	@echo "Compiling the model's loops (once per machine, about 20 s)"
+	$(PY) -m simcenter.kernels
+	@touch $@
 
-demo: $(VENV)/.base
+venv: $(VENV)/.base $(VENV)/.compiled
+dev: $(VENV)/.dev $(VENV)/.compiled
+
+demo: $(VENV)/.base $(VENV)/.compiled
 	$(VENV)/bin/simcenter catalog
 	$(VENV)/bin/simcenter validate scenarios
 	$(VENV)/bin/simcenter compare scenarios/plovdiv --reps 30 --out results/plovdiv
 	@echo "The comparison report: results/plovdiv/report.html (also report.md, summary.csv, figures/)"
 
-test: $(VENV)/.dev $(VENV)/.system
+test: $(VENV)/.dev $(VENV)/.system $(VENV)/.compiled
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Speed and memory at 1,000 .. 1,000,000 entrepreneurs, against idiomatic Mesa and bare numpy
 # (docs/performance.md). About two minutes; the table is printed, the figures go to benchmarks/results.json.
-bench: $(VENV)/.base
+bench: $(VENV)/.base $(VENV)/.compiled
 	$(PY) benchmarks/run.py
 
 clean:
