@@ -248,8 +248,10 @@ def _safe(name: str) -> str:
 
 def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed: int = 1,
             baseline: str | None = None, workers: int | None = None, overrides: Sequence[str] = (),
-            progress: Callable[[int, int], None] | None = None) -> dict:
-    """Load, run, save and report a comparison; return the analysis.
+            progress: Callable[[int, int], None] | None = None,
+            loaded: tuple[list[Design], list[str]] | None = None) -> dict:
+    """Load, run, save and report a comparison; return the analysis. ``loaded``: what
+    ``load_designs(paths, overrides)`` returned, if the caller has already loaded them.
 
     The folder appears complete or not at all: everything is written to a temporary
     sibling and moved into place at the end, so an interrupted comparison leaves no
@@ -257,7 +259,7 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
     """
     from simcenter.report.build import build_report
 
-    designs, notes = load_designs(paths, overrides)
+    designs, notes = loaded if loaded is not None else load_designs(paths, overrides)
     names = [d.name for d in designs]
     if baseline is None:
         baseline = default_baseline(designs)

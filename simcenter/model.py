@@ -155,6 +155,11 @@ class CenterModel(mesa.Model):
         9. reputation
         10. governance: elections, reviews, capture; solvency (arrears that funders' debts do not cover)
         11. outcomes measured
+
+        Phases 4 and 5 go over the people once (``services.scan``): each person's awareness, then
+        the draws of every service for that person, in the order above; what one service changes
+        is not read by those after it, so this is the same as one pass per service. The events'
+        staff hours are taken before that pass (mentoring uses mentors' hours only).
         """
         month = self.steps - 1
         if month >= self.months:

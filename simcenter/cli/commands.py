@@ -142,7 +142,8 @@ def compare(args: argparse.Namespace) -> int:
     total = len(designs) * args.reps
     with Progress(total, t("cli.progress_compare")) as bar:
         result = run_compare(args.paths, Path(args.out), reps=args.reps, seed=args.seed, baseline=args.baseline,
-                             workers=args.workers, overrides=args.overrides, progress=bar.update)
+                             workers=args.workers, overrides=args.overrides, progress=bar.update,
+                             loaded=(designs, notes))
     _print_comparison(result, args.format)
     print(t("cli.report_at", path=Path(args.out) / "report.html"), file=sys.stderr)
     return 0
