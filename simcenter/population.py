@@ -5,8 +5,8 @@ and the *comparison* world, the same people without the centre. Both worlds cons
 same random numbers for every exogenous event (progress, closure, own funding
 applications), so any difference between them is the centre's effect.
 
-Speed (docs/performance.md). A month costs a handful of whole-array operations, however
-many people there are: each person's monthly progress and closure probabilities are kept,
+Speed (docs/performance.md). A month is a few compiled loops over the people
+(``simcenter.kernels``), whatever their number: each person's monthly progress and closure probabilities are kept,
 per world, in ``_p_prog`` and ``_p_close`` (with the factors they are made of) and
 recomputed only for the people whose inputs changed: stage, first year of operation over,
 capability boost, funding, ties. The counts the outcomes need (people by stage, launches,
