@@ -249,9 +249,13 @@ def _safe(name: str) -> str:
 def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed: int = 1,
             baseline: str | None = None, workers: int | None = None, overrides: Sequence[str] = (),
             progress: Callable[[int, int], None] | None = None,
-            loaded: tuple[list[Design], list[str]] | None = None) -> dict:
+            loaded: tuple[list[Design], list[str]] | None = None, pool: Executor | None = None,
+            last_use: bool = False) -> dict:
     """Load, run, save and report a comparison; return the analysis. ``loaded``: what
-    ``load_designs(paths, overrides)`` returned, if the caller has already loaded them.
+    ``load_designs(paths, overrides)`` returned, if the caller has already loaded them;
+    ``pool``: worker processes the caller started (and stops; with ``last_use`` this shuts it
+    down, without waiting, once the report has handed out its last figure), else ``workers``
+    are started here.
 
     The folder appears complete or not at all: everything is written to a temporary
     sibling and moved into place at the end, so an interrupted comparison leaves no
@@ -273,7 +277,9 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
     tasks = len(designs) * reps
     # One pool of worker processes for the runs and then the report's figures (drawn there while
     # this process computes the statistics).
-    pool = local_executor(min(workers, tasks)) if workers > 1 and tasks > 1 else None
+    own_pool = pool is None and workers > 1 and tasks > 1
+    if own_pool:
+        pool = local_executor(min(workers, tasks))
     try:
         start = time.perf_counter()
         results = run_comparison(designs, reps, seed, workers, progress, pool=pool)
@@ -283,13 +289,13 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
         shutil.rmtree(tmp, ignore_errors=True)
         try:
             save(tmp, designs, results, baseline, seed, reps, notes, wall)
-            analysis = build_report(tmp, executor=pool)
+            analysis = build_report(tmp, executor=pool, last_use=own_pool or last_use)
             _swap_into_place(tmp, out)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     finally:
-        if pool is not None:
+        if own_pool:
             pool.shutdown(wait=True, cancel_futures=True)
     analysis["notes"] = notes
     return analysis

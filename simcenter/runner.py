@@ -8,10 +8,8 @@ client's executor on a cluster) can run them.
 from __future__ import annotations
 
 import math
-import multiprocessing
-import os
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
@@ -21,6 +19,7 @@ import pandas as pd
 from simcenter import metrics
 from simcenter.config.schema import Scenario
 from simcenter.model import CenterModel
+from simcenter.pool import default_workers, local_executor, submit_all  # noqa: F401  (re-exported)
 
 
 LEDGER_COLUMNS = ["month", "source", "destination", "kind", "amount_eur"]
@@ -81,43 +80,6 @@ def run_model(scenario: Scenario, seed: int, levers: dict | None = None) -> tupl
     if problems:
         raise RuntimeError(f"ledger does not balance for seed {seed}: {problems[0]}")
     return model, problems
-
-
-def default_workers() -> int:
-    """All cores."""
-    return max(1, os.cpu_count() or 1)
-
-
-def local_executor(workers: int) -> Executor:
-    """A pool of local worker processes ("spawn": safe with threads, the same on every OS).
-
-    Workers ignore Ctrl-C: the main process handles it, cancels what is queued and exits
-    cleanly, instead of every worker printing its own traceback.
-    """
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_ignore_sigint)
-
-
-def _ignore_sigint() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def submit_all(pool: Executor, fn, tasks: Sequence[tuple]) -> list:
-    """Submit ``fn(*task)`` for every task. While local workers start, Ctrl-C is ignored in the
-    parent: processes started then inherit "ignore", so a Ctrl-C never reaches a worker that is
-    still importing (where it would print a traceback); the parent handles Ctrl-C afterwards."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        return [pool.submit(fn, *task) for task in tasks]
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        return [pool.submit(fn, *task) for task in tasks]
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def run_many(

@@ -133,17 +133,28 @@ def schema(args: argparse.Namespace) -> int:
 
 def compare(args: argparse.Namespace) -> int:
     """Compare designs over paired replicates; write the report; print the summary."""
-    from simcenter.compare import compare as run_compare
-    from simcenter.compare import load_designs
+    from simcenter import pool as workers_pool
 
-    designs, notes = load_designs(args.paths, args.overrides)  # fail fast, before any run
-    for note in notes:
-        print(t("cli.warning", message=note), file=sys.stderr)
-    total = len(designs) * args.reps
-    with Progress(total, t("cli.progress_compare")) as bar:
-        result = run_compare(args.paths, Path(args.out), reps=args.reps, seed=args.seed, baseline=args.baseline,
-                             workers=args.workers, overrides=args.overrides, progress=bar.update,
-                             loaded=(designs, notes))
+    # The worker processes start first and import the model while this process does the same.
+    workers = args.workers or workers_pool.default_workers()
+    pool = workers_pool.local_executor(workers, warm=True) if workers > 1 and args.reps > 0 else None
+    try:
+        if pool is not None:
+            workers_pool.start(pool, workers)
+        from simcenter.compare import compare as run_compare
+        from simcenter.compare import load_designs
+
+        designs, notes = load_designs(args.paths, args.overrides)  # fail fast, before any run
+        for note in notes:
+            print(t("cli.warning", message=note), file=sys.stderr)
+        total = len(designs) * args.reps
+        with Progress(total, t("cli.progress_compare")) as bar:
+            result = run_compare(args.paths, Path(args.out), reps=args.reps, seed=args.seed, baseline=args.baseline,
+                                 workers=workers, overrides=args.overrides, progress=bar.update,
+                                 loaded=(designs, notes), pool=pool if total > 1 else None, last_use=True)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)  # the workers stop while the summary is printed
     _print_comparison(result, args.format)
     print(t("cli.report_at", path=Path(args.out) / "report.html"), file=sys.stderr)
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from simcenter import kernels
-from simcenter.population import CLOSED, COMPARISON, PILOT, TREATED
+from simcenter.population import CLOSED, TREATED
 
 STUDENT_HOURS_SHARE = 1.0
 VOLUNTEER_REACH_PER_HOUR = 2.0
@@ -381,7 +381,7 @@ def networking(model, month: int, hours: StaffHours) -> None:
 def funding_support(model, month: int, found: Scan, u_seek: np.ndarray, hours: StaffHours) -> tuple[np.ndarray, float]:
     """Help with clients' own funding applications (seekers found by ``scan``); return who was helped
     this month (sorted indices), and fees."""
-    pop, center, tally = model.pop, model.center, model.tally
+    center, tally = model.center, model.tally
     helped = _EMPTY_IDX
     fs = center.spec.services.funding_support
     if not (center.active and center.services["funding_support"]) or fs.staff_hours_per_client <= 0:

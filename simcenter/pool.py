@@ -1,0 +1,64 @@
+"""Local worker processes: a pool, started early and warmed up while the caller does other work.
+
+Light on purpose (no numpy, pandas or Mesa at import): the command line starts the pool before
+it imports the model, so the workers import theirs at the same time as the main process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Sequence
+
+
+def default_workers() -> int:
+    """All cores."""
+    return max(1, os.cpu_count() or 1)
+
+
+def local_executor(workers: int, warm: bool = False) -> Executor:
+    """A pool of local worker processes ("spawn": safe with threads, the same on every OS).
+
+    Workers ignore Ctrl-C: the main process handles it, cancels what is queued and exits
+    cleanly, instead of every worker printing its own traceback. With ``warm``, each worker
+    imports the model and loads its compiled loops as it starts (``start`` starts them now).
+    """
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_init_worker, initargs=(warm,))
+
+
+def start(pool: Executor, workers: int) -> None:
+    """Start ``workers`` processes of ``pool`` now (a pool starts them only as work arrives)."""
+    submit_all(pool, _nothing, [()] * workers)
+
+
+def _nothing() -> None:
+    return None
+
+
+def _init_worker(warm: bool = False) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if warm:
+        import numpy as np
+
+        import simcenter.compare  # noqa: F401  (the model, the runner, pandas, Mesa)
+        from simcenter import kernels
+
+        kernels.lowest(np.arange(3, dtype=np.intp), np.array([0.3, 0.1, 0.2], dtype=np.float32), 1,
+                       np.empty(1, dtype=np.intp))  # loads the compiled code (LLVM), once
+
+
+def submit_all(pool: Executor, fn, tasks: Sequence[tuple]) -> list:
+    """Submit ``fn(*task)`` for every task. While local workers start, Ctrl-C is ignored in the
+    parent: processes started then inherit "ignore", so a Ctrl-C never reaches a worker that is
+    still importing (where it would print a traceback); the parent handles Ctrl-C afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        return [pool.submit(fn, *task) for task in tasks]
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return [pool.submit(fn, *task) for task in tasks]
+    finally:
+        signal.signal(signal.SIGINT, previous)
