@@ -235,3 +235,22 @@ def test_a_folder_is_compared_with_its_base_design():
     assert default_baseline(designs) == "plovdiv-association-director"
     others = [d for d in designs if not d.file.endswith("base.yaml")]
     assert default_baseline(others) == others[0].name
+
+
+def test_worker_processes_give_the_same_files_as_one_process(tmp_path):
+    """The command with 2 workers (started first, drawing figures while the statistics are
+    computed) writes exactly the files of a comparison run in one process."""
+    a = _variant(tmp_path, "one")
+    b = _variant(tmp_path, "two", "center: {legal_form: foundation, management: collegial_board}\n")
+    serial = tmp_path / "serial"
+    compare([a, b], serial, reps=4, seed=2, workers=1, overrides=SMALL)
+    parallel = tmp_path / "parallel"
+    sets = [arg for s in SMALL for arg in ("--set", s)]
+    proc = subprocess.run([*CMD, "compare", str(a), str(b), "--reps", "4", "--seed", "2", "--workers", "2",
+                           "--out", str(parallel), *sets], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.relative_to(serial).as_posix() for p in serial.rglob("*") if p.is_file())
+    assert "figures/forest.png" in names and "report.html" in names
+    assert names == sorted(p.relative_to(parallel).as_posix() for p in parallel.rglob("*") if p.is_file())
+    differ = [n for n in names if n != "comparison.json" and (serial / n).read_bytes() != (parallel / n).read_bytes()]
+    assert differ == []
