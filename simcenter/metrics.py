@@ -12,8 +12,6 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Literal
 
-import numpy as np
-
 from simcenter.i18n import t
 from simcenter.population import OPERATING, SCALING, TREATED
 
