@@ -53,7 +53,7 @@ class Population:
 
     Arrays in ``WORLD_FIELDS`` have two rows, ``[TREATED]`` and ``[COMPARISON]``, so both
     worlds advance in the same numpy operations. The model changes people through the
-    methods below (``touch``, ``contact``, ``gain``, ``tied``, ``award_funding``) so that
+    methods below (``touch``, ``gain``, ``tied``, ``award_funding``) so that
     the kept probabilities and counts stay in step with the arrays.
     """
 
@@ -309,10 +309,7 @@ class Population:
     def _alloc_work(self) -> None:
         """Scratch arrays reused every month (no allocation, and no page faults, in the monthly loop)."""
         cap = self.capacity
-        self._scratch = [np.zeros(cap, dtype=np.bool_) for _ in range(3)]
-        self._alive_aware_buf = np.zeros(cap, dtype=np.bool_)
-        self._alive_aware_month = self._alive_aware_n = -1
-        self._work_n = -1
+        self._alive_aware_buf = np.zeros(cap, dtype=np.bool_)  # alive and aware, this month (services.scan)
         self._month_end_args: tuple | None = None  # kernels.month_end's arrays: made again after growth
         # Two-world arrays as one row each: entry (w, i) is at w * capacity + i.
         self._v = {name: getattr(self, name).reshape(-1) for name in (*self.WORLD_FIELDS, *self._DERIVED_WORLD_FIELDS)}
@@ -325,26 +322,6 @@ class Population:
         self._mark_wins = np.zeros(2 * cap, dtype=np.bool_)
         self._launched_out = np.zeros(2 * cap, dtype=np.intp)
         self._boost_keep = np.zeros(cap, dtype=np.intp)
-
-    def work(self, k: int) -> np.ndarray:
-        """Scratch boolean array ``k`` (0..2) of length n, reused: its contents are not kept."""
-        if self._work_n != self.n:
-            self._work_n = self.n
-            self._work_views = [b[: self.n] for b in self._scratch]
-        return self._work_views[k]
-
-    def _flat(self, name: str) -> np.ndarray:
-        """Two-world array ``name`` as one row: entry (w, i) is at w * capacity + i."""
-        return self._v[name]
-
-    # ------------------------------------------------------------------ views
-    def view(self, name: str) -> np.ndarray:
-        """The live part of array ``name`` (people added so far)."""
-        return getattr(self, name)[: self.n]
-
-    def alive(self, world: int = TREATED) -> np.ndarray:
-        """Mask of people whose venture or idea is still going in ``world``."""
-        return self.stage[world, : self.n] < CLOSED
 
     def reached_idx(self) -> np.ndarray:
         """Indices of the people ever reached by a service, sorted."""
@@ -359,8 +336,9 @@ class Population:
         """Sum (float32, numpy's) and number of the satisfaction of the people whose last contact
         with the centre was in ``month`` or the three months before.
 
-        The people ``contact`` was called for since ``max(0, month - 3)``: services, not promotion
-        (which also sets ``last_contact``, so that the newly aware are not forgotten at once).
+        The people served since ``max(0, month - 3)`` (``touch``, mentoring clients), not those
+        reached by promotion (which also sets ``last_contact``, so that the newly aware are not
+        forgotten at once).
         """
         if not self._any_contact:
             return 0.0, 0
@@ -368,25 +346,6 @@ class Population:
         buf = self._fbuf
         k = kernels.recent_values(self.n, self._contact_mo, max(0, month - RECENT_MONTHS), self.satisfaction, buf)
         return (np.add.reduce(buf[:k]) if k else 0.0), k
-
-    def alive_aware(self, month: int) -> np.ndarray:
-        """Mask of people alive (treated world) and aware of the centre, computed once a month: after
-        promotion, nothing changes either until the month's stage changes (``advance``)."""
-        if self._alive_aware_month != month or self._alive_aware_n != self.n:
-            n = self._alive_aware_n = self.n
-            self._alive_aware_month = month
-            mask = self._alive_aware_buf[:n]
-            np.less(self.stage[TREATED, :n], CLOSED, out=mask)
-            mask &= self.aware[:n]
-        return self._alive_aware_buf[: self.n]
-
-    # ------------------------------------------------------------------ the centre's contacts
-    def contact(self, idx: np.ndarray, month: int) -> None:
-        """The centre was in contact with people ``idx`` this month."""
-        if len(idx):
-            self.last_contact[idx] = month
-            self._contact_mo[idx] = month + 1
-            self._any_contact = True
 
     def touch(self, idx: np.ndarray, month: int, served: bool) -> None:
         """People ``idx`` (distinct) used a service this month; ``served``: mentoring or funding help."""

@@ -248,8 +248,6 @@ def scan(model, month: int, p_new: float, plan: EventPlan | None, hours: StaffHo
                  plan.prefers_online if plan else empty_b, bufs[2], bufs[3],
                  do_f, u_seek_f, p_f, bufs[4],
                  u_apply, pop._q_apply, bufs[5], found)
-    if center.active:  # the mask of this month's services (nothing else changes it this month)
-        pop._alive_aware_month, pop._alive_aware_n = month, n
     return Scan(pop, found.tolist(), bufs)
 
 
