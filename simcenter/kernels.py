@@ -10,7 +10,8 @@ Rules that keep them exact:
 
 - every float scalar that numpy would combine with a float32 array as a "weak" Python float
   is passed in as ``np.float32`` (Numba would otherwise compute in float64);
-- no reductions of floats in a different order than numpy's (float sums stay in numpy);
+- no float reductions in a different order than numpy's: float32 sums stay in numpy, and the
+  kernels add float32 amounts only in float64, where the sum is exact in any order;
 - powers of float32 are float32 ``powf``, as numpy's (checked in tests/test_kernels.py).
 
 Compiled once per machine and cached next to this file (``cache=True``); a process loads the
@@ -241,7 +242,6 @@ F_CURRENT, F_SEEK_M, F_DROP_ONLINE, F_DROP_ONSITE, F_WANT_ONLINE, F_WANT_ONSITE,
 
 @njit(cache=True, nogil=True)
 def scan(n, month, active, p_new, p_forget, forget_before, u_aware, stage_t, aware, last_contact, prog_left,
-         alive_aware,
          do_mentoring, prog_online, u_drop, p_drop_online, p_drop_onsite, satisfaction, drop_factor, u_seek_m,
          p_seek_m, current_out, seekers_m_out,
          do_events, u_attend, p_attend, prefers_online, want_online_out, want_onsite_out,
@@ -253,7 +253,7 @@ def scan(n, month, active, p_new, p_forget, forget_before, u_aware, stage_t, awa
 
     - Awareness: with ``active``, the alive and unaware become aware if u_aware < p_new (heard this
       month); then forgetting: aware, u_aware < p_forget, not in a programme, last contact before
-      ``forget_before``; ``alive_aware`` gets alive-and-aware (read by the services).
+      ``forget_before``. The services below take only people alive and aware.
     - Mentoring (``do_mentoring``): people in a programme drop out (alive and u_drop < p_drop, float64
       compare; satisfaction * drop_factor) or leave if their venture closed, else continue
       (``current_out``); the others alive, aware and drawn (u_seek_m < p_seek_m) seek a place.
@@ -283,7 +283,6 @@ def scan(n, month, active, p_new, p_forget, forget_before, u_aware, stage_t, awa
         a = a & ~((ua < p_forget) & (prog_left[i] <= 0) & (last < forget_before))
         aware[i] = a
         aa = alive & a
-        alive_aware[i] = aa  # read only when active
         if do_mentoring:
             if prog_left[i] != 0:
                 on = prog_online[i]
@@ -633,7 +632,8 @@ def recent_values(n, contact_mo, after, values, out):
 
 @njit(cache=True, nogil=True)
 def gain_boost(idx, cap0, boost, g, satisfaction, s, in_boosted, new_out, in_boost_all, all_buf, n_all):
-    """``gain`` for people ``idx`` (distinct), then mark them boosted: those not yet in the set of
+    """People ``idx`` (distinct) gain capability, boost + g * max(0, 1 - (cap0 + boost)), and
+    satisfaction, + s * (1 - satisfaction), float32; then they are marked boosted: those not yet in the set of
     the month's boosted go to ``new_out``, those never boosted before are appended to ``all_buf``
     (from ``n_all``). Returns (number written to new_out, new length of all_buf)."""
     one = np.float32(1.0)

@@ -134,7 +134,7 @@ class Population:
         self._p_close_later = self._p_close_lut[np.arange(5) * 13 + MONTHS_FIRST_YEAR]
         self._fade = np.float32(0.5 ** (1.0 / b.mentoring_half_life_months))
         self._any_served = False  # set once someone is served: skips work before the centre acts
-        self._any_contact = False  # set once ``contact`` has been called
+        self._any_contact = False  # set once a service has been in contact with someone (``touch``, mentoring)
         for name, dtype in {**self.FIELDS, **self._DERIVED_FIELDS}.items():
             setattr(self, name, np.zeros(self.capacity, dtype=dtype))
         for name, dtype in {**self.WORLD_FIELDS, **self._DERIVED_WORLD_FIELDS}.items():
@@ -248,16 +248,14 @@ class Population:
             return
         n = self.n
         counts = self.counts
+        ideas = False  # drawn as new ideas: all of them at stage IDEA
         for a, b in self._ideas:
-            if a <= n and n + k <= b:  # new ideas: all of them at stage IDEA
-                counts[kernels.C_STAGE + IDEA] += k
-                counts[kernels.C_STAGE + 5 + IDEA] += k
-                self.n += k
-                self._mirror()
-                return
+            if a <= n and n + k <= b:
+                ideas = True
+                break
         s = slice(n, n + k)
         stage = self.stage[:, s]
-        if stage.any():
+        if not ideas and stage.any():
             for w in (TREATED, COMPARISON):
                 counts[kernels.C_STAGE + 5 * w: kernels.C_STAGE + 5 * w + 5] += np.bincount(stage[w], minlength=5)
             # Running ventures in their first year: their closure rate changes when it ends.
@@ -268,7 +266,7 @@ class Population:
             f = w * self.capacity + i + s.start
             for month in np.unique(ends).tolist():
                 self._first_year_ends.setdefault(month, []).append(f[ends == month])
-        else:  # new ideas: every one of them at stage IDEA
+        else:  # every one of them at stage IDEA
             counts[kernels.C_STAGE + IDEA] += k
             counts[kernels.C_STAGE + 5 + IDEA] += k
         self.n += k
@@ -309,7 +307,6 @@ class Population:
     def _alloc_work(self) -> None:
         """Scratch arrays reused every month (no allocation, and no page faults, in the monthly loop)."""
         cap = self.capacity
-        self._alive_aware_buf = np.zeros(cap, dtype=np.bool_)  # alive and aware, this month (services.scan)
         self._month_end_args: tuple | None = None  # kernels.month_end's arrays: made again after growth
         # Two-world arrays as one row each: entry (w, i) is at w * capacity + i.
         self._v = {name: getattr(self, name).reshape(-1) for name in (*self.WORLD_FIELDS, *self._DERIVED_WORLD_FIELDS)}

@@ -198,7 +198,7 @@ class EventPlan:
 class Scan:
     """What ``scan`` found this month: the lists the services select from (views, valid this month)."""
 
-    def __init__(self, pop, found: list[int], bufs: list[np.ndarray]):
+    def __init__(self, found: list[int], bufs: list[np.ndarray]):
         self.current = bufs[0][: found[kernels.F_CURRENT]]
         self.seekers_m = bufs[1][: found[kernels.F_SEEK_M]]
         self.dropouts_online = found[kernels.F_DROP_ONLINE]
@@ -224,12 +224,10 @@ def scan(model, month: int, p_new: float, plan: EventPlan | None, hours: StaffHo
         ms = center.spec.services.mentorship
         fee_factor = _fee_factor(b.fee_elasticity, ms.fee_per_hour_eur * ms.hours_per_client_month)
         p_m = _per_person(pop, ("mentoring", fee_factor), lambda s: pop._q_mentoring[s] * fee_factor)
-    fs = center.spec.services.funding_support
-    do_f = (center.active and center.services["funding_support"] and fs.staff_hours_per_client > 0
-            and int(hours.coordinator / fs.staff_hours_per_client) > 0)
+    do_f = _funding_capacity(center, hours) > 0
     p_f = empty_f
     if do_f:
-        fee_f = _fee_factor(b.fee_elasticity, fs.fee_eur)
+        fee_f = _fee_factor(b.fee_elasticity, center.spec.services.funding_support.fee_eur)
 
         def seek(s: slice) -> np.ndarray:
             # p = p_seek_mentoring * need_f * fee factor * access
@@ -241,14 +239,24 @@ def scan(model, month: int, p_new: float, plan: EventPlan | None, hours: StaffHo
     bufs = pop._scan_bufs
     found = pop._found
     kernels.scan(n, month, center.active, _weak(p_new), _weak(b.p_forget_monthly), month - FORGET_AFTER_MONTHS,
-                 u_aware, pop.stage[TREATED], pop.aware, pop.last_contact, pop.prog_left, pop._alive_aware_buf,
+                 u_aware, pop.stage[TREATED], pop.aware, pop.last_contact, pop.prog_left,
                  do_m, pop.prog_online, u_drop, float(b.p_dropout_online_monthly), float(b.p_dropout_onsite_monthly),
                  pop.satisfaction, _F32_08, u_seek_m, p_m, bufs[0], bufs[1],
                  plan is not None, u_attend, plan.p_attend if plan else empty_f,
                  plan.prefers_online if plan else empty_b, bufs[2], bufs[3],
                  do_f, u_seek_f, p_f, bufs[4],
                  u_apply, pop._q_apply, bufs[5], found)
-    return Scan(pop, found.tolist(), bufs)
+    return Scan(found.tolist(), bufs)
+
+
+def _funding_capacity(center, hours: StaffHours) -> int:
+    """Clients the funding-search service can take this month with the coordinators' hours left
+    (0 when it does not run). The same number for ``scan`` and for ``funding_support``: nothing
+    between them uses coordinators' hours."""
+    fs = center.spec.services.funding_support
+    if not (center.active and center.services["funding_support"]) or fs.staff_hours_per_client <= 0:
+        return 0
+    return int(hours.coordinator / fs.staff_hours_per_client)
 
 
 def _touch(model, idx: np.ndarray, month: int, served: bool) -> None:
@@ -380,13 +388,10 @@ def funding_support(model, month: int, found: Scan, u_seek: np.ndarray, hours: S
     """Help with clients' own funding applications (seekers found by ``scan``); return who was helped
     this month (sorted indices), and fees."""
     center, tally = model.center, model.tally
-    helped = _EMPTY_IDX
-    fs = center.spec.services.funding_support
-    if not (center.active and center.services["funding_support"]) or fs.staff_hours_per_client <= 0:
-        return helped, 0.0
-    capacity = int(hours.coordinator / fs.staff_hours_per_client)
+    capacity = _funding_capacity(center, hours)
     if capacity <= 0:
-        return helped, 0.0
+        return _EMPTY_IDX, 0.0
+    fs = center.spec.services.funding_support
     idx = _first_of(found.seekers_f, u_seek, capacity).copy()
     hours.take_coordinator(len(idx) * fs.staff_hours_per_client)
     _touch(model, idx, month, served=True)
