@@ -29,7 +29,8 @@ from simcenter.i18n import t
 from simcenter.levers import apply_levers
 from simcenter.results import FLOAT_FORMAT, resolved_yaml
 from simcenter.rng import replicate_seeds
-from simcenter.runner import default_workers, local_executor, run_model, submit_all
+from simcenter.pool import default_workers, local_executor, submit_all
+from simcenter.runner import run_model
 
 INCOME_CATEGORIES = ("eu", "national", "municipal", "corporate", "philanthropy", "partners", "fees")
 """Where the centre's money comes from, as shown in the funding-mix figure."""
@@ -148,7 +149,15 @@ def run_comparison(designs: Sequence[Design], reps: int, seed: int, workers: int
     tasks = [(i, r, d.scenario, s) for i, d in enumerate(designs) for r, s in enumerate(seeds)]
     workers = workers or default_workers()
     out: list[TaskResult] = []
-    if pool is not None:
+    if pool is None and (workers <= 1 or len(tasks) <= 1):
+        for k, task in enumerate(tasks, 1):
+            out.append(run_task(*task))
+            if progress:
+                progress(k, len(tasks))
+    else:
+        own_pool = pool is None
+        if own_pool:
+            pool = local_executor(min(workers, len(tasks)))
         futures = submit_all(pool, run_task, tasks)
         try:
             for k, fut in enumerate(as_completed(futures), 1):
@@ -159,21 +168,9 @@ def run_comparison(designs: Sequence[Design], reps: int, seed: int, workers: int
             for fut in futures:
                 fut.cancel()
             raise
-    elif workers <= 1 or len(tasks) <= 1:
-        for k, task in enumerate(tasks, 1):
-            out.append(run_task(*task))
-            if progress:
-                progress(k, len(tasks))
-    else:
-        pool = local_executor(min(workers, len(tasks)))
-        try:
-            futures = submit_all(pool, run_task, tasks)
-            for k, fut in enumerate(as_completed(futures), 1):
-                out.append(fut.result())
-                if progress:
-                    progress(k, len(tasks))
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            if own_pool:
+                pool.shutdown(wait=True, cancel_futures=True)
     out.sort(key=lambda r: (r.design, r.replicate))
     return out
 
@@ -249,13 +246,11 @@ def _safe(name: str) -> str:
 def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed: int = 1,
             baseline: str | None = None, workers: int | None = None, overrides: Sequence[str] = (),
             progress: Callable[[int, int], None] | None = None,
-            loaded: tuple[list[Design], list[str]] | None = None, pool: Executor | None = None,
-            last_use: bool = False) -> dict:
+            loaded: tuple[list[Design], list[str]] | None = None, pool: Executor | None = None) -> dict:
     """Load, run, save and report a comparison; return the analysis. ``loaded``: what
     ``load_designs(paths, overrides)`` returned, if the caller has already loaded them;
-    ``pool``: worker processes the caller started (and stops; with ``last_use`` this shuts it
-    down, without waiting, once the report has handed out its last figure), else ``workers``
-    are started here.
+    ``pool``: worker processes the caller started (this shuts it down, without waiting, once
+    the report has handed out its last figure), else ``workers`` are started here.
 
     The folder appears complete or not at all: everything is written to a temporary
     sibling and moved into place at the end, so an interrupted comparison leaves no
@@ -289,7 +284,7 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
         shutil.rmtree(tmp, ignore_errors=True)
         try:
             save(tmp, designs, results, baseline, seed, reps, notes, wall)
-            analysis = build_report(tmp, executor=pool, last_use=own_pool or last_use)
+            analysis = build_report(tmp, executor=pool)
             _swap_into_place(tmp, out)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -19,7 +19,7 @@ import pandas as pd
 from simcenter import metrics
 from simcenter.config.schema import Scenario
 from simcenter.model import CenterModel
-from simcenter.pool import default_workers, local_executor, submit_all  # noqa: F401  (re-exported)
+from simcenter.pool import local_executor, submit_all
 
 
 LEDGER_COLUMNS = ["month", "source", "destination", "kind", "amount_eur"]

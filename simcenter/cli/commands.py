@@ -74,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
     from simcenter.levers import apply_levers
     from simcenter.results import json_safe, write_run
     from simcenter.rng import replicate_seeds
-    from simcenter.runner import default_workers, kpi_summary, run_many
+    from simcenter.pool import default_workers
+    from simcenter.runner import kpi_summary, run_many
 
     scenario = load_scenario(args.scenario, args.overrides)
     if args.years is not None:
@@ -137,7 +138,7 @@ def compare(args: argparse.Namespace) -> int:
 
     # The worker processes start first and import the model while this process does the same.
     workers = args.workers or workers_pool.default_workers()
-    pool = workers_pool.local_executor(workers, warm=True) if workers > 1 and args.reps > 0 else None
+    pool = workers_pool.local_executor(workers, warm=True) if workers > 1 else None
     try:
         if pool is not None:
             workers_pool.start(pool, workers)
@@ -151,7 +152,7 @@ def compare(args: argparse.Namespace) -> int:
         with Progress(total, t("cli.progress_compare")) as bar:
             result = run_compare(args.paths, Path(args.out), reps=args.reps, seed=args.seed, baseline=args.baseline,
                                  workers=workers, overrides=args.overrides, progress=bar.update,
-                                 loaded=(designs, notes), pool=pool if total > 1 else None, last_use=True)
+                                 loaded=(designs, notes), pool=pool if total > 1 else None)
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)  # the workers stop while the summary is printed

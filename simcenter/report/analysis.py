@@ -68,7 +68,7 @@ def statistic(outcome: str) -> str:
     return "mean" if metrics.BY_NAME[outcome].unit == "0/1" else "median"
 
 
-def _stat(values: np.ndarray, how: str, axis=None, scratch: bool = False):
+def _stat(values: np.ndarray, how: str, axis=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         if how == "mean":
@@ -76,7 +76,7 @@ def _stat(values: np.ndarray, how: str, axis=None, scratch: bool = False):
         if not np.isnan(values).any():
             # The same numbers as nanmedian, which for fewer than 600 values along the axis takes a
             # masked-array path about 100 times slower (most of a report's time, with bootstraps).
-            return np.median(values, axis=axis, overwrite_input=scratch)  # scratch: ``values`` may be reordered
+            return np.median(values, axis=axis)
         return np.nanmedian(values, axis=axis)
 
 
@@ -97,7 +97,7 @@ def paired_interval(a: np.ndarray, b: np.ndarray, how: str, rng: np.random.Gener
         kernels.bootstrap_medians(np.ascontiguousarray(b, dtype=np.float64), idx, med_b)
         boot = med_a - med_b
     else:
-        boot = _stat(a[idx], how, axis=1, scratch=True) - _stat(b[idx], how, axis=1, scratch=True)
+        boot = _stat(a[idx], how, axis=1) - _stat(b[idx], how, axis=1)
     alpha = (1 - CONFIDENCE) / 2
     lo, hi = np.quantile(boot, [alpha, 1 - alpha])
     return point, float(lo), float(hi)

@@ -27,13 +27,13 @@ SUMMARY_COLUMNS = ["scenario", "outcome", "unit", "direction", "median", "mean",
                    "diff_ci_low", "diff_ci_high", "robust"]
 
 
-def build_report(folder: str | Path, executor: Executor | None = None, last_use: bool = False) -> dict:
+def build_report(folder: str | Path, executor: Executor | None = None) -> dict:
     """Write summary.csv, figures/, report.md and report.html into ``folder``; return the analysis.
 
     With an ``executor`` (the comparison's worker processes), the figures that need no statistics
-    are drawn there while this process computes the summary table: the same files, sooner. With
-    ``last_use``, the executor is shut down (without waiting) once it has all its work, so that
-    its processes stop while this process finishes the report.
+    are drawn there while this process computes the summary table: the same files, sooner. The
+    executor is then shut down (without waiting) once it has all its work, so that its processes
+    stop while this process finishes the report.
     """
     from simcenter.report import compare_figures
 
@@ -55,8 +55,7 @@ def build_report(folder: str | Path, executor: Executor | None = None, last_use:
     else:  # the workers draw two more while this process draws the forest plot
         later = [executor.submit(compare_figures.draw_figure, str(folder), figs, lang, which, summary)
                  for which in ("pros_cons", "regional_reach")]
-        if last_use:
-            executor.shutdown(wait=False)  # the work handed out still gets done
+        executor.shutdown(wait=False)  # the work handed out still gets done
         forest = compare_figures.forest(res, summary, folder / "figures")
         figures = [Path(p) for fut in series for p in fut.result()]
         figures += [forest, *(Path(p) for fut in later for p in fut.result())]

@@ -25,7 +25,7 @@ from typing import Callable
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
 from simcenter.rng import replicate_seeds
-from simcenter.runner import default_workers, submit_all
+from simcenter.pool import default_workers, submit_all
 from simcenter.sweep import design as designs
 from simcenter.sweep.experiment import Experiment
 from simcenter.sweep.store import Store
