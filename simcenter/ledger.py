@@ -24,10 +24,9 @@ class Ledger:
 
     def transfer(self, source: str, destination: str, kind: str, amount_eur: float) -> int:
         """Move ``amount_eur`` (rounded to the cent) from ``source`` to ``destination``; return cents moved."""
-        cents = round(amount_eur * 100)  # an int (Python's round of a float)
+        cents = int(round(amount_eur * 100))
         if cents <= 0:
             return 0
-        cents = int(cents)  # numpy floats round to a float
         self._rows.append((self.month, source, destination, kind, cents))
         balance = self._balance
         balance[source] -= cents
@@ -57,12 +56,12 @@ class Ledger:
         outflow = np.zeros(months, dtype=np.int64)
         if not self._rows:
             return inflow, outflow
-        rows = self.rows()
-        month = np.array(rows["month"], dtype=np.int64)
-        cents = np.array([r[4] for r in self._rows], dtype=np.int64)  # integer sums: exact, in any order
+        rows = self._rows  # (month, source, destination, kind, cents)
+        month = np.array([r[0] for r in rows], dtype=np.int64)
+        cents = np.array([r[4] for r in rows], dtype=np.int64)  # integer sums: exact, in any order
         inside = month < months
-        for flow, names in ((inflow, rows["destination"]), (outflow, rows["source"])):
-            mine = np.array([name == account for name in names], dtype=bool) & inside
+        for flow, column in ((inflow, 2), (outflow, 1)):
+            mine = np.array([r[column] == account for r in rows], dtype=bool) & inside
             np.add.at(flow, month[mine], cents[mine])
         return inflow, outflow
 
