@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import collections
 import logging
-import os
 import signal
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -258,11 +257,10 @@ class LocalEngine:
         self.description = t("sweep.engine_local", n=workers)
         self.executor = self._pool()
 
-    def _pool(self) -> ProcessPoolExecutor:
-        import multiprocessing
+    def _pool(self) -> Executor:
+        from simcenter.pool import local_executor
 
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_local_worker_init, initargs=(os.getpid(),))
+        return local_executor(self.workers)
 
     def restart(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
@@ -270,19 +268,6 @@ class LocalEngine:
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _local_worker_init(parent: int) -> None:
-    """Ignore Ctrl-C (the parent handles it) and exit if the parent dies (``kill -9``)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent:
-                os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 class DaskEngine:
