@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
-import pandas as pd
 
 from simcenter import __version__, metrics
 from simcenter.config.loader import find_scenario_files, load_scenario
@@ -30,7 +29,6 @@ from simcenter.levers import apply_levers
 from simcenter.results import FLOAT_FORMAT, resolved_yaml
 from simcenter.rng import replicate_seeds
 from simcenter.pool import default_workers, local_executor, submit_all
-from simcenter.runner import run_model
 
 INCOME_CATEGORIES = ("eu", "national", "municipal", "corporate", "philanthropy", "partners", "fees")
 """Where the centre's money comes from, as shown in the funding-mix figure."""
@@ -117,6 +115,8 @@ def _income_categories(scenario: Scenario) -> dict[str, str]:
 
 def run_task(design: int, replicate: int, scenario: Scenario, seed: int) -> TaskResult:
     """Run one design with one seed and reduce it to what a comparison keeps (picklable)."""
+    from simcenter.runner import run_model
+
     start = time.perf_counter()
     model, _ = run_model(scenario, seed)
     seconds = time.perf_counter() - start
@@ -139,17 +139,20 @@ def run_task(design: int, replicate: int, scenario: Scenario, seed: int) -> Task
 
 def run_comparison(designs: Sequence[Design], reps: int, seed: int, workers: int | None = None,
                    progress: Callable[[int, int], None] | None = None,
-                   pool: Executor | None = None) -> list[TaskResult]:
+                   pool: Executor | None = None, meanwhile: Callable[[], object] | None = None) -> list[TaskResult]:
     """Run every design over the same ``reps`` seeds; results ordered by (design, replicate).
 
     ``pool``: worker processes to use (left running for the caller); else ``workers`` local ones
-    are started and stopped here.
+    are started and stopped here. ``meanwhile``: called once the runs are handed out (work for
+    this process while the workers run), or first when there are no workers.
     """
     seeds = replicate_seeds(seed, reps)
     tasks = [(i, r, d.scenario, s) for i, d in enumerate(designs) for r, s in enumerate(seeds)]
     workers = workers or default_workers()
     out: list[TaskResult] = []
     if pool is None and (workers <= 1 or len(tasks) <= 1):
+        if meanwhile:
+            meanwhile()
         for k, task in enumerate(tasks, 1):
             out.append(run_task(*task))
             if progress:
@@ -160,6 +163,8 @@ def run_comparison(designs: Sequence[Design], reps: int, seed: int, workers: int
             pool = local_executor(min(workers, len(tasks)))
         futures = submit_all(pool, run_task, tasks)
         try:
+            if meanwhile:
+                meanwhile()
             for k, fut in enumerate(as_completed(futures), 1):
                 out.append(fut.result())
                 if progress:
@@ -179,6 +184,8 @@ def run_comparison(designs: Sequence[Design], reps: int, seed: int, workers: int
 def save(folder: Path, designs: Sequence[Design], results: Sequence[TaskResult], baseline: str,
          seed: int, reps: int, notes: Sequence[str], wall_seconds: float) -> None:
     """Write the raw comparison results (kpis.csv, bands.csv, income.csv, comparison.json, scenarios/)."""
+    import pandas as pd
+
     folder.mkdir(parents=True, exist_ok=True)
     kpi_rows = [{"scenario": designs[r.design].name, "replicate": r.replicate, "seed": r.seed, **r.kpis} for r in results]
     pd.DataFrame(kpi_rows, columns=["scenario", "replicate", "seed", *metrics.NAMES]).to_csv(
@@ -256,8 +263,6 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
     sibling and moved into place at the end, so an interrupted comparison leaves no
     half-written report (and an earlier report in ``out`` stays as it was).
     """
-    from simcenter.report.build import build_report
-
     designs, notes = loaded if loaded is not None else load_designs(paths, overrides)
     names = [d.name for d in designs]
     if baseline is None:
@@ -275,16 +280,22 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
     own_pool = pool is None and workers > 1 and tasks > 1
     if own_pool:
         pool = local_executor(min(workers, tasks))
+
+    def meanwhile() -> None:
+        report = _import_report()
+        if pool is not None:  # queued after the runs: each worker, done with its last run, gets ready
+            submit_all(pool, report.prepare_worker, [()] * min(workers, tasks))
+
     try:
         start = time.perf_counter()
-        results = run_comparison(designs, reps, seed, workers, progress, pool=pool)
+        results = run_comparison(designs, reps, seed, workers, progress, pool=pool, meanwhile=meanwhile)
         wall = time.perf_counter() - start
         out = Path(out)
         tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
             save(tmp, designs, results, baseline, seed, reps, notes, wall)
-            analysis = build_report(tmp, executor=pool)
+            analysis = _import_report().build_report(tmp, executor=pool)
             _swap_into_place(tmp, out)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -294,6 +305,15 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
             pool.shutdown(wait=True, cancel_futures=True)
     analysis["notes"] = notes
     return analysis
+
+
+def _import_report():
+    """The report's code (pandas and all), imported while the workers run."""
+    import pandas  # noqa: F401  (for ``save``)
+
+    from simcenter.report import build
+
+    return build
 
 
 def _swap_into_place(tmp: Path, out: Path) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Literal
 
 from simcenter.i18n import t
-from simcenter.population import OPERATING, SCALING, TREATED
+from simcenter.stages import OPERATING, SCALING, TREATED
 
 Direction = Literal["max", "min", "info"]
 

@@ -23,13 +23,7 @@ import numpy as np
 
 from simcenter import kernels
 from simcenter.config.schema import Behaviour, Region
-
-IDEA, PILOT, OPERATING, SCALING, CLOSED = 0, 1, 2, 3, 4
-STAGES = ("idea", "pilot", "operating", "scaling", "closed")
-
-
-TREATED, COMPARISON = 0, 1
-"""Row of a two-world array: with the centre, and the same people without it."""
+from simcenter.stages import CLOSED, COMPARISON, IDEA, OPERATING, PILOT, SCALING, STAGES, TREATED  # noqa: F401
 
 BOOST_MIN = 1e-6
 """A capability boost at or below this no longer changes progress or closure."""

@@ -7,13 +7,15 @@ import os
 import platform
 import tempfile
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import yaml
 
 from simcenter import __version__
 from simcenter.config.schema import Scenario
-from simcenter.runner import RunResult, kpi_summary, kpi_table, ledger_table, timeseries_table
+
+if TYPE_CHECKING:
+    from simcenter.runner import RunResult
 
 FLOAT_FORMAT = "%.10g"
 
@@ -45,6 +47,8 @@ def resolved_yaml(scenario: Scenario) -> str:
 def write_run(folder: Path, scenario: Scenario, results: Sequence[RunResult], seeds: Sequence[int],
               wall_seconds: float, figures: bool = True) -> list[Path]:
     """Write timeseries.csv, kpis.csv, ledger.csv, scenario.resolved.yaml, run.json and figures/."""
+    from simcenter.runner import kpi_summary, kpi_table, ledger_table, timeseries_table
+
     folder.mkdir(parents=True, exist_ok=True)
     ts = timeseries_table(results)
     write_csv(ts, folder / "timeseries.csv")

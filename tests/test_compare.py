@@ -238,19 +238,28 @@ def test_a_folder_is_compared_with_its_base_design():
 
 
 def test_worker_processes_give_the_same_files_as_one_process(tmp_path):
-    """The command with 2 workers (started first, drawing figures while the statistics are
-    computed) writes exactly the files of a comparison run in one process."""
+    """The command with 2 workers (started first; they run the models, compute the statistics and
+    draw the figures while this process writes the tables) writes exactly the files of a
+    comparison run in one process; its own process never loads Mesa, the compiled loops or the
+    plotting library."""
     a = _variant(tmp_path, "one")
     b = _variant(tmp_path, "two", "center: {legal_form: foundation, management: collegial_board}\n")
     serial = tmp_path / "serial"
     compare([a, b], serial, reps=4, seed=2, workers=1, overrides=SMALL)
     parallel = tmp_path / "parallel"
     sets = [arg for s in SMALL for arg in ("--set", s)]
-    proc = subprocess.run([*CMD, "compare", str(a), str(b), "--reps", "4", "--seed", "2", "--workers", "2",
-                           "--out", str(parallel), *sets], capture_output=True, text=True, cwd=ROOT)
+    loaded = tmp_path / "modules.json"
+    argv = ["compare", str(a), str(b), "--reps", "4", "--seed", "2", "--workers", "2", "--out", str(parallel), *sets]
+    code = ("import json, sys\nfrom simcenter.cli.main import main\nrc = main(json.loads(sys.argv[1]))\n"
+            "heavy = [m for m in ('mesa', 'numba', 'matplotlib', 'simcenter.model') if m in sys.modules]\n"
+            "open(sys.argv[2], 'w').write(json.dumps(heavy))\nsys.exit(rc)\n")
+    proc = subprocess.run([sys.executable, "-c", code, json.dumps(argv), str(loaded)], capture_output=True,
+                          text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
+    assert json.loads(loaded.read_text()) == []
     names = sorted(p.relative_to(serial).as_posix() for p in serial.rglob("*") if p.is_file())
     assert "figures/forest.png" in names and "report.html" in names
     assert names == sorted(p.relative_to(parallel).as_posix() for p in parallel.rglob("*") if p.is_file())
     differ = [n for n in names if n != "comparison.json" and (serial / n).read_bytes() != (parallel / n).read_bytes()]
     assert differ == []
+

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simcenter import kernels, metrics
+from simcenter import metrics
 from simcenter.i18n import t
 
 BOOTSTRAP_RESAMPLES = 2000
@@ -92,6 +92,8 @@ def paired_interval(a: np.ndarray, b: np.ndarray, how: str, rng: np.random.Gener
         return point, point, point
     idx = rng.integers(0, a.size, size=(BOOTSTRAP_RESAMPLES, a.size))
     if how == "median":  # np.median of each resample, counted instead of partitioned (kernels.py)
+        from simcenter import kernels
+
         med_a, med_b = np.empty(BOOTSTRAP_RESAMPLES), np.empty(BOOTSTRAP_RESAMPLES)
         kernels.bootstrap_medians(np.ascontiguousarray(a, dtype=np.float64), idx, med_a)
         kernels.bootstrap_medians(np.ascontiguousarray(b, dtype=np.float64), idx, med_b)

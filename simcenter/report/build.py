@@ -30,38 +30,64 @@ SUMMARY_COLUMNS = ["scenario", "outcome", "unit", "direction", "median", "mean",
 def build_report(folder: str | Path, executor: Executor | None = None) -> dict:
     """Write summary.csv, figures/, report.md and report.html into ``folder``; return the analysis.
 
-    With an ``executor`` (the comparison's worker processes), the figures that need no statistics
-    are drawn there while this process computes the summary table: the same files, sooner. The
-    executor is then shut down (without waiting) once it has all its work, so that its processes
-    stop while this process finishes the report.
+    With an ``executor`` (the comparison's worker processes), the work is done there: the summary
+    table (its bootstrap intervals) and, meanwhile, the figures that need no statistics; then the
+    figures that do, while this process writes the sentences, the tables and report.md: the same
+    files, sooner, and this process never loads the plotting library or the compiled loops. The
+    executor is shut down (without waiting) once it has all its work, so that its processes stop
+    while this process finishes the report.
     """
-    from simcenter.report import compare_figures
-
     folder = Path(folder)
     res = analysis.load_results(folder)
     figs, lang = str(folder / "figures"), language()
     (folder / "figures").mkdir(parents=True, exist_ok=True)
-    series = []
-    if executor is not None:  # a figure each for two workers, while the statistics are computed here
-        series = [executor.submit(compare_figures.draw_figure, str(folder), figs, lang, which)
-                  for which in ("timeseries", "funding_mix")]
-    summary = analysis.summary_table(res)
+    if executor is None:
+        from simcenter.report import compare_figures
+
+        summary = analysis.summary_table(res)
+        figures = compare_figures.all_figures(res, summary, folder / "figures")
+        drawn = None
+    else:
+        table = executor.submit(_summary, str(folder))
+        early = [executor.submit(_draw, str(folder), figs, lang, which) for which in EARLY_FIGURES]
+        summary = table.result()
+        late = [executor.submit(_draw, str(folder), figs, lang, which, summary) for which in LATE_FIGURES]
+        executor.shutdown(wait=False)  # the work handed out still gets done
+        drawn = early + late
     pros_cons = analysis.pros_and_cons(res, summary)
     trade = analysis.tradeoffs(res)
     atomic_write(folder / "summary.csv",
                  summary[SUMMARY_COLUMNS].to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
-    if not series:
-        figures = compare_figures.all_figures(res, summary, folder / "figures")
-    else:  # the workers draw two more while this process draws the forest plot
-        later = [executor.submit(compare_figures.draw_figure, str(folder), figs, lang, which, summary)
-                 for which in ("pros_cons", "regional_reach")]
-        executor.shutdown(wait=False)  # the work handed out still gets done
-        forest = compare_figures.forest(res, summary, folder / "figures")
-        figures = [Path(p) for fut in series for p in fut.result()]
-        figures += [forest, *(Path(p) for fut in later for p in fut.result())]
+    if drawn is not None:
+        figures = [Path(p) for fut in drawn for p in fut.result()]
     atomic_write(folder / "report.md", _markdown(res, summary, pros_cons, trade, figures))
     atomic_write(folder / "report.html", _html(res, summary, pros_cons, trade, figures))
     return {"summary": summary, "pros_cons": pros_cons, "tradeoffs": trade, "figures": figures}
+
+
+EARLY_FIGURES = ("timeseries", "funding_mix")
+"""Figures drawn from the saved results alone (in the order of ``compare_figures.all_figures``) ..."""
+LATE_FIGURES = ("forest", "pros_cons", "regional_reach")
+"""... and those that need the summary table."""
+
+
+def prepare_worker() -> None:
+    """Import the plotting code in a worker process (queued behind a comparison's runs, so that
+    each worker does it as it finishes its last run, while this process saves the results)."""
+    from simcenter.report import compare_figures  # noqa: F401
+
+
+def _summary(folder: str) -> pd.DataFrame:
+    """The summary table of a saved comparison (in a worker process)."""
+    return analysis.summary_table(analysis.load_results(folder))
+
+
+def _draw(results_folder: str, figures_folder: str, lang: str, which: str,
+          summary: pd.DataFrame | None = None) -> list[str]:
+    """``compare_figures.draw_figure`` in a worker process (imported there: this module stays light)."""
+    from simcenter.report import compare_figures
+
+    return compare_figures.draw_figure(results_folder, figures_folder, lang, which, summary)
 
 
 # --------------------------------------------------------------------------- shared content

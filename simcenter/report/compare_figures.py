@@ -190,9 +190,9 @@ def all_figures(res: Results, summary: pd.DataFrame, folder: Path) -> list[Path]
 
 def draw_figure(results_folder: str, figures_folder: str, lang: str, which: str,
                 summary: pd.DataFrame | None = None) -> list[str]:
-    """One of the figures (``which``: timeseries, funding_mix, pros_cons, regional_reach) in another
-    process (picklable: paths, the language and the summary table in, paths out), so that a report
-    draws them while it computes its statistics and its forest plot."""
+    """One of the figures (``which``: timeseries, funding_mix, forest, pros_cons, regional_reach) in
+    another process (picklable: paths, the language and the summary table in, paths out), so that a
+    report draws them while it writes its tables."""
     from simcenter.i18n import set_language
     from simcenter.report.analysis import load_results
 
@@ -203,6 +203,8 @@ def draw_figure(results_folder: str, figures_folder: str, lang: str, which: str,
         paths = timeseries(res, folder)
     elif which == "funding_mix":
         paths = [funding_mix(res, folder)]
+    elif which == "forest":
+        paths = [forest(res, summary, folder)]
     elif which == "pros_cons":
         paths = [pros_cons_map(res, summary, folder)]
     else:
