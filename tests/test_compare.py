@@ -263,3 +263,21 @@ def test_worker_processes_give_the_same_files_as_one_process(tmp_path):
     differ = [n for n in names if n != "comparison.json" and (serial / n).read_bytes() != (parallel / n).read_bytes()]
     assert differ == []
 
+
+def test_resolved_yaml_is_the_text_safe_dump_writes():
+    """The saved scenarios are written by libyaml's emitter where PyYAML has it: the same text as the
+    pure-Python emitter (so the same bytes with or without libyaml), Cyrillic, long and multi-line
+    descriptions included, and it reads back as the same data."""
+    import yaml
+
+    from simcenter.config.loader import load_scenario
+    from simcenter.results import resolved_yaml
+
+    sc = load_scenario(BASE)
+    sc = sc.model_copy(update={"name": "център-пловдив",
+                               "description": "Център за социални иновации в Пловдив: " * 12 + "\nend: 'quoted' \"x\""})
+    text = resolved_yaml(sc)
+    data = sc.model_dump(mode="json")
+    assert text == yaml.dump(data, Dumper=yaml.SafeDumper, sort_keys=False, allow_unicode=True, width=2**31 - 1)
+    assert yaml.safe_load(text) == data
+    assert "Център за социални" in text
