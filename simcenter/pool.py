@@ -6,15 +6,15 @@ it imports the model, so the workers import theirs at the same time as the main 
 
 from __future__ import annotations
 
-import atexit
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Sequence
+
+from simcenter import quickexit
 
 
 def default_workers() -> int:
@@ -46,7 +46,7 @@ def _nothing() -> None:
 
 
 def _init_worker(warm: bool = False, parent: int | None = None) -> None:
-    atexit.register(_exit_now)  # first registered, so it runs last: every other exit handler runs before
+    quickexit.register().set(0)  # first registered, so it runs last: every other exit handler runs before
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if parent is not None:
         threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
@@ -58,17 +58,6 @@ def _init_worker(warm: bool = False, parent: int | None = None) -> None:
 
         kernels.lowest(np.arange(3, dtype=np.intp), np.array([0.3, 0.1, 0.2], dtype=np.float32), 1,
                        np.empty(1, dtype=np.intp))  # loads the compiled code (LLVM), once
-
-
-def _exit_now() -> None:
-    """The worker's last exit handler: its results are sent (multiprocessing's own exit handling has
-    run), so end the process now instead of tearing the interpreter down."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (AttributeError, OSError, ValueError):
-            pass
-    os._exit(0)
 
 
 def _watch_parent(parent: int) -> None:

@@ -69,3 +69,28 @@ def test_workers_exit_when_the_parent_is_killed():
     while any(_alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(p) for p in pids)
+
+
+def _entry(tmp_path, body: str) -> subprocess.CompletedProcess:
+    """Run the console entry point with ``simcenter.cli.main.main`` replaced by ``body``."""
+    code = ("import atexit, sys\nfrom pathlib import Path\nimport importlib\nm = importlib.import_module('simcenter.cli.main')\n"
+            "from simcenter.cli import entry\nimport os\nclass Teardown:\n"
+            "    def __init__(self):\n        self.make = (os.open, os.close, str(Path(sys.argv[1], 'teardown')))\n"
+            "    def __del__(self):\n        o, c, p = self.make\n        c(o(p, os.O_WRONLY | os.O_CREAT))\n"
+            "kept = Teardown()\n"
+            "def fake():\n" + "".join(f"    {line}\n" for line in body.splitlines()) +
+            "m.main = fake\nentry.run()\n")
+    return subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_the_command_exits_with_its_code_after_every_exit_handler_and_without_teardown(tmp_path):
+    proc = _entry(tmp_path, "atexit.register(lambda: Path(sys.argv[1], 'handler').write_text('x'))\n"
+                            "print('out', end='')\nreturn 3")
+    assert proc.returncode == 3 and proc.stdout == "out"  # the code, and the output flushed
+    assert (tmp_path / "handler").exists() and not (tmp_path / "teardown").exists()
+    assert _entry(tmp_path, "sys.exit(2)").returncode == 2  # argparse's usage errors
+    assert _entry(tmp_path, "return 0").returncode == 0
+    failed = _entry(tmp_path, "raise RuntimeError('boom')")
+    assert failed.returncode == 1 and "boom" in failed.stderr
+    message = _entry(tmp_path, "sys.exit('bad thing')")
+    assert message.returncode == 1 and "bad thing" in message.stderr
