@@ -91,16 +91,21 @@ def _draw(results_folder: str, figures_folder: str, lang: str, which: str,
 
 
 # --------------------------------------------------------------------------- shared content
-def _cell(summary: pd.DataFrame, design: str, outcome: str) -> str:
-    row = summary[(summary["scenario"] == design) & (summary["outcome"] == outcome)].iloc[0]
+def _rows(summary: pd.DataFrame) -> dict[tuple[str, str], dict]:
+    """The summary's rows by (design, outcome)."""
+    return {(r["scenario"], r["outcome"]): r for r in summary.to_dict(orient="records")}
+
+
+def _cell(rows: dict, design: str, outcome: str) -> str:
+    row = rows[(design, outcome)]
     unit = row["unit"]
     if row["statistic"] == "mean":
         return fmt(row["mean"], unit)
     return f"{fmt(row['median'], unit)} [{fmt(row['p05'], unit, bare=True)}–{fmt(row['p95'], unit, bare=True)}]"
 
 
-def _diff_cell(summary: pd.DataFrame, design: str, outcome: str) -> tuple[str, str]:
-    row = summary[(summary["scenario"] == design) & (summary["outcome"] == outcome)].iloc[0]
+def _diff_cell(rows: dict, design: str, outcome: str) -> tuple[str, str]:
+    row = rows[(design, outcome)]
     if row["direction"] == "info" or pd.isna(row["diff_median"]):
         return "–", ""
     unit = "share" if row["unit"] == "0/1" else row["unit"]
@@ -131,19 +136,20 @@ def _intro(res) -> list[str]:
 
 # --------------------------------------------------------------------------- markdown
 def _markdown(res, summary, pros_cons, trade, figures) -> str:
+    rows = _rows(summary)
     out = [f"# {t('report.title')}", "", *[p + "\n" for p in _intro(res)], f"## {t('report.overview')}", ""]
     heads = [t("report.design"), t("report.legal_form"), t("report.management")] + [metrics.BY_NAME[o].label for o in OVERVIEW]
     out += ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
     for d in res.designs:
         form, structure = _design_label(res, d)
-        out.append("| " + " | ".join([d, form, structure] + [_cell(summary, d, o) for o in OVERVIEW]) + " |")
+        out.append("| " + " | ".join([d, form, structure] + [_cell(rows, d, o) for o in OVERVIEW]) + " |")
     out += ["", f"## {t('report.differences', baseline=res.baseline)}", "", t("report.differences_note"), ""]
     out += ["| " + " | ".join([t("report.design")] + [metrics.BY_NAME[o].label for o in OVERVIEW]) + " |",
             "|" + "---|" * (len(OVERVIEW) + 1)]
     for d in res.designs:
         cells = []
         for o in OVERVIEW:
-            text, mark = _diff_cell(summary, d, o)
+            text, mark = _diff_cell(rows, d, o)
             cells.append(f"**{text}** {'▲' if mark == 'better' else '▼'}" if mark else text)
         out.append("| " + " | ".join([d] + cells) + " |")
     out += ["", f"## {t('report.pros_cons')}", ""]
@@ -183,6 +189,7 @@ def _img(path: Path) -> str:
 
 
 def _html(res, summary, pros_cons, trade, figures) -> str:
+    rows = _rows(summary)
     e = html.escape
     parts = [f"<!DOCTYPE html><html lang=\"{e(t('report.lang'))}\"><head><meta charset=\"utf-8\">",
              f"<title>{e(t('report.title'))}</title><style>{CSS}</style></head><body>",
@@ -194,7 +201,7 @@ def _html(res, summary, pros_cons, trade, figures) -> str:
     parts.append("</tr></thead><tbody>")
     for d in res.designs:
         form, structure = _design_label(res, d)
-        cells = [d, form, structure] + [_cell(summary, d, o) for o in OVERVIEW]
+        cells = [d, form, structure] + [_cell(rows, d, o) for o in OVERVIEW]
         parts.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
     parts.append("</tbody></table></div>")
 
@@ -205,7 +212,7 @@ def _html(res, summary, pros_cons, trade, figures) -> str:
     for d in res.designs:
         row = [f"<td>{e(d)}</td>"]
         for o in OVERVIEW:
-            text, mark = _diff_cell(summary, d, o)
+            text, mark = _diff_cell(rows, d, o)
             row.append(f'<td class="{mark}">{e(text)}</td>')
         parts.append("<tr>" + "".join(row) + "</tr>")
     parts.append("</tbody></table></div>")

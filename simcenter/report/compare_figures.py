@@ -43,11 +43,12 @@ def timeseries(res: Results, folder: Path) -> list[Path]:
     """One figure per key outcome: every design's median with its 5-95% band."""
     out = []
     colors = _colors(len(res.designs))
+    bands = dict(iter(res.bands[res.bands["outcome"].isin(TIME_OUTCOMES)].groupby(["scenario", "outcome"], sort=False)))
     for outcome in TIME_OUTCOMES:
         o = metrics.BY_NAME[outcome]
         fig, ax = plt.subplots(figsize=(8, 4.2))
         for design, color in zip(res.designs, colors):
-            b = res.bands[(res.bands["scenario"] == design) & (res.bands["outcome"] == outcome)]
+            b = bands[(design, outcome)]
             ax.plot(b["month"], b["median"], color=color, label=design)
             ax.fill_between(b["month"], b["p05"], b["p95"], color=color, alpha=0.12)
         ax.set_title(t("report.fig_timeseries", label=o.label))
@@ -136,11 +137,13 @@ def pros_cons_map(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
     """A design x outcome map: robustly better (green) or worse (red) than the baseline."""
     outcomes = [o.name for o in metrics.OUTCOMES if o.direction != "info"]
     grid = np.zeros((len(res.designs), len(outcomes)))
+    rows = {(r.scenario, r.outcome): r for r in summary[["scenario", "outcome", "robust", "direction", "diff_median"]]
+            .itertuples(index=False)}
     for i, design in enumerate(res.designs):
         for j, outcome in enumerate(outcomes):
-            row = summary[(summary["scenario"] == design) & (summary["outcome"] == outcome)].iloc[0]
-            if row["robust"]:
-                good = (row["direction"] == "max") == (row["diff_median"] > 0)
+            row = rows[(design, outcome)]
+            if row.robust:
+                good = (row.direction == "max") == (row.diff_median > 0)
                 grid[i, j] = 1 if good else -1
     fig, ax = plt.subplots(figsize=(max(8, 0.38 * len(outcomes)), 1.2 + 0.45 * len(res.designs)))
     from matplotlib.colors import ListedColormap
