@@ -50,6 +50,10 @@ class Ledger:
         month, src, dst, kind, cents = (list(col) for col in zip(*self._rows)) if self._rows else ([], [], [], [], [])
         return {"month": month, "source": src, "destination": dst, "kind": kind, "amount_eur": [c / 100 for c in cents]}
 
+    def inflows(self, account: str = CENTER):
+        """(month, source, cents) of every movement into ``account``, in the order they happened."""
+        return ((m, src, cents) for m, src, dst, _, cents in self._rows if dst == account)
+
     def monthly_flows(self, account: str, months: int) -> tuple[np.ndarray, np.ndarray]:
         """Inflows and outflows of ``account`` per month, in cents."""
         inflow = np.zeros(months, dtype=np.int64)

@@ -11,6 +11,7 @@ import os
 import signal
 import threading
 import time
+import weakref
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Sequence
 
@@ -22,7 +23,7 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def local_executor(workers: int, warm: bool = False) -> Executor:
+def local_executor(workers: int, warm: bool = False, method: str | None = None) -> Executor:
     """A pool of local worker processes.
 
     Where the OS has it (Linux, macOS), workers are forked from a server process ("forkserver":
@@ -36,18 +37,46 @@ def local_executor(workers: int, warm: bool = False) -> Executor:
     dies (``kill -9``), and when the pool shuts down they exit without tearing the interpreter
     down module by module (with the compiled loops and the plotting library loaded, that took
     0.6 s, which the main process spent waiting for them). ``start`` starts them now.
+    ``method``: "forkserver" or "spawn" instead of the best the OS has (for tests).
     """
-    context = _context()
-    warm = warm and context.get_start_method() != "forkserver"  # forked warm
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(warm,))
+    context = _context(method)
+    forked = context.get_start_method() == "forkserver"
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                               initargs=(warm and not forked, os.getpid()))
+    if forked:
+        _ensure_server()
+        _QUIET_START.add(pool)
+    return pool
 
 
-def _context():
-    if "forkserver" in multiprocessing.get_all_start_methods():
+def _context(method: str | None = None):
+    if method in (None, "forkserver") and "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["simcenter.preload"])
         return context
+    if method not in (None, "spawn"):
+        raise ValueError(f"start method {method!r}: forkserver (where the OS has it) or spawn")
     return multiprocessing.get_context("spawn")
+
+
+def _ensure_server() -> None:
+    """Start the fork server now (it loads the model while the caller does other work), ignoring
+    Ctrl-C: it keeps ignoring it (while loading too) and so do the workers it forks; a Ctrl-C
+    reaches only the main process, which stops them."""
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+_QUIET_START: weakref.WeakSet = weakref.WeakSet()
+"""Pools whose workers ignore Ctrl-C from their very start (forked by a server that does)."""
 
 
 def start(pool: Executor, workers: int) -> None:
@@ -61,11 +90,11 @@ def _nothing() -> None:
     return None
 
 
-def _init_worker(warm: bool = False) -> None:
+def _init_worker(warm: bool = False, main: int | None = None) -> None:
     quickexit.register().set(0)  # first registered, so it runs last: every other exit handler runs before
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The parent: the main process, or the fork server, which exits when the main process does.
-    threading.Thread(target=_watch_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
+    if main is not None:
+        threading.Thread(target=_watch_main, args=(main,), name="main-watch", daemon=True).start()
     if warm:
         warm_up()
 
@@ -79,18 +108,35 @@ def warm_up() -> None:
     kernels.compile_all()
 
 
-def _watch_parent(parent: int) -> None:
+def _watch_main(main: int) -> None:
+    """Exit once the main process has died. (Not only when this process's parent changes: a
+    forked worker's parent is the fork server, which lives as long as any worker does.)"""
     while True:
         time.sleep(1.0)
-        if os.getppid() != parent:
+        if not _alive(main):
             os._exit(0)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie (dead, not yet reaped) has exited too; Linux shows it in /proc
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
+
+
 def submit_all(pool: Executor, fn, tasks: Sequence[tuple]) -> list:
-    """Submit ``fn(*task)`` for every task. While local workers start, Ctrl-C is ignored in the
+    """Submit ``fn(*task)`` for every task. While spawned workers start, Ctrl-C is ignored in the
     parent: processes started then inherit "ignore", so a Ctrl-C never reaches a worker that is
-    still importing (where it would print a traceback); the parent handles Ctrl-C afterwards."""
-    if threading.current_thread() is not threading.main_thread():
+    still importing (where it would print a traceback); the parent handles Ctrl-C afterwards.
+    (Workers forked by the fork server ignore it from the start: nothing to do.)"""
+    if threading.current_thread() is not threading.main_thread() or pool in _QUIET_START:
         return [pool.submit(fn, *task) for task in tasks]
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:

@@ -13,7 +13,7 @@ import textwrap
 import pytest
 
 import simcenter
-from simcenter.cli import main
+from simcenter.cli.main import main
 from simcenter.config.catalogue import LegalForm, ManagementStructure, builtin_catalogue
 from support import (
     CONSOLE_SCRIPT, PLOVDIV, PROBLEM_RE, REPO, SCENARIOS, assert_no_traceback, clean_env, english, problem_lines,

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from simcenter.pool import local_executor
 
 from conftest import ROOT
@@ -42,26 +44,35 @@ def _register_exit_file(path: str) -> int:
     return os.getpid()
 
 
-def test_workers_run_every_exit_handler_then_exit_without_teardown(tmp_path):
-    pool = local_executor(2)
+@pytest.mark.parametrize("method", ["forkserver", "spawn"])
+def test_workers_exit_cleanly_without_teardown(tmp_path, method):
+    """Spawned workers run every exit handler a task registered, then end without the interpreter's
+    teardown; workers forked by the fork server end without either (Python 3.12's fork server
+    ends them with ``os._exit``)."""
+    pool = local_executor(2, method=method)
     marks = [str(tmp_path / f"exit{k}") for k in range(4)]
     pids = set(pool.map(_register_exit_file, marks))
     processes = list(pool._processes.values())  # noqa: SLF001 - to read their exit codes
     pool.shutdown(wait=True)
     assert pids and all(p.exitcode == 0 for p in processes)
-    ran = [m for m in marks if Path(m).exists()]
-    assert ran == marks  # every handler a task registered ran before the quick exit
+    if method == "spawn":
+        assert [m for m in marks if Path(m).exists()] == marks  # every handler ran before the quick exit
     assert not any(Path(m + ".teardown").exists() for m in marks)  # no module-by-module teardown
 
 
-def test_workers_exit_when_the_parent_is_killed():
-    code = ("import time\nfrom simcenter.pool import local_executor, start\n"
-            "import os\npool = local_executor(2)\nstart(pool, 2)\n"
-            "print(' '.join(str(p) for p in pool._processes), flush=True)\ntime.sleep(60)\n")
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+@pytest.mark.parametrize("method", ["forkserver", "spawn"])
+def test_workers_and_fork_server_exit_when_the_main_process_is_killed(method):
+    code = ("import sys, time\nfrom simcenter.pool import local_executor, start\n"
+            "pool = local_executor(2, method=sys.argv[1])\nstart(pool, 2)\n"
+            "while len(pool._processes) < 2 or not all(p.pid for p in pool._processes.values()):\n"
+            "    time.sleep(0.05)\n"
+            "from multiprocessing import forkserver\n"
+            "server = [forkserver._forkserver._forkserver_pid] if sys.argv[1] == 'forkserver' else []\n"
+            "print(' '.join(str(p) for p in [*pool._processes, *server]), flush=True)\ntime.sleep(60)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, method], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         pids = [int(p) for p in proc.stdout.readline().split()]
-        assert len(pids) == 2 and all(_alive(p) for p in pids)
+        assert len(pids) == (3 if method == "forkserver" else 2) and all(_alive(p) for p in pids)
     finally:
         proc.kill()
         proc.wait()

@@ -1,5 +1,4 @@
-"""Command-line interface: a parser with validating argument types and a thin dispatcher."""
+"""Command-line interface: a parser with validating argument types and a thin dispatcher.
 
-from simcenter.cli.main import main
-
-__all__ = ["main"]
+``simcenter.cli.main.main`` runs it; ``simcenter.cli.entry.run`` is the console script. Nothing is
+imported here, so that the entry point starts (and handles a Ctrl-C) before the libraries load."""
