@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 import weakref
@@ -26,18 +27,18 @@ def default_workers() -> int:
 def local_executor(workers: int, warm: bool = False, method: str | None = None) -> Executor:
     """A pool of local worker processes.
 
-    Where the OS has it (Linux, macOS), workers are forked from a server process ("forkserver":
-    safe with threads, unlike a plain fork) that has imported the model and loaded its compiled
-    loops once (``simcenter.preload``), so every worker starts warm in milliseconds, sharing that
-    work instead of each repeating it (2-3 s of CPU a worker). Elsewhere they are spawned, and
-    with ``warm`` each imports the model and loads the compiled loops as it starts.
+    On Linux, workers are forked from a server process ("forkserver": safe with threads, unlike a
+    plain fork) that has imported the model and loaded its compiled loops once
+    (``simcenter.preload``), so every worker starts warm in milliseconds, sharing that work
+    instead of each repeating it (2-3 s of CPU a worker). Elsewhere (macOS, Windows) they are
+    spawned, and with ``warm`` each imports the model and loads the compiled loops as it starts.
 
     Workers ignore Ctrl-C: the main process handles it, cancels what is queued and exits
     cleanly, instead of every worker printing its own traceback. They exit if the main process
     dies (``kill -9``), and when the pool shuts down they exit without tearing the interpreter
     down module by module (with the compiled loops and the plotting library loaded, that took
     0.6 s, which the main process spent waiting for them). ``start`` starts them now.
-    ``method``: "forkserver" or "spawn" instead of the best the OS has (for tests).
+    ``method``: "forkserver" (where the OS has one) or "spawn" instead of the default (for tests).
     """
     context = _context(method)
     forked = context.get_start_method() == "forkserver"
@@ -50,7 +51,10 @@ def local_executor(workers: int, warm: bool = False, method: str | None = None) 
 
 
 def _context(method: str | None = None):
-    if method in (None, "forkserver") and "forkserver" in multiprocessing.get_all_start_methods():
+    # The fork server by default on Linux only: macOS has one too, but forking a process that has
+    # loaded Apple's frameworks (numpy's Accelerate) is unsafe there; its default is spawn.
+    default = sys.platform.startswith("linux") and method is None
+    if (default or method == "forkserver") and "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["simcenter.preload"])
         return context
