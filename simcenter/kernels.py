@@ -41,7 +41,7 @@ C_SIZE = 19
 @njit(cache=True, nogil=True)
 def advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close, p_stage_of,
             p_close_base, prog_mult, hazard_mult, launched, scaled, op_after, served,
-            p_stage_of_code, p_close_lut, counts, launched_out):
+            p_stage_of_code, p_close_lut, counts, launched_out, changes):
     """One month of progress and closure in both worlds (flat two-world arrays, entry w * cap + i).
 
     The same decisions as the numpy formulation: close if u_close < p_close; move one stage if
@@ -49,19 +49,26 @@ def advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close,
     change of stage updates ``counts`` (layout C_*), the entry's probabilities, launched / scaled
     marks and op_after (operating after first being served). The flat indices of the launches,
     treated first, go to ``launched_out``; returns the launches in each world.
+
+    Two passes per world: first, without branches (so that the compiler can vectorise it), every
+    entry ages and ``changes`` (scratch, n entries) marks those whose stage changes; then the few
+    marked are updated. The same result as one pass: an entry's update reads only the entry.
     """
     nl = 0
     launches_t = 0
     for w in range(2):
         base = w * cap
+        st, age_w = stage[base:base + n], op_age[base:base + n]
+        pc, pp = p_close[base:base + n], p_prog[base:base + n]
         for i in range(n):
+            age_w[i] += st[i] >= OPERATING
+            changes[i] = (u_close[i] < pc[i]) | (u_prog[i] < pp[i])
+        for i in range(n):
+            if not changes[i]:  # most entries: predicted
+                continue
             f = base + i
             s = stage[f]
             closing = u_close[i] < p_close[f]
-            moves = u_prog[i] < p_prog[f]
-            op_age[f] += s >= OPERATING  # without a branch: the stages of neighbours are random
-            if not (moves or closing):  # rare: predicted
-                continue
             code = w * 10 + 2 * s + (1 if closing else 0)
             new = CLOSED if closing else s + 1
             stage[f] = new
@@ -690,7 +697,7 @@ def month_end(do_advance, n, cap, any_served, u_prog, u_close, ends, dirty, cand
               stage, op_age, p_prog, p_close, p_stage_of, p_close_base, prog_mult, hazard_mult, f_fund, funded,
               launched, scaled, op_after, served, boost, cap0, prog_mult0, hazard_mult0, in_boosted, ties, f_tie,
               f_funded, f_ties, p_close_later, p_stage_of_code, p_close_lut, boost_min, cap_mean, e_prog,
-              e_hazard, counts, keep_out, launched_out):
+              e_hazard, counts, keep_out, launched_out, changes):
     """The population's month in one call (flat two-world arrays, entry w * cap + i): bring the
     probabilities up to date (``first_year_over`` for ``ends``, ``refresh_dirty`` for ``dirty``,
     ``refresh_boosted`` for ``cand``: the boosted still above ``boost_min`` go to ``keep_out``); then,
@@ -706,7 +713,7 @@ def month_end(do_advance, n, cap, any_served, u_prog, u_close, ends, dirty, cand
         return kept, 0, 0
     lt, lc = advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close, p_stage_of,
                      p_close_base, prog_mult, hazard_mult, launched, scaled, op_after, served,
-                     p_stage_of_code, p_close_lut, counts, launched_out)
+                     p_stage_of_code, p_close_lut, counts, launched_out, changes)
     mark_op_after(served_people, cap, stage, op_after, launched, counts)
     return kept, lt, lc
 

@@ -312,6 +312,7 @@ class Population:
         self._award_buf = np.zeros(2 * cap, dtype=np.float32)  # own funding: awards of the month
         self._mark_wins = np.zeros(2 * cap, dtype=np.bool_)
         self._launched_out = np.zeros(2 * cap, dtype=np.intp)
+        self._changes = np.zeros(cap, dtype=np.bool_)  # kernels.advance: whose stage changes
         self._boost_keep = np.zeros(cap, dtype=np.intp)
 
     def reached_idx(self) -> np.ndarray:
@@ -416,7 +417,8 @@ class Population:
         if args is None:
             args = self._month_end_args = self._make_month_end_args()
         kept, lt, lc = kernels.month_end(do_advance, self.n, self.capacity, self._any_served, u_prog, u_close, ends,
-                                         dirty, cand, people, *args, keep, self._launched_out)
+                                         dirty, cand, people, *args, keep, self._launched_out,
+                                         self._changes)
         self._boosted = keep[:kept].copy()
         if lt or lc:
             launched = self._launched_out[: lt + lc].copy()
