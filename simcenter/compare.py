@@ -272,8 +272,8 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
                                   names=", ".join(names)) + (f" (did you mean '{hint[0]}'?)" if hint else ""))])
     workers = workers or default_workers()
     tasks = len(designs) * reps
-    # One pool of worker processes for the runs and then the report's figures (drawn there while
-    # this process computes the statistics).
+    # One pool of worker processes for the runs and then the report's statistics and figures
+    # (made there while this process writes the report's tables).
     own_pool = pool is None and workers > 1 and tasks > 1
     if own_pool:
         pool = local_executor(min(workers, tasks))

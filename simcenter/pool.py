@@ -1,11 +1,12 @@
 """Local worker processes: a pool, started early and warmed up while the caller does other work.
 
-Light on purpose (no numpy, pandas or Mesa at import): the command line starts the pool before
-it imports the model, so the workers import theirs at the same time as the main process.
+Light on purpose (no numpy, pandas or Mesa at import): the command line starts the pool first,
+and its own process never loads the model; the workers (or the fork server they come from) do.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -69,12 +70,21 @@ def _ensure_server() -> None:
     reaches only the main process, which stops them."""
     from multiprocessing import forkserver
 
-    if threading.current_thread() is not threading.main_thread():
+    with ctrl_c_ignored():
         forkserver.ensure_running()
+
+
+@contextlib.contextmanager
+def ctrl_c_ignored():
+    """Ignore Ctrl-C (SIGINT) inside the block, in the main thread (elsewhere signal handlers
+    cannot be changed, and Ctrl-C reaches only the main thread anyway); processes started inside
+    inherit "ignore"."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
         return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        forkserver.ensure_running()
+        yield
     finally:
         signal.signal(signal.SIGINT, previous)
 
@@ -140,10 +150,7 @@ def submit_all(pool: Executor, fn, tasks: Sequence[tuple]) -> list:
     parent: processes started then inherit "ignore", so a Ctrl-C never reaches a worker that is
     still importing (where it would print a traceback); the parent handles Ctrl-C afterwards.
     (Workers forked by the fork server ignore it from the start: nothing to do.)"""
-    if threading.current_thread() is not threading.main_thread() or pool in _QUIET_START:
+    if pool in _QUIET_START:
         return [pool.submit(fn, *task) for task in tasks]
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
+    with ctrl_c_ignored():
         return [pool.submit(fn, *task) for task in tasks]
-    finally:
-        signal.signal(signal.SIGINT, previous)

@@ -10,18 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from simcenter.pool import local_executor
+from simcenter.pool import _alive, local_executor  # _alive: dead or a zombie is not alive
 
 from conftest import ROOT
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")  # a zombie has exited
 
 
 class _Teardown:

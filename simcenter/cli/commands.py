@@ -136,7 +136,7 @@ def compare(args: argparse.Namespace) -> int:
     """Compare designs over paired replicates; write the report; print the summary."""
     from simcenter import pool as workers_pool
 
-    # The worker processes start first and import the model while this process does the same.
+    # The worker processes start first (they load the model) while this process reads the scenarios.
     workers = args.workers or workers_pool.default_workers()
     pool = workers_pool.local_executor(workers, warm=True) if workers > 1 else None
     try:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import collections
 import logging
-import signal
-import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -24,7 +22,7 @@ from typing import Callable
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
 from simcenter.rng import replicate_seeds
-from simcenter.pool import default_workers, submit_all
+from simcenter.pool import ctrl_c_ignored, default_workers, submit_all
 from simcenter.sweep import design as designs
 from simcenter.sweep.experiment import Experiment
 from simcenter.sweep.store import Store
@@ -185,24 +183,11 @@ def _drive(engine, store: Store, keys, task, summary: SweepSummary, progress) ->
         for fut in pending:
             fut.cancel()
         if buffer:  # complete results are never thrown away, not even on Ctrl-C
-            previous = _ignore_sigint()
-            try:
-                store.write(buffer)
-            except KeyboardInterrupt:  # pragma: no cover - SIGINT is ignored here
-                pass
-            finally:
-                _restore_sigint(previous)
-
-
-def _ignore_sigint():
-    if threading.current_thread() is threading.main_thread():
-        return signal.signal(signal.SIGINT, signal.SIG_IGN)
-    return None
-
-
-def _restore_sigint(previous) -> None:
-    if previous is not None:
-        signal.signal(signal.SIGINT, previous)
+            with ctrl_c_ignored():
+                try:
+                    store.write(buffer)
+                except KeyboardInterrupt:  # pragma: no cover - SIGINT is ignored here
+                    pass
 
 
 # --------------------------------------------------------------------------- engines
@@ -292,13 +277,10 @@ class DaskEngine:
                                           t("sweep.no_scheduler", address=address, error=describe(exc)))]) from None
             where = address
         else:
-            previous = _ignore_sigint()  # the cluster's processes inherit "ignore Ctrl-C"
-            try:
+            with ctrl_c_ignored():  # the cluster's processes inherit "ignore Ctrl-C"
                 self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                             dashboard_address=None, silence_logs=logging.ERROR)
                 self.client = Client(self.cluster, set_as_default=False)
-            finally:
-                _restore_sigint(previous)
             where = "local cluster"
         try:
             self._check_workers(address)
