@@ -96,8 +96,14 @@ _QUIET_START: weakref.WeakSet = weakref.WeakSet()
 def start(pool: Executor, workers: int) -> None:
     """Start ``workers`` processes of ``pool`` now, from a background thread (a pool starts them
     only as work arrives, and starting one waits for the fork server to be ready)."""
-    threading.Thread(target=submit_all, args=(pool, _nothing, [()] * workers), name="pool-start",
-                     daemon=True).start()
+    threading.Thread(target=_start_processes, args=(pool, workers), name="pool-start", daemon=True).start()
+
+
+def _start_processes(pool: Executor, workers: int) -> None:
+    try:
+        submit_all(pool, _nothing, [()] * workers)
+    except RuntimeError:  # the pool was shut down meanwhile (a Ctrl-C, bad input): nothing to start
+        pass
 
 
 def _nothing() -> None:

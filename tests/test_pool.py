@@ -51,6 +51,24 @@ def test_workers_exit_cleanly_without_teardown(tmp_path, method):
     assert not any(Path(m + ".teardown").exists() for m in marks)  # no module-by-module teardown
 
 
+def test_starting_a_pool_already_shut_down_is_quiet(monkeypatch):
+    """The command starts its workers from a background thread; a Ctrl-C or bad input may shut
+    the pool down before that thread has handed out its start-up tasks: no error in that thread."""
+    import threading
+
+    from simcenter.pool import start
+
+    errors = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(args.exc_value))
+    pool = local_executor(2)
+    pool.shutdown(wait=False, cancel_futures=True)
+    before = set(threading.enumerate())
+    start(pool, 2)
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout=10)
+    assert errors == []
+
+
 @pytest.mark.parametrize("method", ["forkserver", "spawn"])
 def test_workers_and_fork_server_exit_when_the_main_process_is_killed(method):
     code = ("import sys, time\nfrom simcenter.pool import local_executor, start\n"
