@@ -87,7 +87,7 @@ def _instrument_phases() -> None:
     import functools
     import time
 
-    from simcenter import governance, metrics, model, population
+    from simcenter import draws, governance, metrics, model, population
     from simcenter.flows import funding, services
 
     def wrap(owner, name: str, label: str) -> None:
@@ -116,8 +116,8 @@ def _instrument_phases() -> None:
         wrap(governance.Governance, name, f"governance.{name}")
     for name in ("advance", "fade_idle", "arrive"):
         wrap(population.Population, name, f"population.{name}")
-    wrap(population.UniformDraws, "fill", "random numbers (fill)")
-    wrap(population.UniformDraws, "skip", "random numbers (skip)")
+    wrap(draws.UniformDraws, "fill", "random numbers (fill)")
+    wrap(draws.UniformDraws, "skip", "random numbers (skip)")
     for name in ("_update_reputation", "_solvency", "verify_ledger"):
         wrap(model.CenterModel, name, f"model.{name}")
     wrap(model.CenterModel, "__init__", "model construction")

@@ -19,6 +19,7 @@ from simcenter import metrics
 from simcenter.agents import Center, Funder, Partner
 from simcenter.config.loader import load_scenario
 from simcenter.config.schema import Scenario
+from simcenter.draws import DrawTape, MonthlyDraws
 from simcenter.flows import services
 from simcenter.flows.funding import FundingFlows
 from simcenter.governance import Governance
@@ -50,11 +51,13 @@ class CenterModel(mesa.Model):
         rng: the seed of the run (an int); every random stream derives from it.
         collect: keep a Mesa ``DataCollector`` with every outcome as a model reporter
             (needed by ``mesa.batch_run``; ``simulate`` turns it off for speed).
+        draws: a ``DrawTape`` of the same seed shared with other runs (designs of a comparison):
+            the month's random numbers are read from it instead of made again (same numbers).
         **levers: top-level design choices as flat keywords (``legal_form``, ``management``,
             ``n_mentors``, ... see ``simcenter.levers.LEVERS``), applied on top of the scenario.
     """
 
-    def __init__(self, scenario=None, rng=None, *, collect: bool = True, **levers):
+    def __init__(self, scenario=None, rng=None, *, collect: bool = True, draws: DrawTape | None = None, **levers):
         if isinstance(scenario, SimcenterScenario):
             config = scenario.config
             rng = scenario.rng if rng is None else rng
@@ -106,10 +109,7 @@ class CenterModel(mesa.Model):
             if self.funders[g.funder].eligible() > 0:  # a form the funder does not accept cannot hold it
                 self.funding.award(self.funders[g.funder], g.amount_eur, 0, g.duration_months)
 
-        from simcenter.population import UniformDraws
-
-        self._draw_buffer: np.ndarray | None = None
-        self._draws = UniformDraws(self.streams["draws"])
+        self._draws = MonthlyDraws(self.seed, len(_DRAWS), tape=draws)
         self.timeseries = np.full((self.months, len(metrics.OUTCOMES)), np.nan)
         self.cash_cents = np.zeros(self.months, dtype=np.int64)
         self.datacollector = (
@@ -179,25 +179,13 @@ class CenterModel(mesa.Model):
         self.funding.step(month)
 
         # One block of uniforms per month, one row per decision: its size depends only on the
-        # population, never on the design, so every design sees the same draws (common random numbers).
-        # The block is made at once, into one buffer reused every month: the same numbers as a fresh
-        # (rows, n) array, with less memory traffic (nothing else draws from this stream, so when
-        # the rows are made does not matter). While the centre is not active (being set up, or
-        # closed) no service reads its rows: those are skipped, not made (the stream moves on by
-        # exactly as many numbers).
-        rows = len(_DRAWS)
-        buf = self._draw_buffer
-        if buf is None or len(buf) < rows * n:
-            buf = self._draw_buffer = np.empty(rows * pop.capacity, dtype=np.float32)
-        draws = self._draws
-        if center.active:
-            draws.fill(buf[: rows * n])
-        else:
-            draws.fill(buf[: _FIRST_SERVICE_ROW * n])
-            draws.skip((_LAST_SERVICE_ROW - _FIRST_SERVICE_ROW) * n)
-            draws.fill(buf[_LAST_SERVICE_ROW * n: rows * n])
+        # population, never on the design, so every design sees the same draws (common random
+        # numbers), and designs run with the same seed can share them (``simcenter.draws``). While
+        # the centre is not active (being set up, or closed) no service reads its rows: those are
+        # skipped, not made (the stream moves on by exactly as many numbers).
+        block = self._draws.block(n, pop.capacity, None if center.active else (_FIRST_SERVICE_ROW, _LAST_SERVICE_ROW))
         (u_aware, u_seek_mentoring, u_dropout, u_attend, u_no_show, u_seek_funding,
-         u_apply_own, u_win_own, u_award_own, u_progress, u_close) = buf[: rows * n].reshape(rows, n)
+         u_apply_own, u_win_own, u_award_own, u_progress, u_close) = block
 
         p_new = services.promotion(self, month, hours)
         plan = services.EventPlan.make(self, hours)  # the events' staff hours and seats

@@ -524,65 +524,6 @@ class Population:
         return problems
 
 
-class UniformDraws:
-    """Uniform float32 numbers from a generator's stream, made faster but the same numbers.
-
-    ``fill(out)`` gives exactly what ``gen.random(len(out), dtype=np.float32)`` would: numpy
-    makes each float32 from 32 random bits, ``(bits >> 8) * 2**-24``, taking the low then the
-    high half of each 64-bit output of the bit generator. For numpy's PCG64 the outputs are
-    made by a compiled copy of its generator (``kernels.pcg64_float32``: the same 128-bit
-    state, the same numbers, tested against numpy), about twice as fast as reading them from
-    numpy; and ``skip(k)`` moves past ``k`` numbers without making them (PCG64's ``advance``),
-    for rows of the month's block that nothing reads. The object owns the stream from then
-    on: draw from the generator directly no more.
-    """
-
-    def __init__(self, gen: np.random.Generator):
-        self.gen = gen
-        self.bitgen = gen.bit_generator
-        state = self.bitgen.state
-        self.exact_raw = state.get("bit_generator") == "PCG64"
-        if self.exact_raw:
-            s, inc = state["state"]["state"], state["state"]["inc"]
-            mask = (1 << 64) - 1
-            self.state = np.array([s >> 64, s & mask, inc >> 64, inc & mask], dtype=np.uint64)
-            self.pending = np.array([int(state["has_uint32"]), int(state["uinteger"])], dtype=np.int64)
-            self.jump = kernels.pcg64_jump4(inc)
-
-    def fill(self, out: np.ndarray) -> None:
-        """Fill the contiguous float32 array ``out`` with the next ``len(out)`` numbers."""
-        if not self.exact_raw:
-            self.gen.random(dtype=np.float32, out=out)
-            return
-        kernels.pcg64_float32(self.state, self.pending, self.jump, out)
-
-    def skip(self, k: int) -> None:
-        """Move past the next ``k`` numbers."""
-        if not self.exact_raw:
-            self.gen.random(k, dtype=np.float32)
-            return
-        if k <= 0:
-            return
-        if self.pending[0]:
-            self.pending[0] = 0
-            k -= 1
-        if k >= 2:
-            self._sync_to_numpy()
-            self.bitgen.advance(k // 2)
-            s = self.bitgen.state["state"]["state"]
-            self.state[0], self.state[1] = s >> 64, s & ((1 << 64) - 1)
-        if k % 2:
-            one = np.empty(1, dtype=np.float32)
-            kernels.pcg64_float32(self.state, self.pending, self.jump, one)
-
-    def _sync_to_numpy(self) -> None:
-        """Give the numpy bit generator this object's state (to use its ``advance``)."""
-        state = self.bitgen.state
-        state["state"]["state"] = (int(self.state[0]) << 64) | int(self.state[1])
-        state["has_uint32"], state["uinteger"] = int(self.pending[0]), int(self.pending[1])
-        self.bitgen.state = state
-
-
 def _normal_from_uniform(u: np.ndarray) -> np.ndarray:
     """Map uniforms to a logistic distribution with unit variance: a close, cheap stand-in for a normal."""
     u = np.clip(u, 1e-6, 1 - 1e-6)

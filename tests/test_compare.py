@@ -264,6 +264,24 @@ def test_worker_processes_give_the_same_files_as_one_process(tmp_path):
     assert differ == []
 
 
+@pytest.mark.parametrize("n_designs,reps,workers", [(6, 100, 2), (6, 1, 2), (3, 2, 2), (9, 3, 8), (1, 1, 1)])
+def test_replicate_tasks_cover_every_run_once_and_keep_the_workers_busy(n_designs, reps, workers):
+    """A replicate's designs travel together (they share its random numbers) unless that leaves too
+    few tasks for the workers; either way every (design, replicate) is run exactly once, with its
+    replicate's seed."""
+    from simcenter.compare import Design, _replicate_tasks
+
+    designs = [Design(f"d{i}", f"d{i}.yaml", f"scenario {i}") for i in range(n_designs)]
+    seeds = [1000 + r for r in range(reps)]
+    tasks = _replicate_tasks(designs, seeds, workers)
+    runs = [(i, r) for r, seed, group in tasks for i, scenario in group
+            if seed == seeds[r] and scenario == f"scenario {i}"]
+    assert sorted(runs) == [(i, r) for i in range(n_designs) for r in range(reps)]
+    assert len(tasks) >= min(n_designs * reps, 4 * workers)
+    if reps >= 4 * workers:
+        assert len(tasks) == reps
+
+
 def test_resolved_yaml_is_the_text_safe_dump_writes():
     """The saved scenarios are written by libyaml's emitter where PyYAML has it: the same text as the
     pure-Python emitter (so the same bytes with or without libyaml), Cyrillic, long and multi-line

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from simcenter import kernels
-from simcenter.population import UniformDraws
+from simcenter.draws import UniformDraws
 
 
 @pytest.mark.parametrize("seed", [0, 1, 12345, 2**63 + 7])
