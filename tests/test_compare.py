@@ -113,6 +113,20 @@ def test_html_report_parses_with_a_row_per_design_and_every_figure(twin_comparis
     assert md.count("![") == expected
 
 
+def test_figures_of_two_designs_lay_out_without_giving_up(twin_comparison, tmp_path):
+    """Every figure of a two-design comparison gets its layout (tight_layout warns, and leaves labels
+    clipped, when a figure is too small for them: the pros-and-cons map was, with one or two rows)."""
+    import warnings
+
+    from simcenter.report import analysis
+
+    out, result = twin_comparison
+    res = analysis.load_results(out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compare_figures.all_figures(res, result["summary"], tmp_path)
+
+
 def test_report_command_rebuilds_the_same_report(twin_comparison, tmp_path):
     out, _ = twin_comparison
     copy = tmp_path / "copy"

@@ -145,7 +145,9 @@ def pros_cons_map(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
             if row.robust:
                 good = (row.direction == "max") == (row.diff_median > 0)
                 grid[i, j] = 1 if good else -1
-    fig, ax = plt.subplots(figsize=(max(8, 0.38 * len(outcomes)), 1.2 + 0.45 * len(res.designs)))
+    # At least 2.8 inches high: the slanted outcome names below the map need about two (with one
+    # or two designs, less left tight_layout no room and it gave up, clipping them).
+    fig, ax = plt.subplots(figsize=(max(8, 0.38 * len(outcomes)), max(2.8, 1.2 + 0.45 * len(res.designs))))
     from matplotlib.colors import ListedColormap
 
     ax.imshow(grid, cmap=ListedColormap(["#d9534f", "#f2f2f2", "#5cb85c"]), vmin=-1, vmax=1, aspect="auto")
