@@ -225,10 +225,12 @@ def save(folder: Path, designs: Sequence[Design], results: Sequence[TaskResult],
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 q[:, gaps] = np.nanpercentile(stack[:, gaps], [5, 50, 95], axis=0)
-        months = stack.shape[1]
-        for j, name in enumerate(metrics.NAMES):
-            band_frames.append(pd.DataFrame({"scenario": d.name, "outcome": name, "month": np.arange(months),
-                                             "p05": q[0, :, j], "median": q[1, :, j], "p95": q[2, :, j]}))
+        months, n_outcomes = stack.shape[1:]
+        # Rows by outcome, then month: each quantile's (months x outcomes) table, transposed, flat.
+        band_frames.append(pd.DataFrame({
+            "scenario": d.name, "outcome": np.repeat(np.array(metrics.NAMES, dtype=object), months),
+            "month": np.tile(np.arange(months), n_outcomes),
+            "p05": q[0].T.ravel(), "median": q[1].T.ravel(), "p95": q[2].T.ravel()}))
         income = np.mean(np.stack([r.income for r in mine]), axis=0)
         frame = pd.DataFrame(income, columns=list(INCOME_CATEGORIES))
         frame.insert(0, "month", np.arange(months))
