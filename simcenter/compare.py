@@ -319,7 +319,7 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
         shutil.rmtree(tmp, ignore_errors=True)
         try:
             save(tmp, designs, results, baseline, seed, reps, notes, wall)
-            analysis = _import_report().build_report(tmp, executor=pool)
+            analysis = _import_report().build_report(tmp, executor=pool, workers=min(workers, tasks))
             _swap_into_place(tmp, out)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -313,3 +313,44 @@ def test_resolved_yaml_is_the_text_safe_dump_writes():
     assert text == yaml.dump(data, Dumper=yaml.SafeDumper, sort_keys=False, allow_unicode=True, width=2**31 - 1)
     assert yaml.safe_load(text) == data
     assert "Център за социални" in text
+
+
+def test_report_work_is_handed_out_one_task_a_worker_longest_first(monkeypatch):
+    """With ``workers``, the report never queues work behind a busy worker: at most that many tasks
+    run at once, the figures that need the summary get it, and of the figures ready when a worker
+    comes free the longest goes first (the forest plot before the funding mix)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from simcenter.report import build
+
+    events, running, peak, lock = [], [0], [0], threading.Lock()
+
+    def task(name, seconds, result):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+            events.append(name)
+        time.sleep(seconds)
+        with lock:
+            running[0] -= 1
+        return result
+
+    monkeypatch.setattr(build, "_summary", lambda folder: task("summary", 0.05, "the summary"))
+    seen = {}
+
+    def draw(folder, figs, lang, which, summary=None):
+        seen[which] = summary
+        return task(which, {"timeseries": 0.3}.get(which, 0.02), [f"{which}.png"])
+
+    monkeypatch.setattr(build, "_draw", draw)
+    with ThreadPoolExecutor(max_workers=4) as pool:  # more threads than workers: the limit is _hand_out's
+        summary, drawn = build._hand_out(pool, 2, "folder", "figures", "en")
+        assert summary == "the summary"
+        assert sorted(drawn) == sorted(build.FIGURES)
+        assert all(fut.result() == [f"{w}.png"] for w, fut in drawn.items())
+    assert peak[0] == 2
+    assert events[:2] == ["summary", "timeseries"] and events[2] == "forest"
+    assert events.index("forest") < events.index("funding_mix")
+    assert all(seen[w] == "the summary" for w in build.LATE_FIGURES)
+    assert all(seen[w] is None for w in build.EARLY_FIGURES)

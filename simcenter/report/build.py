@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import html
-from concurrent.futures import Executor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from pathlib import Path
 
 import pandas as pd
@@ -27,15 +27,16 @@ SUMMARY_COLUMNS = ["scenario", "outcome", "unit", "direction", "median", "mean",
                    "diff_ci_low", "diff_ci_high", "robust"]
 
 
-def build_report(folder: str | Path, executor: Executor | None = None) -> dict:
+def build_report(folder: str | Path, executor: Executor | None = None, workers: int | None = None) -> dict:
     """Write summary.csv, figures/, report.md and report.html into ``folder``; return the analysis.
 
-    With an ``executor`` (the comparison's worker processes), the work is done there: the summary
-    table (its bootstrap intervals) and, meanwhile, the figures that need no statistics; then the
-    figures that do, while this process writes the sentences, the tables and report.md: the same
-    files, sooner, and this process never loads the plotting library or the compiled loops. The
-    executor is shut down (without waiting) once it has all its work, so that its processes stop
-    while this process finishes the report.
+    With an ``executor`` (the comparison's worker processes, ``workers`` of them), the work is
+    done there: the summary table (its bootstrap intervals) and the figures, each handed out as a
+    worker comes free, the longest first (those that need the summary once it is there), while
+    this process writes the sentences, the tables and report.md: the same files, sooner, and this
+    process never loads the plotting library or the compiled loops. The executor is shut down
+    (without waiting) once it has all its work, so that its processes stop while this process
+    finishes the report. Without ``workers``, everything is handed out at once, in that order.
     """
     folder = Path(folder)
     res = analysis.load_results(folder)
@@ -48,27 +49,55 @@ def build_report(folder: str | Path, executor: Executor | None = None) -> dict:
         figures = compare_figures.all_figures(res, summary, folder / "figures")
         drawn = None
     else:
-        table = executor.submit(_summary, str(folder))
-        early = [executor.submit(_draw, str(folder), figs, lang, which) for which in EARLY_FIGURES]
-        summary = table.result()
-        late = [executor.submit(_draw, str(folder), figs, lang, which, summary) for which in LATE_FIGURES]
+        summary, drawn = _hand_out(executor, workers, str(folder), figs, lang)
         executor.shutdown(wait=False)  # the work handed out still gets done
-        drawn = early + late
     pros_cons = analysis.pros_and_cons(res, summary)
     trade = analysis.tradeoffs(res)
     atomic_write(folder / "summary.csv",
                  summary[SUMMARY_COLUMNS].to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
     if drawn is not None:
-        figures = [Path(p) for fut in drawn for p in fut.result()]
+        figures = [Path(p) for which in FIGURES for p in drawn[which].result()]
     atomic_write(folder / "report.md", _markdown(res, summary, pros_cons, trade, figures))
     atomic_write(folder / "report.html", _html(res, summary, pros_cons, trade, figures))
     return {"summary": summary, "pros_cons": pros_cons, "tradeoffs": trade, "figures": figures}
 
 
+FIGURES = ("timeseries", "funding_mix", "forest", "pros_cons", "regional_reach")
+"""The figures, in the report's order (that of ``compare_figures.all_figures``)."""
 EARLY_FIGURES = ("timeseries", "funding_mix")
-"""Figures drawn from the saved results alone (in the order of ``compare_figures.all_figures``) ..."""
+"""Figures drawn from the saved results alone ..."""
 LATE_FIGURES = ("forest", "pros_cons", "regional_reach")
 """... and those that need the summary table."""
+LONGEST_FIRST = ("forest", "timeseries", "funding_mix", "pros_cons", "regional_reach")
+"""The order in which figures are handed out when several are ready: the longest first (the
+16-panel forest plot takes about as long as the six time series together), so that no worker
+is left with a long one at the end while the other waits."""
+
+
+def _hand_out(executor: Executor, workers: int | None, folder: str, figs: str,
+              lang: str) -> tuple[pd.DataFrame, dict[str, Future]]:
+    """The summary table and every figure in ``executor``: with ``workers``, one task a worker at a
+    time, the next handed out as one comes free; return the summary and each figure's future,
+    once the last figure is handed out."""
+    table = executor.submit(_summary, folder)
+    running: set[Future] = {table}
+    ready = [w for w in LONGEST_FIRST if w in EARLY_FIGURES]
+    drawn: dict[str, Future] = {}
+    summary = None
+    while True:
+        while ready and (workers is None or len(running) < workers):
+            which = ready.pop(0)
+            late = which in LATE_FIGURES
+            drawn[which] = executor.submit(_draw, folder, figs, lang, which, summary if late else None)
+            running.add(drawn[which])
+        if summary is not None and not ready:
+            return summary, drawn
+        done, running = wait(running, return_when=FIRST_COMPLETED)
+        for fut in done:
+            fut.result()  # a figure that failed fails the report now
+        if table in done:
+            summary = table.result()
+            ready = sorted(ready + list(LATE_FIGURES), key=LONGEST_FIRST.index)
 
 
 def prepare_worker() -> None:
