@@ -80,6 +80,40 @@ class UniformDraws:
         self.bitgen.state = state
 
 
+def pcg64_words(gen: np.random.Generator) -> tuple[np.ndarray, np.ndarray] | None:
+    """The state of ``gen``'s PCG64 bit generator as the compiled generators take it: uint64 [state
+    high, state low, increment high, increment low] and int64 [has a spare 32-bit half, its value];
+    None for another bit generator. ``set_pcg64_words`` puts it back once they have drawn."""
+    state = gen.bit_generator.state
+    if state.get("bit_generator") != "PCG64":
+        return None
+    s, inc = state["state"]["state"], state["state"]["inc"]
+    mask = (1 << 64) - 1
+    return (np.array([s >> 64, s & mask, inc >> 64, inc & mask], dtype=np.uint64),
+            np.array([state["has_uint32"], state["uinteger"]], dtype=np.int64))
+
+
+def set_pcg64_words(gen: np.random.Generator, words: np.ndarray, pending: np.ndarray) -> None:
+    """Move ``gen`` to the state ``pcg64_words`` gave and compiled code has advanced."""
+    state = gen.bit_generator.state
+    state["state"]["state"] = (int(words[0]) << 64) | int(words[1])
+    state["has_uint32"], state["uinteger"] = int(pending[0]), int(pending[1])
+    gen.bit_generator.state = state
+
+
+def integers_below(gen: np.random.Generator, bound: int, size) -> np.ndarray:
+    """``gen.integers(0, bound, size)`` (int64): the same numbers, and ``gen`` moved on as numpy
+    would; about twice as fast for numpy's PCG64 with ``1 < bound <= 2**32``
+    (``kernels.pcg64_below``: numpy reads each 32-bit number through a function pointer)."""
+    words = pcg64_words(gen)
+    if words is None or not 1 < bound <= 2**32:
+        return gen.integers(0, bound, size)
+    out = np.empty(size, dtype=np.int64)
+    kernels.pcg64_below(*words, bound, out.reshape(-1))
+    set_pcg64_words(gen, *words)
+    return out
+
+
 class DrawTape:
     """The month-by-month blocks of the "draws" stream of one seed, recorded once and read by
     every run with that seed (``MonthlyDraws``).

@@ -585,6 +585,42 @@ def pcg64_float32(state, pending, jump, out):
     state[1] = lo
 
 
+@njit(inline="always")
+def _below(hi, lo, ihi, ilo, has_half, half, rng_excl, threshold):
+    """The next integer in [0, rng_excl) as numpy's ``Generator(PCG64).integers`` makes it: Lemire's
+    method on 32-bit outputs (numpy's random_bounded_uint64_fill, its 32-bit branch), each 64-bit
+    output giving its low half, then its high half; returns it with the generator's new state."""
+    while True:
+        if has_half:
+            bits = half
+            has_half = False
+        else:
+            hi, lo = _lcg128(hi, lo, _MULT_HI, _MULT_LO, ihi, ilo)
+            r = _xsl_rr(hi, lo)
+            bits = r & _MASK32
+            half = r >> np.uint64(32)
+            has_half = True
+        m = bits * rng_excl
+        if (m & _MASK32) >= threshold:  # numpy compares with rng_excl first, then the threshold (smaller)
+            return np.int64(m >> np.uint64(32)), hi, lo, has_half, half
+
+
+@njit(cache=True, nogil=True)
+def pcg64_below(state, pending, bound, out):
+    """Fill ``out`` (int64) with the integers numpy's ``Generator(PCG64).integers(0, bound)`` gives,
+    ``1 < bound <= 2**32``, with ``state`` and ``pending`` as in ``pcg64_float32`` (the spare 32-bit
+    half numpy keeps between calls), advanced in place."""
+    rng_excl = np.uint64(bound)
+    threshold = (np.uint64(0xFFFFFFFF) - (rng_excl - np.uint64(1))) % rng_excl
+    hi, lo, ihi, ilo = state[0], state[1], state[2], state[3]
+    has_half, half = pending[0] != 0, np.uint64(pending[1])
+    for i in range(out.size):
+        out[i], hi, lo, has_half, half = _below(hi, lo, ihi, ilo, has_half, half, rng_excl, threshold)
+    state[0], state[1] = hi, lo
+    pending[0] = 1 if has_half else 0
+    pending[1] = np.int64(half) if has_half else 0
+
+
 @njit(cache=True, nogil=True)
 def distinct_sorted(idx, n, mark, out):
     """The distinct values of ``idx`` (people, < n), ascending, written to ``out``; returns how many.
@@ -720,35 +756,56 @@ def month_end(do_advance, n, cap, any_served, u_prog, u_close, ends, dirty, cand
 
 # ---------------------------------------------------------------- the report's bootstrap
 @njit(cache=True, nogil=True)
-def bootstrap_medians(values, idx, out):
-    """``out[r]`` = the median of ``values[idx[r]]`` (no NaN), the number ``np.median`` gives: the
-    middle value, or the mean of the two middle values ((lo + hi) / 2) for an even count.
+def bootstrap_medians(state, pending, a, b, out_a, out_b):
+    """Paired bootstrap medians: for each of ``len(out_a)`` resamples, ``len(a)`` replicates drawn
+    with replacement (the indices numpy's ``Generator(PCG64).integers(0, len(a), (resamples,
+    len(a)))`` gives, row by row: ``state`` and ``pending`` as in ``pcg64_below``), and the
+    median of ``a`` and of ``b`` (same length, no NaN) over them: the number ``np.median`` gives,
+    the middle value, or the mean of the two middle values ((lo + hi) / 2) for an even count.
 
-    Each resample is a multiset of the same few values, so it is counted, not sorted: how often
-    each value was drawn, then a walk through the values in ascending order to the middle."""
-    n = values.size
-    rows, m = idx.shape
-    order = np.argsort(values)
+    Each resample is a multiset of the same few replicates, so it is counted, not sorted: how
+    often each was drawn (once for both ``a`` and ``b``: the pairs stay together), then a walk
+    through the values in ascending order to the middle."""
+    n = a.size
+    rng_excl = np.uint64(n)
+    threshold = (np.uint64(0xFFFFFFFF) - (rng_excl - np.uint64(1))) % rng_excl
+    hi, lo, ihi, ilo = state[0], state[1], state[2], state[3]
+    has_half, half = pending[0] != 0, np.uint64(pending[1])
+    order_a = np.argsort(a)
+    order_b = np.argsort(b)
     counts = np.zeros(n, dtype=np.int64)
+    for r in range(out_a.size):
+        counts[:] = 0
+        for _ in range(n):
+            j, hi, lo, has_half, half = _below(hi, lo, ihi, ilo, has_half, half, rng_excl, threshold)
+            counts[j] += 1
+        out_a[r] = _counted_median(a, order_a, counts)
+        out_b[r] = _counted_median(b, order_b, counts)
+    state[0], state[1] = hi, lo
+    pending[0] = 1 if has_half else 0
+    pending[1] = np.int64(half) if has_half else 0
+
+
+@njit(inline="always")
+def _counted_median(values, order, counts):
+    """The median of a multiset of ``values`` (``counts[i]`` copies of ``values[i]``; ``order``:
+    the values' ascending order); the total count is ``len(values)``."""
+    m = values.size
     lo_rank = (m - 1) // 2
     hi_rank = m // 2
-    for r in range(rows):
-        counts[:] = 0
-        for j in range(m):
-            counts[idx[r, j]] += 1
-        c = 0
-        lo = values[order[0]]
-        hi = lo
-        for k in range(n):
-            v = order[k]
-            nxt = c + counts[v]
-            if c <= lo_rank < nxt:
-                lo = values[v]
-            if hi_rank < nxt:
-                hi = values[v]
-                break
-            c = nxt
-        out[r] = hi if m % 2 else (lo + hi) / 2.0
+    c = 0
+    lo = values[order[0]]
+    hi = lo
+    for k in range(m):
+        v = order[k]
+        nxt = c + counts[v]
+        if c <= lo_rank < nxt:
+            lo = values[v]
+        if hi_rank < nxt:
+            hi = values[v]
+            break
+        c = nxt
+    return hi if m % 2 else (lo + hi) / 2.0
 
 
 def compile_all() -> float:
@@ -766,7 +823,9 @@ def compile_all() -> float:
                                               "starting_cash_eur": 1_000_000}})
     simulate(scenario, 1)
     values = np.arange(5, dtype=np.float64)
-    bootstrap_medians(values, np.zeros((2, 5), dtype=np.int64), np.empty(2))
+    state = np.array([1, 2, 3, 5], dtype=np.uint64)
+    bootstrap_medians(state, np.zeros(2, dtype=np.int64), values, values, np.empty(2), np.empty(2))
+    pcg64_below(state, np.zeros(2, dtype=np.int64), 5, np.empty(3, dtype=np.int64))
     lowest(np.arange(3, dtype=np.intp), np.array([0.3, 0.1, 0.2], dtype=np.float32), 1, np.empty(1, dtype=np.intp))
     return time.perf_counter() - start
 

@@ -156,13 +156,43 @@ def test_lowest_is_the_set_argpartition_chooses(m, k):
     assert np.array_equal(np.sort(_first_of(idx, u, k)), np.sort(idx[np.argpartition(u[idx], k)[:k]]))
 
 
-@pytest.mark.parametrize("n", [1, 2, 7, 100, 101])
+@pytest.mark.parametrize("n", [2, 7, 100, 101])
 def test_bootstrap_medians_are_numpys(n):
-    """The report's bootstrap medians, counted: np.median of every resample, to the last bit."""
+    """The report's paired bootstrap medians, drawn and counted: the resamples numpy's
+    ``integers`` gives and np.median of each, to the last bit, and the generator moved on as
+    numpy moves it (also from a generator with a spare half of a 64-bit output)."""
+    from simcenter.draws import pcg64_words, set_pcg64_words
+
     rng = np.random.default_rng(n)
-    values = rng.normal(size=n) * 1e4
-    values[::3] = np.round(values[::3] / 100)  # ties
-    idx = rng.integers(0, n, size=(500, n))
-    out = np.empty(500)
-    kernels.bootstrap_medians(values, idx, out)
-    assert np.array_equal(out, np.median(values[idx], axis=1))
+    a = rng.normal(size=n) * 1e4
+    a[::3] = np.round(a[::3] / 100)  # ties
+    b = rng.permutation(a) + 1.0
+    for spare in (False, True):
+        ours, ref = np.random.default_rng(n + 10), np.random.default_rng(n + 10)
+        if spare:
+            ours.random(1, dtype=np.float32), ref.random(1, dtype=np.float32)
+        idx = ref.integers(0, n, size=(500, n))
+        out_a, out_b = np.empty(500), np.empty(500)
+        words = pcg64_words(ours)
+        kernels.bootstrap_medians(*words, a, b, out_a, out_b)
+        set_pcg64_words(ours, *words)
+        assert np.array_equal(out_a, np.median(a[idx], axis=1))
+        assert np.array_equal(out_b, np.median(b[idx], axis=1))
+        assert np.array_equal(ours.random(9), ref.random(9))
+
+
+@pytest.mark.parametrize("seed", [0, 3, 2**40 + 1])
+def test_integers_below_are_numpys(seed):
+    """integers_below gives numpy's ``integers(0, bound, size)``, for small and large bounds (near
+    2**31 about half of the 32-bit numbers are rejected and drawn again), mixed with float32
+    draws that leave a spare half, and leaves the generator where numpy leaves it."""
+    from simcenter.draws import integers_below
+
+    ours, ref = np.random.default_rng(seed), np.random.default_rng(seed)
+    for k, (bound, size) in enumerate([(100, (300, 100)), (2, 7), (3, 1), (2**32, 5), (99, 13),
+                                       (2**31 + 11, 1001), (1, 4), (2**40, 3)]):
+        if k % 3 == 1:
+            assert np.array_equal(ours.random(3, dtype=np.float32), ref.random(3, dtype=np.float32))
+        got, expected = integers_below(ours, bound, size), ref.integers(0, bound, size)
+        assert got.dtype == expected.dtype and np.array_equal(got, expected), (bound, size)
+    assert np.array_equal(ours.random(5), ref.random(5))
