@@ -622,6 +622,19 @@ def pcg64_below(state, pending, bound, out):
 
 
 @njit(cache=True, nogil=True)
+def pcg64_double(state, out):
+    """Fill ``out`` (float64) with the uniforms numpy's ``Generator(PCG64).random()`` gives: the top
+    53 bits of each 64-bit output, times 2**-53 (a spare 32-bit half is left as it is: numpy's
+    doubles do not use it); ``state`` as in ``pcg64_float32``, advanced in place."""
+    hi, lo, ihi, ilo = state[0], state[1], state[2], state[3]
+    scale = 1.0 / 9007199254740992.0
+    for i in range(out.size):
+        hi, lo = _lcg128(hi, lo, _MULT_HI, _MULT_LO, ihi, ilo)
+        out[i] = np.float64(_xsl_rr(hi, lo) >> np.uint64(11)) * scale
+    state[0], state[1] = hi, lo
+
+
+@njit(cache=True, nogil=True)
 def distinct_sorted(idx, n, mark, out):
     """The distinct values of ``idx`` (people, < n), ascending, written to ``out``; returns how many.
     ``mark`` (bool, all False) is left all False."""
@@ -826,6 +839,7 @@ def compile_all() -> float:
     state = np.array([1, 2, 3, 5], dtype=np.uint64)
     bootstrap_medians(state, np.zeros(2, dtype=np.int64), values, values, np.empty(2), np.empty(2))
     pcg64_below(state, np.zeros(2, dtype=np.int64), 5, np.empty(3, dtype=np.int64))
+    pcg64_double(state, np.empty(2))
     lowest(np.arange(3, dtype=np.intp), np.array([0.3, 0.1, 0.2], dtype=np.float32), 1, np.empty(1, dtype=np.intp))
     return time.perf_counter() - start
 

@@ -25,12 +25,24 @@ class Streams:
     def __init__(self, seed: int):
         self.seed = int(seed)
         self._streams: dict[str, np.random.Generator] = {}
+        self._compiled: dict = {}
 
     def __getitem__(self, name: str) -> np.random.Generator:
         gen = self._streams.get(name)
         if gen is None:
             gen = self._streams[name] = stream(self.seed, name)
         return gen
+
+    def compiled(self, name: str):
+        """Stream ``name`` drawn by compiled code (``simcenter.draws.CompiledStream``): the same
+        numbers as its generator, with less overhead for a few at a time. A stream is drawn one
+        way or the other, never both."""
+        fast = self._compiled.get(name)
+        if fast is None:
+            from simcenter.draws import CompiledStream
+
+            fast = self._compiled[name] = CompiledStream(self[name])
+        return fast
 
 
 def replicate_seeds(master_seed: int, n: int) -> list[int]:

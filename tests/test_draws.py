@@ -89,3 +89,22 @@ def test_designs_sharing_a_replicates_numbers_give_the_results_of_separate_runs(
         assert np.array_equal(res.timeseries, alone.timeseries, equal_nan=True), f"design {i} differs"
         assert np.array_equal(res.income, alone.income)
     assert not np.array_equal(shared[0].timeseries, shared[1].timeseries, equal_nan=True)
+
+
+@pytest.mark.parametrize("seed", [0, 5, 2**62 + 3])
+def test_a_compiled_stream_gives_numpys_integers_and_uniforms(seed):
+    """CompiledStream.integers / random, in any order and size (a spare 32-bit half left by an odd
+    number of integers must survive the doubles in between, as in numpy), give the generator's
+    own integers(0, bound, k) and random(k)."""
+    from simcenter.draws import CompiledStream
+    from simcenter.rng import stream
+
+    ours, ref = CompiledStream(stream(seed, "networking")), stream(seed, "networking")
+    plan = [("i", 17, 3), ("r", None, 5), ("i", 3, 1), ("r", None, 1), ("i", 1, 4), ("i", 2**31 + 5, 9),
+            ("i", 2**32, 2), ("r", None, 0), ("i", 1000, 10), ("r", None, 10), ("i", 7, 0)] * 3
+    for kind, bound, k in plan:
+        got = ours.integers(bound, k) if kind == "i" else ours.random(k)
+        expected = ref.integers(0, bound, size=k) if kind == "i" else ref.random(k)
+        assert got.dtype == expected.dtype and np.array_equal(got, expected), (kind, bound, k)
+    with pytest.raises(ValueError):
+        CompiledStream(np.random.Generator(np.random.Philox(1)))
