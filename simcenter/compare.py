@@ -138,7 +138,7 @@ def run_task(design: int, replicate: int, scenario: Scenario, seed: int, draws=N
 def run_replicate(replicate: int, seed: int, designs: Sequence[tuple[int, Scenario]]) -> list[TaskResult]:
     """Run designs (index, scenario) with one replicate's seed, one after the other: they share the
     month's random numbers (a ``DrawTape``: made by the first, read by the others; the same numbers
-    each would make), about 7 % of a run saved for every design after the first."""
+    each would make), 5-8 % of a run saved for every design after the first."""
     from simcenter.draws import DrawTape
 
     tape = DrawTape(seed)
