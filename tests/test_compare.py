@@ -152,6 +152,29 @@ def test_one_invalid_scenario_stops_everything_before_any_run(tmp_path):
     assert not out.exists()
 
 
+def test_bad_input_ends_the_command_without_waiting_for_its_workers(tmp_path):
+    """With worker processes, a bad scenario ends the command as soon as it is read: sooner than its
+    fork server can load the model (the pool used to be asked for workers first, and a pool that
+    is starting a worker cannot be shut down until the server has given it one)."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"extends: {BASE}\nname: bad\ncenter:\n  staff:\n    n_mentors: -3\n", encoding="utf-8")
+
+    def seconds(cmd):
+        # Output to a file, as at a terminal: a pipe stays open while the fork server (which shares
+        # the command's output, for its workers' messages) finishes loading, whatever the command does.
+        with open(tmp_path / "err.txt", "w") as err:
+            start = time.perf_counter()
+            proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+            return time.perf_counter() - start, proc
+
+    loading = [seconds([sys.executable, "-c", "import simcenter.preload"])[0]]  # what the server does first
+    elapsed, proc = seconds([*CMD, "compare", str(BASE), str(bad), "--workers", "2", "--out", str(tmp_path / "out")])
+    message = (tmp_path / "err.txt").read_text()
+    loading.append(seconds([sys.executable, "-c", "import simcenter.preload"])[0])
+    assert proc.returncode == 2 and f"{bad}:5: center.staff.n_mentors: must be >= 0" in message
+    assert elapsed < 0.6 * max(loading), f"{elapsed:.2f} s; loading the model alone: {loading}"
+
+
 def test_duplicate_names_are_refused(tmp_path):
     a = _variant(tmp_path / "a" if (tmp_path / "a").mkdir() is None else tmp_path, "same")
     (tmp_path / "b").mkdir()

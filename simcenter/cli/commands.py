@@ -136,16 +136,19 @@ def compare(args: argparse.Namespace) -> int:
     """Compare designs over paired replicates; write the report; print the summary."""
     from simcenter import pool as workers_pool
 
-    # The worker processes start first (they load the model) while this process reads the scenarios.
+    # The worker processes' fork server starts first (it loads the model) while this process reads
+    # the scenarios; the workers are asked for once they are valid (they come when the server is
+    # ready, seconds later either way), so that bad input ends the command at once instead of
+    # waiting for the server (a pool starting a worker cannot be shut down until it has).
     workers = args.workers or workers_pool.default_workers()
     pool = workers_pool.local_executor(workers, warm=True) if workers > 1 else None
     try:
-        if pool is not None:
-            workers_pool.start(pool, workers)
         from simcenter.compare import compare as run_compare
         from simcenter.compare import load_designs
 
         designs, notes = load_designs(args.paths, args.overrides)  # fail fast, before any run
+        if pool is not None:
+            workers_pool.start(pool, workers)
         for note in notes:
             print(t("cli.warning", message=note), file=sys.stderr)
         total = len(designs) * args.reps
