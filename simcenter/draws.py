@@ -141,7 +141,10 @@ class DrawTape:
     Block ``m`` holds the stream's numbers from the end of block ``m - 1`` on, as many as the
     run that first reached month ``m`` asked for. A run whose block has another size (another
     region: other people) stops reading the tape there and goes on with its own generator,
-    moved past the numbers it has read: its numbers are the same either way.
+    moved past the numbers it has read: its numbers are the same either way. The blocks are
+    read, never written: the model's phases only compare draws with probabilities (they are not
+    made read-only, which would give the compiled loops other argument types to compile for;
+    ``tests/test_draws.py`` checks that runs sharing a tape give the results of separate runs).
     """
 
     def __init__(self, seed: int, limit_bytes: int = TAPE_LIMIT_BYTES):
