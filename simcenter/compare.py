@@ -16,7 +16,7 @@ import warnings
 from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -139,10 +139,16 @@ def run_replicate(replicate: int, seed: int, designs: Sequence[tuple[int, Scenar
     """Run designs (index, scenario) with one replicate's seed, one after the other: they share the
     month's random numbers (a ``DrawTape``: made by the first, read by the others; the same numbers
     each would make), 5-8 % of a run saved for every design after the first."""
+    return list(_replicate_runs(replicate, seed, designs))
+
+
+def _replicate_runs(replicate: int, seed: int, designs: Sequence[tuple[int, Scenario]]) -> Iterator[TaskResult]:
+    """``run_replicate``, a run at a time."""
     from simcenter.draws import DrawTape
 
     tape = DrawTape(seed)
-    return [run_task(i, replicate, scenario, seed, tape) for i, scenario in designs]
+    for i, scenario in designs:
+        yield run_task(i, replicate, scenario, seed, tape)
 
 
 def _replicate_tasks(designs: Sequence[Design], seeds: Sequence[int], workers: int) -> list[tuple]:
@@ -171,12 +177,10 @@ def run_comparison(designs: Sequence[Design], reps: int, seed: int, workers: int
     if pool is None and (workers <= 1 or total <= 1):
         if meanwhile:
             meanwhile()
-        from simcenter.draws import DrawTape
-
+        indexed = [(i, d.scenario) for i, d in enumerate(designs)]
         for r, s in enumerate(seeds):
-            tape = DrawTape(s)
-            for i, d in enumerate(designs):
-                out.append(run_task(i, r, d.scenario, s, tape))
+            for result in _replicate_runs(r, s, indexed):
+                out.append(result)
                 if progress:
                     progress(len(out), total)
     else:
