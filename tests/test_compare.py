@@ -113,6 +113,27 @@ def test_html_report_parses_with_a_row_per_design_and_every_figure(twin_comparis
     assert md.count("![") == expected
 
 
+def test_bands_are_the_replicates_percentiles_of_each_outcome_by_month(twin_comparison):
+    """bands.csv, row by (design, outcome, month): its last month holds the 5th, 50th and 95th
+    percentiles over replicates of what kpis.csv holds for each replicate (its last month)."""
+    import numpy as np
+
+    out, _ = twin_comparison
+    bands, kpis = pd.read_csv(out / "bands.csv"), pd.read_csv(out / "kpis.csv")
+    last = bands["month"].max()
+    checked = 0
+    for (design, outcome), rows in bands.groupby(["scenario", "outcome"], sort=False):
+        assert list(rows["month"]) == list(range(last + 1)), (design, outcome)
+        values = kpis.loc[kpis["scenario"] == design, outcome].to_numpy(dtype=float)
+        if np.isnan(values).any():
+            continue
+        end = rows[rows["month"] == last].iloc[0]
+        expected = np.percentile(values, [5, 50, 95])
+        assert np.allclose([end["p05"], end["median"], end["p95"]], expected, rtol=1e-9, atol=1e-9), (design, outcome)
+        checked += 1
+    assert checked >= 20
+
+
 def test_figures_of_two_designs_lay_out_without_giving_up(twin_comparison, tmp_path):
     """Every figure of a two-design comparison gets its layout (tight_layout warns, and leaves labels
     clipped, when a figure is too small for them: the pros-and-cons map was, with one or two rows)."""
