@@ -45,11 +45,11 @@ $(VENV)/.system:
 	fi
 	@mkdir -p $(VENV) && touch $@
 
-# The model's compiled loops (simcenter/kernels.py, Numba) are compiled once per machine, about
+# The model's compiled loops (simcenter/fast/, Numba) are compiled once per machine, about
 # 20 s, and cached next to the code: done here, so that the first run, test or demo does not wait.
-$(VENV)/.compiled: $(VENV)/.base simcenter/kernels.py
+$(VENV)/.compiled: $(VENV)/.base $(wildcard simcenter/fast/*.py)
 	@echo "Compiling the model's loops (once per machine, about 20 s)"
-	$(PY) -m simcenter.kernels
+	$(PY) -m simcenter.run.warm
 	@touch $@
 
 venv: $(VENV)/.base $(VENV)/.compiled

@@ -3,7 +3,7 @@ checkout of simcenter (A/B): this machine's speed changes by up to 2x from one q
 to the next, so two versions are compared one after the other, several times, not hours apart.
 
     git worktree add /tmp/old 7d3555b          # the version to compare with
-    (cd /tmp/old && PYTHONPATH=. $OLDPWD/.venv/bin/python -m simcenter.kernels)   # its compiled loops, once
+    (cd /tmp/old && PYTHONPATH=. $OLDPWD/.venv/bin/python -m simcenter.run.warm)   # its compiled loops, once
     .venv/bin/python benchmarks/compare_ab.py /tmp/old --pairs 3
 
 Each command runs in a fresh process with its checkout first on ``sys.path`` (this project's

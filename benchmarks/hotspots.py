@@ -37,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         _instrument_phases()
 
     import simcenter
-    from simcenter.levers import apply_levers
-    from simcenter.runner import simulate
+    from simcenter.config.levers import apply_levers
+    from simcenter.run.runner import simulate
 
     scenario = simcenter.load_scenario(args.scenario)
     if args.n:
@@ -87,8 +87,9 @@ def _instrument_phases() -> None:
     import functools
     import time
 
-    from simcenter import draws, governance, metrics, model, population
-    from simcenter.flows import funding, services
+    from simcenter import metrics
+    from simcenter.model import draws, governance, model, population, services
+    from simcenter.model import finance as funding
 
     def wrap(owner, name: str, label: str) -> None:
         fn = getattr(owner, name)

@@ -75,8 +75,8 @@ def _peak_rss_mib() -> float:
 
 def _worker_model(n: int, reps: int) -> dict:
     import simcenter
-    from simcenter.levers import apply_levers
-    from simcenter.runner import simulate
+    from simcenter.config.levers import apply_levers
+    from simcenter.run.runner import simulate
 
     scenario = apply_levers(simcenter.load_scenario(BASE), {"n_potential": n})
     times = []
@@ -92,7 +92,7 @@ def _worker_default(reps: int, rounds: int = 3) -> dict:
     first); ``rounds`` rounds over the seeds, each seed's time the best of its rounds (a burst of
     load elsewhere on a shared machine then spoils one round, not the figure)."""
     import simcenter
-    from simcenter.runner import simulate
+    from simcenter.run.runner import simulate
 
     scenario = simcenter.load_scenario(BASE)
     simulate(scenario, 1000)  # warm-up: imports, first-call costs

@@ -34,6 +34,18 @@ class Outcome:
         return t(f"outcomes.{self.name}")
 
 
+INCOME_CATEGORIES = ("eu", "national", "municipal", "corporate", "philanthropy", "partners", "fees")
+"""Where the centre's money comes from, as the funding-mix figures show it."""
+
+
+def income_categories(scenario) -> dict[str, str]:
+    """Ledger source -> its category in ``INCOME_CATEGORIES`` (funders by type, partners, clients)."""
+    cats = {fid: f.type for fid, f in scenario.funding.funders.items()}
+    cats.update({pid: "partners" for pid in scenario.partners})
+    cats["clients"] = "fees"
+    return cats
+
+
 def _share(num: float, den: float) -> float:
     return num / den if den > 0 else math.nan
 

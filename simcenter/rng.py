@@ -34,12 +34,12 @@ class Streams:
         return gen
 
     def compiled(self, name: str):
-        """Stream ``name`` drawn by compiled code (``simcenter.draws.CompiledStream``): the same
+        """Stream ``name`` drawn by compiled code (``simcenter.model.draws.CompiledStream``): the same
         numbers as its generator, with less overhead for a few at a time. A stream is drawn one
         way or the other, never both."""
         fast = self._compiled.get(name)
         if fast is None:
-            from simcenter.draws import CompiledStream
+            from simcenter.model.draws import CompiledStream
 
             fast = self._compiled[name] = CompiledStream(self[name])
         return fast

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from simcenter import load_scenario
-from simcenter.levers import apply_levers
+from simcenter.config.levers import apply_levers
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

@@ -188,10 +188,10 @@ def test_bad_input_ends_the_command_without_waiting_for_its_workers(tmp_path):
             proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
             return time.perf_counter() - start, proc
 
-    loading = [seconds([sys.executable, "-c", "import simcenter.preload"])[0]]  # what the server does first
+    loading = [seconds([sys.executable, "-c", "import simcenter.run.preload"])[0]]  # what the server does first
     elapsed, proc = seconds([*CMD, "compare", str(BASE), str(bad), "--workers", "2", "--out", str(tmp_path / "out")])
     message = (tmp_path / "err.txt").read_text()
-    loading.append(seconds([sys.executable, "-c", "import simcenter.preload"])[0])
+    loading.append(seconds([sys.executable, "-c", "import simcenter.run.preload"])[0])
     assert proc.returncode == 2 and f"{bad}:5: center.staff.n_mentors: must be >= 0" in message
     assert elapsed < 0.6 * max(loading), f"{elapsed:.2f} s; loading the model alone: {loading}"
 
@@ -327,7 +327,8 @@ def test_replicate_tasks_cover_every_run_once_and_keep_the_workers_busy(n_design
     """A replicate's designs travel together (they share its random numbers) unless that leaves too
     few tasks for the workers; either way every (design, replicate) is run exactly once, with its
     replicate's seed."""
-    from simcenter.compare import Design, _replicate_tasks
+    from simcenter.compare import Design
+    from simcenter.compare.running import _replicate_tasks
 
     designs = [Design(f"d{i}", f"d{i}.yaml", f"scenario {i}") for i in range(n_designs)]
     seeds = [1000 + r for r in range(reps)]
@@ -347,7 +348,7 @@ def test_resolved_yaml_is_the_text_safe_dump_writes():
     import yaml
 
     from simcenter.config.loader import load_scenario
-    from simcenter.results import resolved_yaml
+    from simcenter.files import resolved_yaml
 
     sc = load_scenario(BASE)
     sc = sc.model_copy(update={"name": "център-пловдив",

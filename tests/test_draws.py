@@ -8,8 +8,8 @@ import pytest
 
 from simcenter.compare import run_replicate, run_task
 from simcenter.config.loader import load_scenario
-from simcenter.draws import DrawTape, MonthlyDraws
-from simcenter.levers import apply_levers
+from simcenter.model.draws import DrawTape, MonthlyDraws
+from simcenter.config.levers import apply_levers
 
 from conftest import BASE
 
@@ -96,7 +96,7 @@ def test_a_compiled_stream_gives_numpys_integers_and_uniforms(seed):
     """CompiledStream.integers / random, in any order and size (a spare 32-bit half left by an odd
     number of integers must survive the doubles in between, as in numpy), give the generator's
     own integers(0, bound, k) and random(k)."""
-    from simcenter.draws import CompiledStream
+    from simcenter.model.draws import CompiledStream
     from simcenter.rng import stream
 
     ours, ref = CompiledStream(stream(seed, "networking")), stream(seed, "networking")

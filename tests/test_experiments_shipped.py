@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from simcenter.levers import apply_levers
+from simcenter.config.levers import apply_levers
 from simcenter.sweep import analyze, design, load_experiment, run_sweep
 from simcenter.sweep.experiment import Base
 from simcenter.sweep.targets import build_scenario

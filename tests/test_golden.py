@@ -22,9 +22,9 @@ import math
 import numpy as np
 import pytest
 
-from simcenter.levers import apply_levers
+from simcenter.config.levers import apply_levers
 from simcenter.model import CenterModel
-from simcenter.population import CLOSED, COMPARISON, TREATED
+from simcenter.model.population import CLOSED, COMPARISON, TREATED
 
 from conftest import ROOT
 

@@ -1,4 +1,4 @@
-"""The compiled loops (simcenter/kernels.py) give numpy's numbers, to the last bit.
+"""The compiled loops (simcenter/fast/) give numpy's numbers, to the last bit.
 
 Most kernels are covered by the golden summary (tests/test_golden.py: any change of any
 result fails) and by ``Population.check`` after every month; these tests pin the pieces whose
@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simcenter import kernels
-from simcenter.draws import UniformDraws
+from simcenter.fast import bootstrap, population, services
+from simcenter.model.draws import UniformDraws
 
 
 @pytest.mark.parametrize("seed", [0, 1, 12345, 2**63 + 7])
@@ -71,7 +71,7 @@ def test_float32_powers_match_numpy():
     in_boosted = np.ones(n, dtype=np.bool_)
     keep = np.zeros(n, dtype=np.intp)
     stage = np.zeros(n, dtype=np.int8)
-    k = kernels.refresh_boosted(j, stage, boost, cap0, prog_mult0, hazard_mult0, in_boosted, f_fund, f_tie, *outs,
+    k = population.refresh_boosted(j, stage, boost, cap0, prog_mult0, hazard_mult0, in_boosted, f_fund, f_tie, *outs,
                                 p_stage_of, p_close_base, np.float32(1e-6), np.float32(mean), np.float32(e_prog),
                                 np.float32(-e_hazard), keep)
     # The numpy formulation (Population._reference_probabilities).
@@ -90,7 +90,7 @@ def test_distinct_sorted_is_numpy_unique(n, size):
     idx = np.random.default_rng(size).integers(0, n, size=size).astype(np.intp)
     mark = np.zeros(n, dtype=np.bool_)
     out = np.zeros(n, dtype=np.intp)
-    k = kernels.distinct_sorted(idx, n, mark, out)
+    k = services.distinct_sorted(idx, n, mark, out)
     assert np.array_equal(out[:k], np.unique(idx))
     assert not mark.any()
 
@@ -110,7 +110,7 @@ def test_own_funding_treated_first_and_ascending():
     helped_out = np.zeros(2 * cap, dtype=np.bool_)
     eligible = np.array([False, True, True, True, False])
     drawn = np.flatnonzero(u_apply < q_apply[:n]).astype(np.intp)
-    k = kernels.own_funding(cap, drawn, u_apply, q_apply, helped, stage, u_win, u_amount, 0.3, 0.4,
+    k = services.own_funding(cap, drawn, u_apply, q_apply, helped, stage, u_win, u_amount, 0.3, 0.4,
                             np.float32(1000.0), np.float32(0.5), eligible, *bufs, award, helped_out)
     world, won = bufs[1][:k].tolist(), bufs[2][:k].tolist()
     # Treated: 0 (drawn, 0.2 < 0.3), 1 (helped, 0.35 < 0.4), 2 (drawn); 3 helped but 0.6 >= 0.4; 4: 0.5 >= 0.3.
@@ -139,20 +139,20 @@ def test_funders_open_months_are_call_open():
 def test_lowest_is_the_set_argpartition_chooses(m, k):
     """Without a tie at the boundary, the k lowest draws are the set numpy's argpartition gives;
     with one, the kernel says so (-1) and the services ask numpy."""
-    from simcenter.flows.services import _first_of
+    from simcenter.model.services import _first_of
 
     rng = np.random.default_rng(m + k)
     u = rng.random(4 * m, dtype=np.float32)
     idx = np.sort(rng.choice(4 * m, size=m, replace=False)).astype(np.intp)
     out = np.zeros(k, dtype=np.intp)
-    assert kernels.lowest(idx, u, k, out) == k
+    assert services.lowest(idx, u, k, out) == k
     expected = idx[np.argpartition(u[idx], k)[:k]]
     assert np.array_equal(np.sort(out), np.sort(expected))
     assert np.array_equal(np.sort(_first_of(idx, u, k)), np.sort(expected))
     # A tie across the boundary: the k-th and (k+1)-th lowest draws are equal.
     order = idx[np.argsort(u[idx], kind="stable")]
     u[order[k]] = u[order[k - 1]]
-    assert kernels.lowest(idx, u, k, out) == -1
+    assert services.lowest(idx, u, k, out) == -1
     assert np.array_equal(np.sort(_first_of(idx, u, k)), np.sort(idx[np.argpartition(u[idx], k)[:k]]))
 
 
@@ -161,7 +161,7 @@ def test_bootstrap_medians_are_numpys(n):
     """The report's paired bootstrap medians, drawn and counted: the resamples numpy's
     ``integers`` gives and np.median of each, to the last bit, and the generator moved on as
     numpy moves it (also from a generator with a spare half of a 64-bit output)."""
-    from simcenter.draws import pcg64_words, set_pcg64_words
+    from simcenter.model.draws import pcg64_words, set_pcg64_words
 
     rng = np.random.default_rng(n)
     a = rng.normal(size=n) * 1e4
@@ -174,7 +174,7 @@ def test_bootstrap_medians_are_numpys(n):
         idx = ref.integers(0, n, size=(500, n))
         out_a, out_b = np.empty(500), np.empty(500)
         words = pcg64_words(ours)
-        kernels.bootstrap_medians(*words, a, b, out_a, out_b)
+        bootstrap.bootstrap_medians(*words, a, b, out_a, out_b)
         set_pcg64_words(ours, *words)
         assert np.array_equal(out_a, np.median(a[idx], axis=1))
         assert np.array_equal(out_b, np.median(b[idx], axis=1))
@@ -186,7 +186,7 @@ def test_integers_below_are_numpys(seed):
     """integers_below gives numpy's ``integers(0, bound, size)``, for small and large bounds (near
     2**31 about half of the 32-bit numbers are rejected and drawn again), mixed with float32
     draws that leave a spare half, and leaves the generator where numpy leaves it."""
-    from simcenter.draws import integers_below
+    from simcenter.model.draws import integers_below
 
     ours, ref = np.random.default_rng(seed), np.random.default_rng(seed)
     for k, (bound, size) in enumerate([(100, (300, 100)), (2, 7), (3, 1), (2**32, 5), (99, 13),

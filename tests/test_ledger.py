@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from simcenter import load_scenario
 from simcenter.ledger import CENTER, Ledger
-from simcenter.levers import apply_levers
+from simcenter.config.levers import apply_levers
 from simcenter.model import CenterModel
-from simcenter.runner import simulate
+from simcenter.run.runner import simulate
 
 from conftest import shipped_scenarios
 

@@ -10,10 +10,10 @@ import pytest
 
 from simcenter import metrics, scenario_from_dict
 from simcenter.i18n import strings
-from simcenter.levers import apply_levers
+from simcenter.config.levers import apply_levers
 from simcenter.model import CenterModel, SimcenterScenario
-from simcenter.population import COMPARISON, TREATED
-from simcenter.runner import simulate
+from simcenter.model.population import COMPARISON, TREATED
+from simcenter.run.runner import simulate
 
 from conftest import BASE
 

@@ -1,4 +1,4 @@
-"""Local worker processes (simcenter.pool): how they start, stop and die with their parent."""
+"""Local worker processes (simcenter.run.pool): how they start, stop and die with their parent."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from simcenter.pool import _alive, local_executor  # _alive: dead or a zombie is not alive
+from simcenter.run.pool import _alive, local_executor  # _alive: dead or a zombie is not alive
 
 from conftest import ROOT
 
@@ -56,7 +56,7 @@ def test_starting_a_pool_already_shut_down_is_quiet(monkeypatch):
     the pool down before that thread has handed out its start-up tasks: no error in that thread."""
     import threading
 
-    from simcenter.pool import start
+    from simcenter.run.pool import start
 
     errors = []
     monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(args.exc_value))
@@ -71,7 +71,7 @@ def test_starting_a_pool_already_shut_down_is_quiet(monkeypatch):
 
 @pytest.mark.parametrize("method", ["forkserver", "spawn"])
 def test_workers_and_fork_server_exit_when_the_main_process_is_killed(method):
-    code = ("import sys, time\nfrom simcenter.pool import local_executor, start\n"
+    code = ("import sys, time\nfrom simcenter.run.pool import local_executor, start\n"
             "pool = local_executor(2, method=sys.argv[1])\nstart(pool, 2)\n"
             "while len(pool._processes) < 2 or not all(p.pid for p in pool._processes.values()):\n"
             "    time.sleep(0.05)\n"

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from simcenter.levers import apply_levers
+from simcenter.config.levers import apply_levers
 from simcenter.model import CenterModel
-from simcenter.population import COMPARISON
-from simcenter.results import write_run
+from simcenter.model.population import COMPARISON
+from simcenter.report.run_folder import write_run
 from simcenter.rng import replicate_seeds, stream
-from simcenter.runner import run_many
+from simcenter.run.runner import run_many
 
 PACKAGE = Path(__file__).resolve().parent.parent / "simcenter"
 

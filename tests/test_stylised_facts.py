@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from simcenter import validation
+from simcenter import facts as validation
 from simcenter.config.loader import load_scenario
-from simcenter.levers import apply_levers
+from simcenter.config.levers import apply_levers
 from simcenter.rng import replicate_seeds
 
 from conftest import ROOT

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from simcenter.rng import replicate_seeds
-from simcenter.runner import simulate
+from simcenter.run.runner import simulate
 from simcenter.sweep import load_experiment
 from simcenter.sweep.ema import ema_model
 from simcenter.sweep.targets import build_scenario

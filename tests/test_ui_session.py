@@ -241,7 +241,7 @@ def test_speaking_restores_the_process_language():
 
 
 def test_the_model_never_imports_the_app():
-    code = ("import sys, simcenter.model, simcenter.runner; "
+    code = ("import sys, simcenter.model, simcenter.run.runner; "
             "bad = [m for m in sys.modules if m.startswith(('simcenter.ui', 'solara'))]; assert not bad, bad")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr

@@ -71,11 +71,12 @@ def catalog(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     """Run one scenario over replicates and print each outcome's median and 5-95% range."""
     from simcenter import metrics
-    from simcenter.levers import apply_levers
-    from simcenter.results import json_safe, write_run
+    from simcenter.config.levers import apply_levers
+    from simcenter.files import json_safe
+    from simcenter.report.run_folder import write_run
     from simcenter.rng import replicate_seeds
-    from simcenter.pool import default_workers
-    from simcenter.runner import kpi_summary, run_many
+    from simcenter.run.pool import default_workers
+    from simcenter.run.runner import kpi_summary, run_many
 
     scenario = load_scenario(args.scenario, args.overrides)
     if args.years is not None:
@@ -134,14 +135,15 @@ def schema(args: argparse.Namespace) -> int:
 
 def compare(args: argparse.Namespace) -> int:
     """Compare designs over paired replicates; write the report; print the summary."""
-    from simcenter import pool as workers_pool
+    from simcenter.compare import WORKER_MODULES
+    from simcenter.run import pool as workers_pool
 
     # The worker processes' fork server starts first (it loads the model) while this process reads
     # the scenarios; the workers are asked for once they are valid (they come when the server is
     # ready, seconds later either way), so that bad input ends the command at once instead of
     # waiting for the server (a pool starting a worker cannot be shut down until it has).
     workers = args.workers or workers_pool.default_workers()
-    pool = workers_pool.local_executor(workers, warm=True) if workers > 1 else None
+    pool = workers_pool.local_executor(workers, warm=True, preload=WORKER_MODULES) if workers > 1 else None
     try:
         from simcenter.compare import compare as run_compare
         from simcenter.compare import load_designs
@@ -179,7 +181,7 @@ def report(args: argparse.Namespace) -> int:
 def _print_comparison(result: dict, fmt: str) -> None:
     from simcenter import metrics
     from simcenter.report.build import OVERVIEW, SUMMARY_COLUMNS
-    from simcenter.results import json_safe
+    from simcenter.files import json_safe
 
     summary = result["summary"]
     if fmt == "json":
@@ -288,7 +290,7 @@ def _print_sweep(s, out: Path) -> None:
 def analyze(args: argparse.Namespace) -> int:
     """Sensitivity indices and scenario discovery of a stored sweep; print the findings."""
     from simcenter import metrics
-    from simcenter.results import json_safe
+    from simcenter.files import json_safe
     from simcenter.sweep import analysis
     from simcenter.sweep.loader import parse_condition
     from simcenter.sweep.store import Store
@@ -358,7 +360,7 @@ SWEEP_COMMANDS = {"sweep": sweep, "analyze": analyze, "export": export}
 
 def facts(args: argparse.Namespace) -> int:
     """Check the stylised facts on the shipped Plovdiv scenarios; write validation.md and figures."""
-    from simcenter.validation import write_report
+    from simcenter.facts import write_report
 
     found = write_report(Path(args.out), reps=args.reps, seed=args.seed)
     rows = [{"fact": f.title, "holds": f.holds} for f in found]

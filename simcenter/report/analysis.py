@@ -92,7 +92,8 @@ def paired_interval(a: np.ndarray, b: np.ndarray, how: str, rng: np.random.Gener
         return point, point, point
     # Resamples: rows of ``rng.integers(0, a.size, size=(BOOTSTRAP_RESAMPLES, a.size))``. Medians
     # are drawn and counted in compiled code (the same numbers); means by numpy.
-    from simcenter import kernels, draws  # (here: a comparison's own process never loads the compiled loops)
+    from simcenter.fast import bootstrap as kernels  # (here: a comparison's own process never loads the compiled loops)
+    from simcenter.model import draws
 
     words = draws.pcg64_words(rng) if how == "median" and a.size <= 2**32 else None
     if words is not None:

@@ -14,7 +14,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from simcenter import metrics  # noqa: E402
-from simcenter.compare import INCOME_CATEGORIES  # noqa: E402
+from simcenter.metrics import INCOME_CATEGORIES  # noqa: E402
 from simcenter.i18n import t  # noqa: E402
 from simcenter.report.analysis import Results  # noqa: E402
 

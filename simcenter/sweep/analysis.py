@@ -17,7 +17,7 @@ import pandas as pd
 
 from simcenter import metrics
 from simcenter.i18n import t
-from simcenter.results import FLOAT_FORMAT, atomic_write
+from simcenter.files import FLOAT_FORMAT, atomic_write
 from simcenter.sweep import design as designs
 from simcenter.sweep import discovery, sensitivity
 from simcenter.sweep.experiment import Condition, Experiment

@@ -42,7 +42,7 @@ class SimcenterFunction:
         self.by_name = {p.name: p for p in experiment.parameters}
 
     def __call__(self, seed: int, **values) -> dict[str, float]:
-        from simcenter.runner import simulate
+        from simcenter.run.runner import simulate
 
         exp = self.experiment
         given = {name: _native(self.by_name[name], v) for name, v in values.items() if name in self.by_name}

@@ -22,7 +22,7 @@ from typing import Callable
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
 from simcenter.rng import replicate_seeds
-from simcenter.pool import ctrl_c_ignored, default_workers, submit_all
+from simcenter.run.pool import ctrl_c_ignored, default_workers, submit_all
 from simcenter.sweep import design as designs
 from simcenter.sweep.experiment import Experiment
 from simcenter.sweep.store import Store
@@ -243,7 +243,7 @@ class LocalEngine:
         self.executor = self._pool()
 
     def _pool(self) -> Executor:
-        from simcenter.pool import local_executor
+        from simcenter.run.pool import local_executor
 
         return local_executor(self.workers)
 

@@ -1,7 +1,7 @@
 """Where an experiment's values go in a scenario: levers, dotted paths, overlay files.
 
 A sweep parameter names its target either as a lever (``legal_form``, ``n_mentors``: the
-flat keyword arguments of ``CenterModel``, see ``simcenter.levers``) or as a dotted path to
+flat keyword arguments of ``CenterModel``, see ``simcenter.config.levers``) or as a dotted path to
 any scenario field (``funding.funders.hrdp_social_economy.p_success``; list items by index,
 ``plan.0.month``). A *files* lever chooses among partial scenario files merged over the base
 (a plan, a partner set). Applying a point is a pure function of the base scenario and the
@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from simcenter.config.loader import _deep_copy, _unwrap, scenario_from_dict
 from simcenter.config.schema import Scenario
 from simcenter.i18n import t
-from simcenter.levers import LEVERS
+from simcenter.config.levers import LEVERS
 
 Op = tuple[str, str, object]
 """One change to a scenario: (how, target, value); how is "lever", "path" or "overlay"."""

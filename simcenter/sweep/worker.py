@@ -53,7 +53,7 @@ class RunRecord:
 
 def run_task(task: RunTask) -> RunRecord:
     """Run one task; a failure is a record, never an exception."""
-    from simcenter.runner import simulate
+    from simcenter.run.runner import simulate
 
     start = time.perf_counter()
     try:

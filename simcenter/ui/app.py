@@ -23,7 +23,7 @@ from mesa.visualization.user_param import Slider
 from mesa.visualization.utils import force_update, update_counter
 
 from simcenter.i18n import LANGUAGES
-from simcenter.levers import LEVERS
+from simcenter.config.levers import LEVERS
 from simcenter.ui import charts, controls, differences, exports
 from simcenter.ui.server import ENV_SCENARIO
 from simcenter.ui.session import REPO_SCENARIOS, Workshop, scenario_files, scenario_label

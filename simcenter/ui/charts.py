@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from simcenter.compare import INCOME_CATEGORIES
+from simcenter.metrics import INCOME_CATEGORIES
 from simcenter.ui.session import Run
 from simcenter.ui.text import letter, outcome_label, tr
 

@@ -1,6 +1,6 @@
 """The levers the app puts in front of a workshop, and their current value in a scenario.
 
-Each control is one of ``simcenter.levers.LEVERS``; the app changes a design only through
+Each control is one of ``simcenter.config.levers.LEVERS``; the app changes a design only through
 those levers, so a design set in the browser is the same design as the scenario file it
 exports. Labels live in ``locales/*.yaml`` under ``app.lever.<name>``.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from simcenter.config.schema import Scenario
-from simcenter.levers import LEVERS
+from simcenter.config.levers import LEVERS
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ BY_NAME: dict[str, Control] = {c.name: c for c in CONTROLS}
 DESIGN_LEVERS = ("legal_form", "management")
 ORDER: tuple[str, ...] = DESIGN_LEVERS + tuple(c.name for c in CONTROLS)
 """Order in which levers are applied: the structure first, so that its partner seats can be changed."""
-assert set(ORDER) <= set(LEVERS), "every control must be a lever of simcenter.levers"
+assert set(ORDER) <= set(LEVERS), "every control must be a lever of simcenter.config.levers"
 
 
 def lever_value(config: Scenario, name: str) -> float | str | None:

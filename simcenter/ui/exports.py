@@ -7,7 +7,7 @@ import io
 import pandas as pd
 
 from simcenter.metrics import NAMES
-from simcenter.results import FLOAT_FORMAT, resolved_yaml
+from simcenter.files import FLOAT_FORMAT, resolved_yaml
 from simcenter.ui import controls
 from simcenter.ui.session import Run, Workshop
 
@@ -29,7 +29,7 @@ def scenario_yaml(workshop: Workshop, which: str) -> tuple[str, str] | None:
     """The design on screen as a complete scenario file: (file name, YAML text).
 
     The file is the model's configuration with the levers applied, every default filled in
-    (``simcenter.results.resolved_yaml``), so ``simcenter validate`` accepts it as it is.
+    (``simcenter.files.resolved_yaml``), so ``simcenter validate`` accepts it as it is.
     """
     with workshop.lock:
         run = workshop.runs.get(which)

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from simcenter.compare import INCOME_CATEGORIES
+from simcenter.metrics import INCOME_CATEGORIES, income_categories
 from simcenter.config.loader import load_scenario
 from simcenter.config.schema import Scenario
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import language, set_language
-from simcenter.levers import apply_levers
+from simcenter.config.levers import apply_levers
 from simcenter.metrics import NAMES
 from simcenter.model import CenterModel
 from simcenter.ui import controls
@@ -75,14 +75,6 @@ def speaking(lang: str):
             yield
         finally:
             set_language(previous)
-
-
-def income_categories(config: Scenario) -> dict[str, str]:
-    """Ledger source -> funding-mix category (``simcenter.compare.INCOME_CATEGORIES``)."""
-    cats = {fid: f.type for fid, f in config.funding.funders.items()}
-    cats.update({pid: "partners" for pid in config.partners})
-    cats["clients"] = "fees"
-    return cats
 
 
 @dataclass(frozen=True)

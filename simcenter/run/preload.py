@@ -1,14 +1,14 @@
-"""What the fork server of the local worker processes imports once (``simcenter.pool``): the
+"""What the fork server of the local worker processes imports once (``simcenter.run.pool``): the
 model, the runners and every compiled loop, so that each worker forked from it starts warm.
 
 The fork server itself then ends, when the main process does, without tearing its interpreter
-down (``simcenter.quickexit``: with all of that loaded, about a second that a shell pipe, or a
+down (``simcenter.run.quickexit``: with all of that loaded, about a second that a shell pipe, or a
 program reading the command's output, would wait for)."""
 
 import sys
 
-from simcenter import quickexit
-from simcenter.pool import warm_up
+from simcenter.run import quickexit
+from simcenter.run.pool import warm_up
 
 
 def _in_fork_server() -> bool:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from simcenter.agents.center import Application, Grant
-from simcenter.agents.funder import Funder
+from simcenter.model.agents import Application, Funder, Grant
 
 EUR_PER_M2 = 5.0
 """Value of in-kind space: Plovdiv class B offices about EUR 5/m2/month (Colliers, domain.md)."""

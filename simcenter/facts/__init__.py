@@ -22,12 +22,12 @@ from pathlib import Path
 import numpy as np
 
 from simcenter.config.loader import load_scenario
-from simcenter.levers import apply_levers
+from simcenter.config.levers import apply_levers
 from simcenter.model import CenterModel
-from simcenter.population import CLOSED, COMPARISON, TREATED
+from simcenter.stages import CLOSED, COMPARISON, TREATED
 from simcenter.rng import replicate_seeds
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios" / "plovdiv"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios" / "plovdiv"
 
 
 @dataclass

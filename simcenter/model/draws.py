@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simcenter import kernels
+from simcenter.fast import rng as kernels
 from simcenter.rng import stream
 
 TAPE_LIMIT_BYTES = 64 * 2**20

@@ -1,21 +1,17 @@
-"""Writing a run's results to a folder: CSV tables, the resolved scenario, run metadata."""
+"""Files every command writes: tables and text written atomically, numbers in one format, the
+resolved scenario as YAML, strict JSON."""
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import yaml
 
-from simcenter import __version__
-from simcenter.config.schema import Scenario
-
 if TYPE_CHECKING:
-    from simcenter.runner import RunResult
+    from simcenter.config.schema import Scenario
 
 FLOAT_FORMAT = "%.10g"
 
@@ -48,38 +44,6 @@ _NO_WRAP = 2**31 - 1  # libyaml takes an int
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 """libyaml's emitter where PyYAML has it: 20 times sooner than the pure-Python one, and the same
 text when lines are not wrapped (the two wrap long quoted strings differently)."""
-
-
-def write_run(folder: Path, scenario: Scenario, results: Sequence[RunResult], seeds: Sequence[int],
-              wall_seconds: float, figures: bool = True) -> list[Path]:
-    """Write timeseries.csv, kpis.csv, ledger.csv, scenario.resolved.yaml, run.json and figures/."""
-    from simcenter.runner import kpi_summary, kpi_table, ledger_table, timeseries_table
-
-    folder.mkdir(parents=True, exist_ok=True)
-    ts = timeseries_table(results)
-    write_csv(ts, folder / "timeseries.csv")
-    write_csv(kpi_table(results), folder / "kpis.csv")
-    write_csv(ledger_table(results), folder / "ledger.csv")
-    atomic_write(folder / "scenario.resolved.yaml", resolved_yaml(scenario))
-    meta = {
-        "simcenter_version": __version__,
-        "python": platform.python_version(),
-        "scenario": scenario.name,
-        "seeds": [int(s) for s in seeds],
-        "replicates": len(results),
-        "timings": {
-            "wall_seconds": round(wall_seconds, 4),
-            "run_seconds": [round(r.seconds, 4) for r in results],
-        },
-        "kpis": kpi_summary(results),
-    }
-    atomic_write(folder / "run.json", json.dumps(json_safe(meta), indent=2, allow_nan=False) + "\n")
-    written = [folder / n for n in ("timeseries.csv", "kpis.csv", "ledger.csv", "scenario.resolved.yaml", "run.json")]
-    if figures:
-        from simcenter.report.figures import run_figures
-
-        written += run_figures(ts, folder / "figures", scenario.name)
-    return written
 
 
 def json_safe(obj):

@@ -1,7 +1,7 @@
 """CenterModel: a competence centre for social innovation in its region, month by month.
 
 The model builds its world from a validated scenario and runs the monthly phases listed
-in ``step``. It does no I/O and no plotting; ``simcenter.runner`` turns runs into results.
+in ``step``. It does no I/O and no plotting; ``simcenter.run.runner`` turns runs into results.
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ import numpy as np
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from simcenter import metrics
-from simcenter.agents import Center, Funder, Partner
+from simcenter.model.agents import Center, Funder, Partner
+from simcenter.config.levers import apply_levers
 from simcenter.config.loader import load_scenario
 from simcenter.config.schema import Scenario
-from simcenter.draws import DrawTape, MonthlyDraws
-from simcenter.flows import services
-from simcenter.flows.funding import FundingFlows
-from simcenter.governance import Governance
 from simcenter.ledger import CENTER, Ledger
-from simcenter.levers import apply_levers
-from simcenter.population import Population
+from simcenter.model import services
+from simcenter.model.draws import DrawTape, MonthlyDraws
+from simcenter.model.finance import FundingFlows
+from simcenter.model.governance import Governance
+from simcenter.model.population import Population
 from simcenter.rng import Streams
 
 ARREARS_MONTHS_TO_INSOLVENCY = 3
@@ -54,7 +54,7 @@ class CenterModel(mesa.Model):
         draws: a ``DrawTape`` of the same seed shared with other runs (designs of a comparison):
             the month's random numbers are read from it instead of made again (same numbers).
         **levers: top-level design choices as flat keywords (``legal_form``, ``management``,
-            ``n_mentors``, ... see ``simcenter.levers.LEVERS``), applied on top of the scenario.
+            ``n_mentors``, ... see ``simcenter.config.levers.LEVERS``), applied on top of the scenario.
     """
 
     def __init__(self, scenario=None, rng=None, *, collect: bool = True, draws: DrawTape | None = None, **levers):
@@ -180,7 +180,7 @@ class CenterModel(mesa.Model):
 
         # One block of uniforms per month, one row per decision: its size depends only on the
         # population, never on the design, so every design sees the same draws (common random
-        # numbers), and designs run with the same seed can share them (``simcenter.draws``). While
+        # numbers), and designs run with the same seed can share them (``simcenter.model.draws``). While
         # the centre is not active (being set up, or closed) no service reads its rows: those are
         # skipped, not made (the stream moves on by exactly as many numbers).
         block = self._draws.block(n, pop.capacity, None if center.active else (_FIRST_SERVICE_ROW, _LAST_SERVICE_ROW))

@@ -6,7 +6,7 @@ same random numbers for every exogenous event (progress, closure, own funding
 applications), so any difference between them is the centre's effect.
 
 Speed (docs/performance.md). A month is a few compiled loops over the people
-(``simcenter.kernels``), whatever their number: each person's monthly progress and closure probabilities are kept,
+(``simcenter.fast.population``), whatever their number: each person's monthly progress and closure probabilities are kept,
 per world, in ``_p_prog`` and ``_p_close`` (with the factors they are made of) and
 recomputed only for the people whose inputs changed: stage, first year of operation over,
 capability boost, funding, ties. The counts the outcomes need (people by stage, launches,
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simcenter import kernels
+from simcenter.fast import population as kernels
 from simcenter.config.schema import Behaviour, Region
 from simcenter.stages import CLOSED, COMPARISON, IDEA, OPERATING, PILOT, SCALING, STAGES, TREATED  # noqa: F401
 

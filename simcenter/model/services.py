@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simcenter import kernels
-from simcenter.population import CLOSED, TREATED
+from simcenter.fast import services as kernels
+from simcenter.stages import CLOSED, TREATED
 
 STUDENT_HOURS_SHARE = 1.0
 VOLUNTEER_REACH_PER_HOUR = 2.0

@@ -18,9 +18,9 @@ import pandas as pd
 
 from simcenter import metrics
 from simcenter.config.schema import Scenario
-from simcenter.draws import DrawTape
 from simcenter.model import CenterModel
-from simcenter.pool import local_executor, submit_all
+from simcenter.model.draws import DrawTape
+from simcenter.run.pool import local_executor, submit_all
 
 
 LEDGER_COLUMNS = ["month", "source", "destination", "kind", "amount_eur"]
@@ -72,7 +72,7 @@ def run_model(scenario: Scenario, seed: int, levers: dict | None = None,
               draws: DrawTape | None = None) -> tuple[CenterModel, list[str]]:
     """Run one scenario with one seed to the end of its horizon; return the model (and the ledger
     check's problems: none). ``simulate`` turns the model into a ``RunResult``. ``draws``: the
-    random numbers of this seed, shared with other runs (``simcenter.draws.DrawTape``).
+    random numbers of this seed, shared with other runs (``simcenter.model.draws.DrawTape``).
 
     Raises:
         RuntimeError: if the run's ledger does not balance (a bug: money was created or lost).

@@ -7,6 +7,7 @@ and its own process never loads the model; the workers (or the fork server they 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import multiprocessing
 import os
 import signal
@@ -17,7 +18,7 @@ import weakref
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Sequence
 
-from simcenter import quickexit
+from simcenter.run import quickexit
 
 
 def default_workers() -> int:
@@ -25,12 +26,13 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def local_executor(workers: int, warm: bool = False, method: str | None = None) -> Executor:
+def local_executor(workers: int, warm: bool = False, method: str | None = None,
+                   preload: Sequence[str] = ()) -> Executor:
     """A pool of local worker processes.
 
     On Linux, workers are forked from a server process ("forkserver": safe with threads, unlike a
     plain fork) that has imported the model and loaded its compiled loops once
-    (``simcenter.preload``), so every worker starts warm in milliseconds, sharing that work
+    (``simcenter.run.preload``), so every worker starts warm in milliseconds, sharing that work
     instead of each repeating it (2-3 s of CPU a worker). Elsewhere (macOS, Windows) they are
     spawned, and with ``warm`` each imports the model and loads the compiled loops as it starts.
 
@@ -40,24 +42,26 @@ def local_executor(workers: int, warm: bool = False, method: str | None = None) 
     down module by module (with the compiled loops and the plotting library loaded, that took
     0.6 s, which the main process spent waiting for them). ``start`` starts them now.
     ``method``: "forkserver" (where the OS has one) or "spawn" instead of the default (for tests).
+    ``preload``: modules of the caller's tasks the workers import once (the fork server, or each
+    spawned worker with ``warm``), besides the model.
     """
-    context = _context(method)
+    context = _context(method, tuple(preload))
     forked = context.get_start_method() == "forkserver"
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                               initargs=(warm and not forked, os.getpid()))
+                               initargs=(warm and not forked, os.getpid(), tuple(preload)))
     if forked:
         _ensure_server()
         _QUIET_START.add(pool)
     return pool
 
 
-def _context(method: str | None = None):
+def _context(method: str | None = None, preload: tuple[str, ...] = ()):
     # The fork server by default on Linux only: macOS has one too, but forking a process that has
     # loaded Apple's frameworks (numpy's Accelerate) is unsafe there; its default is spawn.
     default = sys.platform.startswith("linux") and method is None
     if (default or method == "forkserver") and "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["simcenter.preload"])
+        context.set_forkserver_preload(["simcenter.run.preload", *preload])
         return context
     if method not in (None, "spawn"):
         raise ValueError(f"start method {method!r}: forkserver (where the OS has it) or spawn")
@@ -110,22 +114,22 @@ def _nothing() -> None:
     return None
 
 
-def _init_worker(warm: bool = False, main: int | None = None) -> None:
+def _init_worker(warm: bool = False, main: int | None = None, preload: tuple[str, ...] = ()) -> None:
     quickexit.register().set(0)  # first registered, so it runs last: every other exit handler runs before
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if main is not None:
         threading.Thread(target=_watch_main, args=(main,), name="main-watch", daemon=True).start()
     if warm:
         warm_up()
+        for module in preload:
+            importlib.import_module(module)
 
 
 def warm_up() -> None:
-    """Import the model and the runners, and load every compiled loop (a small model run)."""
-    import simcenter.compare  # noqa: F401
-    import simcenter.runner  # noqa: F401  (the model, pandas, Mesa)
-    from simcenter import kernels
+    """Import the model and the runner, and load every compiled loop (a small model run)."""
+    from simcenter.run.warm import compile_all
 
-    kernels.compile_all()
+    compile_all()
 
 
 def _watch_main(main: int) -> None:

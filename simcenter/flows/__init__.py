@@ -1,1 +1,0 @@
-"""Flows between actors: money (funding, costs, the ledger) and services (demand, capacity, uptake)."""

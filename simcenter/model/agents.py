@@ -1,0 +1,222 @@
+"""The institutional actors as Mesa agents: the centre, its partners and its funders, and the
+grants and applications that pass between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+
+from simcenter.config import schema
+
+
+@dataclass
+class Grant:
+    """Money awarded to the centre and how it is paid out."""
+
+    funder: str
+    kind: str
+    amount_eur: float
+    start: int
+    duration: int
+    share_cofinancing: float
+    lag: int
+    reporting_hours: float
+    paid_eur: float = 0.0
+    earned_eur: float = 0.0
+
+    def running(self, month: int) -> bool:
+        return self.start <= month < self.start + self.duration
+
+    @property
+    def end(self) -> int:
+        return self.start + self.duration
+
+
+@dataclass
+class Application:
+    """An application waiting for the funder's decision."""
+
+    funder: str
+    submitted: int
+    decision: int
+    effort: float
+
+
+class Center(mesa.Agent):
+    """The centre: legal form, management structure, staff, services, money and reputation.
+
+    Cash lives in the ledger (account ``center``); the agent holds what it decides with.
+    """
+
+    def __init__(self, model, spec: schema.Center):
+        super().__init__(model)
+        self.spec = spec  # replaced when a plan or a decision changes a lever
+        self.n_mentors = spec.staff.n_mentors
+        self.n_coordinators = spec.staff.n_coordinators
+        self.services = {name: getattr(spec.services, name).enabled for name in schema.SERVICE_NAMES}
+        self.reputation = model.behaviour.reputation_start
+        self.active = False  # becomes True when the legal entity is set up
+        self.insolvent = False
+        self.insolvency_month = -1
+        self.arrears_months = 0
+        self.grants: list[Grant] = []
+        self.applications: list[Application] = []
+        self.grants_won = 0
+        self.projects_won = 0  # project grants (kind "grant"), starting ones included
+        self.grants_applied = 0
+        self.competitive_applied = 0  # applications to project-grant calls (kind "grant")
+        self.competitive_decided = 0
+        self.competitive_won = 0
+        self.first_grant_end: int | None = None
+        self.costs_history: list[float] = []
+
+    @property
+    def headcount(self) -> int:
+        return self.n_mentors + self.n_coordinators
+
+    def monthly_staff_cost(self) -> float:
+        s = self.spec.staff
+        return self.headcount * s.salary_monthly_eur * (1.0 + s.share_employer_contributions)
+
+    def burn_rate(self) -> float:
+        """Average monthly cost of the last three months (staff cost before the first month)."""
+        recent = self.costs_history[-3:]
+        return sum(recent) / len(recent) if recent else self.monthly_staff_cost()
+
+    def runway_months(self, cash: float) -> float:
+        """Months ``cash`` lasts at the recent burn rate (capped at 120; 0 once insolvent)."""
+        if self.insolvent:
+            return 0.0
+        burn = self.burn_rate()
+        if burn <= 0:
+            return 120.0
+        return max(0.0, min(120.0, cash / burn))
+
+
+class Partner(mesa.Agent):
+    """An organisation that lends the centre mentors, volunteers, space, students or money.
+
+    What it gives scales with its engagement (0..1), which rises when it has a voice in the
+    centre's governance and when the centre does well, and decays when its goals diverge.
+    """
+
+    def __init__(self, model, pid: str, spec: schema.Partner):
+        super().__init__(model)
+        self.pid = pid
+        self.spec = spec
+        self.engagement = spec.engagement
+        self.board_seat = spec.board_seat
+        self.captured = False  # this partner steers the centre towards its own agenda
+
+    @property
+    def voice(self) -> float:
+        """How much say this partner has in the centre, 0..1."""
+        model = self.model
+        if self.board_seat:
+            return model.structure.partner_voice
+        return model.form.partner_voice * 0.3
+
+    def mentor_hours(self) -> float:
+        """Pro-bono mentoring hours offered this month."""
+        return self.spec.mentor_hours_month * self.engagement
+
+    def volunteer_hours(self) -> float:
+        """Volunteer hours offered this month."""
+        return self.spec.volunteer_hours_month * self.engagement
+
+    def student_hours(self) -> float:
+        """Hours of student interns this month (20 h a month each, a semester at a time)."""
+        return self.spec.students_per_year * self.engagement * 20.0 / 2.0
+
+    def space_offset_eur(self, eur_per_m2: float) -> float:
+        """Rent saved through space offered in kind this month."""
+        return self.spec.space_m2 * self.engagement * eur_per_m2
+
+    def step(self) -> None:
+        """Update engagement from voice, the centre's reputation and alignment; pay sponsorship."""
+        model = self.model
+        b = model.behaviour
+        e = self.engagement
+        e += b.engagement_gain_voice * self.voice * (1.0 - e)
+        e += b.engagement_gain_results * (model.center.reputation - 0.5) * self.spec.alignment
+        e -= b.engagement_decay * (1.0 - self.spec.alignment) * e
+        if model.captor is not None and model.captor is not self:
+            e -= b.engagement_decay * e  # others lose interest in a centre run for one partner
+        if not model.center.active:
+            e -= b.engagement_decay * e
+        self.engagement = min(1.0, max(0.0, e))
+        if model.center.active and self.spec.sponsorship_yearly_eur > 0:
+            model.ledger.transfer(
+                self.pid, "center", "sponsorship", self.spec.sponsorship_yearly_eur * self.engagement / 12.0
+            )
+
+
+TRACK_RECORD_CAP = 3
+"""Project grants beyond the third no longer raise a funder's confidence (assumption)."""
+
+
+class Funder(mesa.Agent):
+    """Opens calls on its calendar and decides on the centre's applications."""
+
+    def __init__(self, model, fid: str, spec: schema.Funder):
+        super().__init__(model)
+        self.fid = fid
+        self.spec = spec
+        self.applications = 0
+        self.awards = 0
+
+    def call_open(self, month: int) -> bool:
+        """Is a call of this funder open in simulation month ``month``?"""
+        s = self.spec
+        year, calendar_month = self.model.calendar(month)
+        rel_year = month // 12
+        if calendar_month not in s.call_months:
+            return False
+        if rel_year < s.first_year or (s.last_year is not None and rel_year > s.last_year):
+            return False
+        return (rel_year - s.first_year) % s.every_years == 0
+
+    def open_months(self, months: int) -> list[int]:
+        """The simulation months in [0, months) with a call of this funder open (``call_open``)."""
+        s = self.spec
+        month0 = self.model._month0
+        last = months if s.last_year is None else min(months, 12 * (s.last_year + 1))
+        return [m for m in range(12 * s.first_year, last)
+                if (month0 + m) % 12 + 1 in s.call_months and (m // 12 - s.first_year) % s.every_years == 0]
+
+    def eligible(self) -> float:
+        """Probability that the centre's legal form may lead an application here (0, 1 or between)."""
+        form = self.model.form
+        if self.spec.eligible_forms is not None:
+            ok = self.model.scenario.config.center.legal_form in self.spec.eligible_forms
+        else:
+            ok = self.spec.type in form.eligible_funder_types
+        if not ok:
+            return 0.0
+        if self.spec.requires_legal_entity:
+            # The share of calls for legal entities that accept this form as lead applicant: some
+            # exclude companies or cooperatives; a form without legal personality goes through a
+            # partner (the lead partner, the municipality, the host university).
+            return form.p_eligible_legal_entity_calls
+        return 1.0
+
+    def p_success(self, effort: float) -> float:
+        """Chance that an application succeeds, given the share of the needed hours the team could give.
+
+        p = p_success * (1 + track_record_effect * (min(projects won, 3) - 1)) * (1 - effort_effect * (1 - effort))
+        * (0.75 + 0.5 * reputation) [* (1 + donor_deduction_effect) for corporate donors of a
+        form whose gifts are deductible] [* (1 - political cut) for municipal funders], capped at 1.
+        """
+        model = self.model
+        b = model.behaviour
+        p = self.spec.p_success * model.p_success_factor
+        # A first project makes an applicant average: p_success is the rate over all applicants.
+        p *= 1.0 + b.track_record_effect * (min(model.center.projects_won, TRACK_RECORD_CAP) - 1)
+        p *= 1.0 - b.effort_effect * (1.0 - effort)
+        p *= 0.75 + 0.5 * model.center.reputation
+        if self.spec.type == "corporate" and model.form.donor_deduction:
+            p *= 1.0 + b.donor_deduction_effect
+        if self.spec.type == "municipal":
+            p *= 1.0 - model.political_cut
+        return min(1.0, max(0.0, p))
