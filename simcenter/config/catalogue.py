@@ -59,7 +59,8 @@ class LegalForm(_Entry):
 
     law: str = Field(description="The act that governs it (free text).")
     legal_personality: bool = Field(
-        description="True when it is a legal entity; calls that require one cannot be led otherwise."
+        description="True when it is a legal entity. Shown to users; for calls that require a legal entity "
+        "the model uses p_eligible_legal_entity_calls (a form without personality applies through a partner)."
     )
     eligible_funder_types: list[FunderType] = Field(
         description="Funder types whose calls this form may apply to."

@@ -112,10 +112,7 @@ class Partner(mesa.Agent):
     @property
     def voice(self) -> float:
         """How much say this partner has in the centre, 0..1."""
-        model = self.model
-        if self.board_seat:
-            return model.structure.partner_voice
-        return model.form.partner_voice * 0.3
+        return self.model.institution.partner_voice(self.board_seat)
 
     def mentor_hours(self) -> float:
         """Pro-bono mentoring hours offered this month."""
@@ -187,19 +184,7 @@ class Funder(mesa.Agent):
 
     def eligible(self) -> float:
         """Probability that the centre's legal form may lead an application here (0, 1 or between)."""
-        form = self.model.form
-        if self.spec.eligible_forms is not None:
-            ok = self.model.scenario.config.center.legal_form in self.spec.eligible_forms
-        else:
-            ok = self.spec.type in form.eligible_funder_types
-        if not ok:
-            return 0.0
-        if self.spec.requires_legal_entity:
-            # The share of calls for legal entities that accept this form as lead applicant: some
-            # exclude companies or cooperatives; a form without legal personality goes through a
-            # partner (the lead partner, the municipality, the host university).
-            return form.p_eligible_legal_entity_calls
-        return 1.0
+        return self.model.institution.eligibility(self.spec)
 
     def p_success(self, effort: float) -> float:
         """Chance that an application succeeds, given the share of the needed hours the team could give.
@@ -210,13 +195,12 @@ class Funder(mesa.Agent):
         """
         model = self.model
         b = model.behaviour
-        p = self.spec.p_success * model.p_success_factor
+        p = self.spec.p_success
         # A first project makes an applicant average: p_success is the rate over all applicants.
         p *= 1.0 + b.track_record_effect * (min(model.center.projects_won, TRACK_RECORD_CAP) - 1)
         p *= 1.0 - b.effort_effect * (1.0 - effort)
         p *= 0.75 + 0.5 * model.center.reputation
-        if self.spec.type == "corporate" and model.form.donor_deduction:
-            p *= 1.0 + b.donor_deduction_effect
+        p *= model.institution.donor_factor(self.spec)
         if self.spec.type == "municipal":
             p *= 1.0 - model.political_cut
         return min(1.0, max(0.0, p))

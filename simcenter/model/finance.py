@@ -145,8 +145,8 @@ class FundingFlows:
         ledger = model.ledger
         paid = 0.0
         if month == 0:
-            paid += ledger.transfer("center", "setup", "setup", model.form.setup_cost_eur) / 100
-        paid += ledger.transfer("center", "admin", "legal_form_overhead", model.form.admin_overhead_monthly_eur) / 100
+            paid += ledger.transfer("center", "setup", "setup", model.institution.setup_cost_eur) / 100
+        paid += ledger.transfer("center", "admin", "legal_form_overhead", model.institution.overhead_monthly_eur) / 100
         if center.active:
             paid += ledger.transfer("center", "staff", "salaries", center.monthly_staff_cost()) / 100
             space = sum(p.space_offset_eur(EUR_PER_M2) for p in model.partners.values())
@@ -156,10 +156,9 @@ class FundingFlows:
             paid += ledger.transfer("center", "suppliers", "events", event_costs) / 100
             if center.services["promotion"]:
                 paid += ledger.transfer("center", "media", "promotion", spec.services.promotion.budget_monthly_eur) / 100
-            paid += ledger.transfer("center", "governance", "governance_meetings", model.structure.meeting_cost_monthly_eur) / 100
-        form = model.form
-        tax = form.share_profit_tax * max(0.0, fees - direct_fee_costs) + form.share_substitute_tax * fees
-        paid += ledger.transfer("center", "state", "tax", tax) / 100
+            paid += ledger.transfer("center", "governance", "governance_meetings",
+                                    model.institution.meeting_cost_monthly_eur) / 100
+        paid += ledger.transfer("center", "state", "tax", model.institution.tax(fees, direct_fee_costs)) / 100
         center.costs_history.append(paid)
         return paid
 

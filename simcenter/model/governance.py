@@ -1,11 +1,12 @@
-"""What the legal form and the management structure change while the centre runs.
+"""How the centre decides: the decision queue, reviews, elections and capture.
 
 The governing body reviews results every ``review_cycle_months``. What it decides takes
 effect after the structure's decision latency, plus, for budget and staff changes, the
 time the legal form's approving body needs. The plan's dated actions pass through the
 same queue. Decision quality is the chance the body reads the results right; when it does
 not, it does nothing (inertia). A politically dependent form loses municipal money and
-speed after municipal elections; a lead-partner structure may be captured by its lead.
+speed after municipal elections; a lead-partner structure may be captured by its lead. How
+long, how well and how much: the legal form's and the structure's effects (``institution.py``).
 """
 
 from __future__ import annotations
@@ -40,13 +41,7 @@ class Governance:
     # ------------------------------------------------------------------ queue
     def latency(self, action_kind: str, month: int) -> int:
         """Months between deciding ``action_kind`` and its effect."""
-        model = self.model
-        months = model.structure.decision_latency_months
-        if action_kind in BUDGET_ACTIONS:
-            months += model.form.approval_latency_months
-        if month < self.political_delay_until:
-            months += round(3 * model.form.political_dependency)
-        return months
+        return self.model.institution.latency(action_kind in BUDGET_ACTIONS, month < self.political_delay_until)
 
     def propose(self, month: int, action) -> None:
         """Queue a plan action or a decision; it takes effect after the latency."""
@@ -80,7 +75,7 @@ class Governance:
         if kind == "hire":
             if not self._affordable(month):
                 # Not affordable now: the body postpones the hire to its next review.
-                self.pending[month + model.structure.review_cycle_months].append(a)
+                self.pending[month + model.institution.review_cycle_months].append(a)
                 model.tally["postponed"] += 1
                 return
             room = center.spec.staff.n_max - center.headcount
@@ -103,7 +98,7 @@ class Governance:
             partner = model.partners[a["partner"]]
             partner.engagement = min(1.0, partner.engagement + 0.3)
             seats_taken = sum(p.board_seat for p in model.partners.values())
-            if not partner.board_seat and seats_taken < model.structure.partner_seats:
+            if not partner.board_seat and seats_taken < model.institution.partner_seats:
                 partner.board_seat = True
         elif kind == "set":
             center.spec = _set_field(center.spec, a["field"], a["value"])
@@ -119,8 +114,8 @@ class Governance:
         """The governing body looks at cash and demand and decides on staff."""
         model = self.model
         center = model.center
-        structure = model.structure
-        if not center.active or month == 0 or month % structure.review_cycle_months:
+        institution = model.institution
+        if not center.active or month == 0 or month % institution.review_cycle_months:
             return
         rng = model.streams["governance"]
         u_read, u_capture = rng.random(), rng.random()  # = rng.random(2), as Python floats (faster)
@@ -142,7 +137,7 @@ class Governance:
         if decision is None:
             return
         engaged_voice = sum(p.engagement * p.voice for p in model.partners.values()) / max(1, len(model.partners))
-        quality = min(1.0, structure.decision_quality + 0.1 * engaged_voice)
+        quality = institution.decision_quality(engaged_voice)
         if u_read < quality:
             self.propose(month + 1, decision)  # decided at the end of this month
         else:
@@ -160,13 +155,13 @@ class Governance:
 
     def _capture(self, month: int, u: float) -> None:
         model = self.model
-        risk = model.structure.capture_risk
+        institution = model.institution
         if month >= self.captor_until or not model.center.active:
             model.captor = None
-        if risk > 0 and model.partners and u < risk * model.structure.review_cycle_months / 12.0:
+        if institution.capture_risk > 0 and model.partners and u < institution.capture_chance_per_review:
             model.captor = max(model.partners.values(), key=lambda p: (p.engagement, p.pid))
-            self.captor_until = month + model.structure.review_cycle_months
-            model.tally["capture_months"] += model.structure.review_cycle_months
+            self.captor_until = month + institution.review_cycle_months
+            model.tally["capture_months"] += institution.review_cycle_months
 
     # ------------------------------------------------------------------ elections
     def elections(self, month: int) -> None:
@@ -181,7 +176,7 @@ class Governance:
                 self.political_cut_until = month + 12
                 self.political_delay_until = month + 6
                 model.tally["political_turnovers"] += 1
-        model.political_cut = model.form.political_dependency if month < self.political_cut_until else 0.0
+        model.political_cut = model.institution.political_cut if month < self.political_cut_until else 0.0
 
 
 def _set_field(center: schema.Center, dotted: str, value) -> schema.Center:

@@ -25,12 +25,9 @@ from simcenter.model import services
 from simcenter.model.draws import DrawTape, MonthlyDraws
 from simcenter.model.finance import FundingFlows
 from simcenter.model.governance import Governance
+from simcenter.model.institution import Institution
 from simcenter.model.population import Population
 from simcenter.rng import Streams
-
-ARREARS_MONTHS_TO_INSOLVENCY = 3
-"""Months of negative cash after which the centre is insolvent and closes (assumption)."""
-
 
 class SimcenterScenario(MesaScenario):
     """Mesa's scenario object for a simcenter run: it carries the validated configuration.
@@ -72,12 +69,10 @@ class CenterModel(mesa.Model):
         self.seed = int(self._seed)
         self.streams = Streams(self.seed)
         self.config = config
-        self.form = config.form
-        self.structure = config.structure
+        self.institution = Institution(config)
         self.behaviour = config.behaviour
         self.months = config.horizon.months
         self._month0 = config.horizon.start_year * 12 + (config.horizon.start_month - 1)  # calendar month of month 0
-        self.p_success_factor = 1.0
         self.political_cut = 0.0
         self.captor: Partner | None = None
         self.ledger = Ledger()
@@ -125,7 +120,7 @@ class CenterModel(mesa.Model):
 
     def _assign_board_seats(self) -> None:
         """Partners named in the scenario sit on the board; free seats go to the most engaged."""
-        seats = self.structure.partner_seats
+        seats = self.institution.partner_seats
         taken = sum(p.board_seat for p in self.partners.values())
         for p in sorted(self.partners.values(), key=lambda p: (-p.engagement, p.pid)):
             if taken >= seats:
@@ -171,7 +166,7 @@ class CenterModel(mesa.Model):
         center = self.center
         pop = self.pop
         n = pop.n
-        if month == self.form.setup_months and not center.insolvent:
+        if month == self.institution.setup_months and not center.insolvent:
             center.active = True
         self.governance.start_of_month(month)
 
@@ -284,7 +279,7 @@ class CenterModel(mesa.Model):
         balance = self.ledger.balance_cents(CENTER)
         uncovered = balance < 0 and balance / 100 + self.funding.receivable(month) < 0
         c.arrears_months = c.arrears_months + 1 if uncovered else 0
-        if c.arrears_months >= ARREARS_MONTHS_TO_INSOLVENCY:
+        if self.institution.closes(c.arrears_months):
             c.insolvent = True
             c.active = False
             c.insolvency_month = month + 1

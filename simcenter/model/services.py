@@ -43,7 +43,7 @@ class StaffHours:
         self.volunteer = volunteers
         self.mentor = center.n_mentors * h * center.spec.services.mentorship.share_time_delivering
         self.mentor += mentors
-        overhead = model.structure.management_hours_monthly
+        overhead = model.institution.management_hours_monthly
         reporting = 0
         for g in center.grants:
             if g.start <= month < g.start + g.duration:  # g.running(month)
@@ -306,7 +306,7 @@ def mentoring(model, month: int, found: Scan, u_seek: np.ndarray, hours: StaffHo
     tally["mentoring_hours"] += delivered
     tally["contacts_online"] += contacts_online
     tally["contacts_onsite"] += int(n_clients - contacts_online)
-    fees = ms.fee_per_hour_eur * delivered if model.form.revenue != "none" else 0.0
+    fees = model.institution.fees(ms.fee_per_hour_eur * delivered)
     hourly = center.spec.staff.salary_monthly_eur / center.spec.staff.hours_per_month
     return fees, (hourly * delivered if fees > 0 else 0.0)
 
@@ -338,7 +338,7 @@ def events(model, month: int, plan: EventPlan | None, found: Scan, u_want: np.nd
     pop.gain(attended, np.float32(b.event_capability_gain), _F32_005)
     model.month_contacts.append(attended)
     cost = plan.cost
-    fees = plan.spec.fee_eur * n_attended if model.form.revenue != "none" else 0.0
+    fees = model.institution.fees(plan.spec.fee_eur * n_attended)
     return fees, (cost if fees > 0 else 0.0), cost
 
 
@@ -397,7 +397,7 @@ def funding_support(model, month: int, found: Scan, u_seek: np.ndarray, hours: S
     _touch(model, idx, month, served=True)
     tally["funding_clients"] += len(idx)
     model.month_contacts.append(idx)
-    fees = fs.fee_eur * len(idx) if model.form.revenue != "none" else 0.0
+    fees = model.institution.fees(fs.fee_eur * len(idx))
     return np.sort(idx), fees
 
 
@@ -421,7 +421,7 @@ def own_funding(model, found: Scan, helped: np.ndarray, u_apply: np.ndarray, u_w
     if k == 0:
         return 0.0
     pop.award_funding(world[:k], won[:k], award[:k])
-    if model.form.revenue == "none" or len(helped) == 0:
+    if not model.institution.may_charge_fees or len(helped) == 0:
         return 0.0
     fs = model.center.spec.services.funding_support
     return fs.share_success_fee * float(award[:k][is_helped[:k]].sum())

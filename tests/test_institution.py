@@ -1,0 +1,132 @@
+"""The centre's institution: every effect of the legal form and the management structure.
+
+What these tests protect: each effect follows its catalogue field (so a new catalogue entry is
+all a new form needs), the rules at their edges (no fees without revenue, eligibility 0 / share /
+1, latency additions, quality capped at 1, closure after the arrears limit), and that the model
+reads the institution rather than the catalogue (a scenario-defined form changes the run).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from simcenter.config.catalogue import builtin_catalogue
+from simcenter.config.levers import apply_levers
+from simcenter.config.loader import scenario_from_dict
+from simcenter.model import CenterModel
+from simcenter.model.institution import CLOSURE_ARREARS_MONTHS, Institution
+
+FORMS = sorted(builtin_catalogue().legal_forms)
+STRUCTURES = sorted(builtin_catalogue().management_structures)
+
+
+def _scenario(base, form: str = "association", structure: str = "executive_director", **funders):
+    data = base.model_dump()
+    data["center"]["legal_form"] = form
+    data["center"]["management"] = structure
+    data["funding"]["funders"].update(funders)
+    return scenario_from_dict(data, name="<test>")
+
+
+def _funder(**fields) -> dict:
+    return {"type": "eu", "kind": "grant", **fields}
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_every_form_effect_follows_its_catalogue_entry(base, form):
+    inst = Institution(_scenario(base, form))
+    entry = builtin_catalogue().legal_forms[form]
+    assert inst.setup_months == entry.setup_months and inst.setup_cost_eur == entry.setup_cost_eur
+    assert inst.overhead_monthly_eur == entry.admin_overhead_monthly_eur
+    assert inst.may_charge_fees == (entry.revenue != "none")
+    assert inst.political_cut == entry.political_dependency
+    assert inst.partner_voice(board_seat=False) == pytest.approx(0.3 * entry.partner_voice)
+
+
+@pytest.mark.parametrize("structure", STRUCTURES)
+def test_every_structure_effect_follows_its_catalogue_entry(base, structure):
+    inst = Institution(_scenario(base, structure=structure))
+    entry = builtin_catalogue().management_structures[structure]
+    assert inst.review_cycle_months == entry.review_cycle_months
+    assert inst.partner_seats == entry.partner_seats
+    assert inst.partner_voice(board_seat=True) == entry.partner_voice
+    assert inst.meeting_cost_monthly_eur == entry.meeting_cost_monthly_eur
+    assert inst.management_hours_monthly == entry.management_hours_monthly
+    assert inst.capture_chance_per_review == pytest.approx(entry.capture_risk * entry.review_cycle_months / 12)
+    assert inst.latency(budget=False, political_delay=False) == entry.decision_latency_months
+
+
+def test_fees_and_taxes(base):
+    inst = Institution(_scenario(base, "association"))
+    assert inst.fees(120.0) == 120.0
+    # 10% profit tax on fees above their direct costs, nothing on a loss.
+    assert inst.tax(1000.0, 400.0) == pytest.approx(60.0)
+    assert inst.tax(100.0, 400.0) == 0.0
+    municipal = Institution(_scenario(base, "municipal_enterprise"))
+    assert municipal.tax(1000.0, 400.0) == pytest.approx(30.0)  # 3% substitute tax on revenue, no profit tax
+
+
+def test_a_form_without_revenue_collects_no_fees(base):
+    data = base.model_dump()
+    form = dict(data["catalogue"]["legal_forms"]["association"], revenue="none", label="No revenue")
+    data["catalogue"]["legal_forms"]["no_revenue"] = form
+    data["center"]["legal_form"] = "no_revenue"
+    inst = Institution(scenario_from_dict(data, name="<test>"))
+    assert not inst.may_charge_fees and inst.fees(500.0) == 0.0
+
+
+def test_eligibility_by_type_by_named_forms_and_for_legal_entity_calls(base):
+    config = _scenario(base, "limited_company",
+                       open_call=_funder(requires_legal_entity=False),
+                       entity_call=_funder(requires_legal_entity=True),
+                       ngo_only=_funder(type="philanthropy", requires_legal_entity=False),
+                       named=_funder(type="philanthropy", requires_legal_entity=False, eligible_forms=["limited_company"]))
+    inst = Institution(config)
+    funders = config.funding.funders
+    assert inst.eligibility(funders["open_call"]) == 1.0
+    assert inst.eligibility(funders["entity_call"]) == builtin_catalogue().legal_forms["limited_company"].p_eligible_legal_entity_calls
+    assert inst.eligibility(funders["ngo_only"]) == 0.0  # philanthropy is not among the company's funder types
+    assert inst.eligibility(funders["named"]) == 1.0  # the funder's own list wins
+
+
+def test_donor_deduction_raises_only_corporate_success(base):
+    config = _scenario(base, "association", csr=_funder(type="corporate"))
+    inst = Institution(config)
+    assert inst.donor_factor(config.funding.funders["csr"]) == 1.0 + config.behaviour.donor_deduction_effect
+    assert inst.donor_factor(next(f for f in config.funding.funders.values() if f.type == "eu")) == 1.0
+    company = Institution(_scenario(base, "limited_company", csr=_funder(type="corporate")))
+    assert company.donor_factor(config.funding.funders["csr"]) == 1.0
+
+
+def test_latency_adds_the_approving_body_and_the_political_delay(base):
+    inst = Institution(_scenario(base, "municipal_enterprise", "multi_stakeholder_board"))
+    form = builtin_catalogue().legal_forms["municipal_enterprise"]
+    plain = inst.latency(budget=False, political_delay=False)
+    assert inst.latency(budget=True, political_delay=False) == plain + form.approval_latency_months
+    assert inst.latency(budget=False, political_delay=True) == plain + round(3 * form.political_dependency)
+
+
+def test_decision_quality_is_capped(base):
+    inst = Institution(_scenario(base))
+    assert inst.decision_quality(0.0) == inst.structure.decision_quality
+    assert inst.decision_quality(100.0) == 1.0
+
+
+def test_closure_after_the_arrears_limit(base):
+    inst = Institution(_scenario(base))
+    assert not inst.closes(CLOSURE_ARREARS_MONTHS - 1)
+    assert inst.closes(CLOSURE_ARREARS_MONTHS)
+
+
+def test_the_model_asks_the_institution(base):
+    """A form defined in the scenario reaches the run: a long set-up delays the opening."""
+    data = apply_levers(base, {"n_potential": 200, "years": 2}).model_dump()
+    data["catalogue"]["legal_forms"]["slow"] = dict(data["catalogue"]["legal_forms"]["association"],
+                                                     setup_months=7, label="Slow")
+    data["center"]["legal_form"] = "slow"
+    model = CenterModel(scenario_from_dict(data, name="<test>"), rng=1, collect=False)
+    for _ in range(7):
+        model.step()
+    assert not model.center.active
+    model.step()
+    assert model.center.active
