@@ -117,8 +117,7 @@ def _instrument_phases() -> None:
         wrap(governance.Governance, name, f"governance.{name}")
     for name in ("advance", "fade_idle", "arrive"):
         wrap(population.Population, name, f"population.{name}")
-    wrap(draws.UniformDraws, "fill", "random numbers (fill)")
-    wrap(draws.UniformDraws, "skip", "random numbers (skip)")
+    wrap(draws.PersonDraws, "month", "random numbers (per person)")
     for name in ("_update_reputation", "_solvency", "verify_ledger"):
         wrap(model.CenterModel, name, f"model.{name}")
     wrap(model.CenterModel, "__init__", "model construction")

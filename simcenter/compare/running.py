@@ -30,13 +30,12 @@ class TaskResult:
     seconds: float
 
 
-def run_task(design: int, replicate: int, scenario: Scenario, seed: int, draws=None) -> TaskResult:
-    """Run one design with one seed and reduce it to what a comparison keeps (picklable).
-    ``draws``: a ``simcenter.model.draws.DrawTape`` shared by the designs run with this seed."""
+def run_task(design: int, replicate: int, scenario: Scenario, seed: int) -> TaskResult:
+    """Run one design with one seed and reduce it to what a comparison keeps (picklable)."""
     from simcenter.run.runner import run_model
 
     start = time.perf_counter()
-    model, _ = run_model(scenario, seed, draws=draws)
+    model, _ = run_model(scenario, seed)
     seconds = time.perf_counter() - start
     months = scenario.horizon.months
     income = np.zeros((months, len(metrics.INCOME_CATEGORIES)))
@@ -53,19 +52,15 @@ def run_task(design: int, replicate: int, scenario: Scenario, seed: int, draws=N
 
 
 def run_replicate(replicate: int, seed: int, designs: Sequence[tuple[int, Scenario]]) -> list[TaskResult]:
-    """Run designs (index, scenario) with one replicate's seed, one after the other: they share the
-    month's random numbers (a ``DrawTape``: made by the first, read by the others; the same numbers
-    each would make), 5-8 % of a run saved for every design after the first."""
+    """Run designs (index, scenario) with one replicate's seed, one after the other (one task for a
+    worker instead of several small ones)."""
     return list(_replicate_runs(replicate, seed, designs))
 
 
 def _replicate_runs(replicate: int, seed: int, designs: Sequence[tuple[int, Scenario]]) -> Iterator[TaskResult]:
     """``run_replicate``, a run at a time."""
-    from simcenter.model.draws import DrawTape
-
-    tape = DrawTape(seed)
     for i, scenario in designs:
-        yield run_task(i, replicate, scenario, seed, tape)
+        yield run_task(i, replicate, scenario, seed)
 
 
 def _replicate_tasks(designs: Sequence[Design], seeds: Sequence[int], workers: int) -> list[tuple]:

@@ -11,14 +11,17 @@ so results are identical to the last bit. Rules that keep them exact:
   is passed in as ``np.float32`` (Numba would otherwise compute in float64);
 - no float reductions in a different order than numpy's: float32 sums stay in numpy, and the
   kernels add float32 amounts only in float64, where the sum is exact in any order;
-- powers of float32 are float32 ``powf`` (numpy's own may differ by an ulp where it uses SIMD:
-  the reference tests allow that much there, and nowhere else).
+- powers and exponentials are computed in float64 and rounded to float32 (``power32``): numpy's
+  float32 ones use SIMD code on some processors (AVX-512) that differs from the C library's by an
+  ulp, so only this makes the same numbers on every machine.
 
 Compiled once per machine and cached next to this file (``cache=True``); a process loads the
 cache in a fraction of a second.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numba import njit
@@ -107,6 +110,12 @@ def advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close,
     return launches_t, nl - launches_t
 
 
+@njit(inline="always")
+def power32(x, exponent):
+    """float32(x ** exponent), computed in float64 (``reference.power32``)."""
+    return np.float32(math.pow(np.float64(x), exponent))
+
+
 @njit(cache=True, nogil=True)
 def refresh_boosted(j, stage_t, boost, cap0, prog_mult0, hazard_mult0, in_boosted, f_fund_t, f_tie,
                     prog_mult_t, hazard_mult_t, p_prog_t, p_close_t, p_stage_of_t, p_close_base_t,
@@ -114,8 +123,8 @@ def refresh_boosted(j, stage_t, boost, cap0, prog_mult0, hazard_mult0, in_booste
     """Recompute the treated-world probabilities of people ``j`` whose boost may have changed;
     write those still boosted (boost > boost_min) to ``keep_out`` and return how many.
 
-    Float32 throughout, as numpy: rel = min(cap0 + boost, 1) / mean; prog factor rel ** e_prog,
-    hazard factor rel ** e_hazard (back to the person's own factors once the boost is gone);
+    Float32 as numpy: rel = min(cap0 + boost, 1) / mean; prog factor rel ** e_prog, hazard factor
+    rel ** e_hazard (``power32``; back to the person's own factors once the boost is gone);
     then the funding and ties factors. People whose venture has closed (treated world) leave
     the set: their probabilities are zero whatever their factors, and no service reaches them
     again."""
@@ -132,8 +141,8 @@ def refresh_boosted(j, stage_t, boost, cap0, prog_mult0, hazard_mult0, in_booste
             if c > one:
                 c = one
             rel = c / cap_mean
-            pm = rel ** e_prog
-            hm = rel ** e_hazard
+            pm = power32(rel, e_prog)
+            hm = power32(rel, e_hazard)
             keep_out[k] = p
             k += 1
         else:

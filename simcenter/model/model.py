@@ -22,7 +22,7 @@ from simcenter.config.loader import load_scenario
 from simcenter.config.schema import Scenario
 from simcenter.ledger import CENTER, Ledger
 from simcenter.model import services
-from simcenter.model.draws import DrawTape, MonthlyDraws
+from simcenter.model.draws import PersonDraws
 from simcenter.model.finance import FundingFlows
 from simcenter.model.governance import Governance
 from simcenter.model.institution import Institution
@@ -48,13 +48,11 @@ class CenterModel(mesa.Model):
         rng: the seed of the run (an int); every random stream derives from it.
         collect: keep a Mesa ``DataCollector`` with every outcome as a model reporter
             (needed by ``mesa.batch_run``; ``simulate`` turns it off for speed).
-        draws: a ``DrawTape`` of the same seed shared with other runs (designs of a comparison):
-            the month's random numbers are read from it instead of made again (same numbers).
         **levers: top-level design choices as flat keywords (``legal_form``, ``management``,
             ``n_mentors``, ... see ``simcenter.config.levers.LEVERS``), applied on top of the scenario.
     """
 
-    def __init__(self, scenario=None, rng=None, *, collect: bool = True, draws: DrawTape | None = None, **levers):
+    def __init__(self, scenario=None, rng=None, *, collect: bool = True, **levers):
         if isinstance(scenario, SimcenterScenario):
             config = scenario.config
             rng = scenario.rng if rng is None else rng
@@ -104,7 +102,7 @@ class CenterModel(mesa.Model):
             if self.funders[g.funder].eligible() > 0:  # a form the funder does not accept cannot hold it
                 self.funding.award(self.funders[g.funder], g.amount_eur, 0, g.duration_months)
 
-        self._draws = MonthlyDraws(self.seed, len(_DRAWS), tape=draws)
+        self.draws = {name: PersonDraws(self.seed, name, lanes) for name, lanes in PERSON_DECISIONS.items()}
         self.timeseries = np.full((self.months, len(metrics.OUTCOMES)), np.nan)
         self.cash_cents = np.zeros(self.months, dtype=np.int64)
         self.datacollector = (
@@ -173,14 +171,19 @@ class CenterModel(mesa.Model):
         self.hours = hours = services.StaffHours(self, month)
         self.funding.step(month)
 
-        # One block of uniforms per month, one row per decision: its size depends only on the
-        # population, never on the design, so every design sees the same draws (common random
-        # numbers), and designs run with the same seed can share them (``simcenter.model.draws``). While
-        # the centre is not active (being set up, or closed) no service reads its rows: those are
-        # skipped, not made (the stream moves on by exactly as many numbers).
-        block = self._draws.block(n, pop.capacity, None if center.active else (_FIRST_SERVICE_ROW, _LAST_SERVICE_ROW))
-        (u_aware, u_seek_mentoring, u_dropout, u_attend, u_no_show, u_seek_funding,
-         u_apply_own, u_win_own, u_award_own, u_progress, u_close) = block
+        # Every person's numbers for the month, one named stream per decision (``simcenter.model.draws``):
+        # the same for every design run with this seed. While the centre is not active (being set up,
+        # or closed) no service reads its numbers, so they are not made.
+        draws = self.draws
+        (u_aware,) = draws["awareness"].month(month, n)
+        if center.active:
+            u_seek_mentoring, u_dropout = draws["mentoring"].month(month, n)
+            u_attend, u_no_show = draws["events"].month(month, n)
+            (u_seek_funding,) = draws["funding_support"].month(month, n)
+        else:
+            u_seek_mentoring = u_dropout = u_attend = u_no_show = u_seek_funding = _NONE
+        u_apply_own, u_win_own, u_award_own = draws["own_funding"].month(month, n)
+        u_progress, u_close = draws["ventures"].month(month, n)
 
         p_new = services.promotion(self, month, hours)
         plan = services.EventPlan.make(self, hours)  # the events' staff hours and seats
@@ -300,11 +303,17 @@ class CenterModel(mesa.Model):
         return self.ledger.verify(CENTER, self.cash_cents[:run])
 
 
-_DRAWS = ("aware", "seek_mentoring", "dropout", "attend", "no_show", "seek_funding",
-          "apply_own", "win_own", "award_own", "progress", "close")
-"""Decisions that draw one uniform per person per month (rows of the month's block)."""
-_FIRST_SERVICE_ROW, _LAST_SERVICE_ROW = _DRAWS.index("seek_mentoring"), _DRAWS.index("seek_funding") + 1
-"""Rows only the services read: [first, last) (skipped while the centre is not active)."""
+PERSON_DECISIONS: dict[str, tuple[str, ...]] = {
+    "awareness": ("aware",),               # hears of the centre, or forgets it
+    "mentoring": ("seek", "dropout"),      # seeks a place (and who gets one), drops out of a programme
+    "events": ("attend", "no_show"),       # wants to attend (and who gets a seat), does not show up
+    "funding_support": ("seek",),          # seeks help with an application (and who gets it)
+    "own_funding": ("apply", "win", "amount"),  # applies for funding of one's own, wins, how much
+    "ventures": ("progress", "close"),     # the venture moves a stage, closes
+}
+"""The decisions every person faces every month, each with its own stream, and the numbers each
+draws per person and month (``simcenter.model.draws.PersonDraws``)."""
+_NONE = np.empty(0, dtype=np.float32)
 
 
 def _latest(model: CenterModel, index: int) -> float:

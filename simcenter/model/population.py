@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from simcenter.fast import population as kernels
+from simcenter.fast import reference
 from simcenter.config.schema import Behaviour, Region
 from simcenter.stages import CLOSED, COMPARISON, IDEA, OPERATING, PILOT, SCALING, STAGES, TREATED  # noqa: F401
 
@@ -184,8 +185,8 @@ class Population:
         self.travel_eur[s] = np.where(city, r.travel_cost_city_eur, r.travel_cost_town_eur)
         self.cap0[s] = np.clip(b.capability_mean + b.capability_sd * _normal_from_uniform(u[:, 2]), 0.02, 1.0)
         rel = self.cap0[s] / b.capability_mean
-        self.prog_mult0[s] = rel ** b.capability_effect
-        self.hazard_mult0[s] = rel ** (-b.capability_effect_survival)
+        self.prog_mult0[s] = reference.power32(rel, b.capability_effect)
+        self.hazard_mult0[s] = reference.power32(rel, -b.capability_effect_survival)
         self.need_m[s] = u[:, 3]
         self.need_f[s] = u[:, 4]
         self.need_n[s] = u[:, 5]
@@ -214,7 +215,7 @@ class Population:
         """Compute the private arrays of the people in slice ``s``, just drawn (the expressions the
         services use; no boost, funding or ties yet, so every factor of theirs is 1)."""
         b = self.behaviour
-        onsite = np.exp(-b.distance_decay * self.travel_eur[s])
+        onsite = reference.exp32(-b.distance_decay * self.travel_eur[s].astype(np.float64))
         self._onsite[s] = onsite
         self._access_any[s] = np.where(self.digital[s], np.maximum(onsite, 1.0), onsite)
         self._q_mentoring[s] = b.p_seek_mentoring * self.need_m[s] * self._access_any[s]
@@ -435,7 +436,7 @@ class Population:
                 v["op_after"], self.served, self.boost, self.cap0, self.prog_mult0, self.hazard_mult0,
                 self._in_boosted, self.ties, self._f_tie, self._f_funded, self._f_ties, self._p_close_later,
                 self._p_stage_of_code, self._p_close_lut, np.float32(BOOST_MIN), np.float32(b.capability_mean),
-                np.float32(b.capability_effect), np.float32(-b.capability_effect_survival), self.counts)
+                float(b.capability_effect), float(-b.capability_effect_survival), self.counts)
 
     def _flush(self, month: int) -> None:
         """Bring every probability up to date with the changes since the last month."""
@@ -473,8 +474,8 @@ class Population:
         boosted = np.flatnonzero(self.boost[:n] > BOOST_MIN)
         if len(boosted):
             rel = np.minimum(self.cap0[boosted] + self.boost[boosted], 1.0) / b.capability_mean
-            prog_mult[TREATED, boosted] = rel ** b.capability_effect
-            hazard_mult[TREATED, boosted] = rel ** (-b.capability_effect_survival)
+            prog_mult[TREATED, boosted] = reference.power32(rel, b.capability_effect)
+            hazard_mult[TREATED, boosted] = reference.power32(rel, -b.capability_effect_survival)
         prog_mult = prog_mult * (np.float32(1.0) + np.float32(b.funding_progress_effect) * self.funded[:, :n])
         prog_mult[TREATED] *= np.float32(1.0) + np.float32(b.tie_progress_effect) * np.minimum(self.ties[:n], 3)
         p_prog = self._p_stage[stage] * prog_mult

@@ -356,10 +356,10 @@ def networking(model, month: int, hours: StaffHours) -> None:
     if len(contacts) == 0:
         return
     hours.take_coordinator(k * ns.staff_hours_per_introduction)
-    rng = model.streams.compiled("networking")  # numpy's numbers, less overhead for ten or so
-    who = contacts[rng.integers(len(contacts), k)]
+    rng = model.streams["networking"]
+    who = contacts[rng.integers(0, len(contacts), k)]
     counterparts = model.network_counterparts
-    pick = rng.integers(len(counterparts) + len(contacts), k)
+    pick = rng.integers(0, len(counterparts) + len(contacts), k)
     made = rng.random(k) < b.p_tie_per_introduction
     graph = model.network
     tied = []

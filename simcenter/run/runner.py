@@ -19,7 +19,6 @@ import pandas as pd
 from simcenter import metrics
 from simcenter.config.schema import Scenario
 from simcenter.model import CenterModel
-from simcenter.model.draws import DrawTape
 from simcenter.run.pool import local_executor, submit_all
 
 
@@ -68,16 +67,14 @@ def simulate(scenario: Scenario, seed: int, levers: dict | None = None, keep_led
     )
 
 
-def run_model(scenario: Scenario, seed: int, levers: dict | None = None,
-              draws: DrawTape | None = None) -> tuple[CenterModel, list[str]]:
+def run_model(scenario: Scenario, seed: int, levers: dict | None = None) -> tuple[CenterModel, list[str]]:
     """Run one scenario with one seed to the end of its horizon; return the model (and the ledger
-    check's problems: none). ``simulate`` turns the model into a ``RunResult``. ``draws``: the
-    random numbers of this seed, shared with other runs (``simcenter.model.draws.DrawTape``).
+    check's problems: none). ``simulate`` turns the model into a ``RunResult``.
 
     Raises:
         RuntimeError: if the run's ledger does not balance (a bug: money was created or lost).
     """
-    model = CenterModel(scenario, rng=int(seed), collect=False, draws=draws, **(levers or {}))
+    model = CenterModel(scenario, rng=int(seed), collect=False, **(levers or {}))
     model.run_to_end()
     problems = model.verify_ledger()
     if problems:

@@ -12,7 +12,7 @@ def compile_all() -> float:
     """Compile (or load from the cache) every kernel for the types the model uses; return the
     seconds it took."""
     from simcenter.config.loader import scenario_from_dict
-    from simcenter.fast import bootstrap, rng, services
+    from simcenter.fast import bootstrap, services
     from simcenter.run.runner import simulate
 
     start = time.perf_counter()
@@ -22,10 +22,8 @@ def compile_all() -> float:
                                               "starting_cash_eur": 1_000_000}})
     simulate(scenario, 1)
     values = np.arange(5, dtype=np.float64)
-    state = np.array([1, 2, 3, 5], dtype=np.uint64)
-    bootstrap.bootstrap_medians(state, np.zeros(2, dtype=np.int64), values, values, np.empty(2), np.empty(2))
-    rng.pcg64_below(state, np.zeros(2, dtype=np.int64), 5, np.empty(3, dtype=np.int64))
-    rng.pcg64_double(state, np.empty(2))
+    resamples = np.random.default_rng(1).integers(0, 5, size=(2, 5))
+    bootstrap.bootstrap_medians(resamples, values, values, np.empty(2), np.empty(2))
     services.lowest(np.arange(3, dtype=np.intp), np.array([0.3, 0.1, 0.2], dtype=np.float32), 1,
                     np.empty(1, dtype=np.intp))
     return time.perf_counter() - start
