@@ -101,7 +101,7 @@ class FundingFlows:
     def _apply(self, month: int) -> None:
         model = self.model
         center = model.center
-        limit = model.scenario.config.funding.max_open_applications
+        limit = model.config.funding.max_open_applications
         if self._open_calls is None:  # calls and eligibility depend only on the scenario and the month
             self._open_calls = {}
             for f in model.funders.values():

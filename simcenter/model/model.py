@@ -64,7 +64,9 @@ class CenterModel(mesa.Model):
             raise TypeError("CenterModel needs scenario= (a Scenario, a path, or a SimcenterScenario)")
         config = apply_levers(config, levers)
         super().__init__(scenario=SimcenterScenario(rng=rng, config=config))
-        self.seed = int(self._seed)
+        # The run's seed, from which every named stream derives: ``rng`` itself when it is a seed,
+        # else a number from Mesa's generator (made from whatever ``rng`` was).
+        self.seed = int(rng) if isinstance(rng, (int, np.integer)) else int(self.rng.integers(2**63))
         self.streams = Streams(self.seed)
         self.config = config
         self.institution = Institution(config)
@@ -225,38 +227,10 @@ class CenterModel(mesa.Model):
             self.running = False
 
     def run_to_end(self) -> None:
-        """Run the remaining months: the same as ``while model.running: model.step()``, faster.
-
-        Mesa's ``step()`` goes through its event list: pop the month's event, execute it, make
-        and schedule the next one (tens of microseconds a month). While the only thing scheduled
-        is Mesa's default schedule, due at the next time unit, the months are run directly, with
-        ``steps`` and ``time`` advanced as Mesa would, and the schedule's next event put back at
-        the end, so that the model is left as ``step()`` would leave it. Anything else scheduled:
-        plain ``step()`` calls.
-        """
-        gen = getattr(self, "_default_schedule", None)
-        events = getattr(self, "_event_list", None)
-        event = getattr(gen, "_current_event", None)
-        if (event is None or events is None or len(events) != 1 or getattr(gen, "_paused", True)
-                or gen.schedule.interval != 1.0 or gen.schedule.count is not None or gen.schedule.end is not None
-                or event.time != self.time + 1 or events.peek_ahead(1)[0] is not event):
-            while self.running:
-                self.step()
-            return
-        events.pop_event()
-        step = self._user_step
-        t = self.time
-        done = 0
-        try:
-            while self.running:
-                t += 1
-                self.time = t
-                self.steps += 1
-                step()
-                done += 1
-        finally:  # also after an error: the schedule's next event is back on the list
-            gen._execution_count += done
-            gen._schedule_next(self.time + 1)
+        """Run the remaining months (Mesa's ``run_for``: the same as ``while model.running: model.step()``)."""
+        remaining = self.months - self.steps
+        if remaining > 0:
+            self.run_for(remaining)
 
     def _update_reputation(self) -> None:
         """Reputation drifts towards what clients, funders and promotion say about the centre."""
