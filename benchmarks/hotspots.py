@@ -106,9 +106,10 @@ def _instrument_phases() -> None:
 
         setattr(owner, name, timed)
 
-    for name in ("promotion", "scan", "mentoring", "events", "funding_support", "networking", "own_funding"):
-        wrap(services, name, f"services.{name}")
-    wrap(services.EventPlan, "make", "services.EventPlan")
+    for cls in services.SERVICES:
+        for step in ("prepare", "select", "deliver"):
+            if step in vars(cls):
+                wrap(cls, step, f"services.{cls.__name__}.{step}")
     wrap(services.StaffHours, "__init__", "services.StaffHours")
     wrap(metrics, "measure", "metrics.measure")
     for name in ("step", "pay_costs", "earn"):

@@ -59,8 +59,8 @@ def test_adding_a_decision_changes_no_other_number(small, monkeypatch):
     row shifted every later one.)"""
     scenario = apply_levers(small, {"years": 2})
     before = _run(scenario)
-    decisions = {"a_new_service": ("want",), **model_module.PERSON_DECISIONS}
-    monkeypatch.setattr(model_module, "PERSON_DECISIONS", decisions)
+    decisions = {"a_new_service": ("want",), **model_module.person_decisions()}
+    monkeypatch.setattr(model_module, "person_decisions", lambda: decisions)
     after = _run(scenario)
     assert "a_new_service" in after.draws
     np.testing.assert_array_equal(before.timeseries, after.timeseries)

@@ -150,7 +150,7 @@ def test_funders_open_months_are_call_open():
 def test_lowest_is_the_set_argpartition_chooses(m, k):
     """Without a tie at the boundary, the k lowest draws are the set numpy's argpartition gives;
     with one, the kernel says so (-1) and the services ask numpy."""
-    from simcenter.model.services import _first_of
+    from simcenter.model.services.base import first_of as _first_of
 
     rng = np.random.default_rng(m + k)
     u = rng.random(4 * m, dtype=np.float32)

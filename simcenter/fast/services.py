@@ -1,6 +1,6 @@
-"""Compiled loops (Numba) for the services' month: who seeks, registers, shows up, drops out or
-applies, chosen from the month's draws; each with the numpy formulation it replaces in
-``reference.py`` (the same decisions, tested equal)."""
+"""Compiled loops (Numba) for the services' month: who hears of the centre, seeks, registers,
+shows up, drops out or applies, chosen from the month's draws; each with the numpy formulation
+it replaces in ``reference.py`` (the same decisions, tested equal)."""
 
 from __future__ import annotations
 
@@ -22,46 +22,12 @@ def promotion_counts(n, stage_t, aware, reached, satisfaction, threshold):
     return satisfied, unaware
 
 
-# Layout of the ``found`` array ``scan`` fills (int64).
-
-
-# Layout of the ``found`` array ``scan`` fills (int64).
-F_CURRENT, F_SEEK_M, F_DROP_ONLINE, F_DROP_ONSITE, F_WANT_ONLINE, F_WANT_ONSITE, F_SEEK_F, F_DRAWN = range(8)
-
-
 @njit(cache=True, nogil=True)
-def scan(n, month, active, p_new, p_forget, forget_before, u_aware, stage_t, aware, last_contact, prog_left,
-         do_mentoring, prog_online, u_drop, p_drop_online, p_drop_onsite, satisfaction, drop_factor, u_seek_m,
-         p_seek_m, current_out, seekers_m_out,
-         do_events, u_attend, p_attend, prefers_online, want_online_out, want_onsite_out,
-         do_funding, u_seek_f, p_seek_f, seekers_f_out,
-         u_apply, q_apply, drawn_out, found):
-    """One pass over the people for the month's awareness and the services' draws, person by person
-    in the order the services would take them one after the other (nothing one of them changes is
-    read by those after it). ``found`` (int64, F_*) gets the lengths of the lists written.
-
-    - Awareness: with ``active``, the alive and unaware become aware if u_aware < p_new (heard this
-      month); then forgetting: aware, u_aware < p_forget, not in a programme, last contact before
-      ``forget_before``. The services below take only people alive and aware.
-    - Mentoring (``do_mentoring``): people in a programme drop out (alive and u_drop < p_drop, float64
-      compare; satisfaction * drop_factor) or leave if their venture closed, else continue
-      (``current_out``); the others alive, aware and drawn (u_seek_m < p_seek_m) seek a place.
-    - Events (``do_events``): alive, aware and drawn (u_attend < p_attend), split by who prefers online.
-    - Funding help (``do_funding``): alive, aware, past the idea stage and drawn (u_seek_f < p_seek_f).
-    - Own funding: drawn to apply (u_apply < q_apply), both worlds (``drawn_out``).
-    """
-    for k in range(8):
-        found[k] = 0
-    nc = 0
-    ns = 0
-    d_on = 0
-    d_off = 0
-    w_on = 0
-    w_off = 0
-    nf = 0
-    nd = 0
+def awareness(n, month, active, p_new, p_forget, forget_before, u_aware, stage_t, aware, last_contact, prog_left):
+    """The month's awareness: with ``active``, the alive and unaware hear of the centre if
+    u_aware < p_new (their last contact is now); then the aware forget it if u_aware < p_forget,
+    not in a programme, last contact before ``forget_before``. Without branches (random data)."""
     for i in range(n):
-        # awareness (without branches: random data)
         a = aware[i]
         alive = stage_t[i] < CLOSED
         ua = u_aware[i]
@@ -71,47 +37,80 @@ def scan(n, month, active, p_new, p_forget, forget_before, u_aware, stage_t, awa
         a = a | heard
         a = a & ~((ua < p_forget) & (prog_left[i] <= 0) & (last < forget_before))
         aware[i] = a
-        aa = alive & a
-        if do_mentoring:
-            if prog_left[i] != 0:
-                on = prog_online[i]
-                pd = p_drop_online if on else p_drop_onsite
-                drop = alive and u_drop[i] < pd
-                if drop:
-                    if on:
-                        d_on += 1
-                    else:
-                        d_off += 1
-                    satisfaction[i] *= drop_factor
-                if drop or not alive:
-                    prog_left[i] = 0
+
+
+@njit(cache=True, nogil=True)
+def mentoring_select(n, stage_t, aware, prog_left, prog_online, u_drop, p_drop_online, p_drop_onsite,
+                     satisfaction, drop_factor, u_seek, p_seek, current_out, seekers_out):
+    """People in a mentoring programme drop out (alive and u_drop < p_drop, float64 compare;
+    satisfaction * drop_factor) or leave if their venture closed, else continue (``current_out``);
+    the others alive, aware and drawn (u_seek < p_seek) seek a place (``seekers_out``). Returns
+    (continuing, seekers, drop-outs online, drop-outs on site)."""
+    nc = 0
+    ns = 0
+    d_on = 0
+    d_off = 0
+    for i in range(n):
+        alive = stage_t[i] < CLOSED
+        if prog_left[i] != 0:
+            on = prog_online[i]
+            pd = p_drop_online if on else p_drop_onsite
+            drop = alive and u_drop[i] < pd
+            if drop:
+                if on:
+                    d_on += 1
                 else:
-                    current_out[nc] = i
-                    nc += 1
-            elif u_seek_m[i] < p_seek_m[i] and aa:
-                seekers_m_out[ns] = i
-                ns += 1
-        if do_events and u_attend[i] < p_attend[i] and aa:
-            if prefers_online[i]:
-                want_online_out[w_on] = i
-                w_on += 1
+                    d_off += 1
+                satisfaction[i] *= drop_factor
+            if drop or not alive:
+                prog_left[i] = 0
             else:
-                want_onsite_out[w_off] = i
-                w_off += 1
-        if do_funding and u_seek_f[i] < p_seek_f[i] and aa and stage_t[i] >= PILOT:
-            seekers_f_out[nf] = i
-            nf += 1
-        if u_apply[i] < q_apply[i]:
-            drawn_out[nd] = i
-            nd += 1
-    found[F_CURRENT] = nc
-    found[F_SEEK_M] = ns
-    found[F_DROP_ONLINE] = d_on
-    found[F_DROP_ONSITE] = d_off
-    found[F_WANT_ONLINE] = w_on
-    found[F_WANT_ONSITE] = w_off
-    found[F_SEEK_F] = nf
-    found[F_DRAWN] = nd
+                current_out[nc] = i
+                nc += 1
+        elif u_seek[i] < p_seek[i] and alive and aware[i]:
+            seekers_out[ns] = i
+            ns += 1
+    return nc, ns, d_on, d_off
+
+
+@njit(cache=True, nogil=True)
+def events_select(n, stage_t, aware, u_attend, p_attend, prefers_online, online_out, onsite_out):
+    """People alive, aware and drawn (u_attend < p_attend) who want a seat, split by who prefers
+    online; returns (online, on site)."""
+    k_on = 0
+    k_off = 0
+    for i in range(n):
+        if u_attend[i] < p_attend[i] and stage_t[i] < CLOSED and aware[i]:
+            if prefers_online[i]:
+                online_out[k_on] = i
+                k_on += 1
+            else:
+                onsite_out[k_off] = i
+                k_off += 1
+    return k_on, k_off
+
+
+@njit(cache=True, nogil=True)
+def funding_select(n, stage_t, aware, u_seek, p_seek, out):
+    """People alive, aware, past the idea stage and drawn (u_seek < p_seek) who seek help with a
+    funding application; returns how many."""
+    k = 0
+    for i in range(n):
+        if u_seek[i] < p_seek[i] and stage_t[i] < CLOSED and aware[i] and stage_t[i] >= PILOT:
+            out[k] = i
+            k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def below(n, u, p, out):
+    """People drawn: u < p (ascending, to ``out``); returns how many."""
+    k = 0
+    for i in range(n):
+        if u[i] < p[i]:
+            out[k] = i
+            k += 1
+    return k
 
 
 @njit(cache=True, nogil=True)

@@ -33,13 +33,11 @@ class PersonDraws:
         self.name = name
         self.lanes = lanes
         self.k0, self.k1 = (np.uint32(k) for k in key(seed, name))
-        self._buf = np.empty((len(lanes), 0), dtype=np.float32)
 
     def month(self, month: int, n: int) -> np.ndarray:
         """People 0 .. n-1's numbers for ``month``: a (lanes x n) float32 array, row ``k`` for lane
-        ``self.lanes[k]`` (valid until the next call: its buffer is reused)."""
-        if self._buf.shape[1] < n:
-            self._buf = np.empty((len(self.lanes), max(n, 2 * self._buf.shape[1])), dtype=np.float32)
-        out = self._buf[:, :n]
+        ``self.lanes[k]``. (A new array each time: a view of a larger buffer would not be contiguous,
+        and the compiled loop then runs four times slower.)"""
+        out = np.empty((len(self.lanes), n), dtype=np.float32)
         uniforms(self.k0, self.k1, month, n, out)
         return out

@@ -122,9 +122,9 @@ class FundingFlows:
             if funder.spec.kind == "grant" and any(g.funder == funder.fid and g.running(month) for g in center.grants):
                 continue  # one running project per programme
             hours = funder.spec.application_hours
-            available = model.hours.free_for_applications()
+            available = model.shared.hours.free_for_applications()
             effort = 1.0 if hours <= 0 else min(1.0, available / (hours / APPLICATION_MONTHS))
-            model.hours.charge(hours / APPLICATION_MONTHS)  # this month's share of the writing
+            model.shared.hours.charge(hours / APPLICATION_MONTHS)  # this month's share of the writing
             for k in range(1, APPLICATION_MONTHS):
                 self.application_hours_due[month + k] += hours / APPLICATION_MONTHS
             center.applications.append(

@@ -122,8 +122,8 @@ class Governance:
         self._capture(month, u_capture)
         free = model.funding.free_cash(month)
         runway = center.runway_months(free)
-        demand = model.month_stats.get("mentoring_demand", 0.0)
-        slots = model.month_stats.get("mentoring_slots", 0.0)
+        demand = model.shared.stats.get("mentoring_demand", 0.0)
+        slots = model.shared.stats.get("mentoring_slots", 0.0)
         utilisation = demand / slots if slots > 0 else (2.0 if demand > 0 else 0.0)
         reserve = center.spec.reserve_months
         decision = None

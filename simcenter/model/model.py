@@ -77,8 +77,7 @@ class CenterModel(mesa.Model):
         self.captor: Partner | None = None
         self.ledger = Ledger()
         self.tally: dict[str, float] = defaultdict(float)
-        self.month_stats: dict[str, float] = {}
-        self.month_contacts: list[np.ndarray] = []
+        self.shared: services.Shared | None = None  # what this month's services share (staff hours, contacts)
         self.spending_eur = 0.0
 
         self.center = Center(self, config.center)
@@ -104,7 +103,8 @@ class CenterModel(mesa.Model):
             if self.funders[g.funder].eligible() > 0:  # a form the funder does not accept cannot hold it
                 self.funding.award(self.funders[g.funder], g.amount_eur, 0, g.duration_months)
 
-        self.draws = {name: PersonDraws(self.seed, name, lanes) for name, lanes in PERSON_DECISIONS.items()}
+        self.draws = {name: PersonDraws(self.seed, name, lanes) for name, lanes in person_decisions().items()}
+        self.services = [cls(self) for cls in services.SERVICES]
         self.timeseries = np.full((self.months, len(metrics.OUTCOMES)), np.nan)
         self.cash_cents = np.zeros(self.months, dtype=np.int64)
         self.datacollector = (
@@ -141,73 +141,54 @@ class CenterModel(mesa.Model):
         1. plan and decisions due this month take effect; the legal entity opens after set-up
         2. staff time: hours left for services after governance, reporting, applications
         3. funding: decisions on applications, new applications (writing takes staff time), payments due
-        4. promotion and awareness (promotion, word of mouth, forgetting)
-        5. services: mentoring, events, funding-search support, networking; then ventures apply for
-           funding of their own in both worlds (the centre's clients with better odds); fees
-        6. costs and taxes; grant earnings (reimbursements scheduled after each funder's lag)
-        7. entrepreneurs: progress, closure, fading of gains, new ideas arriving
-        8. partners: engagement, sponsorship
-        9. reputation
-        10. governance: elections, reviews, capture; solvency (arrears that funders' debts do not cover)
-        11. outcomes measured
-
-        Phases 4 and 5 go over the people once (``services.scan``): each person's awareness, then
-        the draws of every service for that person, in the order above; what one service changes
-        is not read by those after it, so this is the same as one pass per service. The events'
-        staff hours are taken before that pass (mentoring uses mentors' hours only).
+        4. services (``services.SERVICES``, each in turn at each step): staff hours and plans taken;
+           who hears of the centre (promotion, word of mouth, forgetting) and who wants each service;
+           then each is delivered: mentoring, events, funding-search support, networking, and the
+           ventures' own funding applications in both worlds (the centre's clients with better odds);
+           fees
+        5. costs and taxes; grant earnings (reimbursements scheduled after each funder's lag)
+        6. entrepreneurs: progress, closure, fading of gains, new ideas arriving
+        7. partners: engagement, sponsorship
+        8. reputation
+        9. governance: elections, reviews, capture; solvency (arrears that funders' debts do not cover)
+        10. outcomes measured
         """
         month = self.steps - 1
         if month >= self.months:
             self.running = False
             return
         self.ledger.month = month
-        self.month_stats = {}
-        self.month_contacts = []
         center = self.center
         pop = self.pop
-        n = pop.n
         if month == self.institution.setup_months and not center.insolvent:
             center.active = True
         self.governance.start_of_month(month)
 
-        self.hours = hours = services.StaffHours(self, month)
+        self.shared = shared = services.Shared(services.StaffHours(self, month))
         self.funding.step(month)
 
-        # Every person's numbers for the month, one named stream per decision (``simcenter.model.draws``):
-        # the same for every design run with this seed. While the centre is not active (being set up,
-        # or closed) no service reads its numbers, so they are not made.
-        draws = self.draws
-        (u_aware,) = draws["awareness"].month(month, n)
-        if center.active:
-            u_seek_mentoring, u_dropout = draws["mentoring"].month(month, n)
-            u_attend, u_no_show = draws["events"].month(month, n)
-            (u_seek_funding,) = draws["funding_support"].month(month, n)
-        else:
-            u_seek_mentoring = u_dropout = u_attend = u_no_show = u_seek_funding = _NONE
-        u_apply_own, u_win_own, u_award_own = draws["own_funding"].month(month, n)
-        u_progress, u_close = draws["ventures"].month(month, n)
-
-        p_new = services.promotion(self, month, hours)
-        plan = services.EventPlan.make(self, hours)  # the events' staff hours and seats
-        found = services.scan(self, month, p_new, plan, hours, u_aware, u_seek_mentoring, u_dropout, u_attend,
-                              u_seek_funding, u_apply_own)
         mentoring_on = center.active and center.services["mentorship"]  # else nobody is in a programme
-        fees_m, direct_m = services.mentoring(self, month, found, u_seek_mentoring, hours)
-        fees_e, direct_e, event_costs = services.events(self, month, plan, found, u_attend, u_no_show)
-        helped, fees_f = services.funding_support(self, month, found, u_seek_funding, hours)
-        services.networking(self, month, hours)
-        fees_s = services.own_funding(self, found, helped, u_apply_own, u_win_own, u_award_own)
-        fees = fees_m + fees_e + fees_f + fees_s
+        for service in self.services:
+            service.prepare(month, shared)
+        for service in self.services:
+            service.select(month, shared)
+        fees = direct_costs = event_costs = 0.0
+        for service in self.services:
+            delivered = service.deliver(month, shared)
+            fees += delivered.fees
+            direct_costs += delivered.direct_costs
+            event_costs += delivered.costs
         self.ledger.transfer("clients", CENTER, "fees", fees)
 
         if center.insolvent:
             costs = 0.0
             center.costs_history.append(0.0)
         else:
-            costs = self.funding.pay_costs(month, event_costs, fees, direct_m + direct_e)
+            costs = self.funding.pay_costs(month, event_costs, fees, direct_costs)
         self.spending_eur += costs
         self.funding.earn(month, costs)
 
+        u_progress, u_close = self.draws["ventures"].month(month, pop.n)
         pop.advance(month, u_progress, u_close)
         pop.fade_idle(nobody_in_programme=not mentoring_on)  # gains from events fade too
         pop.arrive(int(self.arrivals[month]))
@@ -277,17 +258,16 @@ class CenterModel(mesa.Model):
         return self.ledger.verify(CENTER, self.cash_cents[:run])
 
 
-PERSON_DECISIONS: dict[str, tuple[str, ...]] = {
-    "awareness": ("aware",),               # hears of the centre, or forgets it
-    "mentoring": ("seek", "dropout"),      # seeks a place (and who gets one), drops out of a programme
-    "events": ("attend", "no_show"),       # wants to attend (and who gets a seat), does not show up
-    "funding_support": ("seek",),          # seeks help with an application (and who gets it)
-    "own_funding": ("apply", "win", "amount"),  # applies for funding of one's own, wins, how much
-    "ventures": ("progress", "close"),     # the venture moves a stage, closes
-}
-"""The decisions every person faces every month, each with its own stream, and the numbers each
-draws per person and month (``simcenter.model.draws.PersonDraws``)."""
-_NONE = np.empty(0, dtype=np.float32)
+VENTURES = ("progress", "close")
+"""The numbers every person draws each month for their venture: to move a stage, to close."""
+
+
+def person_decisions() -> dict[str, tuple[str, ...]]:
+    """Every decision a person faces every month, with its own stream (``simcenter.model.draws``),
+    and the numbers each draws: the services' and the ventures'."""
+    decisions = {cls.stream: cls.lanes for cls in services.SERVICES if cls.lanes}
+    decisions["ventures"] = VENTURES
+    return decisions
 
 
 def _latest(model: CenterModel, index: int) -> float:

@@ -161,7 +161,7 @@ class Population:
         self._boost_all_buf = np.zeros(self.capacity, dtype=np.intp)  # [:_n_boost_all]: boost ever raised (so maybe not zero)
         self._n_boost_all = 0
         self._first_year_ends: dict[int, list[np.ndarray]] = {}  # month -> entries whose closure rate changes
-        self._service_cache: dict[tuple, np.ndarray] = {}  # services' per-person probabilities (flows.services)
+        self._service_cache: dict[tuple, np.ndarray] = {}  # services' per-person probabilities (model.services)
         self._month = 0                                    # the month of the next advance
 
     # ------------------------------------------------------------------ births
@@ -308,8 +308,7 @@ class Population:
         self._ibuf = [np.zeros(2 * cap, dtype=np.intp) for _ in range(6)]  # index buffers of the services
         self._fbuf = np.zeros(cap, dtype=np.float32)
         self._mark = np.zeros(cap, dtype=np.bool_)  # all False between uses
-        self._scan_bufs = [np.zeros(cap, dtype=np.intp) for _ in range(6)]  # the lists services.scan finds
-        self._found = np.zeros(8, dtype=np.int64)
+        self._scan_bufs = [np.zeros(cap, dtype=np.intp) for _ in range(6)]  # the lists the services select
         self._award_buf = np.zeros(2 * cap, dtype=np.float32)  # own funding: awards of the month
         self._mark_wins = np.zeros(2 * cap, dtype=np.bool_)
         self._launched_out = np.zeros(2 * cap, dtype=np.intp)

@@ -1,0 +1,92 @@
+"""Mentorship for social entrepreneurs and innovators: programmes of a few months, one-to-one."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simcenter.fast import services as kernels
+from simcenter.model.services.base import Delivery, Service, Shared, fee_factor, first_of, per_person
+from simcenter.stages import TREATED
+
+_SATISFACTION_GAIN = np.float32(0.1)
+"""Satisfaction gained from a month of mentoring: 0.1 of the gap to 1 (assumption)."""
+_KEPT_BY_DROPOUT = np.float32(0.8)
+"""Satisfaction kept by a client who drops out of a programme (assumption)."""
+_KEPT_BY_REFUSED = np.float32(0.9)
+"""Satisfaction kept by a seeker turned away for lack of places (assumption)."""
+
+
+class Mentoring(Service):
+    """Mentors' hours make places (slots); the aware with a need seek one (the fee and, on site,
+    the travel put some off), the lowest draws first while places last; the others are turned
+    away. Clients gain capability with every hour; some drop out (more online)."""
+
+    section = "mentorship"
+    stream = "mentoring"
+    lanes = ("seek", "dropout")
+    tallies = ("dropouts_online", "dropouts_onsite", "turned_away", "programme_starts_online", "programme_starts_onsite",
+               "mentoring_hours", "contacts_online", "contacts_onsite")
+
+    def select(self, month: int, shared: Shared) -> None:
+        """People in a programme who continue (those whose venture closed leave it, some drop out,
+        satisfaction * 0.8), and seekers: alive, aware, not in a programme and drawn
+        (p = p_seek_mentoring * need_m * access * fee factor)."""
+        if not self.on:
+            return
+        model = self.model
+        pop, b = model.pop, model.behaviour
+        ms = self.spec
+        factor = fee_factor(b.fee_elasticity, ms.fee_per_hour_eur * ms.hours_per_client_month)
+        p_seek = per_person(pop, ("mentoring", factor), lambda s: pop._q_mentoring[s] * factor)
+        self.u_seek, u_drop = self.numbers(month)
+        current, seekers = pop._scan_bufs[0], pop._scan_bufs[1]
+        nc, ns, self.dropouts_online, self.dropouts_onsite = kernels.mentoring_select(
+            pop.n, pop.stage[TREATED], pop.aware, pop.prog_left, pop.prog_online, u_drop,
+            float(b.p_dropout_online_monthly), float(b.p_dropout_onsite_monthly), pop.satisfaction, _KEPT_BY_DROPOUT,
+            self.u_seek, p_seek, current, seekers)
+        self.current, self.seekers = current[:nc], seekers[:ns]
+
+    def deliver(self, month: int, shared: Shared) -> Delivery:
+        """Intake up to the places, hours delivered, capability gained."""
+        model = self.model
+        pop, b, center, tally = model.pop, model.behaviour, model.center, model.tally
+        if not self.on:
+            pop.prog_left[:pop.n] = 0  # nobody is in a programme
+            return Delivery()
+        ms = self.spec
+        hours = shared.hours
+        slots = hours.mentor / ms.hours_per_client_month if ms.hours_per_client_month > 0 else 0.0
+        current, sidx = self.current, self.seekers
+        n_current, n_seek = len(current), len(sidx)
+        tally["dropouts_online"] += self.dropouts_online
+        tally["dropouts_onsite"] += self.dropouts_onsite
+        free = max(0, int(slots) - n_current)
+        accepted = first_of(sidx, self.u_seek, free)
+        turned_away = n_seek - len(accepted)
+        tally["turned_away"] += turned_away
+        shared.stats["mentoring_demand"] = float(n_seek + n_current)
+        shared.stats["mentoring_slots"] = slots
+        if turned_away:
+            kernels.turn_away(sidx, accepted, pop._mark, pop.satisfaction, _KEPT_BY_REFUSED)
+        starts_online = kernels.mentoring_start(accepted, ms.programme_months, pop.prog_left, pop.prog_online,
+                                                pop.digital, pop.city)
+        tally["programme_starts_online"] += starts_online
+        tally["programme_starts_onsite"] += int(len(accepted) - starts_online)
+        pop.touch(accepted, month, served=True)
+        clients = np.concatenate([current, accepted])  # distinct, any order
+        n_clients = len(clients)
+        if n_clients == 0:
+            return Delivery()
+        per_client = min(ms.hours_per_client_month, hours.mentor / n_clients)
+        pop.gain(clients, np.float32(b.capability_gain_per_hour * per_client), _SATISFACTION_GAIN)
+        contacts_online = kernels.mentoring_month(clients, month, pop.prog_left, pop.prog_online,
+                                                  pop.last_contact, pop._contact_mo)
+        pop._any_contact = True
+        shared.contacts.append(clients)  # networking introduces mentoring clients too
+        delivered = per_client * n_clients
+        tally["mentoring_hours"] += delivered
+        tally["contacts_online"] += contacts_online
+        tally["contacts_onsite"] += int(n_clients - contacts_online)
+        fees = model.institution.fees(ms.fee_per_hour_eur * delivered)
+        hourly = center.spec.staff.salary_monthly_eur / center.spec.staff.hours_per_month
+        return Delivery(fees, hourly * delivered if fees > 0 else 0.0)

@@ -1,0 +1,63 @@
+"""Networking between all stakeholders: introductions the centre brokers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simcenter.model.services.base import Delivery, Service, Shared, distinct_sorted
+
+_ENGAGEMENT_PER_TIE = 0.01
+"""Engagement a partner gains from a tie with one of the centre's clients (assumption)."""
+
+
+class Networking(Service):
+    """Coordinators introduce this month's contacts (clients, attendees) to partners, funders or
+    each other, as many introductions as planned and their hours allow; some become lasting ties,
+    which help ventures progress. Introductions are few: they draw from the "networking" stream."""
+
+    section = "networking"
+    tallies = ("ties",)
+
+    def deliver(self, month: int, shared: Shared) -> Delivery:
+        """Brokered introductions between this month's contacts and partners, funders or peers."""
+        model = self.model
+        pop, b, tally = model.pop, model.behaviour, model.tally
+        ns = self.spec
+        if not self.on or ns.introductions_per_month <= 0:
+            return Delivery()
+        hours = shared.hours
+        affordable = hours.coordinator / ns.staff_hours_per_introduction if ns.staff_hours_per_introduction > 0 else np.inf
+        k = int(min(ns.introductions_per_month, affordable))
+        if k <= 0:
+            return Delivery()
+        contacts = distinct_sorted(pop, shared.contacts)
+        if len(contacts) == 0:
+            return Delivery()
+        hours.take_coordinator(k * ns.staff_hours_per_introduction)
+        rng = model.streams["networking"]
+        who = contacts[rng.integers(0, len(contacts), k)]
+        counterparts = model.network_counterparts
+        pick = rng.integers(0, len(counterparts) + len(contacts), k)
+        made = rng.random(k) < b.p_tie_per_introduction
+        graph = model.network
+        tied = []
+        for person, j, ok in zip(who.tolist(), pick.tolist(), made.tolist()):
+            if not ok:
+                continue
+            other = counterparts[j] if j < len(counterparts) else f"e{int(contacts[j - len(counterparts)])}"
+            me = f"e{person}"
+            if other == me or graph.has_edge(me, other):
+                continue
+            graph.add_edge(me, other, month=month)
+            pop.ties[person] += 1
+            tied.append(person)
+            if other.startswith("e"):
+                pop.ties[int(other[1:])] += 1
+                tied.append(int(other[1:]))
+            elif other.startswith("p:"):
+                partner = model.partners[other[2:]]
+                partner.engagement = min(1.0, partner.engagement + _ENGAGEMENT_PER_TIE)
+            tally["ties"] += 1
+        if tied:
+            pop.tied(np.array(tied, dtype=np.intp))
+        return Delivery()

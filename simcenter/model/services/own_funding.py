@@ -1,0 +1,56 @@
+"""Ventures' own funding applications, with and without the centre: not a service, a process the
+funding support feeds."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simcenter.fast import services as kernels
+from simcenter.model.services.base import Delivery, Service, Shared
+
+_ELIGIBLE = np.array([False, True, True, True, False])
+"""Stages that may apply for funding of their own: pilots and running ventures."""
+_AWARD_SPREAD_LOW = np.float32(0.5)
+"""An award is client_award_eur times a uniform number in [0.5, 1.5) (assumption)."""
+
+
+class OwnFunding(Service):
+    """Pilots and running ventures apply for funding of their own, in both worlds on the same
+    numbers: in the world without the centre as in the world with it. People the centre helped
+    this month apply too, with better odds; the centre may charge a success fee on their awards."""
+
+    section = "funding_support"  # its success fee
+    stream = "own_funding"
+    lanes = ("apply", "win", "amount")
+
+    @property
+    def on(self) -> bool:
+        """Ventures apply whether or not there is a centre."""
+        return True
+
+    def select(self, month: int, shared: Shared) -> None:
+        """Applicants drawn this month (u_apply < p_apply_own_funding * need_f), both worlds."""
+        pop = self.model.pop
+        self.u_apply, self.u_win, self.u_amount = self.numbers(month)
+        out = pop._scan_bufs[5]
+        self.drawn = out[:kernels.below(pop.n, self.u_apply, pop._q_apply, out)]
+
+    def deliver(self, month: int, shared: Shared) -> Delivery:
+        """Decide the applications; return the success fees the centre earns on its clients' awards."""
+        model = self.model
+        pop, b = model.pop, model.behaviour
+        helped = shared.helped
+        # Few people apply in a month: the rest is done on them only.
+        cand, world, won = pop._ibuf[0], pop._ibuf[1], pop._ibuf[2]
+        award, is_helped = pop._award_buf, pop._mark_wins
+        k = kernels.own_funding(pop.capacity, self.drawn, self.u_apply, pop._q_apply, helped, pop._v["stage"],
+                                self.u_win, self.u_amount, float(b.p_client_funding_base),
+                                float(min(1.0, b.p_client_funding_base * b.client_funding_uplift)),
+                                np.float32(b.client_award_eur), _AWARD_SPREAD_LOW, _ELIGIBLE, cand, world, won, award,
+                                is_helped)
+        if k == 0:
+            return Delivery()
+        pop.award_funding(world[:k], won[:k], award[:k])
+        if not model.institution.may_charge_fees or len(helped) == 0:
+            return Delivery()
+        return Delivery(self.spec.share_success_fee * float(award[:k][is_helped[:k]].sum()))

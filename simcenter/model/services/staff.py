@@ -1,0 +1,67 @@
+"""The team's hours this month: what the services share."""
+
+from __future__ import annotations
+
+STUDENT_HOURS_SHARE = 1.0
+"""Share of the partners' student interns' hours usable as coordinator time (assumption)."""
+
+
+class StaffHours:
+    """The team's hours this month, after governance, reporting and application writing.
+
+    Coordinators' hours (with the partners' students) run promotion, events, funding help and
+    networking; mentors' hours (with the partners' pro-bono mentors) run mentoring; volunteers
+    help at events and with promotion. Work that is not a service (governance, grant reporting,
+    applications) is charged first, to coordinators and then mentors.
+    """
+
+    def __init__(self, model, month: int):
+        center = model.center
+        staff = center.spec.staff
+        h = staff.hours_per_month
+        # The partners' hours, summed in one pass (each sum in the order sum() would add them).
+        students = volunteers = mentors = 0
+        for p in model.partners.values():
+            students += p.student_hours()
+            volunteers += p.volunteer_hours()
+            mentors += p.mentor_hours()
+        self.coordinator = center.n_coordinators * h + students * STUDENT_HOURS_SHARE
+        self.volunteer = volunteers
+        self.mentor = center.n_mentors * h * center.spec.services.mentorship.share_time_delivering
+        self.mentor += mentors
+        overhead = model.institution.management_hours_monthly
+        reporting = 0
+        for g in center.grants:
+            if g.start <= month < g.start + g.duration:  # g.running(month)
+                reporting += g.reporting_hours
+        overhead += reporting
+        overhead += model.funding.application_hours_due.get(month, 0.0)
+        self.overhead = overhead
+        self.charge(overhead)
+        if model.captor is not None:
+            self.captured = self.mentor * model.behaviour.capture_share
+            self.mentor -= self.captured
+        else:
+            self.captured = 0.0
+
+    def charge(self, hours: float) -> None:
+        """Take hours for non-service work: coordinators first, then mentors."""
+        take = min(self.coordinator, hours)
+        self.coordinator -= take
+        self.mentor = max(0.0, self.mentor - (hours - take))
+
+    def free_for_applications(self) -> float:
+        """Hours the team could put into an application this month."""
+        return self.coordinator + 0.5 * self.mentor
+
+    def take_volunteer(self, wanted: float) -> float:
+        """Use up to ``wanted`` volunteer hours; return how many were available."""
+        got = min(self.volunteer, max(0.0, wanted))
+        self.volunteer -= got
+        return got
+
+    def take_coordinator(self, wanted: float) -> float:
+        """Use up to ``wanted`` coordinator hours; return how many were available."""
+        got = min(self.coordinator, max(0.0, wanted))
+        self.coordinator -= got
+        return got
