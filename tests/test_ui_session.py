@@ -13,6 +13,7 @@ import re
 import string
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -21,13 +22,14 @@ pytest.importorskip("solara", reason="the app's packages (pip install -e '.[app]
 
 from simcenter import load_scenario  # noqa: E402
 from simcenter.cli.parser import build_parser  # noqa: E402
-from simcenter.i18n import language, strings  # noqa: E402
+from simcenter.i18n import language, speaking, strings  # noqa: E402
 from simcenter.metrics import NAMES  # noqa: E402
 from simcenter.ui import charts, controls, differences, exports  # noqa: E402
 from simcenter.ui.server import OFFLINE_CDN, solara_environment  # noqa: E402
-from simcenter.ui.session import Run, Workshop, scenario_files, scenario_label, speaking  # noqa: E402
+from simcenter.ui.session import Run, Workshop, scenario_files, scenario_label  # noqa: E402
 
 from conftest import BASE, ROOT  # noqa: E402
+from ui_support import DEADLINE_SECONDS, within  # noqa: E402
 
 
 @pytest.fixture
@@ -238,6 +240,32 @@ def test_speaking_restores_the_process_language():
     with speaking("bg"):
         assert language() == "bg"
     assert language() == before
+
+
+def test_a_group_speaking_its_language_keeps_no_other_group_waiting():
+    before = language()
+    inside, leave = threading.Event(), threading.Event()
+
+    def slow_group():
+        with speaking("bg"):
+            inside.set()
+            leave.wait(DEADLINE_SECONDS)
+            return language()
+
+    thread = threading.Thread(target=slow_group, daemon=True)
+    thread.start()
+    assert inside.wait(DEADLINE_SECONDS)
+
+    def other_group():
+        with speaking("en"):
+            return language()
+
+    try:
+        assert within(2.0, other_group) == "en"  # not "bg": each thread speaks its own
+    finally:
+        leave.set()
+        thread.join(DEADLINE_SECONDS)
+    assert language() == before  # the process's language is untouched
 
 
 def test_the_model_never_imports_the_app():
