@@ -324,21 +324,21 @@ def test_bad_input_shows_a_readable_message_not_a_crash(context, app_url):
     fee = page.locator(".sc-mentoring_fee_eur-A input")
     fee.fill("-5")
     fee.press("Enter")
-    page.wait_for_selector(".sc-problems")
-    text = page.locator(".sc-problems").inner_text()
-    assert "not valid as set" in text and "mentoring fee, EUR per hour: must be >= 0.0, got -5.0" in text
-    step(page)  # the last valid design still runs
+    page.wait_for_selector(".sc-refused")
+    text = page.locator(".sc-refused").inner_text()
+    assert "Not accepted — mentoring fee, EUR per hour: must be between 0 and 200, got -5" in text, text
+    step(page)  # the design as it was still runs
 
     page.locator(".sc-lang button", has_text="Български").click()
     page.wait_for_selector("text=Месец 1 от 120")
-    page.wait_for_selector(".sc-problems >> text=трябва да е >= 0.0, получено -5.0")
+    page.wait_for_selector(".sc-refused >> text=трябва да е между 0 и 200, получено: -5")
     shot(page, "bulgarian")
     page.locator(".sc-lang button", has_text="English").click()
     page.wait_for_selector("text=Month 1 of 120")
 
     fee.fill("0")
     fee.press("Enter")
-    page.wait_for_selector(".sc-problems", state="detached")
+    page.wait_for_selector(".sc-refused", state="detached")
 
     choose(page, ".sc-scenario-A", "broken.yaml")
     page.wait_for_selector(".sc-problems >> text=cannot be used")
