@@ -303,3 +303,4 @@ def test_solara_is_configured_never_to_reach_the_internet(tmp_path):
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     assert env["SOLARA_ASSETS_CDN"] == OFFLINE_CDN and OFFLINE_CDN.startswith("http://127.0.0.1:")
     assert env["SIMCENTER_LANG"] == "bg" and env["SIMCENTER_UI_SCENARIO"].endswith("s.yaml")
+    assert env["JUPYTER_WIDGETS_ECHO"] == "0"  # a refused value is not handed back to the page's widget

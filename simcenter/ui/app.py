@@ -99,7 +99,7 @@ def Page():
         solara.AppBarTitle(tr(lang.value, "app.title"))
         solara.v.BtnToggle(v_model=lang.value, on_v_model=speak, mandatory=True, class_="sc-lang",
                            children=[solara.v.Btn(children=[tr(code, "app.language_name")], value=code, text=True)
-                                     for code in LANGUAGES])
+                                     for code in LANGUAGES]).key(f"lang-{workshop.refusals}")
 
     with solara.Row(gap="16px", style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
         with solara.Column(classes=["sc-side"], style=SIDE_STYLE):
@@ -150,12 +150,12 @@ def RunControls(workshop: Workshop, lang: str, playing: solara.Reactive[bool]):
                           on_click=act(workshop.step))
         low, high = controls.MONTHS_PER_STEP
         Slider(tr(lang, "app.months_per_step") + f": {workshop.months_per_step}", workshop.months_per_step,
-               low, high, 1, "sc-per-step", act_value(workshop.set_months_per_step))
+               low, high, 1, "sc-per-step", act_value(workshop.set_months_per_step), workshop.refusals)
         solara.InputText(tr(lang, "app.seed"), value=str(workshop.seed), classes=["sc-seed"],
                          on_value=act_value(workshop.set_seed))
         solara.Text(tr(lang, "app.seed_help"), classes=["sc-note"])
         solara.v.Switch(label=tr(lang, "app.compare"), v_model=workshop.compare, class_="sc-compare",
-                        on_v_model=act_value(workshop.set_compare))
+                        on_v_model=act_value(workshop.set_compare)).key(f"compare-{workshop.refusals}")
 
 
 def act_value(change):
@@ -167,10 +167,21 @@ def act_value(change):
     return handler
 
 
-def Slider(label: str, value, minimum, maximum, step, css: str, on_value) -> None:
-    """A slider whose every value, as the browser sent it, goes to ``on_value`` (which checks it)."""
+def Slider(label: str, value, minimum, maximum, step, css: str, on_value, refusals: int) -> None:
+    """A slider whose every value, as the browser sent it, goes to ``on_value`` (which checks it).
+
+    Built afresh after each refused value (``refusals``, see ``fresh``).
+    """
     solara.v.Slider(v_model=value, on_v_model=on_value, label=label, min=minimum, max=maximum, step=step,
-                    thumb_label=True, hide_details=True, class_=css)
+                    thumb_label=True, hide_details=True, class_=css).key(fresh(css, refusals))
+
+
+def fresh(name: str, refusals: int) -> str:
+    """A widget key that changes with every refused value, so the widget is built anew and shows the
+    session's value again: a refused value would otherwise stay in the browser's copy of the widget
+    (Solara echoes a client's value back), and a slider holding "abc" misbehaves on its next move.
+    Text fields are left alone: they keep what the group typed, next to the message saying why not."""
+    return f"{name}-{refusals}"
 
 
 @solara.component
@@ -191,7 +202,8 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
     with solara.Card(tr(lang, "app.design", design=letter(lang, which)), classes=[f"sc-design-{which}"]):
         solara.v.Select(label=tr(lang, "app.scenario"), v_model=current.id, class_=f"sc-scenario-{which}",
                         items=items, hint=tr(lang, "app.scenario_help"),
-                        on_v_model=act_value(lambda choice: workshop.set_scenario(which, choice)))
+                        on_v_model=act_value(lambda choice: workshop.set_scenario(which, choice))
+                        ).key(fresh(f"scenario-{which}", workshop.refusals))
         if base is None:
             return
         for name, group in (("legal_form", base.catalogue.legal_forms),
@@ -199,7 +211,8 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
             chosen = workshop.value(which, name)
             solara.v.Select(label=tr(lang, f"app.{name}"), v_model=chosen, class_=f"sc-{name}-{which}",
                             items=[{"text": entry_label(lang, e), "value": key} for key, e in group.items()],
-                            on_v_model=lambda v, name=name: set_lever(name, v))
+                            on_v_model=lambda v, name=name: set_lever(name, v)
+                            ).key(fresh(f"{name}-{which}", workshop.refusals))
             if chosen in group:
                 CatalogueNote(group[chosen], lang, f"sc-{name}-note-{which}")
         solara.Text(tr(lang, "app.levers"), style={"font-weight": "600"})
@@ -213,7 +226,7 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
                 continue
             value = int(round(value)) if c.integer else float(value)
             Slider(lever_text(lang, c, value), value, c.minimum, c.maximum, c.step, f"sc-lever-{c.name}-{which}",
-                   lambda v, name=c.name: set_lever(name, v))
+                   lambda v, name=c.name: set_lever(name, v), workshop.refusals)
 
 
 def lever_text(lang: str, c: controls.Control, value) -> str:

@@ -36,6 +36,10 @@ def solara_environment(scenario: str | os.PathLike | None, lang: str | None) -> 
         "SOLARA_THEME_VARIANT": "light",
         "SOLARA_THEME_TITLE": "simcenter",
         "SOLARA_THEME_LOADER": "plain",
+        # A value a browser sends is not echoed back to it (ipywidgets 8 echoes it, for several views of
+        # one widget; here one tab is one session). An echo would hand a refused value ("abc") back to
+        # the page's slider, which then moves itself to its minimum and sends that as if a group had.
+        "JUPYTER_WIDGETS_ECHO": "0",
     }
     if scenario is not None:
         env[ENV_SCENARIO] = str(Path(scenario).resolve())

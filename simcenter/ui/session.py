@@ -144,6 +144,8 @@ class Workshop:
         self.refused: Refused | None = None
         """The last value the page sent that was not taken (cleared by the next change taken;
         a language switch only says it in the other language)."""
+        self.refusals = 0
+        """How many values were refused so far (the page rebuilds its inputs after each one)."""
         self._bases: dict[str, tuple[float, Scenario | InputError, str]] = {}
         self._read(self.designs["A"].scenario)
         self._build("A", 0)
@@ -303,6 +305,7 @@ class Workshop:
     def _refuse(self, refused: Refused) -> bool:
         """Keep ``refused`` for the page to show; nothing else changes."""
         self.refused = refused
+        self.refusals += 1
         return False
 
     def _read(self, path: str) -> Scenario | InputError:
