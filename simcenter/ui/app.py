@@ -13,6 +13,9 @@ checks it before use: the inputs here are Vuetify widgets wired directly, not So
 convert the value first (``int(value)``, ``values[index]``) and a value that does not convert
 would end in a traceback on the page instead of a message.
 
+Served beyond this machine, the page asks for the access code first (``simcenter.ui.gate``)
+and builds nothing else until it is typed.
+
 Serve it with ``simcenter ui`` (``simcenter.ui.server``).
 """
 
@@ -28,13 +31,17 @@ from mesa.visualization.utils import force_update, update_counter
 
 from simcenter.i18n import LANGUAGES
 from simcenter.levers import LEVERS
-from simcenter.ui import charts, controls, differences, exports
+from simcenter.ui import access, charts, controls, differences, exports
 from simcenter.ui.files import REPO_SCENARIOS, scenario_files
+from simcenter.ui.gate import AccessForm
 from simcenter.ui.server import ENV_SCENARIO
 from simcenter.ui.session import Workshop
 from simcenter.ui.text import (default_language, entry_label, entry_summary, letter, number, outcome_label,
                                outcome_value, refusal, tr)
 
+GATE = access.Gate(os.environ.get(access.ENV_CODE) or None)
+"""This server's access code (none on 127.0.0.1 or with --no-auth), set by ``simcenter ui`` before Solara
+imported this module."""
 PLAY_PAUSE_SECONDS = 0.25
 """Pause between two steps while playing, so a room can follow."""
 KPIS = ("reached", "served", "ventures_launched", "jobs_added", "cash_eur", "runway_months",
@@ -70,9 +77,37 @@ def initial_scenario() -> Path:
 
 @solara.component
 def Page():
-    """The whole app for one browser session."""
-    workshop = solara.use_memo(lambda: Workshop(initial_scenario(), lang=default_language()), [])
-    lang = solara.use_reactive(workshop.lang)
+    """The whole app for one browser session (after the access code, if the server asks for one)."""
+    lang = solara.use_reactive(default_language())
+    unlocked = solara.use_reactive(not GATE.required)
+    workshop = solara.use_memo(lambda: Workshop(initial_scenario(), lang=lang.value) if unlocked.value else None,
+                               [unlocked.value])
+    update_counter.get()
+
+    def speak(code):
+        if workshop is None:  # the access form: a language it knows, or nothing
+            if isinstance(code, str) and code in LANGUAGES:
+                lang.set(code)
+        elif workshop.set_language(code):  # its problem messages too
+            lang.set(workshop.lang)
+        force_update()
+
+    solara.Title(tr(lang.value, "app.title"))
+    solara.Style(CSS)
+    with solara.AppBar():
+        solara.AppBarTitle(tr(lang.value, "app.title"))
+        solara.v.BtnToggle(v_model=lang.value, on_v_model=speak, mandatory=True, class_="sc-lang",
+                           children=[solara.v.Btn(children=[tr(code, "app.language_name")], value=code, text=True)
+                                     for code in LANGUAGES]).key(f"lang-{workshop.refusals if workshop else 0}")
+    if workshop is None:
+        AccessForm(GATE, lang.value, on_open=lambda: unlocked.set(True))
+    else:
+        Workbench(workshop, lang.value)
+
+
+@solara.component
+def Workbench(workshop: Workshop, lang: str):
+    """The app itself: controls on the left; problems, figures, charts and the network on the right."""
     playing = solara.use_reactive(False)
     update_counter.get()
 
@@ -88,34 +123,21 @@ def Page():
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
-    def speak(code):
-        if workshop.set_language(code):  # its problem messages too
-            lang.set(workshop.lang)
-        force_update()
-
-    solara.Title(tr(lang.value, "app.title"))
-    solara.Style(CSS)
-    with solara.AppBar():
-        solara.AppBarTitle(tr(lang.value, "app.title"))
-        solara.v.BtnToggle(v_model=lang.value, on_v_model=speak, mandatory=True, class_="sc-lang",
-                           children=[solara.v.Btn(children=[tr(code, "app.language_name")], value=code, text=True)
-                                     for code in LANGUAGES]).key(f"lang-{workshop.refusals}")
-
     with solara.Row(gap="16px", style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
         with solara.Column(classes=["sc-side"], style=SIDE_STYLE):
-            RunControls(workshop, lang.value, playing)
-            DesignControls(workshop, "A", lang.value)
+            RunControls(workshop, lang, playing)
+            DesignControls(workshop, "A", lang)
             if workshop.compare:
-                DesignControls(workshop, "B", lang.value)
-            Exports(workshop, lang.value)
+                DesignControls(workshop, "B", lang)
+            Exports(workshop, lang)
         with solara.Column(classes=["sc-main"], style={"flex": "1 1 auto", "min-width": "0"}):
-            Problems(workshop, lang.value)
-            MonthHeader(workshop, lang.value)
-            KpiCards(workshop, lang.value)
+            Problems(workshop, lang)
+            MonthHeader(workshop, lang)
+            KpiCards(workshop, lang)
             if workshop.compare:
-                ProsCons(workshop, lang.value)
-            Charts(workshop, lang.value)
-            Network(workshop, lang.value)
+                ProsCons(workshop, lang)
+            Charts(workshop, lang)
+            Network(workshop, lang)
 
 
 @solara.component
