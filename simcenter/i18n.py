@@ -3,12 +3,16 @@
 Every message the CLI, the report or the app shows is a key in ``locales/en.yaml``;
 ``locales/bg.yaml`` holds the Bulgarian text for the same keys. A missing translation
 falls back to English, so adding a language is adding a file. The language comes from
-``set_language`` (the CLI's ``--lang``) or the ``SIMCENTER_LANG`` environment variable.
+``set_language`` (the CLI's ``--lang``) or the ``SIMCENTER_LANG`` environment variable; the
+workshop app, which serves several groups in different languages at once, speaks a group's
+language for a while with ``speaking`` (that thread only).
 """
 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 
@@ -16,6 +20,8 @@ import yaml
 
 LANGUAGES = ("en", "bg")
 _language: str | None = None
+_speaking: ContextVar[str | None] = ContextVar("simcenter_speaking", default=None)
+"""The language of the ``speaking`` block in force in this thread (each thread has its own)."""
 
 
 def set_language(lang: str | None) -> None:
@@ -27,11 +33,31 @@ def set_language(lang: str | None) -> None:
 
 
 def language() -> str:
-    """The language in force."""
+    """The language in force: this thread's ``speaking`` language, else the process's."""
+    if lang := _speaking.get():
+        return lang
     if _language:
         return _language
     env = os.environ.get("SIMCENTER_LANG", "en").split("_")[0].lower()
     return env if env in LANGUAGES else "en"
+
+
+@contextmanager
+def speaking(lang: str):
+    """Speak ``lang`` inside the block, in this thread only.
+
+    The app validates one group's design in that group's language while other groups, in
+    other threads, do the same in theirs; a context variable instead of the process's
+    language means no group ever waits for another (a lock here once let one stuck file
+    read freeze every group).
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    token = _speaking.set(lang)
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
 
 
 @lru_cache(maxsize=None)

@@ -8,35 +8,24 @@ a readable message in the page. Screenshots land in tests/output/ for a person t
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from browser import browser, require_chromium
+from ui_support import choose, month, open_app, require_app, running_app, step, wait_month
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "tests" / "output"
-STARTUP_SECONDS = 90
 WAIT_MS = 30_000
 VIEWPORT = {"width": 1500, "height": 2300}
 """Tall enough that a screenshot shows the controls, the cards, the charts and the network."""
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -47,53 +36,13 @@ def app_url(tmp_path_factory):
     a test can pick a bad scenario from the page's own list.
     """
     require_chromium()
-    try:
-        import solara  # noqa: F401
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("the app's packages are missing: `make test` installs the [dev] extra, which includes [app]")
-        pytest.skip("the app's packages are not installed (pip install -e '.[app]')")
+    require_app()
     cwd = tmp_path_factory.mktemp("ui")
     (cwd / "scenarios").mkdir()
     (cwd / "scenarios" / "broken.yaml").write_text("name: broken\nhorizon: {years: 100}\n", encoding="utf-8")
-    port = _free_port()
-    log = (cwd / "server.log").open("w", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in ("SIMCENTER_LANG", "SIMCENTER_DEBUG")}
-    proc = subprocess.Popen([sys.executable, "-m", "simcenter", "ui", "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"`simcenter ui` exited with {proc.returncode}:\n{(cwd / 'server.log').read_text()}")
-            try:
-                with urllib.request.urlopen(url + "/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"`simcenter ui` did not answer within {STARTUP_SECONDS}s")
-            time.sleep(0.2)
-        yield url
-    finally:
-        _stop(proc)
-        log.close()
-    server_log = (cwd / "server.log").read_text(encoding="utf-8")
-    assert "Traceback" not in server_log, server_log
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop the server and everything it started (its process group)."""
-    if proc.poll() is not None:
-        return
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
+    with running_app(cwd, "--host", "127.0.0.1") as app:
+        yield app.url
+    assert "Traceback" not in app.output(), app.output()
 
 
 @pytest.fixture(scope="module")
@@ -111,42 +60,6 @@ def context(chromium):
 
 
 # ---------------------------------------------------------------------------- helpers
-def open_app(ctx, url):
-    """A new page with the app loaded and drawn (cards and charts present)."""
-    page = ctx.new_page()
-    page.goto(url + "/")
-    page.wait_for_selector(".sc-kpi-reached")
-    page.wait_for_selector(".sc-chart-cash canvas")
-    page.wait_for_selector(".sc-network-A canvas")
-    return page
-
-
-def month(page) -> int:
-    return int(re.search(r"(\d+)", page.locator(".sc-month").inner_text()).group(1))
-
-
-def wait_month(page, n: int) -> None:
-    page.wait_for_function(
-        "n => { const m = /(\\d+)/.exec(document.querySelector('.sc-month')?.innerText || '');"
-        " return m && m[1] === n; }",
-        arg=str(n))
-
-
-def step(page, times: int = 1) -> None:
-    """Click Step ``times`` times, each time waiting for the month on screen to move on."""
-    for _ in range(times):
-        before = month(page)
-        page.locator(".sc-step").click()
-        wait_month(page, before + 1)
-
-
-def choose(page, css: str, label: str) -> None:
-    """Pick ``label`` in the Vuetify select ``css`` and wait until it shows."""
-    page.locator(css).click()
-    page.locator(".menuable__content__active .v-list-item").filter(has_text=re.compile(f"^{re.escape(label)}$")).click()
-    page.wait_for_function("([css, label]) => document.querySelector(css).innerText.includes(label)", arg=[css, label])
-
-
 def canvas(page, css: str) -> str:
     """The pixels of the chart in ``css``, as a data URL."""
     return page.evaluate("css => document.querySelector(css + ' canvas').toDataURL()", css)
@@ -324,21 +237,21 @@ def test_bad_input_shows_a_readable_message_not_a_crash(context, app_url):
     fee = page.locator(".sc-mentoring_fee_eur-A input")
     fee.fill("-5")
     fee.press("Enter")
-    page.wait_for_selector(".sc-problems")
-    text = page.locator(".sc-problems").inner_text()
-    assert "not valid as set" in text and "mentoring fee, EUR per hour: must be >= 0.0, got -5.0" in text
-    step(page)  # the last valid design still runs
+    page.wait_for_selector(".sc-refused")
+    text = page.locator(".sc-refused").inner_text()
+    assert "Not accepted — mentoring fee, EUR per hour: must be between 0 and 200, got -5" in text, text
+    step(page)  # the design as it was still runs
 
     page.locator(".sc-lang button", has_text="Български").click()
     page.wait_for_selector("text=Месец 1 от 120")
-    page.wait_for_selector(".sc-problems >> text=трябва да е >= 0.0, получено -5.0")
+    page.wait_for_selector(".sc-refused >> text=трябва да е между 0 и 200, получено: -5")
     shot(page, "bulgarian")
     page.locator(".sc-lang button", has_text="English").click()
     page.wait_for_selector("text=Month 1 of 120")
 
     fee.fill("0")
     fee.press("Enter")
-    page.wait_for_selector(".sc-problems", state="detached")
+    page.wait_for_selector(".sc-refused", state="detached")
 
     choose(page, ".sc-scenario-A", "broken.yaml")
     page.wait_for_selector(".sc-problems >> text=cannot be used")

@@ -13,6 +13,7 @@ import re
 import string
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -21,13 +22,16 @@ pytest.importorskip("solara", reason="the app's packages (pip install -e '.[app]
 
 from simcenter import load_scenario  # noqa: E402
 from simcenter.cli.parser import build_parser  # noqa: E402
-from simcenter.i18n import language, strings  # noqa: E402
+from simcenter.i18n import language, speaking, strings  # noqa: E402
 from simcenter.metrics import NAMES  # noqa: E402
 from simcenter.ui import charts, controls, differences, exports  # noqa: E402
 from simcenter.ui.server import OFFLINE_CDN, solara_environment  # noqa: E402
-from simcenter.ui.session import Run, Workshop, scenario_files, scenario_label, speaking  # noqa: E402
+from simcenter.ui.files import scenario_files, scenario_label  # noqa: E402
+from simcenter.ui.session import Run, Workshop  # noqa: E402
+from simcenter.ui.text import refusal  # noqa: E402
 
 from conftest import BASE, ROOT  # noqa: E402
+from ui_support import DEADLINE_SECONDS, within  # noqa: E402
 
 
 @pytest.fixture
@@ -72,28 +76,41 @@ def test_a_new_structure_brings_its_own_partner_seats(workshop):
     assert workshop.runs["A"].config.structure.partner_seats == seats
 
 
-def test_an_invalid_lever_keeps_the_last_valid_run_and_says_why(workshop):
+def test_a_refused_lever_value_changes_nothing_and_says_why(workshop):
+    workshop.step(3)
+    valid, design = workshop.runs["A"], workshop.designs["A"]
+    assert workshop.set_lever("A", "mentoring_fee_eur", -5.0) is False
+    assert workshop.runs["A"] is valid and workshop.designs["A"] == design and workshop.problems == {}
+    assert refusal("en", workshop.refused) == "Not accepted — mentoring fee, EUR per hour: must be between 0 and 200, got -5"
+    workshop.set_lever("A", "event_fee_eur", "ten")
+    assert refusal("en", workshop.refused).endswith("event fee, EUR per attendee: expected a number, got text 'ten'")
+    assert workshop.set_lever("A", "mentoring_fee_eur", "5,5") and workshop.set_lever("A", "event_fee_eur", 2)
+    assert workshop.refused is None and "A" not in workshop.problems
+    assert workshop.runs["A"].config.center.services.mentorship.fee_per_hour_eur == 5.5
+    assert workshop.month == 3
+
+
+def test_a_design_the_scenario_refuses_keeps_the_last_valid_run_and_says_why(workshop):
+    # The page's checks keep every lever in its range, where no shipped scenario refuses a value;
+    # the schema still has the last word, and its problems are shown as before.
     workshop.step(3)
     valid = workshop.runs["A"]
-    workshop.set_lever("A", "mentoring_fee_eur", -5.0)
+    with workshop.lock:
+        workshop.designs["A"] = workshop.designs["A"].with_lever("mentoring_fee_eur", -5.0)
+    workshop.set_seed(workshop.seed)  # rebuilds the design
     assert workshop.runs["A"] is valid
     assert workshop.problems["A"] == ["center.services.mentorship.fee_per_hour_eur: must be >= 0.0, got -5.0"]
-    workshop.set_lever("A", "event_fee_eur", "ten")
-    assert any("expected a number, got text 'ten'" in p for p in workshop.problems["A"])
-    workshop.set_lever("A", "mentoring_fee_eur", 5.0)
-    workshop.set_lever("A", "event_fee_eur", 2.0)
-    assert "A" not in workshop.problems
-    assert workshop.runs["A"].config.center.services.mentorship.fee_per_hour_eur == 5.0
+    workshop.set_language("bg")
+    assert workshop.problems["A"] == ["center.services.mentorship.fee_per_hour_eur: трябва да е >= 0.0, получено -5.0"]
 
 
-def test_problems_speak_the_sessions_language(workshop):
+def test_problems_and_refusals_speak_the_sessions_language(workshop):
     before = language()
     workshop.set_language("bg")
     workshop.set_lever("A", "mentoring_fee_eur", -5.0)
-    assert workshop.problems["A"] == [
-        "center.services.mentorship.fee_per_hour_eur: трябва да е >= 0.0, получено -5.0"]
+    assert refusal("bg", workshop.refused) == (
+        "Не е прието — такса за менторство, EUR на час: трябва да е между 0 и 200, получено: -5")
     workshop.set_language("en")
-    assert workshop.problems["A"][0].endswith("must be >= 0.0, got -5.0")
     assert language() == before  # the process's language is untouched
 
 
@@ -104,7 +121,7 @@ def test_a_bad_scenario_file_becomes_problem_lines_not_an_exception(tmp_path):
     assert ws.runs["A"] is None and ws.live_runs() == {}
     assert any(re.search(r"bad\.yaml:2: horizon\.years: must be <= 30, got 100$", p) for p in ws.problems["A"])
     ws.step(3)  # nothing to step, nothing breaks
-    ws.set_scenario("A", BASE)
+    assert ws.set_scenario("A", "plovdiv/base.yaml")  # a scenario the page offers, by its id
     assert "A" not in ws.problems and ws.runs["A"] is not None
     missing = Workshop(tmp_path / "missing.yaml", lang="en")
     assert missing.problems["A"] and "not found" in missing.problems["A"][0]
@@ -181,9 +198,8 @@ def test_the_panel_is_empty_for_equal_designs_and_names_real_differences(worksho
     sentences = panel.better["A"] + panel.better["B"]
     assert sentences and all(re.fullmatch(r"(A|B) does better on .+: .+ against .+ for (A|B)", s) for s in sentences)
     assert len(panel.better["A"]) <= differences.MAX_SENTENCES
-    workshop.set_lever("B", "event_fee_eur", "ten")  # typed text: a problem, and the panel still speaks
-    assert "event fee, EUR per attendee: A EUR 0, B ten" in differences.panel("en", workshop).design
-    workshop.set_lever("B", "event_fee_eur", 0.0)
+    workshop.set_lever("B", "event_fee_eur", "ten")  # typed text: refused, and the panel still speaks
+    assert "event fee, EUR per attendee" not in " ".join(differences.panel("en", workshop).design)
     bg = differences.panel("bg", workshop)
     assert bg.design[0].startswith("правна форма: А ")
     assert all(" е по-добър по „" in s for s in bg.better["A"])
@@ -240,6 +256,32 @@ def test_speaking_restores_the_process_language():
     assert language() == before
 
 
+def test_a_group_speaking_its_language_keeps_no_other_group_waiting():
+    before = language()
+    inside, leave = threading.Event(), threading.Event()
+
+    def slow_group():
+        with speaking("bg"):
+            inside.set()
+            leave.wait(DEADLINE_SECONDS)
+            return language()
+
+    thread = threading.Thread(target=slow_group, daemon=True)
+    thread.start()
+    assert inside.wait(DEADLINE_SECONDS)
+
+    def other_group():
+        with speaking("en"):
+            return language()
+
+    try:
+        assert within(2.0, other_group) == "en"  # not "bg": each thread speaks its own
+    finally:
+        leave.set()
+        thread.join(DEADLINE_SECONDS)
+    assert language() == before  # the process's language is untouched
+
+
 def test_the_model_never_imports_the_app():
     code = ("import sys, simcenter.model, simcenter.run.runner; "
             "bad = [m for m in sys.modules if m.startswith(('simcenter.ui', 'solara'))]; assert not bad, bad")
@@ -261,3 +303,4 @@ def test_solara_is_configured_never_to_reach_the_internet(tmp_path):
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     assert env["SOLARA_ASSETS_CDN"] == OFFLINE_CDN and OFFLINE_CDN.startswith("http://127.0.0.1:")
     assert env["SIMCENTER_LANG"] == "bg" and env["SIMCENTER_UI_SCENARIO"].endswith("s.yaml")
+    assert env["JUPYTER_WIDGETS_ECHO"] == "0"  # a refused value is not handed back to the page's widget

@@ -223,7 +223,7 @@ def ui(args: argparse.Namespace) -> int:
     """Serve the workshop app until interrupted (each browser session has its own model)."""
     from simcenter.ui.server import serve
 
-    serve(host=args.host, port=args.port, scenario=args.scenario, lang=args.lang)
+    serve(host=args.host, port=args.port, scenario=args.scenario, lang=args.lang, auth=not args.no_auth)
     return 0
 
 

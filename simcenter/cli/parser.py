@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", metavar="HOST", help=t("app.cli.help_host"))
     p.add_argument("--port", type=_port, default=8765, metavar="PORT", help=t("app.cli.help_port"))
     p.add_argument("--scenario", default=None, metavar="PATH", help=t("app.cli.help_scenario"))
+    p.add_argument("--no-auth", action="store_true", help=t("app.cli.help_no_auth"))
     _add_sweep_commands(sub, common)
     return parser
 

@@ -21,16 +21,22 @@ from simcenter.i18n import t
 
 SET_SOURCE = "--set"
 MAX_EXTENDS_DEPTH = 20
+Reader = typing.Callable[[typing.Union[str, os.PathLike]], str]
+"""Reads one file's text, raising ``InputError`` with a located problem when it cannot."""
 
 
 # --------------------------------------------------------------------------- public API
-def load_scenario(path: str | os.PathLike, overrides: typing.Sequence[str] = ()) -> Scenario:
+def load_scenario(path: str | os.PathLike, overrides: typing.Sequence[str] = (), *,
+                  read: Reader = read_text) -> Scenario:
     """Load, merge (``extends``), override (``--set``) and validate one scenario file.
+
+    ``read`` reads each file of the ``extends`` chain; the workshop app passes one that opens
+    only the files it allows (``simcenter.ui.files``).
 
     Raises:
         InputError: with every problem found, each located by file, line and dotted path.
     """
-    data, locs = load_tree(path)
+    data, locs = load_tree(path, read=read)
     data, locs = apply_overrides(data, locs, overrides)
     return validate_tree(data, locs, str(path))
 
@@ -52,10 +58,11 @@ def find_scenario_files(paths: typing.Iterable[str | os.PathLike]) -> list[Path]
 
 
 # --------------------------------------------------------------------------- extends
-def load_tree(path: str | os.PathLike, _chain: tuple[Path, ...] = ()) -> tuple[dict, Locations]:
+def load_tree(path: str | os.PathLike, _chain: tuple[Path, ...] = (), *,
+              read: Reader = read_text) -> tuple[dict, Locations]:
     """Read a scenario file and the files it ``extends``, deep-merged (the extending file wins)."""
     name = str(path)
-    data, locs = load_mapping_text(read_text(path), name)
+    data, locs = load_mapping_text(read(path), name)
     if "extends" not in data:
         return data, locs
     base_ref = data.pop("extends")
@@ -77,7 +84,7 @@ def load_tree(path: str | os.PathLike, _chain: tuple[Path, ...] = ()) -> tuple[d
     except (OSError, ValueError) as exc:
         error = getattr(exc, "strerror", None) or exc
         raise InputError([Problem(name, ext_loc[1], "extends", t("file.unreadable", error=error))])
-    base_data, base_locs = load_tree(display_path(base_path), chain)
+    base_data, base_locs = load_tree(display_path(base_path), chain, read=read)
     return _merge(base_data, base_locs, data, locs)
 
 

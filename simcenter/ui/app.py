@@ -1,11 +1,20 @@
 """The workshop app's page: one Solara page, one ``Workshop`` per browser session.
 
 Built the way Mesa's SolaraViz builds a page (``mesa.visualization``): a sidebar with the
-run controls (Reset, Play, Step) and the model parameters as Mesa ``Slider`` inputs rendered
-by Mesa's ``UserInputs``, a main area of components redrawn through Mesa's ``update_counter``
-after every step. What SolaraViz itself cannot do here it does in its own components: two
-designs stepping together in one random world, design choices that validate as a scenario
-does, and every word in the session's language.
+run controls (Reset, Play, Step) and the model parameters as sliders, a main area of
+components redrawn through Mesa's ``update_counter`` after every step. What SolaraViz itself
+cannot do here it does in its own components: two designs stepping together in one random
+world, design choices that validate as a scenario does, and every word in the session's
+language.
+
+Every input hands the browser's raw value to the session (``simcenter.ui.session``), which
+checks it before use: the inputs here are Vuetify widgets wired directly, not Solara's
+``SliderInt``/``InputInt``/``ToggleButtonsSingle`` or Mesa's ``UserInputs``, because those
+convert the value first (``int(value)``, ``values[index]``) and a value that does not convert
+would end in a traceback on the page instead of a message.
+
+Served beyond this machine, the page asks for the access code first (``simcenter.ui.gate``)
+and builds nothing else until it is typed.
 
 Serve it with ``simcenter ui`` (``simcenter.ui.server``).
 """
@@ -18,18 +27,21 @@ from pathlib import Path
 
 import solara
 import solara.lab
-from mesa.visualization.solara_viz import UserInputs
-from mesa.visualization.user_param import Slider
 from mesa.visualization.utils import force_update, update_counter
 
 from simcenter.i18n import LANGUAGES
 from simcenter.config.levers import LEVERS
-from simcenter.ui import charts, controls, differences, exports
+from simcenter.ui import access, charts, controls, differences, exports
+from simcenter.ui.files import REPO_SCENARIOS, scenario_files
+from simcenter.ui.gate import AccessForm
 from simcenter.ui.server import ENV_SCENARIO
-from simcenter.ui.session import REPO_SCENARIOS, Workshop, scenario_files, scenario_label
+from simcenter.ui.session import Workshop
 from simcenter.ui.text import (default_language, entry_label, entry_summary, letter, number, outcome_label,
-                               outcome_value, tr)
+                               outcome_value, refusal, tr)
 
+GATE = access.Gate(os.environ.get(access.ENV_CODE) or None)
+"""This server's access code (none on 127.0.0.1 or with --no-auth), set by ``simcenter ui`` before Solara
+imported this module."""
 PLAY_PAUSE_SECONDS = 0.25
 """Pause between two steps while playing, so a room can follow."""
 KPIS = ("reached", "served", "ventures_launched", "jobs_added", "cash_eur", "runway_months",
@@ -65,11 +77,38 @@ def initial_scenario() -> Path:
 
 @solara.component
 def Page():
-    """The whole app for one browser session."""
-    workshop = solara.use_memo(lambda: Workshop(initial_scenario(), lang=default_language()), [])
-    lang = solara.use_reactive(workshop.lang)
+    """The whole app for one browser session (after the access code, if the server asks for one)."""
+    lang = solara.use_reactive(default_language())
+    unlocked = solara.use_reactive(not GATE.required)
+    workshop = solara.use_memo(lambda: Workshop(initial_scenario(), lang=lang.value) if unlocked.value else None,
+                               [unlocked.value])
+    update_counter.get()
+
+    def speak(code):
+        if workshop is None:  # the access form: a language it knows, or nothing
+            if isinstance(code, str) and code in LANGUAGES:
+                lang.set(code)
+        elif workshop.set_language(code):  # its problem messages too
+            lang.set(workshop.lang)
+        force_update()
+
+    solara.Title(tr(lang.value, "app.title"))
+    solara.Style(CSS)
+    with solara.AppBar():
+        solara.AppBarTitle(tr(lang.value, "app.title"))
+        solara.v.BtnToggle(v_model=lang.value, on_v_model=speak, mandatory=True, class_="sc-lang",
+                           children=[solara.v.Btn(children=[tr(code, "app.language_name")], value=code, text=True)
+                                     for code in LANGUAGES]).key(f"lang-{workshop.refusals if workshop else 0}")
+    if workshop is None:
+        AccessForm(GATE, lang.value, on_open=lambda: unlocked.set(True))
+    else:
+        Workbench(workshop, lang.value)
+
+
+@solara.component
+def Workbench(workshop: Workshop, lang: str):
+    """The app itself: controls on the left; problems, figures, charts and the network on the right."""
     playing = solara.use_reactive(False)
-    per_step = solara.use_reactive(1)
     update_counter.get()
 
     def play_loop():
@@ -77,44 +116,32 @@ def Page():
             with workshop.lock:  # Pause takes the lock too: no month is stepped after it
                 if not playing.value or workshop.finished:
                     break
-                workshop.step(per_step.value)
+                workshop.step()
             force_update()
             time.sleep(PLAY_PAUSE_SECONDS)
         playing.value = False
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
-    def speak(code):
-        workshop.set_language(code)  # its problem messages too
-        lang.set(code)
-
-    solara.Title(tr(lang.value, "app.title"))
-    solara.Style(CSS)
-    with solara.AppBar():
-        solara.AppBarTitle(tr(lang.value, "app.title"))
-        with solara.ToggleButtonsSingle(value=lang.value, on_value=speak, classes=["sc-lang"]):
-            for code in LANGUAGES:
-                solara.Button(tr(code, "app.language_name"), value=code, text=True)
-
     with solara.Row(gap="16px", style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
         with solara.Column(classes=["sc-side"], style=SIDE_STYLE):
-            RunControls(workshop, lang.value, playing, per_step)
-            DesignControls(workshop, "A", lang.value)
+            RunControls(workshop, lang, playing)
+            DesignControls(workshop, "A", lang)
             if workshop.compare:
-                DesignControls(workshop, "B", lang.value)
-            Exports(workshop, lang.value)
+                DesignControls(workshop, "B", lang)
+            Exports(workshop, lang)
         with solara.Column(classes=["sc-main"], style={"flex": "1 1 auto", "min-width": "0"}):
-            Problems(workshop, lang.value)
-            MonthHeader(workshop, lang.value)
-            KpiCards(workshop, lang.value)
+            Problems(workshop, lang)
+            MonthHeader(workshop, lang)
+            KpiCards(workshop, lang)
             if workshop.compare:
-                ProsCons(workshop, lang.value)
-            Charts(workshop, lang.value)
-            Network(workshop, lang.value)
+                ProsCons(workshop, lang)
+            Charts(workshop, lang)
+            Network(workshop, lang)
 
 
 @solara.component
-def RunControls(workshop: Workshop, lang: str, playing: solara.Reactive[bool], per_step: solara.Reactive[int]):
+def RunControls(workshop: Workshop, lang: str, playing: solara.Reactive[bool]):
     """Reset, Play/Pause and Step (as Mesa's ModelController), the seed and side-by-side mode."""
     update_counter.get()
 
@@ -142,22 +169,41 @@ def RunControls(workshop: Workshop, lang: str, playing: solara.Reactive[bool], p
                           on_click=play_pause)
             solara.Button(tr(lang, "app.step"), color="primary", classes=["sc-step"],
                           disabled=playing.value or workshop.finished,
-                          on_click=act(lambda: workshop.step(per_step.value)))
-        solara.SliderInt(tr(lang, "app.months_per_step") + f": {per_step.value}", value=per_step, min=1, max=12)
-        solara.InputInt(tr(lang, "app.seed"), value=workshop.seed, classes=["sc-seed"],
-                        on_value=act_value(lambda s: workshop.set_seed(s)))
+                          on_click=act(workshop.step))
+        low, high = controls.MONTHS_PER_STEP
+        Slider(tr(lang, "app.months_per_step") + f": {workshop.months_per_step}", workshop.months_per_step,
+               low, high, 1, "sc-per-step", act_value(workshop.set_months_per_step), workshop.refusals)
+        solara.InputText(tr(lang, "app.seed"), value=str(workshop.seed), classes=["sc-seed"],
+                         on_value=act_value(workshop.set_seed))
         solara.Text(tr(lang, "app.seed_help"), classes=["sc-note"])
-        solara.Switch(label=tr(lang, "app.compare"), value=workshop.compare, classes=["sc-compare"],
-                      on_value=act_value(workshop.set_compare))
+        solara.v.Switch(label=tr(lang, "app.compare"), v_model=workshop.compare, class_="sc-compare",
+                        on_v_model=act_value(workshop.set_compare)).key(f"compare-{workshop.refusals}")
 
 
 def act_value(change):
-    """An ``on_value`` handler that changes the workshop, then redraws (Mesa's ``force_update``)."""
+    """An ``on_value`` handler that hands the browser's value to the workshop (which checks it), then
+    redraws (Mesa's ``force_update``): the change, or the message saying why it was not taken."""
     def handler(value):
-        if value is not None:
-            change(value)
+        change(value)
         force_update()
     return handler
+
+
+def Slider(label: str, value, minimum, maximum, step, css: str, on_value, refusals: int) -> None:
+    """A slider whose every value, as the browser sent it, goes to ``on_value`` (which checks it).
+
+    Built afresh after each refused value (``refusals``, see ``fresh``).
+    """
+    solara.v.Slider(v_model=value, on_v_model=on_value, label=label, min=minimum, max=maximum, step=step,
+                    thumb_label=True, hide_details=True, class_=css).key(fresh(css, refusals))
+
+
+def fresh(name: str, refusals: int) -> str:
+    """A widget key that changes with every refused value, so the widget is built anew and shows the
+    session's value again: a refused value would otherwise stay in the browser's copy of the widget
+    (Solara echoes a client's value back), and a slider holding "abc" misbehaves on its next move.
+    Text fields are left alone: they keep what the group typed, next to the message saying why not."""
+    return f"{name}-{refusals}"
 
 
 @solara.component
@@ -165,20 +211,21 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
     """One design's choices: scenario file, legal form, management structure, the levers."""
     update_counter.get()
     base = workshop.base(which)
-    files = scenario_files(os.environ.get(ENV_SCENARIO))
-    current = workshop.designs[which].scenario
-    if Path(current) not in files:
-        files.append(Path(current))
+    offered = workshop.choices()  # ids and labels only: no path ever goes to the browser
+    current = workshop.choice(which)
+    items = [{"text": c.label, "value": c.id} for c in offered.values()]
+    if current.id not in offered:
+        items.append({"text": current.label, "value": current.id})
 
     def set_lever(name, value):
         workshop.set_lever(which, name, value)
         force_update()
 
     with solara.Card(tr(lang, "app.design", design=letter(lang, which)), classes=[f"sc-design-{which}"]):
-        solara.v.Select(label=tr(lang, "app.scenario"), v_model=current, class_=f"sc-scenario-{which}",
-                        items=[{"text": scenario_label(p), "value": str(p)} for p in files],
-                        hint=tr(lang, "app.scenario_help"),
-                        on_v_model=act_value(lambda path: workshop.set_scenario(which, path)))
+        solara.v.Select(label=tr(lang, "app.scenario"), v_model=current.id, class_=f"sc-scenario-{which}",
+                        items=items, hint=tr(lang, "app.scenario_help"),
+                        on_v_model=act_value(lambda choice: workshop.set_scenario(which, choice))
+                        ).key(fresh(f"scenario-{which}", workshop.refusals))
         if base is None:
             return
         for name, group in (("legal_form", base.catalogue.legal_forms),
@@ -186,11 +233,11 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
             chosen = workshop.value(which, name)
             solara.v.Select(label=tr(lang, f"app.{name}"), v_model=chosen, class_=f"sc-{name}-{which}",
                             items=[{"text": entry_label(lang, e), "value": key} for key, e in group.items()],
-                            on_v_model=lambda v, name=name: set_lever(name, v))
+                            on_v_model=lambda v, name=name: set_lever(name, v)
+                            ).key(fresh(f"{name}-{which}", workshop.refusals))
             if chosen in group:
                 CatalogueNote(group[chosen], lang, f"sc-{name}-note-{which}")
         solara.Text(tr(lang, "app.levers"), style={"font-weight": "600"})
-        sliders = {}
         for c in controls.CONTROLS:
             value = workshop.value(which, c.name)
             if value is None:
@@ -200,9 +247,8 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
                 NumberInput(c, value, lang, which, set_lever)
                 continue
             value = int(round(value)) if c.integer else float(value)
-            sliders[c.name] = Slider(lever_text(lang, c, value), value=value, min=c.minimum, max=c.maximum,
-                                     step=c.step, dtype=int if c.integer else float)
-        UserInputs(sliders, on_change=set_lever)
+            Slider(lever_text(lang, c, value), value, c.minimum, c.maximum, c.step, f"sc-lever-{c.name}-{which}",
+                   lambda v, name=c.name: set_lever(name, v), workshop.refusals)
 
 
 def lever_text(lang: str, c: controls.Control, value) -> str:
@@ -213,17 +259,10 @@ def lever_text(lang: str, c: controls.Control, value) -> str:
 
 @solara.component
 def NumberInput(c: controls.Control, value, lang: str, which: str, set_lever):
-    """A typed amount (fees): whatever is typed goes to the design and is validated there."""
-    def on_text(text: str):
-        cleaned = text.strip().replace(",", ".")
-        try:
-            set_lever(c.name, float(cleaned))
-        except ValueError:
-            set_lever(c.name, text)  # validation says, in its own words, that this is not a number
-
+    """A typed amount (fees): the text as typed goes to the design, which reads and checks it."""
     shown = number(value) if isinstance(value, (int, float)) else str(value)
-    solara.InputText(tr(lang, f"app.lever.{c.name}"), value=shown, on_value=on_text, continuous_update=False,
-                     classes=[f"sc-{c.name}-{which}"])
+    solara.InputText(tr(lang, f"app.lever.{c.name}"), value=shown, on_value=lambda text: set_lever(c.name, text),
+                     continuous_update=False, classes=[f"sc-{c.name}-{which}"])
 
 
 @solara.component
@@ -248,8 +287,10 @@ def Heading(text: str) -> None:
 
 @solara.component
 def Problems(workshop: Workshop, lang: str):
-    """Every problem with a design, one line each, in the page (never a crash)."""
+    """Every problem with a design, one line each, and the last value not taken, in the page (never a crash)."""
     update_counter.get()
+    if workshop.refused is not None:
+        solara.Warning(refusal(lang, workshop.refused), classes=["sc-refused"])
     for which in workshop.active:
         lines = workshop.problems.get(which)
         if not lines:

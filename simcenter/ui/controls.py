@@ -1,14 +1,23 @@
-"""The levers the app puts in front of a workshop, and their current value in a scenario.
+"""The levers the app puts in front of a workshop, their current value in a scenario, and the
+checks every value from a browser passes before the app uses it.
 
 Each control is one of ``simcenter.config.levers.LEVERS``; the app changes a design only through
 those levers, so a design set in the browser is the same design as the scenario file it
 exports. Labels live in ``locales/*.yaml`` under ``app.lever.<name>``.
+
+A browser can send anything where a slider's number belongs (text, ``null``, a list, NaN,
+1e308): the page's widgets do not stand between a client and the server. So every value a
+session takes from its page goes through ``check`` (a lever) or ``check_number``,
+``check_choice``, ``check_flag`` (the run's controls) first; a value they refuse raises
+``Refused``, which the page shows as one line in the group's language.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+import math
+import numbers
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Literal
 
 from simcenter.config.schema import Scenario
 from simcenter.config.levers import LEVERS
@@ -83,3 +92,80 @@ def lever_value(config: Scenario, name: str) -> float | str | None:
 def ordered(levers: dict) -> dict:
     """``levers`` in the order they must be applied (see ``ORDER``)."""
     return {name: levers[name] for name in ORDER if name in levers}
+
+
+# ----------------------------------------------------------------------------- checking client values
+SEED_RANGE = (0, 2**63 - 1)
+"""Seeds the app takes: those ``simcenter run --seed`` takes."""
+MONTHS_PER_STEP = (1, 12)
+"""How many months one Step (or one Play tick) may advance."""
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009_")
+"""Digit-group separators people type ("1 500", "1 000 000"), removed before a number is read."""
+
+
+@dataclass(eq=False)  # not frozen: raising an exception sets attributes on it
+class Refused(Exception):
+    """A value from the page that the app does not take: which input, why, and what came.
+
+    ``what`` and ``reason`` are keys of ``locales/*.yaml``; the page writes the message in the
+    group's language (``simcenter.ui.text.refusal``). ``got`` is what the browser sent, shown
+    in short; inputs whose value must not be echoed (the scenario picker) leave it out.
+    """
+
+    what: str
+    reason: str
+    got: Any = None
+    values: dict = field(default_factory=dict)
+
+
+def check(name: str, raw: object, choices: Iterable[str] = ()) -> float | int | str:
+    """Lever ``name``'s value as the page sent it, checked against the lever's declared type and range.
+
+    A legal form or structure must be one of ``choices`` (the scenario's catalogue); a slider or
+    a typed amount must be a finite number (text is read as a number, "12,5" included) within
+    the control's range, a whole number on a slider of whole steps (people, seats, EUR 50).
+
+    Raises:
+        Refused: the value is not one the lever takes.
+    """
+    if name in DESIGN_LEVERS:
+        return check_choice(f"app.lever.{name}", raw, choices)
+    c = BY_NAME.get(name)
+    if c is None:
+        raise Refused("app.levers", "app.input.not_offered")
+    whole = c.integer and c.kind == "slider"  # a typed amount may have cents
+    return check_number(f"app.lever.{name}", raw, c.minimum, c.maximum, integer=whole)
+
+
+def check_number(what: str, raw: object, minimum: float, maximum: float, integer: bool = False) -> float | int:
+    """``raw`` as a finite number in [``minimum``, ``maximum``] (an ``int`` if ``integer``), else ``Refused``."""
+    value = raw
+    if isinstance(raw, str):
+        text = raw.strip().translate(_SPACES).replace(",", ".")
+        try:
+            value = int(text) if integer and text.lstrip("+-").isdigit() and len(text) < 30 else float(text)
+        except ValueError:
+            raise Refused(what, "app.input.not_a_number", raw) from None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise Refused(what, "app.input.not_a_number", raw)
+    if isinstance(value, float) and not math.isfinite(value):  # shown as the number read, not as typed
+        raise Refused(what, "app.input.not_finite", value)
+    if not minimum <= value <= maximum:
+        raise Refused(what, "app.input.out_of_range", value, {"lo": minimum, "hi": maximum})
+    if integer and not float(value).is_integer():
+        raise Refused(what, "app.input.not_whole", value)
+    return int(value) if integer else float(value)
+
+
+def check_choice(what: str, raw: object, choices: Iterable[str]) -> str:
+    """``raw`` if it is one of ``choices`` (an option the page offered), else ``Refused`` (not echoed)."""
+    if isinstance(raw, str) and raw in set(choices):
+        return raw
+    raise Refused(what, "app.input.not_offered")
+
+
+def check_flag(what: str, raw: object) -> bool:
+    """``raw`` if it is ``True`` or ``False`` (a switch), else ``Refused``."""
+    if isinstance(raw, bool):
+        return raw
+    raise Refused(what, "app.input.not_a_flag", raw)

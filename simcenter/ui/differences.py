@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 from simcenter.metrics import BY_NAME
 from simcenter.report.analysis import MATERIAL_POINTS, MATERIAL_RELATIVE
 from simcenter.ui import controls
-from simcenter.ui.session import Workshop, scenario_label
+from simcenter.ui.session import Workshop
 from simcenter.ui.text import entry_label, fmt, letter, outcome_label, outcome_value, tr
 
 COMPARED = ("reached", "served", "ventures_launched", "ventures_launched_added", "ventures_scaled", "jobs",
@@ -83,7 +82,7 @@ def design_lines(lang: str, workshop: Workshop) -> list[str]:
     lines = []
     if a.scenario != b.scenario:
         lines.append(tr(lang, "app.diff.design_line", what=tr(lang, "app.scenario"), **letters,
-                        a=scenario_label(Path(a.scenario)), b=scenario_label(Path(b.scenario))))
+                        a=workshop.choice("A").label, b=workshop.choice("B").label))
     for name in controls.ORDER:
         if workshop.value("A", name) != workshop.value("B", name):
             lines.append(tr(lang, "app.diff.design_line", what=tr(lang, f"app.lever.{name}"), **letters,

@@ -6,13 +6,19 @@ they live in the same random world and differ only by design; they advance toget
 by month. A change to a design rebuilds its model and replays it to the month on screen, so
 the group sees at once what the change would have done. A change that makes the design
 invalid is kept on screen with its problems while the charts keep the last valid design.
+
+Everything a page hands a session is what a browser sent, and a browser can send anything:
+every ``set_*`` method checks its value first (``simcenter.ui.controls``), and a value it
+refuses changes nothing and is kept in ``refused`` for the page to say why. A scenario is
+chosen by the id of one the session offers (``simcenter.ui.files``), never by a path, and
+its files are read without any lock held, through a reader that opens only regular files
+in the allowed folders: no group can make another wait.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,59 +28,16 @@ from simcenter.metrics import INCOME_CATEGORIES, income_categories
 from simcenter.config.loader import load_scenario
 from simcenter.config.schema import Scenario
 from simcenter.errors import InputError, Problem
-from simcenter.i18n import language, set_language
+from simcenter.i18n import LANGUAGES, language, speaking
 from simcenter.config.levers import apply_levers
 from simcenter.metrics import NAMES
 from simcenter.model import CenterModel
-from simcenter.ui import controls
+from simcenter.ui import controls, files
+from simcenter.ui.controls import Refused
 
 DESIGNS = ("A", "B")
 DEFAULT_SEED = 1
-REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-
-
-def scenario_files(extra: str | os.PathLike | None = None) -> list[Path]:
-    """Scenario files to offer: the shipped ones (``scenarios/**/*.yaml``), then ``extra``.
-
-    Shipped scenarios are looked for next to the package (a source checkout) and in the
-    current folder; partial bases (names starting with ``_``) are left out.
-    """
-    found: dict[Path, None] = {}
-    for root in (REPO_SCENARIOS, Path.cwd() / "scenarios"):
-        if root.is_dir():
-            for p in sorted(root.rglob("*.yaml")):
-                if not p.name.startswith("_"):
-                    found.setdefault(p.resolve())
-    if extra is not None:
-        found.setdefault(Path(extra).resolve())
-    return list(found)
-
-
-def scenario_label(path: Path) -> str:
-    """A short name for a scenario file: its path below ``scenarios/``, else its file name."""
-    parts = path.parts
-    if "scenarios" in parts:
-        return "/".join(parts[len(parts) - 1 - parts[::-1].index("scenarios") + 1:])
-    return path.name
-
-
-_SPEAKING = threading.Lock()
-
-
-@contextmanager
-def speaking(lang: str):
-    """Validate with messages in ``lang``.
-
-    ``simcenter.i18n`` has one language per process; sessions validating in different
-    languages take turns, and the process's language is restored after each.
-    """
-    with _SPEAKING:
-        previous = language()
-        set_language(lang)
-        try:
-            yield
-        finally:
-            set_language(previous)
+DEFAULT_MONTHS_PER_STEP = 1
 
 
 @dataclass(frozen=True)
@@ -151,18 +114,32 @@ class Workshop:
     """The designs of one group, their runs, and what is wrong with them.
 
     Every change takes the session's lock: Play steps from a background thread while the
-    group may click.
+    group may click. Scenario files are read before the lock is taken (``_read``), so under
+    it the cache answers and the lock is never held while a file is read.
     """
 
     def __init__(self, scenario: str | os.PathLike, seed: int = DEFAULT_SEED, lang: str | None = None):
+        """Start from ``scenario``, a file the server chose (``--scenario`` or a shipped design).
+
+        That file, and the folder it is in, are offered and read besides the shipped scenarios.
+        """
         self.lock = threading.RLock()
         self.lang = lang or language()
         self.seed = seed
+        self.months_per_step = DEFAULT_MONTHS_PER_STEP
         self.compare = False
-        self.designs: dict[str, Design] = {"A": Design(str(Path(scenario).resolve()))}
+        self.given = Path(os.path.realpath(scenario))
+        self.folders = files.allowed_folders(self.given)
+        self.designs: dict[str, Design] = {"A": Design(str(self.given))}
         self.runs: dict[str, Run | None] = {"A": None}
         self.problems: dict[str, list[str]] = {}
+        self.refused: Refused | None = None
+        """The last value the page sent that was not taken (cleared by the next change taken;
+        a language switch only says it in the other language)."""
+        self.refusals = 0
+        """How many values were refused so far (the page rebuilds its inputs after each one)."""
         self._bases: dict[str, tuple[float, Scenario | InputError, str]] = {}
+        self._read(self.designs["A"].scenario)
         self._build("A", 0)
 
     # ----------------------------------------------------------------- reading
@@ -185,12 +162,20 @@ class Workshop:
         """The runs of the designs on screen that have a valid model."""
         return {d: r for d in self.active if (r := self.runs.get(d)) is not None}
 
+    def choices(self) -> dict[str, files.Choice]:
+        """The scenarios this session offers, by id: the shipped ones and the one it started from."""
+        return files.scenario_choices(self.given)
+
+    def choice(self, which: str) -> files.Choice:
+        """The offered scenario design ``which`` starts from."""
+        path = Path(self.designs[which].scenario)
+        chosen = next((c for c in self.choices().values() if c.path == path), None)
+        return chosen or files.Choice(files.scenario_label(path), files.scenario_label(path), path)
+
     def base(self, which: str) -> Scenario | None:
         """The scenario file of design ``which``, validated (``None`` if it is invalid)."""
-        try:
-            return self._load(self.designs[which].scenario)
-        except InputError:
-            return None
+        loaded = self._read(self.designs[which].scenario)
+        return None if isinstance(loaded, InputError) else loaded
 
     def value(self, which: str, name: str):
         """The value of lever ``name`` in design ``which`` as set (or as its scenario has it)."""
@@ -200,83 +185,153 @@ class Workshop:
         base = self.base(which)
         return None if base is None else controls.lever_value(base, name)
 
-    # ----------------------------------------------------------------- changing
-    def set_lever(self, which: str, name: str, value) -> None:
-        """Change one lever of design ``which`` and replay it to the month on screen."""
+    # ----------------------------------------------------------------- changing (values from the page)
+    def set_lever(self, which: str, name: str, value) -> bool:
+        """Change one lever of design ``which`` and replay it to the month on screen.
+
+        ``value`` is checked against the lever's type and range first (``controls.check``);
+        returns whether it was taken.
+        """
+        base = self.base(which)
+        choices = () if base is None else (base.catalogue.legal_forms if name == "legal_form"
+                                           else base.catalogue.management_structures)
+        try:
+            value = controls.check(name, value, choices)
+        except Refused as refused:
+            return self._refuse(refused)
         with self.lock:
+            self.refused = None
             self.designs[which] = self.designs[which].with_lever(name, value)
             self._build(which, self.month)
+        return True
 
-    def set_scenario(self, which: str, path: str | os.PathLike) -> None:
-        """Start design ``which`` from another scenario file (its levers as the file has them)."""
+    def set_scenario(self, which: str, choice) -> bool:
+        """Start design ``which`` from the offered scenario ``choice`` (an id of ``choices``).
+
+        Anything else is refused without a word about files; returns whether it was taken.
+        """
+        offered = self.choices()
+        try:
+            chosen = offered[controls.check_choice("app.scenario", choice, offered)]
+        except Refused as refused:
+            return self._refuse(refused)
+        self._read(str(chosen.path))  # before the lock: no lock is held while a file is read
         with self.lock:
-            self.designs[which] = Design(str(Path(path).resolve()))
+            self.refused = None
+            self.designs[which] = Design(str(chosen.path))
             self._build(which, self.month)
+        return True
 
-    def set_seed(self, seed: int) -> None:
+    def set_seed(self, seed) -> bool:
         """Move every design to another random world, replayed to the month on screen."""
+        try:
+            seed = controls.check_number("app.seed", seed, *controls.SEED_RANGE, integer=True)
+        except Refused as refused:
+            return self._refuse(refused)
+        self._read_designs()
         with self.lock:
+            self.refused = None
             month = self.month
-            self.seed = int(seed)
+            self.seed = seed
             for which in self.active:
                 self._build(which, month)
+        return True
 
-    def set_compare(self, on: bool) -> None:
+    def set_months_per_step(self, months) -> bool:
+        """How many months Step (and each tick of Play) advances."""
+        try:
+            self.months_per_step = controls.check_number("app.months_per_step", months,
+                                                         *controls.MONTHS_PER_STEP, integer=True)
+        except Refused as refused:
+            return self._refuse(refused)
+        self.refused = None
+        return True
+
+    def set_compare(self, on) -> bool:
         """Show design B next to A; B starts as a copy of A, in the same random world."""
+        try:
+            on = controls.check_flag("app.compare", on)
+        except Refused as refused:
+            return self._refuse(refused)
+        self._read_designs()
         with self.lock:
+            self.refused = None
             if on == self.compare:
-                return
+                return True
             month = self.month
             self.compare = on
             if on:
                 self.designs["B"] = self.designs.get("B") or self.designs["A"]
                 self._build("B", month)
+        return True
 
-    def set_language(self, lang: str) -> None:
+    def set_language(self, lang) -> bool:
         """Speak ``lang`` in problem messages (the designs with problems are checked again)."""
+        try:
+            lang = controls.check_choice("app.language", lang, LANGUAGES)
+        except Refused as refused:
+            return self._refuse(refused)
+        self.lang = lang
+        self._read_designs()
         with self.lock:
-            self.lang = lang
             month = self.month
             for which in [w for w in self.active if w in self.problems]:
                 self._build(which, month)
+        return True
 
-    def step(self, months: int = 1) -> None:
-        """Advance every design on screen by ``months`` months (together)."""
+    def step(self, months: int | None = None) -> None:
+        """Advance every design on screen by ``months`` months (together; default: ``months_per_step``)."""
         with self.lock:
-            target = self.month + months
+            target = self.month + (self.months_per_step if months is None else months)
             for run in self.live_runs().values():
                 run.advance_to(target)
 
     def reset(self) -> None:
         """Back to month 0 with the same designs and seed."""
+        self._read_designs()
         with self.lock:
             for which in self.active:
                 self._build(which, 0)
 
     # ----------------------------------------------------------------- internals
-    def _load(self, path: str) -> Scenario:
-        """The validated scenario file (cached until the file changes; so are its problems)."""
-        mtime = Path(path).stat().st_mtime if Path(path).exists() else -1.0
+    def _refuse(self, refused: Refused) -> bool:
+        """Keep ``refused`` for the page to show; nothing else changes."""
+        self.refused = refused
+        self.refusals += 1
+        return False
+
+    def _read(self, path: str) -> Scenario | InputError:
+        """The validated scenario file, or its problems (cached until the file changes).
+
+        Reads only through ``files.read_allowed``, and never under a lock: the language of
+        the messages is this thread's (``speaking``), not the process's.
+        """
+        mtime = _mtime(path)
         cached = self._bases.get(path)
         if cached is None or cached[0] != mtime or cached[2] != self.lang:
+            lang = self.lang
             try:
-                with speaking(self.lang):
-                    cached = (mtime, load_scenario(shown_path(path)), self.lang)
+                with speaking(lang):
+                    loaded: Scenario | InputError = load_scenario(shown_path(path), read=files.reader(self.folders))
             except InputError as exc:
-                cached = (mtime, exc, self.lang)
+                loaded = exc
+            cached = (mtime, loaded, lang)
             self._bases[path] = cached
-        if isinstance(cached[1], InputError):
-            raise cached[1]
         return cached[1]
+
+    def _read_designs(self) -> None:
+        """Read (or find cached) the scenario file of every design, before a change takes the lock."""
+        for design in list(self.designs.values()):
+            self._read(design.scenario)
 
     def _build(self, which: str, month: int) -> None:
         """Build design ``which`` and replay it to ``month``; on bad input keep the problems."""
         design = self.designs[which]
-        try:
-            base = self._load(design.scenario)
-        except InputError as exc:
+        cached = self._bases.get(design.scenario)
+        base = cached[1] if cached is not None and cached[2] == self.lang else self._read(design.scenario)
+        if isinstance(base, InputError):
             self.runs[which] = None
-            self.problems[which] = [str(p) for p in exc.problems]
+            self.problems[which] = [str(p) for p in base.problems]
             return
         try:
             with speaking(self.lang):
@@ -288,6 +343,14 @@ class Workshop:
         run.advance_to(month)
         self.runs[which] = run
         self.problems.pop(which, None)
+
+
+def _mtime(path: str) -> float:
+    """When ``path`` last changed (-1 if it cannot be seen): the cache's key, from ``os.stat`` alone."""
+    try:
+        return os.stat(path).st_mtime
+    except (OSError, ValueError):
+        return -1.0
 
 
 def shown_path(path: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from simcenter.config.catalogue import LegalForm, ManagementStructure
+from simcenter.errors import one_line
 from simcenter.i18n import LANGUAGES, language, strings
 from simcenter.metrics import BY_NAME
 
@@ -75,3 +76,39 @@ def fmt(lang: str, x: float | None, unit: str) -> str:
 def outcome_value(lang: str, name: str, x: float | None) -> str:
     """The value of outcome ``name`` in its unit."""
     return fmt(lang, x, BY_NAME[name].unit)
+
+
+SHOWN_CHARACTERS = 30
+"""How much of a refused text the page echoes: enough to recognise it, never a page of it."""
+
+
+def refusal(lang: str, refused) -> str:
+    """The one line a ``controls.Refused`` value becomes: which input, and why its value was not taken."""
+    values = {k: number(v) for k, v in refused.values.items()}
+    why = tr(lang, refused.reason, got=described(lang, refused.got), **values)
+    return tr(lang, "app.input.refused", what=tr(lang, refused.what), why=why)
+
+
+def described(lang: str, raw: object) -> str:
+    """What a browser sent, in short and in words: a number, a quoted bit of text, or its kind."""
+    if raw is None:
+        return tr(lang, "app.input.got_nothing")
+    if isinstance(raw, bool):
+        return tr(lang, "app.input.got_flag")
+    if isinstance(raw, int):
+        return number(raw) if raw.bit_length() < 64 else tr(lang, "app.input.got_huge")
+    if isinstance(raw, float):
+        if math.isnan(raw):
+            return tr(lang, "app.input.got_nan")
+        if math.isinf(raw):
+            return ("−" if raw < 0 else "") + tr(lang, "app.input.got_infinity")
+        return f"{raw:.6g}"
+    if isinstance(raw, str):
+        text = one_line(raw.strip())
+        shown = text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
+        return tr(lang, "app.input.got_text", text=shown)
+    if isinstance(raw, (list, tuple)):
+        return tr(lang, "app.input.got_list")
+    if isinstance(raw, dict):
+        return tr(lang, "app.input.got_mapping")
+    return tr(lang, "app.input.got_other")

@@ -1,0 +1,158 @@
+"""The files the app may read: the scenario choices it offers, and a reader that opens nothing else.
+
+A browser never names a file. The page offers scenario choices by id (``scenario_choices``:
+the shipped designs under ``scenarios/``, a ``scenarios/`` folder in the serving folder, and
+the ``--scenario`` file the operator gave); the server maps an id it offered back to the file
+it chose itself, and anything else the browser sends is refused without a word about files.
+
+Every file read for the app, the files a scenario ``extends`` included, goes through
+``read_allowed``: only a regular file whose real path lies in an allowed folder is opened, and
+it is opened without waiting (``O_NONBLOCK``) and checked again once open, so a named pipe,
+a device or a terminal swapped in after the check is found out, never read. A read can
+therefore never hang a session.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from simcenter.config.yamlsource import MAX_FILE_BYTES
+from simcenter.errors import InputError, Problem
+from simcenter.i18n import t
+
+REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+"""The shipped designs, next to the package in a source checkout."""
+OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+              | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+"""Open without waiting for a writer (a pipe), without following a last-moment symlink, and
+without making a terminal the server's controlling terminal."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One scenario the page offers: the id the browser sends back, the label it shows, the file."""
+
+    id: str
+    label: str
+    path: Path  # stays on the server: never sent to a browser
+
+
+def allowed_folders(extra: str | os.PathLike | None = None) -> tuple[Path, ...]:
+    """The folders the app reads from: shipped ``scenarios/``, ``./scenarios/``, the folder of ``extra``."""
+    folders = [REPO_SCENARIOS, Path.cwd() / "scenarios"]
+    if extra is not None:
+        folders.append(Path(extra).parent)
+    return tuple(dict.fromkeys(Path(os.path.realpath(f)) for f in folders))
+
+
+def inside(path: Path, folders: tuple[Path, ...]) -> bool:
+    """Is ``path`` (a real path, symlinks resolved) in one of ``folders`` or below?"""
+    return any(path.is_relative_to(folder) for folder in folders)
+
+
+def scenario_label(path: Path) -> str:
+    """A short name for a scenario file: its path below ``scenarios/``, else its file name."""
+    parts = path.parts
+    if "scenarios" in parts:
+        return "/".join(parts[len(parts) - 1 - parts[::-1].index("scenarios") + 1:])
+    return path.name
+
+
+def scenario_files(extra: str | os.PathLike | None = None) -> list[Path]:
+    """Scenario files to offer: the shipped ones (``scenarios/**/*.yaml``), then ``extra``.
+
+    Shipped scenarios are looked for next to the package (a source checkout) and in the
+    current folder; partial bases (names starting with ``_``) are left out, and so is anything
+    that is not a regular file inside those folders (a pipe named ``x.yaml``, a symlink out).
+    ``extra`` is the operator's own choice: it is offered whatever it is, and read (or
+    refused) by ``read_allowed`` like the rest.
+    """
+    folders = allowed_folders()
+    found: dict[Path, None] = {}
+    for root in folders:
+        if root.is_dir():
+            for p in sorted(root.rglob("*.yaml")):
+                real = Path(os.path.realpath(p))
+                if not p.name.startswith("_") and inside(real, folders) and _regular(real):
+                    found.setdefault(real)
+    if extra is not None:
+        found.setdefault(Path(os.path.realpath(extra)))
+    return list(found)
+
+
+def scenario_choices(extra: str | os.PathLike | None = None) -> dict[str, Choice]:
+    """The scenarios the page offers, by id (the id is the label, numbered if two files share one)."""
+    choices: dict[str, Choice] = {}
+    for path in scenario_files(extra):
+        label = scenario_label(path)
+        n = 1
+        while label in choices:
+            n += 1
+            label = f"{scenario_label(path)} ({n})"
+        choices[label] = Choice(label, label, path)
+    return choices
+
+
+def read_allowed(path: str | os.PathLike, folders: tuple[Path, ...]) -> str:
+    """The text of ``path``, if it is a regular file in ``folders``; else a located ``InputError``.
+
+    The real path is checked with ``os.stat`` before anything is opened, opened without
+    blocking and checked again on the open file (``fstat``), so neither a bad name nor a race
+    can make the server read a pipe, a device or a terminal, or wait for one.
+    """
+    name = str(path)
+    try:
+        real = Path(os.path.realpath(path))
+        if not inside(real, folders):
+            raise _problem(name, t("app.files.outside"))
+        if not _regular(real):
+            raise _problem(name, t("file.not_found") if not os.path.lexists(real) else t("app.files.not_regular"))
+        fd = os.open(real, OPEN_FLAGS)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise _problem(name, t("app.files.not_regular"))
+            raw = _read_at_most(fd, MAX_FILE_BYTES + 1)
+        finally:
+            os.close(fd)
+    except (OSError, ValueError) as exc:  # e.g. a name too long, or with a NUL byte
+        raise _problem(name, t("file.unreadable", error=getattr(exc, "strerror", None) or exc)) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _problem(name, t("file.too_large", size=f"> {MAX_FILE_BYTES}", limit=MAX_FILE_BYTES))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError([Problem(name, line, "", t("file.not_utf8", column=column,
+                                                    byte=f"0x{raw[exc.start]:02x}"))]) from None
+
+
+def reader(folders: tuple[Path, ...]):
+    """``read_allowed`` bound to ``folders``: the ``read`` that ``load_scenario`` takes."""
+    return lambda path: read_allowed(path, folders)
+
+
+def _regular(path: Path) -> bool:
+    """Is ``path`` a regular file? (``os.stat`` only: nothing is opened.)"""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks, size = [], 0
+    while size < limit:
+        chunk = os.read(fd, min(65536, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _problem(name: str, message: str) -> InputError:
+    return InputError([Problem(name, 1, "", message)])
