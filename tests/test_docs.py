@@ -50,3 +50,19 @@ def test_calibration_reads_sources_from_scenario_comments(tmp_path):
     assert by_name["region.n_potential"]["value"] == 1234
     assert by_name["region.n_potential"]["source"].startswith("my survey, 2026")
     assert by_name["behaviour.p_close_monthly_first_year"]["range"]  # declared ranges shown
+
+
+def test_model_parameter_tables_are_generated_from_the_declarations():
+    """docs/model.md section 8 is generated: `python -m simcenter.config.reference docs/model.md`."""
+    from simcenter.config.reference import MODEL_DOC_END, MODEL_DOC_START, parameter_tables
+
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    block = text[text.index(MODEL_DOC_START) + len(MODEL_DOC_START):text.index(MODEL_DOC_END)]
+    assert block == "\n" + parameter_tables()
+
+
+def test_every_behaviour_parameter_has_a_unit():
+    from simcenter.config.behaviour import Behaviour
+
+    missing = [name for name, info in Behaviour.model_fields.items() if not (info.json_schema_extra or {}).get("unit")]
+    assert missing == []

@@ -14,7 +14,7 @@ from simcenter.config.catalogue import builtin_catalogue
 from simcenter.config.levers import apply_levers
 from simcenter.config.loader import scenario_from_dict
 from simcenter.model import CenterModel
-from simcenter.model.institution import CLOSURE_ARREARS_MONTHS, Institution
+from simcenter.model.institution import Institution
 
 FORMS = sorted(builtin_catalogue().legal_forms)
 STRUCTURES = sorted(builtin_catalogue().management_structures)
@@ -40,7 +40,7 @@ def test_every_form_effect_follows_its_catalogue_entry(base, form):
     assert inst.overhead_monthly_eur == entry.admin_overhead_monthly_eur
     assert inst.may_charge_fees == (entry.revenue != "none")
     assert inst.political_cut == entry.political_dependency
-    assert inst.partner_voice(board_seat=False) == pytest.approx(0.3 * entry.partner_voice)
+    assert inst.partner_voice(board_seat=False) == pytest.approx(inst.behaviour.voice_without_seat * entry.partner_voice)
 
 
 @pytest.mark.parametrize("structure", STRUCTURES)
@@ -103,7 +103,8 @@ def test_latency_adds_the_approving_body_and_the_political_delay(base):
     form = builtin_catalogue().legal_forms["municipal_enterprise"]
     plain = inst.latency(budget=False, political_delay=False)
     assert inst.latency(budget=True, political_delay=False) == plain + form.approval_latency_months
-    assert inst.latency(budget=False, political_delay=True) == plain + round(3 * form.political_dependency)
+    assert inst.latency(budget=False, political_delay=True) == plain + round(
+        inst.behaviour.political_delay_max_months * form.political_dependency)
 
 
 def test_decision_quality_is_capped(base):
@@ -114,8 +115,9 @@ def test_decision_quality_is_capped(base):
 
 def test_closure_after_the_arrears_limit(base):
     inst = Institution(_scenario(base))
-    assert not inst.closes(CLOSURE_ARREARS_MONTHS - 1)
-    assert inst.closes(CLOSURE_ARREARS_MONTHS)
+    limit = inst.behaviour.closure_arrears_months
+    assert not inst.closes(limit - 1)
+    assert inst.closes(limit)
 
 
 def test_the_model_asks_the_institution(base):

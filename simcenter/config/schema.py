@@ -11,32 +11,11 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from simcenter.config.behaviour import Behaviour
 from simcenter.config.catalogue import Catalogue, FunderType, LegalForm, ManagementStructure
-
-Prob = Annotated[float, Field(ge=0.0, le=1.0)]
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-Eur = Annotated[float, Field(ge=0.0, le=1e9)]
-Count = Annotated[int, Field(ge=0, le=10_000_000)]
-Months = Annotated[int, Field(ge=0, le=360)]
-Positive = Annotated[float, Field(gt=0.0, le=1e9)]
-
-
-def P(default, source: str, span: tuple[float, float] | None = None, **constraints):
-    """Declare a default with its source (or 'assumption: ...') and, where known, the plausible
-    range ``span`` that sensitivity analyses explore, in one line."""
-    extra: dict = {"source": source}
-    if span is not None:
-        extra["range"] = list(span)
-    return Field(default, description=source, json_schema_extra=extra, **constraints)
-
-
-class Section(BaseModel):
-    """Base of every scenario section: unknown keys are errors, values are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
-
+from simcenter.config.fields import Eur, P, Prob, Section, Share
 
 # --------------------------------------------------------------------------- horizon
 class Horizon(Section):
@@ -85,11 +64,12 @@ class Region(Section):
     share_digital_towns: Share = P(0.65, "assumption: share in surrounding towns with the connection and skills to take part online", span=(0.5, 0.8))
     travel_cost_city_eur: Eur = P(2.0, "assumption: a public-transport return ticket in the city", span=(1, 4))
     travel_cost_town_eur: Eur = P(12.0, "assumption: a return trip from a surrounding town, 20-60 km", span=(6, 20))
-    n_towns: int = P(8, "assumption: towns served around the city", ge=0, le=200)
+    rent_eur_per_m2_month: Eur = P(5.0, "Colliers: Plovdiv class B offices about EUR 5/m2/month; class A EUR 9-10 (domain.md); values space partners lend", span=(4, 10))
     share_idea: Share = P(0.55, "assumption: stage mix of the potential population at the start")
     share_pilot: Share = P(0.2, "assumption: stage mix at the start")
     share_operating: Share = P(0.2, "assumption: stage mix at the start")
     share_scaling: Share = P(0.05, "assumption: stage mix at the start")
+    max_initial_age_months: int = P(120, "assumption: running ventures at the start have operated 0 to this many months, uniformly", ge=1, le=600)
 
     @model_validator(mode="after")
     def _stage_shares_sum_to_one(self) -> "Region":
@@ -341,57 +321,6 @@ PlanAction = Annotated[
     Field(discriminator="action"),
 ]
 ACTION_NAMES = ("hire", "release", "start_service", "stop_service", "apply", "engage_partner", "set")
-
-
-# --------------------------------------------------------------------------- behaviour
-class Behaviour(Section):
-    """Behavioural assumptions of the model: how people, partners and funders respond."""
-
-    p_close_monthly_first_year: Prob = P(0.0184, "Eurostat: ~80% of new firms survive 1 year -> 1-0.8^(1/12) (domain.md)", span=(0.015, 0.0195))
-    p_close_monthly_later: Prob = P(0.0125, "Eurostat: ~44% survive 5 years -> 1-(0.44/0.8)^(1/48) (domain.md)", span=(0.009, 0.016))
-    p_close_monthly_idea: Prob = P(0.03, "assumption: ideas abandoned per month", span=(0.01, 0.06))
-    p_idea_to_pilot: Prob = P(0.03, "assumption: monthly chance an idea starts a pilot", span=(0.01, 0.06))
-    p_pilot_to_operating: Prob = P(0.04, "assumption: monthly chance a pilot becomes a venture", span=(0.02, 0.08))
-    p_operating_to_scaling: Prob = P(0.006, "assumption: monthly chance a venture scales", span=(0.002, 0.015))
-    capability_mean: Share = P(0.4, "assumption: mean starting capability 0..1", span=(0.3, 0.5))
-    capability_sd: float = P(0.15, "assumption", ge=0.0, le=0.5, span=(0.1, 0.25))
-    capability_effect: float = P(1.0, "assumption: elasticity of progress (stage transitions) to capability", ge=0.0, le=10.0, span=(0.5, 2.0))
-    capability_effect_survival: float = P(0.2, "Schwartz 2013: no survival premium for incubated firms; weak link (domain.md)", ge=0.0, le=10.0, span=(0.0, 0.5))
-    capability_gain_per_hour: float = P(0.01, "assumption: capability gained per mentoring hour", ge=0.0, le=1.0, span=(0.002, 0.02))
-    mentoring_half_life_months: float = P(6.0, "J-PAL Kenya RCT: mentoring gains fade after support ends (domain.md); half-life assumption", gt=0.0, le=600.0, span=(3, 18))
-    jobs_operating: float = P(2.0, "assumption: jobs in an operating social venture", ge=0.0, le=1000.0, span=(1, 4))
-    jobs_scaling: float = P(8.0, "register: 1,720 jobs in >200 social enterprises, ~8.6 each (domain.md)", ge=0.0, le=10_000.0, span=(5, 12))
-    share_jobs_vulnerable: Share = P(0.5, "register: >870 of 1,720 jobs for vulnerable people (domain.md)", span=(0.3, 0.6))
-    p_aware_start: Prob = P(0.05, "assumption: share aware of the centre at opening", span=(0.01, 0.15))
-    promotion_reach_per_1000_eur: float = P(150.0, "assumption: people reached per EUR 1,000 of promotion", ge=0.0, le=1e6, span=(50, 400))
-    p_word_of_mouth: Prob = P(0.02, "assumption: monthly chance a satisfied client tells a contact", span=(0.005, 0.05))
-    p_forget_monthly: Prob = P(0.02, "assumption: monthly chance awareness lapses without contact", span=(0.005, 0.05))
-    p_seek_mentoring: Prob = P(0.08, "assumption: monthly chance an aware person with a need asks for mentoring", span=(0.03, 0.15))
-    p_attend_event: Prob = P(0.15, "assumption: monthly chance an aware person wants to attend an event", span=(0.05, 0.3))
-    share_no_show_onsite: Share = P(0.5, "industry sources: ~50% no-show for free in-person events, low reliability (domain.md)", span=(0.3, 0.6))
-    share_no_show_online: Share = P(0.35, "industry sources: ~35% no-show for virtual events, low reliability (domain.md)", span=(0.25, 0.5))
-    p_dropout_online_monthly: Prob = P(0.25, "assumption anchored on median MOOC completion 12.6% (Jordan 2015, domain.md)", span=(0.1, 0.35))
-    p_dropout_onsite_monthly: Prob = P(0.08, "assumption", span=(0.03, 0.15))
-    distance_decay: float = P(0.08, "assumption: on-site demand falls by this fraction per EUR of travel cost", ge=0.0, le=10.0, span=(0.03, 0.15))
-    fee_elasticity: float = P(0.02, "assumption: demand falls by this fraction per EUR of fee", ge=0.0, le=10.0, span=(0.005, 0.05))
-    event_capability_gain: float = P(0.004, "assumption: capability gained from attending one event", ge=0.0, le=1.0, span=(0.001, 0.01))
-    p_apply_own_funding: Prob = P(0.02, "assumption: monthly chance a venture with a funding need applies on its own", span=(0.005, 0.05))
-    funding_progress_effect: float = P(1.0, "Clayton 2024: mentoring linked to better financing, financing to growth (domain.md); size assumption", ge=0.0, le=10.0, span=(0.3, 2.0))
-    tie_progress_effect: float = P(0.1, "assumption: relative rise in progress per tie made through the centre (up to 3)", ge=0.0, le=5.0, span=(0.0, 0.3))
-    contacts_per_person: float = P(10.0, "assumption: people in the sector each person talks to in a month", ge=0.0, le=1000.0, span=(3, 30))
-    p_client_funding_base: Prob = P(0.15, "grant success rates 12-20% (domain.md)", span=(0.12, 0.2))
-    client_funding_uplift: float = P(1.5, "Clayton 2024: mentoring linked to better financing (domain.md); size assumption", ge=0.0, le=10.0, span=(1.0, 2.5))
-    client_award_eur: Eur = P(15_000.0, "assumption: HRDP social-economy grants BGN 50,000-391,166 (domain.md), smaller first awards", span=(5000, 50000))
-    p_tie_per_introduction: Prob = P(0.3, "assumption: an introduction becomes a lasting tie", span=(0.1, 0.5))
-    track_record_effect: float = P(0.1, "assumption: relative rise in success per grant already won", ge=0.0, le=5.0, span=(0.0, 0.3))
-    effort_effect: float = P(0.3, "assumption: relative rise in success for a well-staffed application", ge=0.0, le=5.0, span=(0.1, 0.6))
-    engagement_gain_voice: float = P(0.04, "assumption: monthly engagement gain of a partner with a voice", ge=0.0, le=1.0, span=(0.01, 0.08))
-    engagement_gain_results: float = P(0.03, "assumption: monthly engagement change per unit of reputation above 0.5", ge=0.0, le=1.0, span=(0.0, 0.06))
-    engagement_decay: float = P(0.02, "assumption: monthly engagement loss without voice or results", ge=0.0, le=1.0, span=(0.005, 0.05))
-    donor_deduction_effect: float = P(0.25, "assumption: relative rise in corporate donors' yes when gifts are tax-deductible (bcnl.org: up to 10% of profit)", ge=0.0, le=5.0, span=(0.0, 0.5))
-    capture_share: Share = P(0.2, "assumption: share of mentoring a captured centre gives to its lead partner's own agenda", span=(0.1, 0.4))
-    reputation_start: Share = P(0.3, "assumption: reputation of a new centre, 0..1", span=(0.1, 0.5))
-    p_budget_cut_election: Prob = P(0.3, "assumption: chance an election year cuts a politically dependent budget", span=(0.1, 0.6))
 
 
 # --------------------------------------------------------------------------- scenario

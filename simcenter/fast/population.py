@@ -171,8 +171,8 @@ def refresh_dirty(f, cap, funded, f_funded, f_fund, prog_mult0, hazard_mult0, ti
         pm = prog_mult0[i] * ff
         if e < cap:
             k = ties[i]
-            if k > 3:
-                k = 3
+            if k > f_ties.size - 1:  # no more progress beyond the cap on ties
+                k = f_ties.size - 1
             ft = f_ties[k]
             f_tie[i] = ft
             pm = pm * ft

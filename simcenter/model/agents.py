@@ -124,7 +124,7 @@ class Partner(mesa.Agent):
 
     def student_hours(self) -> float:
         """Hours of student interns this month (20 h a month each, a semester at a time)."""
-        return self.spec.students_per_year * self.engagement * 20.0 / 2.0
+        return self.spec.students_per_year * self.engagement * self.model.behaviour.student_hours_month / 2.0
 
     def space_offset_eur(self, eur_per_m2: float) -> float:
         """Rent saved through space offered in kind this month."""
@@ -147,10 +147,6 @@ class Partner(mesa.Agent):
             model.ledger.transfer(
                 self.pid, "center", "sponsorship", self.spec.sponsorship_yearly_eur * self.engagement / 12.0
             )
-
-
-TRACK_RECORD_CAP = 3
-"""Project grants beyond the third no longer raise a funder's confidence (assumption)."""
 
 
 class Funder(mesa.Agent):
@@ -197,9 +193,9 @@ class Funder(mesa.Agent):
         b = model.behaviour
         p = self.spec.p_success
         # A first project makes an applicant average: p_success is the rate over all applicants.
-        p *= 1.0 + b.track_record_effect * (min(model.center.projects_won, TRACK_RECORD_CAP) - 1)
+        p *= 1.0 + b.track_record_effect * (min(model.center.projects_won, b.track_record_cap) - 1)
         p *= 1.0 - b.effort_effect * (1.0 - effort)
-        p *= 0.75 + 0.5 * model.center.reputation
+        p *= (1.0 - b.reputation_success_effect / 2) + b.reputation_success_effect * model.center.reputation
         p *= model.institution.donor_factor(self.spec)
         if self.spec.type == "municipal":
             p *= 1.0 - model.political_cut

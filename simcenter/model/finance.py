@@ -12,10 +12,6 @@ from collections import defaultdict
 
 from simcenter.model.agents import Application, Funder, Grant
 
-EUR_PER_M2 = 5.0
-"""Value of in-kind space: Plovdiv class B offices about EUR 5/m2/month (Colliers, domain.md)."""
-APPLICATION_MONTHS = 2
-"""Months over which writing one application takes staff time (assumption)."""
 
 
 class FundingFlows:
@@ -102,6 +98,7 @@ class FundingFlows:
         model = self.model
         center = model.center
         limit = model.config.funding.max_open_applications
+        writing = model.behaviour.application_writing_months
         if self._open_calls is None:  # calls and eligibility depend only on the scenario and the month
             self._open_calls = {}
             for f in model.funders.values():
@@ -123,10 +120,10 @@ class FundingFlows:
                 continue  # one running project per programme
             hours = funder.spec.application_hours
             available = model.shared.hours.free_for_applications()
-            effort = 1.0 if hours <= 0 else min(1.0, available / (hours / APPLICATION_MONTHS))
-            model.shared.hours.charge(hours / APPLICATION_MONTHS)  # this month's share of the writing
-            for k in range(1, APPLICATION_MONTHS):
-                self.application_hours_due[month + k] += hours / APPLICATION_MONTHS
+            effort = 1.0 if hours <= 0 else min(1.0, available / (hours / writing))
+            model.shared.hours.charge(hours / writing)  # this month's share of the writing
+            for k in range(1, writing):
+                self.application_hours_due[month + k] += hours / writing
             center.applications.append(
                 Application(funder=funder.fid, submitted=month, decision=month + max(1, funder.spec.decision_months), effort=effort)
             )
@@ -149,7 +146,7 @@ class FundingFlows:
         paid += ledger.transfer("center", "admin", "legal_form_overhead", model.institution.overhead_monthly_eur) / 100
         if center.active:
             paid += ledger.transfer("center", "staff", "salaries", center.monthly_staff_cost()) / 100
-            space = sum(p.space_offset_eur(EUR_PER_M2) for p in model.partners.values())
+            space = sum(p.space_offset_eur(model.config.region.rent_eur_per_m2_month) for p in model.partners.values())
             paid += ledger.transfer("center", "landlord", "rent", max(0.0, spec.rent_monthly_eur - space)) / 100
             paid += ledger.transfer("center", "suppliers", "platform", spec.platform_monthly_eur) / 100
             paid += ledger.transfer("center", "suppliers", "other_costs", spec.other_costs_monthly_eur) / 100

@@ -19,9 +19,6 @@ from simcenter.config import schema
 ELECTION_YEAR_MOD = (2023 % 4)  # Bulgarian municipal elections: 2023, 2027, 2031, ... (domain.md)
 ELECTION_MONTH = 11             # results take effect from November of an election year
 BUDGET_ACTIONS = {"hire", "release", "set"}
-HIRE_MARGIN_MONTHS = 12
-"""A hire needs money for a year beyond the reserve, not counting pre-financing still to be
-earned (assumption: a prudent board)."""
 
 
 class Governance:
@@ -96,7 +93,7 @@ class Governance:
             model.funding.requested.add(a["funder"])
         elif kind == "engage_partner":
             partner = model.partners[a["partner"]]
-            partner.engagement = min(1.0, partner.engagement + 0.3)
+            partner.engagement = min(1.0, partner.engagement + model.behaviour.engagement_courting)
             seats_taken = sum(p.board_seat for p in model.partners.values())
             if not partner.board_seat and seats_taken < model.institution.partner_seats:
                 partner.board_seat = True
@@ -128,11 +125,12 @@ class Governance:
         reserve = center.spec.reserve_months
         decision = None
         if runway < reserve and center.headcount > 0:
-            role = "coordinator" if (utilisation > 0.7 and center.n_coordinators > 0) or center.n_mentors == 0 else "mentor"
+            busy = utilisation > model.behaviour.utilisation_keep_coordinators
+            role = "coordinator" if (busy and center.n_coordinators > 0) or center.n_mentors == 0 else "mentor"
             # Enough people to bring the runway back towards the reserve, at least one.
             n = max(1, math.ceil(center.headcount * (1.0 - runway / reserve) / 2))
             decision = {"action": "release", "role": role, "n": min(n, getattr(center, f"n_{role}s"))}
-        elif utilisation > 1.0 and center.headcount < center.spec.staff.n_max and self._affordable(month, free):
+        elif utilisation > model.behaviour.utilisation_hire and center.headcount < center.spec.staff.n_max and self._affordable(month, free):
             decision = {"action": "hire", "role": "mentor", "n": 1}
         if decision is None:
             return
@@ -151,7 +149,7 @@ class Governance:
         burn = center.burn_rate() + staff.salary_monthly_eur * (1.0 + staff.share_employer_contributions)
         if free is None:  # ``free``: free_cash(month), if already known
             free = self.model.funding.free_cash(month)
-        return burn > 0 and free / burn >= center.spec.reserve_months + HIRE_MARGIN_MONTHS
+        return burn > 0 and free / burn >= center.spec.reserve_months + self.model.behaviour.hire_margin_months
 
     def _capture(self, month: int, u: float) -> None:
         model = self.model
@@ -173,8 +171,8 @@ class Governance:
         else:
             u = model.streams["elections"].random()
             if u < model.behaviour.p_budget_cut_election:
-                self.political_cut_until = month + 12
-                self.political_delay_until = month + 6
+                self.political_cut_until = month + model.behaviour.political_cut_months
+                self.political_delay_until = month + model.behaviour.political_delay_months
                 model.tally["political_turnovers"] += 1
         model.political_cut = model.institution.political_cut if month < self.political_cut_until else 0.0
 

@@ -14,19 +14,14 @@ is one catalogue entry, and what a form changes can be read here, whole:
   results right, the risk that one partner captures the centre;
 - partners: seats on the governing body, the voice a partner gets with and without a seat.
 
-Closure is the same for every form today: three months of arrears that funders' debts do not
-cover (``closes``).
+Closure is the same for every form today: some months of arrears that funders' debts do not
+cover (``closes``, ``closure_arrears_months`` in the behaviour).
 """
 
 from __future__ import annotations
 
 from simcenter.config.catalogue import LegalForm, ManagementStructure
 from simcenter.config.schema import Behaviour, Funder, Scenario
-
-CLOSURE_ARREARS_MONTHS = 3
-"""Months of arrears that funders' debts would not clear after which the centre is insolvent and
-closes (assumption: about a quarter of unpaid salaries and bills)."""
-
 
 class Institution:
     """The centre's legal form and management structure, as the model sees them."""
@@ -127,12 +122,12 @@ class Institution:
         if budget:
             months += self.form.approval_latency_months
         if political_delay:
-            months += round(3 * self.form.political_dependency)
+            months += round(self.behaviour.political_delay_max_months * self.form.political_dependency)
         return months
 
     def decision_quality(self, engaged_voice: float) -> float:
         """Chance that a review reads the results right; engaged partners with a voice improve it."""
-        return min(1.0, self.structure.decision_quality + 0.1 * engaged_voice)
+        return min(1.0, self.structure.decision_quality + self.behaviour.decision_quality_voice_effect * engaged_voice)
 
     @property
     def capture_risk(self) -> float:
@@ -148,7 +143,7 @@ class Institution:
     def closes(self, arrears_months: int) -> bool:
         """Does the centre close after ``arrears_months`` running of arrears that what funders owe
         would not clear?"""
-        return arrears_months >= CLOSURE_ARREARS_MONTHS
+        return arrears_months >= self.behaviour.closure_arrears_months
 
     # ------------------------------------------------------------------ partners
     @property
@@ -161,4 +156,4 @@ class Institution:
         fraction of what the form gives members without one."""
         if board_seat:
             return self.structure.partner_voice
-        return self.form.partner_voice * 0.3
+        return self.form.partner_voice * self.behaviour.voice_without_seat

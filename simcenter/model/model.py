@@ -217,15 +217,18 @@ class CenterModel(mesa.Model):
         """Reputation drifts towards what clients, funders and promotion say about the centre."""
         c = self.center
         pop = self.pop
-        # Mean satisfaction of the people in contact in the last three months (float32 sum / count:
+        b = self.behaviour
+        # Mean satisfaction of the people in contact in the last months (float32 sum / count:
         # exactly ndarray.mean(), without its overhead).
         total, k = pop.recent_satisfaction(self.month)
         satisfaction = float(total / k) if k else c.reputation
         promo = c.spec.services.promotion.budget_monthly_eur if c.services["promotion"] and c.active else 0.0
-        target = 0.6 * satisfaction + 0.2 * min(1.0, c.grants_won / 3.0) + 0.2 * min(1.0, promo / 1000.0)
+        target = (b.reputation_weight_satisfaction * satisfaction
+                  + b.reputation_weight_grants * min(1.0, c.grants_won / b.reputation_grants_saturation)
+                  + b.reputation_weight_promotion * min(1.0, promo / b.reputation_promotion_saturation_eur))
         if not c.active:
             target = 0.0 if c.insolvent else c.reputation
-        c.reputation += 0.1 * (target - c.reputation)
+        c.reputation += b.reputation_speed * (target - c.reputation)
 
     def _solvency(self, month: int) -> None:
         """Three months running of arrears that what funders owe would not clear make the centre

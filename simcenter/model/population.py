@@ -30,8 +30,6 @@ BOOST_MIN = 1e-6
 """A capability boost at or below this no longer changes progress or closure."""
 MONTHS_FIRST_YEAR = 12
 """Months of operation after which a venture's closure risk drops to the 'later' rate."""
-RECENT_MONTHS = 3
-"""Contacts in the current month and the three before count as recent (reputation)."""
 
 
 # A stage change is coded world * 10 + 2 * old stage + closing (0..19); what follows from it, by code.
@@ -90,7 +88,7 @@ class Population:
         "_q_funding": np.float32,      # p_seek_mentoring * need_f
         "_q_event": np.float32,        # p_attend_event * need_n
         "_q_apply": np.float32,        # p_apply_own_funding * need_f
-        "_f_tie": np.float32,          # 1 + tie_progress_effect * min(ties, 3) (treated world)
+        "_f_tie": np.float32,          # 1 + tie_progress_effect * min(ties, ties_cap) (treated world)
         "_in_boosted": np.bool_,       # member of _boosted or of _boost_new
         "_in_boost_all": np.bool_,     # member of _boost_all
         "_contact_mo": np.int16,       # 1 + month of the last contact through a service (0: none yet)
@@ -122,9 +120,9 @@ class Population:
         lut[OPERATING, 12] = lut[SCALING, 12] = b.p_close_monthly_later
         self._p_close_lut = lut.ravel().astype(np.float32)
         # The progress factors of funding and of ties: lookups of the float32 expressions
-        # 1 + effect * funded and 1 + effect * min(ties, 3).
+        # 1 + effect * funded and 1 + effect * min(ties, ties_cap).
         self._f_funded = np.float32(1.0) + np.float32(b.funding_progress_effect) * np.array([False, True])
-        self._f_ties = np.float32(1.0) + np.float32(b.tie_progress_effect) * np.minimum(np.arange(4, dtype=np.int16), 3)
+        self._f_ties = np.float32(1.0) + np.float32(b.tie_progress_effect) * np.arange(b.ties_cap + 1, dtype=np.int16)
         self._p_stage_of_code = np.append(self._p_stage, np.float32(0))[_NEW_STAGE]
         self._p_close_later = self._p_close_lut[np.arange(5) * 13 + MONTHS_FIRST_YEAR]
         self._fade = np.float32(0.5 ** (1.0 / b.mentoring_half_life_months))
@@ -183,7 +181,7 @@ class Population:
         self.city[s] = city
         self.digital[s] = np.where(city, u[:, 1] < r.share_digital_city, u[:, 1] < r.share_digital_towns)
         self.travel_eur[s] = np.where(city, r.travel_cost_city_eur, r.travel_cost_town_eur)
-        self.cap0[s] = np.clip(b.capability_mean + b.capability_sd * _normal_from_uniform(u[:, 2]), 0.02, 1.0)
+        self.cap0[s] = np.clip(b.capability_mean + b.capability_sd * _normal_from_uniform(u[:, 2]), b.capability_min, 1.0)
         rel = self.cap0[s] / b.capability_mean
         self.prog_mult0[s] = reference.power32(rel, b.capability_effect)
         self.hazard_mult0[s] = reference.power32(rel, -b.capability_effect_survival)
@@ -193,7 +191,7 @@ class Population:
         if initial:
             edges = np.cumsum([r.share_idea, r.share_pilot, r.share_operating])
             stage = np.searchsorted(edges, u[:, 6], side="right").astype(np.int8)
-            age = np.where(stage >= OPERATING, (u[:, 7] * 120).astype(np.int16), 0)
+            age = np.where(stage >= OPERATING, (u[:, 7] * r.max_initial_age_months).astype(np.int16), 0)
         else:
             stage = np.zeros(k, dtype=np.int8)
             age = np.zeros(k, dtype=np.int16)
@@ -201,7 +199,7 @@ class Population:
         self.op_age[:, s] = age
         self.aware[s] = u[:, 8] < b.p_aware_start if initial else False
         self.first_served[s] = -1
-        self.satisfaction[s] = 0.5
+        self.satisfaction[s] = b.satisfaction_start
         self.last_contact[s] = -1
         self._derive(s)
         if not initial:
@@ -326,17 +324,17 @@ class Population:
 
     def recent_satisfaction(self, month: int) -> tuple[float, int]:
         """Sum (float32, numpy's) and number of the satisfaction of the people whose last contact
-        with the centre was in ``month`` or the three months before.
+        with the centre was in ``month`` or the ``reputation_recent_months`` before.
 
-        The people served since ``max(0, month - 3)`` (``touch``, mentoring clients), not those
+        The people served since ``max(0, month - reputation_recent_months)`` (``touch``, mentoring clients), not those
         reached by promotion (which also sets ``last_contact``, so that the newly aware are not
         forgotten at once).
         """
         if not self._any_contact:
             return 0.0, 0
-        # _contact_mo holds 1 + the month of the last such contact: recent if > max(0, month - 3).
+        # _contact_mo holds 1 + the month of the last such contact: recent if > max(0, month - reputation_recent_months).
         buf = self._fbuf
-        k = kernels.recent_values(self.n, self._contact_mo, max(0, month - RECENT_MONTHS), self.satisfaction, buf)
+        k = kernels.recent_values(self.n, self._contact_mo, max(0, month - self.behaviour.reputation_recent_months), self.satisfaction, buf)
         return (np.add.reduce(buf[:k]) if k else 0.0), k
 
     def touch(self, idx: np.ndarray, month: int, served: bool) -> None:
@@ -445,7 +443,7 @@ class Population:
         """Progress and closure for both worlds with the same draws; return launches (treated, comparison).
 
         Monthly progress probability: p_stage * (capability / mean)^capability_effect
-        * (1 + funding_progress_effect * funded) [* (1 + tie_progress_effect * min(ties, 3)) with
+        * (1 + funding_progress_effect * funded) [* (1 + tie_progress_effect * min(ties, ties_cap)) with
         the centre]. Monthly closure: p_close_idea for ideas and pilots; for running ventures
         p_close_first_year or p_close_later by age; both * (capability / mean)^-capability_effect_survival.
         """
@@ -476,7 +474,7 @@ class Population:
             prog_mult[TREATED, boosted] = reference.power32(rel, b.capability_effect)
             hazard_mult[TREATED, boosted] = reference.power32(rel, -b.capability_effect_survival)
         prog_mult = prog_mult * (np.float32(1.0) + np.float32(b.funding_progress_effect) * self.funded[:, :n])
-        prog_mult[TREATED] *= np.float32(1.0) + np.float32(b.tie_progress_effect) * np.minimum(self.ties[:n], 3)
+        prog_mult[TREATED] *= np.float32(1.0) + np.float32(b.tie_progress_effect) * np.minimum(self.ties[:n], b.ties_cap)
         p_prog = self._p_stage[stage] * prog_mult
         key = stage.astype(np.int16) * 13 + np.minimum(op_age, 12)
         p_close = self._p_close_lut[key] * hazard_mult

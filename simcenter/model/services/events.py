@@ -8,20 +8,17 @@ from simcenter.fast import services as kernels
 from simcenter.model.services.base import Delivery, Service, Shared, fee_factor, first_of, per_person, weak
 from simcenter.stages import TREATED
 
-_SATISFACTION_GAIN = np.float32(0.05)
-"""Satisfaction gained from an event: 0.05 of the gap to 1 (assumption)."""
-
-
-def volunteer_need(center) -> float:
-    """Volunteer hours the month's events can use: up to half of their staffing."""
+def volunteer_need(center, behaviour) -> float:
+    """Volunteer hours the month's events can use: their share of the events' staffing."""
     if not (center.active and center.services["events"]):
         return 0.0
     es = center.spec.services.events
-    return 0.5 * (es.onsite_per_month + es.online_per_month + es.hybrid_per_month) * es.staff_hours_per_event
+    return behaviour.share_event_work_volunteers * (es.onsite_per_month + es.online_per_month + es.hybrid_per_month) * \
+        es.staff_hours_per_event
 
 
 class Events(Service):
-    """Events need staff hours (volunteers first, up to half, then coordinators) and cost money;
+    """Events need staff hours (volunteers first, up to their share, then coordinators) and cost money;
     seats follow the hours they got. The aware who want a seat register, online or on site, up to
     the seats (the lowest draws first); some do not show up; those who come gain a little
     capability and satisfaction and count as reached."""
@@ -45,7 +42,7 @@ class Events(Service):
         hours = shared.hours
         n_events = es.onsite_per_month + es.online_per_month + es.hybrid_per_month
         needed = n_events * es.staff_hours_per_event
-        volunteers = hours.take_volunteer(volunteer_need(center))
+        volunteers = hours.take_volunteer(volunteer_need(center, b))
         got = hours.take_coordinator(needed - volunteers)
         scale = 1.0 if needed <= 0 else min(1.0, (got + volunteers) / needed)
         self.seats_onsite = seats_onsite = int((es.onsite_per_month + es.hybrid_per_month) * es.capacity_onsite * scale)
@@ -103,7 +100,7 @@ class Events(Service):
         tally["contacts_online"] += n_show_online
         tally["contacts_onsite"] += n_show_onsite
         pop.touch(attended, month, served=False)
-        pop.gain(attended, np.float32(b.event_capability_gain), _SATISFACTION_GAIN)
+        pop.gain(attended, np.float32(b.event_capability_gain), np.float32(b.satisfaction_gain_event))
         shared.contacts.append(attended)
         cost = self.cost
         fees = model.institution.fees(self.spec.fee_eur * n_attended)

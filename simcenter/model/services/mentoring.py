@@ -8,12 +8,6 @@ from simcenter.fast import services as kernels
 from simcenter.model.services.base import Delivery, Service, Shared, fee_factor, first_of, per_person
 from simcenter.stages import TREATED
 
-_SATISFACTION_GAIN = np.float32(0.1)
-"""Satisfaction gained from a month of mentoring: 0.1 of the gap to 1 (assumption)."""
-_KEPT_BY_DROPOUT = np.float32(0.8)
-"""Satisfaction kept by a client who drops out of a programme (assumption)."""
-_KEPT_BY_REFUSED = np.float32(0.9)
-"""Satisfaction kept by a seeker turned away for lack of places (assumption)."""
 
 
 class Mentoring(Service):
@@ -29,7 +23,7 @@ class Mentoring(Service):
 
     def select(self, month: int, shared: Shared) -> None:
         """People in a programme who continue (those whose venture closed leave it, some drop out,
-        satisfaction * 0.8), and seekers: alive, aware, not in a programme and drawn
+        losing satisfaction), and seekers: alive, aware, not in a programme and drawn
         (p = p_seek_mentoring * need_m * access * fee factor)."""
         if not self.on:
             return
@@ -42,7 +36,7 @@ class Mentoring(Service):
         current, seekers = pop._scan_bufs[0], pop._scan_bufs[1]
         nc, ns, self.dropouts_online, self.dropouts_onsite = kernels.mentoring_select(
             pop.n, pop.stage[TREATED], pop.aware, pop.prog_left, pop.prog_online, u_drop,
-            float(b.p_dropout_online_monthly), float(b.p_dropout_onsite_monthly), pop.satisfaction, _KEPT_BY_DROPOUT,
+            float(b.p_dropout_online_monthly), float(b.p_dropout_onsite_monthly), pop.satisfaction, np.float32(b.satisfaction_kept_dropout),
             self.u_seek, p_seek, current, seekers)
         self.current, self.seekers = current[:nc], seekers[:ns]
 
@@ -67,7 +61,7 @@ class Mentoring(Service):
         shared.stats["mentoring_demand"] = float(n_seek + n_current)
         shared.stats["mentoring_slots"] = slots
         if turned_away:
-            kernels.turn_away(sidx, accepted, pop._mark, pop.satisfaction, _KEPT_BY_REFUSED)
+            kernels.turn_away(sidx, accepted, pop._mark, pop.satisfaction, np.float32(b.satisfaction_kept_turned_away))
         starts_online = kernels.mentoring_start(accepted, ms.programme_months, pop.prog_left, pop.prog_online,
                                                 pop.digital, pop.city)
         tally["programme_starts_online"] += starts_online
@@ -78,7 +72,7 @@ class Mentoring(Service):
         if n_clients == 0:
             return Delivery()
         per_client = min(ms.hours_per_client_month, hours.mentor / n_clients)
-        pop.gain(clients, np.float32(b.capability_gain_per_hour * per_client), _SATISFACTION_GAIN)
+        pop.gain(clients, np.float32(b.capability_gain_per_hour * per_client), np.float32(b.satisfaction_gain_mentoring))
         contacts_online = kernels.mentoring_month(clients, month, pop.prog_left, pop.prog_online,
                                                   pop.last_contact, pop._contact_mo)
         pop._any_contact = True

@@ -6,8 +6,6 @@ import numpy as np
 
 from simcenter.model.services.base import Delivery, Service, Shared, distinct_sorted
 
-_ENGAGEMENT_PER_TIE = 0.01
-"""Engagement a partner gains from a tie with one of the centre's clients (assumption)."""
 
 
 class Networking(Service):
@@ -56,7 +54,7 @@ class Networking(Service):
                 tied.append(int(other[1:]))
             elif other.startswith("p:"):
                 partner = model.partners[other[2:]]
-                partner.engagement = min(1.0, partner.engagement + _ENGAGEMENT_PER_TIE)
+                partner.engagement = min(1.0, partner.engagement + b.engagement_per_tie)
             tally["ties"] += 1
         if tied:
             pop.tied(np.array(tied, dtype=np.intp))

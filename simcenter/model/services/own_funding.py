@@ -10,8 +10,6 @@ from simcenter.model.services.base import Delivery, Service, Shared
 
 _ELIGIBLE = np.array([False, True, True, True, False])
 """Stages that may apply for funding of their own: pilots and running ventures."""
-_AWARD_SPREAD_LOW = np.float32(0.5)
-"""An award is client_award_eur times a uniform number in [0.5, 1.5) (assumption)."""
 
 
 class OwnFunding(Service):
@@ -46,7 +44,7 @@ class OwnFunding(Service):
         k = kernels.own_funding(pop.capacity, self.drawn, self.u_apply, pop._q_apply, helped, pop._v["stage"],
                                 self.u_win, self.u_amount, float(b.p_client_funding_base),
                                 float(min(1.0, b.p_client_funding_base * b.client_funding_uplift)),
-                                np.float32(b.client_award_eur), _AWARD_SPREAD_LOW, _ELIGIBLE, cand, world, won, award,
+                                np.float32(b.client_award_eur), np.float32(1.0 - b.client_award_spread), _ELIGIBLE, cand, world, won, award,
                                 is_helped)
         if k == 0:
             return Delivery()

@@ -10,12 +10,6 @@ from simcenter.model.services.base import Service, Shared, weak
 from simcenter.model.services.events import volunteer_need
 from simcenter.stages import CLOSED, TREATED
 
-VOLUNTEER_REACH_PER_HOUR = 2.0
-"""People a staff or volunteer hour of promotion reaches (assumption)."""
-FORGET_AFTER_MONTHS = 6
-"""Months without contact after which awareness can lapse (assumption)."""
-_SATISFIED = np.float32(0.6)
-"""Satisfaction above which a client speaks well of the centre (assumption)."""
 
 
 class Promotion(Service):
@@ -43,12 +37,12 @@ class Promotion(Service):
             used = hours.take_coordinator(promo.staff_hours_monthly)
             reach = promo.budget_monthly_eur / 1000.0 * b.promotion_reach_per_1000_eur
             # Volunteers help at events first (up to half of their staffing); the rest promote.
-            volunteers = hours.take_volunteer(hours.volunteer - volunteer_need(center))
-            reach += (used + volunteers) * VOLUNTEER_REACH_PER_HOUR
+            volunteers = hours.take_volunteer(hours.volunteer - volunteer_need(center, b))
+            reach += (used + volunteers) * b.promotion_reach_per_hour
         n_alive = max(1, n - pop.by_stage[TREATED][CLOSED])
-        # Satisfied: reached, alive, satisfaction > 0.6; unaware: alive and not aware.
+        # Satisfied: reached, alive, satisfied enough to speak well of the centre; unaware: alive and not aware.
         satisfied, n_unaware = kernels.promotion_counts(n, pop.stage[TREATED], pop.aware, pop.reached,
-                                                        pop.satisfaction, _SATISFIED)
+                                                        pop.satisfaction, np.float32(b.satisfaction_word_of_mouth))
         p_promo = min(1.0, reach / max(1, n_unaware))
         p_wom = 1.0 - (1.0 - b.p_word_of_mouth) ** (b.contacts_per_person * satisfied / n_alive)
         self.p_new = 1.0 - (1.0 - p_promo) * (1.0 - p_wom)
@@ -59,5 +53,5 @@ class Promotion(Service):
         pop, b = model.pop, model.behaviour
         (u_aware,) = self.numbers(month)
         kernels.awareness(pop.n, month, model.center.active, weak(self.p_new), weak(b.p_forget_monthly),
-                          month - FORGET_AFTER_MONTHS, u_aware, pop.stage[TREATED], pop.aware, pop.last_contact,
+                          month - b.forget_after_months, u_aware, pop.stage[TREATED], pop.aware, pop.last_contact,
                           pop.prog_left)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-STUDENT_HOURS_SHARE = 1.0
-"""Share of the partners' student interns' hours usable as coordinator time (assumption)."""
-
-
 class StaffHours:
     """The team's hours this month, after governance, reporting and application writing.
 
@@ -17,6 +13,7 @@ class StaffHours:
 
     def __init__(self, model, month: int):
         center = model.center
+        b = model.behaviour
         staff = center.spec.staff
         h = staff.hours_per_month
         # The partners' hours, summed in one pass (each sum in the order sum() would add them).
@@ -25,7 +22,7 @@ class StaffHours:
             students += p.student_hours()
             volunteers += p.volunteer_hours()
             mentors += p.mentor_hours()
-        self.coordinator = center.n_coordinators * h + students * STUDENT_HOURS_SHARE
+        self.coordinator = center.n_coordinators * h + students * b.share_student_hours_usable
         self.volunteer = volunteers
         self.mentor = center.n_mentors * h * center.spec.services.mentorship.share_time_delivering
         self.mentor += mentors
@@ -38,8 +35,9 @@ class StaffHours:
         overhead += model.funding.application_hours_due.get(month, 0.0)
         self.overhead = overhead
         self.charge(overhead)
+        self._mentor_share_for_applications = b.mentor_share_for_applications
         if model.captor is not None:
-            self.captured = self.mentor * model.behaviour.capture_share
+            self.captured = self.mentor * b.capture_share
             self.mentor -= self.captured
         else:
             self.captured = 0.0
@@ -52,7 +50,7 @@ class StaffHours:
 
     def free_for_applications(self) -> float:
         """Hours the team could put into an application this month."""
-        return self.coordinator + 0.5 * self.mentor
+        return self.coordinator + self._mentor_share_for_applications * self.mentor
 
     def take_volunteer(self, wanted: float) -> float:
         """Use up to ``wanted`` volunteer hours; return how many were available."""

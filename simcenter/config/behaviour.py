@@ -1,0 +1,100 @@
+"""Behavioural assumptions of the model: how people, partners, funders and the centre's bodies
+respond. Every number is declared once, here, with its unit, its source (or the word
+``assumption``) and, where known, the range sensitivity analyses explore (``span``); a scenario
+may change any of them under ``behaviour:``. ``docs/model.md`` shows them as a table generated
+from these declarations."""
+
+from __future__ import annotations
+
+from simcenter.config.fields import Eur, P, Prob, Section, Share
+
+class Behaviour(Section):
+    """Behavioural assumptions of the model: how people, partners and funders respond."""
+
+    p_close_monthly_first_year: Prob = P(0.0184, "Eurostat: ~80% of new firms survive 1 year -> 1-0.8^(1/12) (domain.md)", span=(0.015, 0.0195), unit="prob./month")
+    p_close_monthly_later: Prob = P(0.0125, "Eurostat: ~44% survive 5 years -> 1-(0.44/0.8)^(1/48) (domain.md)", span=(0.009, 0.016), unit="prob./month")
+    p_close_monthly_idea: Prob = P(0.03, "assumption: ideas abandoned per month", span=(0.01, 0.06), unit="prob./month")
+    p_idea_to_pilot: Prob = P(0.03, "assumption: monthly chance an idea starts a pilot", span=(0.01, 0.06), unit="prob./month")
+    p_pilot_to_operating: Prob = P(0.04, "assumption: monthly chance a pilot becomes a venture", span=(0.02, 0.08), unit="prob./month")
+    p_operating_to_scaling: Prob = P(0.006, "assumption: monthly chance a venture scales", span=(0.002, 0.015), unit="prob./month")
+    capability_mean: Share = P(0.4, "assumption: mean starting capability 0..1", span=(0.3, 0.5), unit="capability (0..1)")
+    capability_sd: float = P(0.15, "assumption", ge=0.0, le=0.5, span=(0.1, 0.25), unit="capability (0..1)")
+    capability_effect: float = P(1.0, "assumption: elasticity of progress (stage transitions) to capability", ge=0.0, le=10.0, span=(0.5, 2.0), unit="elasticity")
+    capability_effect_survival: float = P(0.2, "Schwartz 2013: no survival premium for incubated firms; weak link (domain.md)", ge=0.0, le=10.0, span=(0.0, 0.5), unit="elasticity")
+    capability_gain_per_hour: float = P(0.01, "assumption: capability gained per mentoring hour", ge=0.0, le=1.0, span=(0.002, 0.02), unit="share of gap per mentoring hour")
+    mentoring_half_life_months: float = P(6.0, "J-PAL Kenya RCT: mentoring gains fade after support ends (domain.md); half-life assumption", gt=0.0, le=600.0, span=(3, 18), unit="months")
+    jobs_operating: float = P(2.0, "assumption: jobs in an operating social venture", ge=0.0, le=1000.0, span=(1, 4), unit="jobs/venture")
+    jobs_scaling: float = P(8.0, "register: 1,720 jobs in >200 social enterprises, ~8.6 each (domain.md)", ge=0.0, le=10_000.0, span=(5, 12), unit="jobs/venture")
+    share_jobs_vulnerable: Share = P(0.5, "register: >870 of 1,720 jobs for vulnerable people (domain.md)", span=(0.3, 0.6), unit="share")
+    p_aware_start: Prob = P(0.05, "assumption: share aware of the centre at opening", span=(0.01, 0.15), unit="share")
+    promotion_reach_per_1000_eur: float = P(150.0, "assumption: people reached per EUR 1,000 of promotion", ge=0.0, le=1e6, span=(50, 400), unit="people per EUR 1,000")
+    p_word_of_mouth: Prob = P(0.02, "assumption: monthly chance a satisfied client tells a contact", span=(0.005, 0.05), unit="prob. per contact")
+    p_forget_monthly: Prob = P(0.02, "assumption: monthly chance awareness lapses without contact", span=(0.005, 0.05), unit="prob./month")
+    p_seek_mentoring: Prob = P(0.08, "assumption: monthly chance an aware person with a need asks for mentoring", span=(0.03, 0.15), unit="prob./month")
+    p_attend_event: Prob = P(0.15, "assumption: monthly chance an aware person wants to attend an event", span=(0.05, 0.3), unit="prob./month")
+    share_no_show_onsite: Share = P(0.5, "industry sources: ~50% no-show for free in-person events, low reliability (domain.md)", span=(0.3, 0.6), unit="share of registrations")
+    share_no_show_online: Share = P(0.35, "industry sources: ~35% no-show for virtual events, low reliability (domain.md)", span=(0.25, 0.5), unit="share of registrations")
+    p_dropout_online_monthly: Prob = P(0.25, "assumption anchored on median MOOC completion 12.6% (Jordan 2015, domain.md)", span=(0.1, 0.35), unit="prob./month")
+    p_dropout_onsite_monthly: Prob = P(0.08, "assumption", span=(0.03, 0.15), unit="prob./month")
+    distance_decay: float = P(0.08, "assumption: on-site demand falls by this fraction per EUR of travel cost", ge=0.0, le=10.0, span=(0.03, 0.15), unit="1/EUR of travel")
+    fee_elasticity: float = P(0.02, "assumption: demand falls by this fraction per EUR of fee", ge=0.0, le=10.0, span=(0.005, 0.05), unit="1/EUR of fee")
+    event_capability_gain: float = P(0.004, "assumption: capability gained from attending one event", ge=0.0, le=1.0, span=(0.001, 0.01), unit="share of gap per attendance")
+    p_apply_own_funding: Prob = P(0.02, "assumption: monthly chance a venture with a funding need applies on its own", span=(0.005, 0.05), unit="prob./month")
+    funding_progress_effect: float = P(1.0, "Clayton 2024: mentoring linked to better financing, financing to growth (domain.md); size assumption", ge=0.0, le=10.0, span=(0.3, 2.0), unit="relative rise")
+    tie_progress_effect: float = P(0.1, "assumption: relative rise in progress per tie made through the centre (up to 3)", ge=0.0, le=5.0, span=(0.0, 0.3), unit="relative rise per tie")
+    contacts_per_person: float = P(10.0, "assumption: people in the sector each person talks to in a month", ge=0.0, le=1000.0, span=(3, 30), unit="contacts/month")
+    p_client_funding_base: Prob = P(0.15, "grant success rates 12-20% (domain.md)", span=(0.12, 0.2), unit="prob. per application")
+    client_funding_uplift: float = P(1.5, "Clayton 2024: mentoring linked to better financing (domain.md); size assumption", ge=0.0, le=10.0, span=(1.0, 2.5), unit="multiplier")
+    client_award_eur: Eur = P(15_000.0, "assumption: HRDP social-economy grants BGN 50,000-391,166 (domain.md), smaller first awards", span=(5000, 50000), unit="EUR")
+    p_tie_per_introduction: Prob = P(0.3, "assumption: an introduction becomes a lasting tie", span=(0.1, 0.5), unit="prob. per introduction")
+    track_record_effect: float = P(0.1, "assumption: relative rise in success per grant already won", ge=0.0, le=5.0, span=(0.0, 0.3), unit="relative rise per award")
+    effort_effect: float = P(0.3, "assumption: relative rise in success for a well-staffed application", ge=0.0, le=5.0, span=(0.1, 0.6), unit="relative")
+    engagement_gain_voice: float = P(0.04, "assumption: monthly engagement gain of a partner with a voice", ge=0.0, le=1.0, span=(0.01, 0.08), unit="per month")
+    engagement_gain_results: float = P(0.03, "assumption: monthly engagement change per unit of reputation above 0.5", ge=0.0, le=1.0, span=(0.0, 0.06), unit="per month per unit of reputation")
+    engagement_decay: float = P(0.02, "assumption: monthly engagement loss without voice or results", ge=0.0, le=1.0, span=(0.005, 0.05), unit="per month")
+    donor_deduction_effect: float = P(0.25, "assumption: relative rise in corporate donors' yes when gifts are tax-deductible (bcnl.org: up to 10% of profit)", ge=0.0, le=5.0, span=(0.0, 0.5), unit="relative rise")
+    capture_share: Share = P(0.2, "assumption: share of mentoring a captured centre gives to its lead partner's own agenda", span=(0.1, 0.4), unit="share of mentor hours")
+    reputation_start: Share = P(0.3, "assumption: reputation of a new centre, 0..1", span=(0.1, 0.5), unit="0..1")
+    p_budget_cut_election: Prob = P(0.3, "assumption: chance an election year cuts a politically dependent budget", span=(0.1, 0.6), unit="prob. per election")
+
+    # -- people and their ventures
+    capability_min: float = P(0.02, "assumption: nobody starts without any capability", ge=0.0, le=1.0, unit="capability (0..1)")
+    ties_cap: int = P(3, "assumption: ties beyond the third add nothing to a venture's progress", ge=0, le=100, unit="ties")
+    client_award_spread: Share = P(0.5, "assumption: a client's award is client_award_eur times a uniform number in [1 - spread, 1 + spread)", span=(0.2, 0.8), unit="share")
+    # -- the services
+    satisfaction_start: Share = P(0.5, "assumption: satisfaction of someone the centre has not served yet", unit="0..1")
+    satisfaction_gain_mentoring: Share = P(0.1, "assumption: satisfaction gained from a month of mentoring, as a share of the gap to 1", span=(0.05, 0.2), unit="share of gap per month")
+    satisfaction_gain_event: Share = P(0.05, "assumption: satisfaction gained from an event, as a share of the gap to 1", span=(0.02, 0.1), unit="share of gap per event")
+    satisfaction_kept_dropout: Share = P(0.8, "assumption: satisfaction kept by a client who drops out of a programme", span=(0.6, 0.95), unit="multiplier")
+    satisfaction_kept_turned_away: Share = P(0.9, "assumption: satisfaction kept by a seeker turned away for lack of places", span=(0.7, 1.0), unit="multiplier")
+    satisfaction_word_of_mouth: Share = P(0.6, "assumption: satisfaction above which a client speaks well of the centre", span=(0.5, 0.8), unit="0..1")
+    promotion_reach_per_hour: float = P(2.0, "assumption: people a staff or volunteer hour of promotion reaches", ge=0.0, le=1000.0, span=(1, 5), unit="people per hour")
+    forget_after_months: int = P(6, "assumption: months without contact after which awareness can lapse", ge=0, le=120, span=(3, 12), unit="months")
+    share_event_work_volunteers: Share = P(0.5, "assumption: share of an event's staffing that volunteers can do", span=(0.25, 0.75), unit="share")
+    student_hours_month: float = P(20.0, "assumption: hours a month of a student intern (a semester at a time: half the year's students at once)", ge=0.0, le=200.0, span=(10, 40), unit="hours per student")
+    share_student_hours_usable: Share = P(1.0, "assumption: share of the students' hours usable as coordinator time", span=(0.5, 1.0), unit="share")
+    engagement_per_tie: Share = P(0.01, "assumption: engagement a partner gains from a tie with one of the centre's clients", span=(0.0, 0.03), unit="per tie")
+    # -- funding and finances
+    track_record_cap: int = P(3, "assumption: project grants beyond this number no longer raise a funder's confidence", ge=1, le=100, unit="project grants")
+    reputation_success_effect: float = P(0.5, "assumption: funders' yes varies with the centre's reputation R as (1 - e/2) + e * R (0.75 to 1.25)", ge=0.0, le=2.0, span=(0.0, 1.0), unit="relative")
+    application_writing_months: int = P(2, "assumption: months over which writing an application takes staff time", ge=1, le=12, unit="months")
+    mentor_share_for_applications: Share = P(0.5, "assumption: share of the mentors' free hours counted as available for writing applications", unit="share")
+    # -- reputation
+    reputation_speed: Share = P(0.1, "assumption: monthly share of the gap between reputation and what is said of the centre that closes", span=(0.05, 0.2), unit="per month")
+    reputation_weight_satisfaction: Share = P(0.6, "assumption: weight of recent clients' satisfaction in what is said of the centre", unit="weight")
+    reputation_weight_grants: Share = P(0.2, "assumption: weight of grants won (saturating) in what is said of the centre", unit="weight")
+    reputation_weight_promotion: Share = P(0.2, "assumption: weight of the promotion budget (saturating) in what is said of the centre", unit="weight")
+    reputation_grants_saturation: float = P(3.0, "assumption: grants won at which their weight in reputation is full", gt=0.0, le=100.0, unit="awards")
+    reputation_promotion_saturation_eur: float = P(1000.0, "assumption: monthly promotion budget at which its weight in reputation is full", gt=0.0, le=1e6, unit="EUR/month")
+    reputation_recent_months: int = P(3, "assumption: clients in contact this month and the months before this count for reputation", ge=0, le=60, unit="months")
+    # -- governance
+    voice_without_seat: Share = P(0.3, "assumption: share of the voice the legal form gives members that a partner without a board seat has", span=(0.1, 0.5), unit="share")
+    engagement_courting: Share = P(0.3, "assumption: engagement a partner gains when the plan courts it (engage_partner)", span=(0.1, 0.5), unit="0..1")
+    decision_quality_voice_effect: float = P(0.1, "assumption: decision quality gained per unit of partners' mean engaged voice", ge=0.0, le=1.0, span=(0.0, 0.2), unit="per unit of voice")
+    utilisation_hire: float = P(1.0, "assumption: mentoring demand over places above which the board hires a mentor", gt=0.0, le=10.0, span=(0.8, 1.5), unit="demand / places")
+    utilisation_keep_coordinators: float = P(0.7, "assumption: utilisation above which a cut falls on coordinators rather than mentors", ge=0.0, le=10.0, unit="demand / places")
+    hire_margin_months: float = P(12.0, "assumption: a hire needs money for this many months of costs beyond the reserve (a prudent board)", ge=0.0, le=120.0, span=(6, 18), unit="months")
+    political_cut_months: int = P(12, "assumption: months a political turnover cuts municipal money after municipal elections", ge=0, le=60, unit="months")
+    political_delay_months: int = P(6, "assumption: months after municipal elections during which decisions are slower", ge=0, le=60, unit="months")
+    political_delay_max_months: float = P(3.0, "assumption: extra months a decision then waits at full political dependency (times the dependency, rounded)", ge=0.0, le=24.0, unit="months")
+    closure_arrears_months: int = P(3, "assumption: months running of arrears that funders' debts would not clear after which the centre closes", ge=1, le=24, unit="months")
