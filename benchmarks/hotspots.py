@@ -39,15 +39,16 @@ def main(argv: list[str] | None = None) -> int:
     import simcenter
     from simcenter.config.levers import apply_levers
     from simcenter.run.runner import simulate
+    from simcenter.run.task import Keep
 
     scenario = simcenter.load_scenario(args.scenario)
     if args.n:
         scenario = apply_levers(scenario, {"n_potential": args.n})
-    simulate(scenario, 1000, keep_ledger=False)  # warm-up
+    simulate(scenario, 1000, keep=Keep(series=()))  # warm-up
 
     def runs() -> None:
         for seed in range(1, args.reps + 1):
-            simulate(scenario, seed, keep_ledger=False)
+            simulate(scenario, seed, keep=Keep(series=()))
 
     if args.phases:
         import time

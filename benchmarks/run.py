@@ -77,12 +77,13 @@ def _worker_model(n: int, reps: int) -> dict:
     import simcenter
     from simcenter.config.levers import apply_levers
     from simcenter.run.runner import simulate
+    from simcenter.run.task import Keep
 
     scenario = apply_levers(simcenter.load_scenario(BASE), {"n_potential": n})
     times = []
     for seed in range(1, reps + 1):
         start = time.perf_counter()
-        simulate(scenario, seed, keep_ledger=False)
+        simulate(scenario, seed, keep=Keep(series=()))
         times.append(time.perf_counter() - start)
     return {"n": n, "months": scenario.horizon.months, "seconds": times, "peak_rss_mib": _peak_rss_mib()}
 

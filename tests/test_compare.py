@@ -322,23 +322,17 @@ def test_worker_processes_give_the_same_files_as_one_process(tmp_path):
     assert differ == []
 
 
-@pytest.mark.parametrize("n_designs,reps,workers", [(6, 100, 2), (6, 1, 2), (3, 2, 2), (9, 3, 8), (1, 1, 1)])
-def test_replicate_tasks_cover_every_run_once_and_keep_the_workers_busy(n_designs, reps, workers):
-    """A replicate's designs travel together (they share its random numbers) unless that leaves too
-    few tasks for the workers; either way every (design, replicate) is run exactly once, with its
-    replicate's seed."""
+@pytest.mark.parametrize("n_designs,reps", [(6, 100), (6, 1), (1, 1)])
+def test_every_design_runs_every_replicate_once_with_the_replicates_seed(n_designs, reps):
     from simcenter.compare import Design
-    from simcenter.compare.running import _replicate_tasks
+    from simcenter.compare.running import comparison_runs
 
     designs = [Design(f"d{i}", f"d{i}.yaml", f"scenario {i}") for i in range(n_designs)]
     seeds = [1000 + r for r in range(reps)]
-    tasks = _replicate_tasks(designs, seeds, workers)
-    runs = [(i, r) for r, seed, group in tasks for i, scenario in group
-            if seed == seeds[r] and scenario == f"scenario {i}"]
-    assert sorted(runs) == [(i, r) for i in range(n_designs) for r in range(reps)]
-    assert len(tasks) >= min(n_designs * reps, 4 * workers)
-    if reps >= 4 * workers:
-        assert len(tasks) == reps
+    runs = comparison_runs(designs, seeds)
+    assert sorted(r.key for r in runs) == [(i, r) for i in range(n_designs) for r in range(reps)]
+    assert all(run.seed == seeds[run.key[1]] and run.scenario == f"scenario {run.key[0]}" for run in runs)
+    assert [r.key[1] for r in runs] == sorted(r.key[1] for r in runs)  # first replicates first
 
 
 def test_resolved_yaml_is_the_text_safe_dump_writes():

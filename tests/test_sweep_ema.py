@@ -12,6 +12,7 @@ import pytest
 
 from simcenter.rng import replicate_seeds
 from simcenter.run.runner import simulate
+from simcenter.run.task import Keep
 from simcenter.sweep import load_experiment
 from simcenter.sweep.ema import ema_model
 from simcenter.sweep.targets import build_scenario
@@ -88,7 +89,7 @@ def test_perform_experiments_with_the_multiprocessing_evaluator_runs_simcenter(e
     values = {"legal_form": str(row["legal_form"]), "n_mentors": int(row["n_mentors"]),
               "p_success": float(row["p_success"]), "grant_success_factor": float(row["grant_success_factor"])}
     scenario = build_scenario(exp.bases[0].scenario, exp.ops_for(values))
-    cash = [simulate(scenario, s, keep_ledger=False).kpis["cash_eur"] for s in replicate_seeds(exp.seed, 2)]
+    cash = [simulate(scenario, s, keep=Keep(series=())).kpis["cash_eur"] for s in replicate_seeds(exp.seed, 2)]
     assert outcomes["cash_eur"][0] == pytest.approx(np.mean(cash), rel=1e-9)
 
 

@@ -75,17 +75,20 @@ def run(args: argparse.Namespace) -> int:
     from simcenter.files import json_safe
     from simcenter.report.run_folder import write_run
     from simcenter.rng import replicate_seeds
-    from simcenter.run.pool import default_workers
-    from simcenter.run.runner import kpi_summary, run_many
+    from simcenter.run.engines import open_engine
+    from simcenter.run.runner import kpi_summary, run_replicates
 
     scenario = load_scenario(args.scenario, args.overrides)
     if args.years is not None:
         scenario = apply_levers(scenario, {"years": args.years})
     seeds = replicate_seeds(args.seed, args.reps)
-    workers = args.workers or default_workers()
     start = time.perf_counter()
-    with Progress(len(seeds), t("cli.progress_runs")) as bar:
-        results = run_many([(scenario, s) for s in seeds], workers=workers, progress=bar.update)
+    engine = open_engine(args.workers, n_tasks=len(seeds))
+    try:
+        with Progress(len(seeds), t("cli.progress_runs")) as bar:
+            results = run_replicates(scenario, args.reps, args.seed, engine, progress=bar.update)
+    finally:
+        engine.close()
     wall = time.perf_counter() - start
     if args.out:
         write_run(Path(args.out), scenario, results, seeds, wall)
@@ -136,31 +139,27 @@ def schema(args: argparse.Namespace) -> int:
 def compare(args: argparse.Namespace) -> int:
     """Compare designs over paired replicates; write the report; print the summary."""
     from simcenter.compare import WORKER_MODULES
-    from simcenter.run import pool as workers_pool
+    from simcenter.run.engines import open_engine
 
     # The worker processes' fork server starts first (it loads the model) while this process reads
     # the scenarios; the workers are asked for once they are valid (they come when the server is
     # ready, seconds later either way), so that bad input ends the command at once instead of
     # waiting for the server (a pool starting a worker cannot be shut down until it has).
-    workers = args.workers or workers_pool.default_workers()
-    pool = workers_pool.local_executor(workers, warm=True, preload=WORKER_MODULES) if workers > 1 else None
+    engine = open_engine(args.workers, preload=WORKER_MODULES, warm=True)
     try:
         from simcenter.compare import compare as run_compare
         from simcenter.compare import load_designs
 
         designs, notes = load_designs(args.paths, args.overrides)  # fail fast, before any run
-        if pool is not None:
-            workers_pool.start(pool, workers)
+        engine.start()
         for note in notes:
             print(t("cli.warning", message=note), file=sys.stderr)
         total = len(designs) * args.reps
         with Progress(total, t("cli.progress_compare")) as bar:
             result = run_compare(args.paths, Path(args.out), reps=args.reps, seed=args.seed, baseline=args.baseline,
-                                 workers=workers, overrides=args.overrides, progress=bar.update,
-                                 loaded=(designs, notes), pool=pool if total > 1 else None)
+                                 overrides=args.overrides, progress=bar.update, loaded=(designs, notes), engine=engine)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)  # the workers stop while the summary is printed
+        engine.close(wait=False)  # the workers stop while the summary is printed
     _print_comparison(result, args.format)
     print(t("cli.report_at", path=Path(args.out) / "report.html"), file=sys.stderr)
     return 0

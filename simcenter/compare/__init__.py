@@ -15,8 +15,7 @@ WORKER_MODULES = ("simcenter.compare.running",)
 defined here, importable without loading the rest (the command starts its pool first)."""
 
 _LAZY = {"compare": "command", "Design": "designs", "default_baseline": "designs", "load_designs": "designs",
-         "TaskResult": "running", "run_comparison": "running", "run_replicate": "running", "run_task": "running",
-         "save": "saving"}
+         "run_comparison": "running", "save": "saving"}
 __all__ = ["WORKER_MODULES", *_LAZY]
 
 

@@ -5,27 +5,27 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from concurrent.futures import Executor
 from pathlib import Path
 from typing import Callable, Sequence
 
+from simcenter.compare import WORKER_MODULES
 from simcenter.compare.designs import Design, default_baseline, load_designs
 from simcenter.compare.running import run_comparison
 from simcenter.compare.saving import save
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
-from simcenter.run.pool import default_workers, local_executor, submit_all
-from simcenter.compare import WORKER_MODULES
+from simcenter.run.engines import open_engine
+from simcenter.run.pool import submit_all
 
 
 def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed: int = 1,
             baseline: str | None = None, workers: int | None = None, overrides: Sequence[str] = (),
             progress: Callable[[int, int], None] | None = None,
-            loaded: tuple[list[Design], list[str]] | None = None, pool: Executor | None = None) -> dict:
+            loaded: tuple[list[Design], list[str]] | None = None, engine=None) -> dict:
     """Load, run, save and report a comparison; return the analysis. ``loaded``: what
     ``load_designs(paths, overrides)`` returned, if the caller has already loaded them;
-    ``pool``: worker processes the caller started (this shuts it down, without waiting, once
-    the report has handed out its last figure), else ``workers`` are started here.
+    ``engine``: where to run (``simcenter.run.engines.open_engine``; the caller closes it), else
+    ``workers`` local processes are started here and stopped at the end.
 
     The folder appears complete or not at all: everything is written to a temporary
     sibling and moved into place at the end, so an interrupted comparison leaves no
@@ -41,36 +41,35 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
         hint = difflib.get_close_matches(baseline, names, n=1)
         raise InputError([Problem("--baseline", 1, "baseline", t("compare.unknown_baseline", name=baseline,
                                   names=", ".join(names)) + (f" (did you mean '{hint[0]}'?)" if hint else ""))])
-    workers = workers or default_workers()
-    tasks = len(designs) * reps
+    own_engine = engine is None
+    if own_engine:
+        engine = open_engine(workers, n_tasks=len(designs) * reps, preload=WORKER_MODULES)
     # One pool of worker processes for the runs and then the report's statistics and figures
     # (made there while this process writes the report's tables).
-    own_pool = pool is None and workers > 1 and tasks > 1
-    if own_pool:
-        pool = local_executor(min(workers, tasks), preload=WORKER_MODULES)
+    executor = engine.executor if engine.starts_workers else None
 
-    def meanwhile() -> None:
+    def all_submitted() -> None:
         report = _import_report()
-        if pool is not None:  # queued after the runs: each worker, done with its last run, gets ready
-            submit_all(pool, report.prepare_worker, [()] * min(workers, tasks))
+        if executor is not None:  # queued after the runs: each worker, done with its last run, gets ready
+            submit_all(executor, report.prepare_worker, [()] * engine.workers)
 
     try:
         start = time.perf_counter()
-        results = run_comparison(designs, reps, seed, workers, progress, pool=pool, meanwhile=meanwhile)
+        results = run_comparison(designs, reps, seed, engine, progress, on_all_submitted=all_submitted)
         wall = time.perf_counter() - start
         out = Path(out)
         tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
             save(tmp, designs, results, baseline, seed, reps, notes, wall)
-            analysis = _import_report().build_report(tmp, executor=pool, workers=min(workers, tasks))
+            analysis = _import_report().build_report(tmp, executor=executor, workers=engine.workers)
             _swap_into_place(tmp, out)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     finally:
-        if own_pool:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if own_engine:
+            engine.close()
     analysis["notes"] = notes
     return analysis
 

@@ -11,24 +11,24 @@ import numpy as np
 
 from simcenter import __version__, metrics
 from simcenter.compare.designs import Design
-from simcenter.compare.running import TaskResult
+from simcenter.run.task import RunResult
 from simcenter.files import FLOAT_FORMAT, resolved_yaml
 from simcenter.rng import replicate_seeds
 
 
-def save(folder: Path, designs: Sequence[Design], results: Sequence[TaskResult], baseline: str,
+def save(folder: Path, designs: Sequence[Design], results: Sequence[RunResult], baseline: str,
          seed: int, reps: int, notes: Sequence[str], wall_seconds: float) -> None:
     """Write the raw comparison results (kpis.csv, bands.csv, income.csv, comparison.json, scenarios/)."""
     import pandas as pd
 
     folder.mkdir(parents=True, exist_ok=True)
-    kpi_rows = [{"scenario": designs[r.design].name, "replicate": r.replicate, "seed": r.seed, **r.kpis} for r in results]
+    kpi_rows = [{"scenario": designs[r.key[0]].name, "replicate": r.key[1], "seed": r.seed, **r.kpis} for r in results]
     pd.DataFrame(kpi_rows, columns=["scenario", "replicate", "seed", *metrics.NAMES]).to_csv(
         folder / "kpis.csv", index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
     band_frames, income_frames = [], []
     for i, d in enumerate(designs):
-        mine = [r for r in results if r.design == i]
-        stack = np.stack([r.timeseries for r in mine])  # reps x months x outcomes
+        mine = [r for r in results if r.key[0] == i]
+        stack = np.stack([r.series for r in mine])  # reps x months x outcomes
         # Percentiles over replicates ignoring empty (NaN) values. nanpercentile works column by
         # column in Python (seconds for 100 replicates); percentile gives the same numbers at once
         # wherever nothing is empty, so nanpercentile is left only the columns with a NaN.

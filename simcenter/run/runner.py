@@ -1,75 +1,29 @@
-"""Running the model: one (scenario, seed) -> result; replicates; executors.
+"""Running the model: one (scenario, seed) to the end (``run_model``, ``simulate``), replicates of a
+scenario (``run_replicates``), and the tables of a run's results.
 
-``simulate`` is a top-level, picklable function of (scenario, seed): replicates are a list
-of seeds, and any ``concurrent.futures.Executor`` (local processes by default, a Dask
-client's executor on a cluster) can run them.
+``simulate`` and ``run_replicates`` are the public, Python-level ways to run the model; every
+command goes through ``simcenter.run.many.run_many`` with ``simcenter.run.task.execute``.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from concurrent.futures import Executor
-from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from simcenter import metrics
+from simcenter.config.levers import apply_levers
 from simcenter.config.schema import Scenario
 from simcenter.model import CenterModel
-from simcenter.run.pool import local_executor, submit_all
+from simcenter.rng import replicate_seeds
+from simcenter.run.many import run_many
+from simcenter.run.task import Keep, Run, RunResult, reduce
 
 
-LEDGER_COLUMNS = ["month", "source", "destination", "kind", "amount_eur"]
-
-
-@dataclass
-class RunResult:
-    """Everything one run produced."""
-
-    scenario: str
-    seed: int
-    timeseries: pd.DataFrame  # month + one column per outcome
-    kpis: dict[str, float]  # outcome -> value in the last month
-    ledger_rows: dict[str, list]  # the ledger's columns (Ledger.rows): month, source, destination, kind, amount_eur
-    seconds: float
-    ledger_problems: list[str] = field(default_factory=list)
-    network_edges: int = 0
-    _ledger: pd.DataFrame | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def ledger(self) -> pd.DataFrame:
-        """The ledger as a table: month, source, destination, kind, amount_eur (made when first
-        asked for: about a millisecond a run that comparisons and sweeps do not need)."""
-        if self._ledger is None:
-            self._ledger = pd.DataFrame(self.ledger_rows, columns=LEDGER_COLUMNS)
-        return self._ledger
-
-
-def simulate(scenario: Scenario, seed: int, levers: dict | None = None, keep_ledger: bool = True) -> RunResult:
-    """Run one scenario with one seed to the end of its horizon.
-
-    Raises:
-        RuntimeError: if the run's ledger does not balance (a bug: money was created or lost).
-    """
-    start = time.perf_counter()
-    model, problems = run_model(scenario, seed, levers)
-    ts = pd.DataFrame(model.timeseries, columns=list(metrics.NAMES))
-    ts.insert(0, "month", np.arange(len(ts)))
-    kpis = dict(zip(metrics.NAMES, model.timeseries[-1].tolist()))  # the last month of the timeseries
-    rows = model.ledger.rows() if keep_ledger else {}
-    return RunResult(
-        scenario=model.config.name, seed=int(seed), timeseries=ts, kpis=kpis, ledger_rows=rows,
-        seconds=time.perf_counter() - start, ledger_problems=problems,
-        network_edges=model.network.number_of_edges(),
-    )
-
-
-def run_model(scenario: Scenario, seed: int, levers: dict | None = None) -> tuple[CenterModel, list[str]]:
-    """Run one scenario with one seed to the end of its horizon; return the model (and the ledger
-    check's problems: none). ``simulate`` turns the model into a ``RunResult``.
+def run_model(scenario: Scenario, seed: int, levers: dict | None = None) -> CenterModel:
+    """Run one scenario with one seed to the end of its horizon; return the model.
 
     Raises:
         RuntimeError: if the run's ledger does not balance (a bug: money was created or lost).
@@ -79,41 +33,35 @@ def run_model(scenario: Scenario, seed: int, levers: dict | None = None) -> tupl
     problems = model.verify_ledger()
     if problems:
         raise RuntimeError(f"ledger does not balance for seed {seed}: {problems[0]}")
-    return model, problems
+    return model
 
 
-def run_many(
-    tasks: Sequence[tuple[Scenario, int]],
-    workers: int = 1,
-    executor: Executor | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    keep_ledger: bool = True,
-) -> list[RunResult]:
-    """Run (scenario, seed) tasks, in parallel when ``workers`` > 1; results in task order."""
-    results: list[RunResult | None] = [None] * len(tasks)
-    done = 0
-    if executor is None and (workers <= 1 or len(tasks) <= 1):
-        for i, (sc, seed) in enumerate(tasks):
-            results[i] = simulate(sc, seed, keep_ledger=keep_ledger)
-            done += 1
-            if progress:
-                progress(done, len(tasks))
-        return results  # type: ignore[return-value]
-    own = executor is None
-    pool = executor or local_executor(min(workers, len(tasks)))
-    try:
-        submitted = submit_all(pool, simulate, [(sc, seed, None, keep_ledger) for sc, seed in tasks])
-        futures = {fut: i for i, fut in enumerate(submitted)}
-        from concurrent.futures import as_completed
+def simulate(scenario: Scenario, seed: int, levers: dict | None = None, keep: Keep = Keep(ledger=True)) -> RunResult:
+    """Run one scenario (with ``levers`` applied) with one seed; return its result: every outcome's
+    final value (``kpis``) and monthly values (``timeseries``), and the ledger (``ledger``).
 
-        for fut in as_completed(futures):
-            results[futures[fut]] = fut.result()
-            done += 1
-            if progress:
-                progress(done, len(tasks))
-    finally:
-        if own:
-            pool.shutdown(wait=True, cancel_futures=True)
+    Raises:
+        RuntimeError: if the run's ledger does not balance (a bug: money was created or lost).
+    """
+    import time
+
+    start = time.perf_counter()
+    model = run_model(scenario, seed, levers)
+    return reduce(model, Run((0,), model.config, int(seed), keep), time.perf_counter() - start)
+
+
+def run_replicates(scenario: Scenario, reps: int, seed: int = 1, engine=None, keep: Keep = Keep(ledger=True),
+                   progress: Callable[[int, int], None] | None = None) -> list[RunResult]:
+    """Run ``scenario`` over ``reps`` replicates (replicate i with the i-th seed derived from ``seed``)
+    on ``engine`` (``simcenter.run.engines.open_engine``; None: this process); results in
+    replicate order."""
+    seeds = replicate_seeds(seed, reps)
+    results: list[RunResult | None] = [None] * reps
+    runs = [Run((i,), scenario, s, keep) for i, s in enumerate(seeds)]
+    for done, result in enumerate(run_many(runs, engine), 1):
+        results[result.key[0]] = result
+        if progress:
+            progress(done, reps)
     return results  # type: ignore[return-value]
 
 
@@ -143,7 +91,7 @@ def timeseries_table(results: Sequence[RunResult]) -> pd.DataFrame:
     """All replicates' monthly outcomes: replicate, month, one column per outcome."""
     frames = []
     for i, r in enumerate(results):
-        ts = r.timeseries.copy()
+        ts = r.timeseries
         ts.insert(0, "replicate", i)
         frames.append(ts)
     return pd.concat(frames, ignore_index=True)
@@ -153,7 +101,7 @@ def ledger_table(results: Sequence[RunResult]) -> pd.DataFrame:
     """Every money movement of every replicate."""
     frames = []
     for i, r in enumerate(results):
-        led = r.ledger.copy()
+        led = r.ledger
         led.insert(0, "replicate", i)
         frames.append(led)
     return pd.concat(frames, ignore_index=True)

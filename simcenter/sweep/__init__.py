@@ -7,8 +7,8 @@ conditions under which a design fails; ``export`` writes Parquet or CSV; ``ema_m
 (``simcenter.sweep.ema``) hands the same experiment to EMA Workbench. These need the
 ``analysis`` extra (and ``cluster`` for Dask): ``pip install 'simcenter[analysis,cluster]'``.
 
-Names are imported on first use: a worker process that only runs ``simcenter.sweep.worker``
-does not pay for the store, the analysis or their libraries.
+Names are imported on first use: a worker process that only builds a point's scenario
+(``simcenter.sweep.targets``) does not pay for the store, the analysis or their libraries.
 """
 
 from __future__ import annotations

@@ -43,6 +43,7 @@ class SimcenterFunction:
 
     def __call__(self, seed: int, **values) -> dict[str, float]:
         from simcenter.run.runner import simulate
+        from simcenter.run.task import Keep
 
         exp = self.experiment
         given = {name: _native(self.by_name[name], v) for name, v in values.items() if name in self.by_name}
@@ -50,7 +51,7 @@ class SimcenterFunction:
         # A parameter EMA did not sample (levers when only scenarios are drawn) keeps the base's value.
         ops = tuple(op for p in exp.parameters if p.name in given and (op := p.op(given[p.name])) is not None)
         try:
-            result = simulate(build_scenario(base.scenario, ops), int(seed), keep_ledger=False)
+            result = simulate(build_scenario(base.scenario, ops), int(seed), keep=Keep(series=()))
         except Exception as exc:  # noqa: BLE001 - one failed run must not end the whole experiment
             _log.warning("simcenter run failed (%s): %s", given, exc)
             return {o: math.nan for o in exp.outcomes}

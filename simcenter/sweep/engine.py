@@ -1,38 +1,38 @@
 """Running a sweep: what is missing from the store, on local processes or a Dask cluster.
 
-Every engine is a ``concurrent.futures.Executor``: local worker processes (the default,
-embedded, no server), a Dask cluster reached at a scheduler's address, or a Dask
-``LocalCluster`` started for the sweep. A bounded window of runs is in flight; results are
-written by this (parent) process only, in small transactions, as they arrive. Because each
-run is a pure function of (point, seed), the store ends the same whichever engine ran it, and
-however the work was split or interrupted.
+The runs go through the one orchestrator (``simcenter.run.many.run_many``) on an engine
+(``simcenter.run.engines``: local worker processes, the default, embedded, no server; a Dask
+cluster reached at a scheduler's address; or a Dask ``LocalCluster`` started for the sweep). A
+point's changes travel with its run and are applied on the worker (``targets.build_scenario``);
+a run that raises comes back as a failed record and the sweep goes on. Results are written by
+this (parent) process only, in small transactions, as they arrive. Because each run is a pure
+function of (point, seed), the store ends the same whichever engine ran it, and however the work
+was split or interrupted.
 """
 
 from __future__ import annotations
 
 import collections
-import logging
+import functools
 import time
-from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from simcenter.errors import InputError, Problem
-from simcenter.i18n import t
 from simcenter.rng import replicate_seeds
-from simcenter.run.pool import ctrl_c_ignored, default_workers, submit_all
+from simcenter.run.engines import open_engine
+from simcenter.run.many import run_many
+from simcenter.run.pool import ctrl_c_ignored
+from simcenter.run.task import Keep, Run, RunResult
 from simcenter.sweep import design as designs
 from simcenter.sweep.experiment import Experiment
 from simcenter.sweep.store import Store
-from simcenter.sweep.worker import RunRecord, RunTask, describe, run_task, worker_version
+from simcenter.sweep.targets import build_scenario
 
 FLUSH_RUNS = 200
 """Write at the latest after this many results..."""
 FLUSH_SECONDS = 1.0
 """...or this many seconds: a crash loses at most this much work, never a committed run."""
-MAX_POOL_RESTARTS = 3
 
 
 @dataclass
@@ -90,22 +90,24 @@ def run_sweep(exp: Experiment, out: Path, workers: int | None = None, scheduler:
             if on_start:
                 on_start(summary)
             return summary
-        ops = {}
+        keep = Keep(outcomes=tuple(exp.outcomes), series=tuple(exp.timeseries))
+        prepared = {}
 
-        def task(key: tuple[int, int]) -> RunTask:
+        def run(key: tuple[int, int]) -> Run:
             point, replicate = key
-            if point not in ops:
+            if point not in prepared:
                 values = points[point].values
-                ops[point] = (exp.base_for(values).scenario, exp.ops_for(values))
-            base, changes = ops[point]
-            return RunTask(point, replicate, seeds[replicate], base, changes, exp.outcomes, exp.timeseries)
+                base = exp.base_for(values).scenario
+                prepared[point] = (base, functools.partial(build_scenario, ops=exp.ops_for(values), name=f"<point {point}>"))
+            base, prepare = prepared[point]
+            return Run(key, base, seeds[replicate], keep, prepare, catch=True)
 
         engine = open_engine(workers, scheduler, cluster, len(keys))
         summary.engine = engine.description
         if on_start:
             on_start(summary)
         try:
-            _drive(engine, store, keys, task, summary, progress)
+            _drive(engine, store, (run(k) for k in keys), summary, progress, len(keys))
         finally:
             engine.close()
     finally:
@@ -114,210 +116,32 @@ def run_sweep(exp: Experiment, out: Path, workers: int | None = None, scheduler:
     return summary
 
 
-def _drive(engine, store: Store, keys, task, summary: SweepSummary, progress) -> None:
-    """Keep a window of runs in flight, store results as they come, survive broken pools."""
-    queue = collections.deque(keys)
-    pending: dict[Future, tuple[int, int]] = {}
-    buffer: list[RunRecord] = []
+def _drive(engine, store: Store, runs, summary: SweepSummary, progress, total: int) -> None:
+    """Store results as they come, in small transactions; what is complete is never thrown away."""
+    buffer: list[RunResult] = []
     last_flush = time.monotonic()
-    restarts = 0
-    total = len(keys)
-
-    def fill(first: bool = False) -> None:
-        batch = []
-        while queue and len(pending) + len(batch) < engine.window:
-            batch.append(queue.popleft())
-        if not batch:
-            return
-        tasks = [(task(k),) for k in batch]
-        if first and engine.starts_workers:  # workers start here: Ctrl-C must not reach them while they import
-            futures = submit_all(engine.executor, run_task, tasks)
-        else:
-            futures = [engine.executor.submit(run_task, *tk) for tk in tasks]
-        pending.update(zip(futures, batch))
-
     try:
-        fill(first=True)
-        while pending:
-            finished, _ = wait(list(pending), timeout=0.5, return_when=FIRST_COMPLETED)
-            broken = False
-            for fut in finished:
-                key = pending.pop(fut)
-                try:
-                    rec = fut.result()
-                except BrokenProcessPool:
-                    queue.appendleft(key)
-                    broken = True
-                    continue
-                except CancelledError:
-                    summary.lost += 1
-                    continue
-                except Exception as exc:  # noqa: BLE001 - e.g. Dask's KilledWorker: not the run's fault
-                    summary.lost += 1
-                    summary.errors[describe(exc)] += 1
-                    continue
-                buffer.append(rec)
-                if rec.status == "ok":
-                    summary.ok += 1
-                else:
-                    summary.failed += 1
-                    summary.errors[rec.error or "?"] += 1
-            if broken:
-                restarts += 1
-                if restarts > MAX_POOL_RESTARTS:
-                    raise RuntimeError(t("sweep.workers_keep_dying", n=restarts))
-                for key in pending.values():
-                    queue.appendleft(key)
-                pending.clear()
-                engine.restart()
-                fill(first=True)
+        for result in run_many(runs, engine):
+            if result.status == "lost":
+                summary.lost += 1
+                summary.errors[result.error or "?"] += 1
                 continue
-            if buffer and (len(buffer) >= FLUSH_RUNS or time.monotonic() - last_flush >= FLUSH_SECONDS):
+            buffer.append(result)
+            if result.ok:
+                summary.ok += 1
+            else:
+                summary.failed += 1
+                summary.errors[result.error or "?"] += 1
+            if len(buffer) >= FLUSH_RUNS or time.monotonic() - last_flush >= FLUSH_SECONDS:
                 store.write(buffer)
                 buffer = []
                 last_flush = time.monotonic()
             if progress:
                 progress(summary.computed, total)
-            fill()
     finally:
-        for fut in pending:
-            fut.cancel()
         if buffer:  # complete results are never thrown away, not even on Ctrl-C
             with ctrl_c_ignored():
                 try:
                     store.write(buffer)
                 except KeyboardInterrupt:  # pragma: no cover - SIGINT is ignored here
                     pass
-
-
-# --------------------------------------------------------------------------- engines
-def open_engine(workers: int | None, scheduler: str | None, cluster: str | None, n_tasks: int):
-    """The executor for a sweep: local processes, a Dask cluster, or a Dask LocalCluster."""
-    if scheduler:
-        return DaskEngine(address=scheduler)
-    if cluster == "local":
-        return DaskEngine(workers=workers or default_workers())
-    workers = max(1, min(workers or default_workers(), n_tasks))
-    return LocalEngine(workers) if workers > 1 else InlineEngine()
-
-
-class InlineExecutor(Executor):
-    """Runs each task in this process when it is submitted (one worker: no process to start)."""
-
-    def submit(self, fn, /, *args, **kwargs) -> Future:
-        fut: Future = Future()
-        fut.set_running_or_notify_cancel()
-        try:
-            fut.set_result(fn(*args, **kwargs))
-        except Exception as exc:  # noqa: BLE001 - delivered through the future, as a pool would
-            fut.set_exception(exc)
-        return fut
-
-
-class InlineEngine:
-    """One worker: the sweep's own process."""
-
-    window = 1
-    starts_workers = False
-
-    def __init__(self):
-        self.executor = InlineExecutor()
-        self.description = t("sweep.engine_inline")
-
-    def restart(self) -> None:  # pragma: no cover - an inline executor never breaks
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-class LocalEngine:
-    """Local worker processes (spawned; they ignore Ctrl-C and exit when the sweep dies)."""
-
-    starts_workers = True
-
-    def __init__(self, workers: int):
-        self.workers = workers
-        self.window = 3 * workers
-        self.description = t("sweep.engine_local", n=workers)
-        self.executor = self._pool()
-
-    def _pool(self) -> Executor:
-        from simcenter.run.pool import local_executor
-
-        return local_executor(self.workers)
-
-    def restart(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        self.executor = self._pool()
-
-    def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
-
-
-class DaskEngine:
-    """A Dask distributed cluster: an existing scheduler, or a LocalCluster started here."""
-
-    starts_workers = False
-
-    def __init__(self, address: str | None = None, workers: int | None = None):
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise InputError([Problem("--scheduler" if address else "--cluster", 1, "",
-                                      t("sweep.needs_extra", extra="cluster", what="Dask"))]) from None
-        for name in ("distributed", "tornado", "bokeh"):
-            logging.getLogger(name).setLevel(logging.ERROR)
-        self.cluster = None
-        if address:
-            try:
-                self.client = Client(address, timeout="10s", set_as_default=False)
-            except (OSError, TimeoutError, ValueError) as exc:
-                raise InputError([Problem("--scheduler", 1, "scheduler",
-                                          t("sweep.no_scheduler", address=address, error=describe(exc)))]) from None
-            where = address
-        else:
-            with ctrl_c_ignored():  # the cluster's processes inherit "ignore Ctrl-C"
-                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                            dashboard_address=None, silence_logs=logging.ERROR)
-                self.client = Client(self.cluster, set_as_default=False)
-            where = "local cluster"
-        try:
-            self._check_workers(address)
-        except BaseException:
-            self.close()
-            raise
-        threads = sum(self.client.nthreads().values())
-        self.window = max(4, 2 * threads)
-        self.description = t("sweep.engine_dask", where=where, n=len(self.client.nthreads()), threads=threads)
-        self.executor = self.client.get_executor(pure=False)
-
-    def _check_workers(self, address: str | None) -> None:
-        from simcenter import __version__
-
-        if not self.client.nthreads():
-            try:
-                self.client.wait_for_workers(1, timeout=60)
-            except (TimeoutError, OSError):
-                raise InputError([Problem("--scheduler", 1, "scheduler", t("sweep.no_workers", address=address))]) \
-                    from None
-        try:
-            versions = self.client.run(worker_version)
-        except Exception as exc:  # noqa: BLE001 - a worker without simcenter
-            raise InputError([Problem("--scheduler", 1, "scheduler",
-                                      t("sweep.workers_lack_simcenter", error=describe(exc)))]) from None
-        wrong = sorted({v for v in versions.values() if v != __version__})
-        if wrong:
-            raise InputError([Problem("--scheduler", 1, "scheduler",
-                                      t("sweep.worker_version", theirs=", ".join(wrong), ours=__version__))])
-
-    def restart(self) -> None:  # pragma: no cover - Dask reschedules a dead worker's tasks itself
-        pass
-
-    def close(self) -> None:
-        executor = getattr(self, "executor", None)
-        if executor is not None:
-            executor.shutdown(wait=False)
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()

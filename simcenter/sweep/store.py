@@ -33,7 +33,7 @@ from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
 from simcenter.sweep.design import Point, sampled_parameters
 from simcenter.sweep.experiment import Experiment, changed_paths
-from simcenter.sweep.worker import RunRecord
+from simcenter.run.task import RunResult
 
 STORE_FILE = "sweep.duckdb"
 
@@ -187,7 +187,7 @@ class Store:
         """The (point, replicate) of every stored run, ok or failed."""
         return {(int(p), int(r)) for p, r in self.con.execute("SELECT point, replicate FROM runs").fetchall()}
 
-    def write(self, records: Iterable[RunRecord]) -> int:
+    def write(self, records: Iterable[RunResult]) -> int:
         """Store whole runs in one transaction; a run already stored is left as it is."""
         records = list(records)
         if not records:
@@ -200,22 +200,23 @@ class Store:
         outs: dict[str, list] = {"point": [], "replicate": [], **{o: [] for o in exp.outcomes}}
         series = []
         for rec in records:
-            values = self.points[rec.point].values
-            for key, v in (("point", rec.point), ("replicate", rec.replicate), ("seed", rec.seed),
+            point, replicate = rec.key
+            values = self.points[point].values
+            for key, v in (("point", point), ("replicate", replicate), ("seed", rec.seed),
                            ("status", rec.status), ("error", rec.error), ("seconds", rec.seconds)):
                 runs[key].append(v)
             for p in exp.parameters:
                 runs[p.name].append(p.stored(values[p.name]))
             if rec.status == "ok" and rec.kpis is not None:
-                outs["point"].append(rec.point)
-                outs["replicate"].append(rec.replicate)
+                outs["point"].append(point)
+                outs["replicate"].append(replicate)
                 for o in exp.outcomes:
                     outs[o].append(rec.kpis[o])
                 if exp.timeseries and rec.series is not None:
                     frame = pd.DataFrame(rec.series, columns=list(exp.timeseries))
                     frame.insert(0, "month", np.arange(len(frame), dtype=np.int64))
-                    frame.insert(0, "replicate", rec.replicate)
-                    frame.insert(0, "point", rec.point)
+                    frame.insert(0, "replicate", replicate)
+                    frame.insert(0, "point", point)
                     series.append(frame)
         run_frame = pd.DataFrame(runs)
         run_frame["error"] = run_frame["error"].astype(object)
