@@ -1,30 +1,110 @@
-"""simcenter: agent-based simulation of governance models for a competence centre for social innovation."""
+"""simcenter: agent-based simulation of governance models for a competence centre for social innovation.
+
+The public API, imported when first used (``import simcenter`` loads nothing else, so the
+command line and the worker pool start light)::
+
+    import simcenter
+
+    scenario = simcenter.load_scenario("scenarios/plovdiv/base.yaml")
+    model = simcenter.CenterModel(scenario, rng=1)          # a Mesa model: model.step(), model.run_for(12)
+    result = simcenter.simulate(scenario, seed=1)           # one run: result.kpis, result.timeseries, result.ledger
+    runs = simcenter.run_replicates(scenario, reps=20)      # replicates over derived seeds
+    simcenter.compare(["scenarios/plovdiv"], out="results/plovdiv", reps=30)   # paired comparison + report
+    simcenter.build_report("results/plovdiv")               # the report again, from the saved results
+    summary = simcenter.run_sweep("experiments/forms-by-structures.yaml", out="results/sweep")
+    experiments, outcomes = simcenter.load_sweep("results/sweep")              # as EMA Workbench's load_results
+
+The command line (``simcenter.cli``) and the workshop app (``simcenter.ui``) use this API and
+nothing deeper (an import-linter contract in pyproject.toml holds them to it).
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-__all__ = ["InputError", "Problem", "Scenario", "__version__", "load_scenario", "scenario_from_dict"]
+_LAZY = {
+    # scenarios and the catalogue
+    "load_scenario": "simcenter.config.loader",
+    "scenario_from_dict": "simcenter.config.loader",
+    "find_scenario_files": "simcenter.config.loader",
+    "Scenario": "simcenter.config.schema",
+    "apply_levers": "simcenter.config.levers",
+    "LEVERS": "simcenter.config.levers",
+    "builtin_catalogue": "simcenter.config.catalogue",
+    "catalogue_rows": "simcenter.config.catalogue",
+    "schema_reference": "simcenter.config.reference",
+    "calibration_table": "simcenter.config.calibration",
+    "InputError": "simcenter.errors",
+    "Problem": "simcenter.errors",
+    # the model and its runs
+    "CenterModel": "simcenter.model",
+    "simulate": "simcenter.run.runner",
+    "run_replicates": "simcenter.run.runner",
+    "kpi_summary": "simcenter.run.runner",
+    "replicate_seeds": "simcenter.rng",
+    "open_engine": "simcenter.run.engines",
+    "Keep": "simcenter.run.task",
+    "Run": "simcenter.run.task",
+    "RunResult": "simcenter.run.task",
+    "run_many": "simcenter.run.many",
+    # comparisons and reports
+    "compare": "simcenter.compare",
+    "load_designs": "simcenter.compare",
+    "COMPARE_WORKER_MODULES": "simcenter.compare",
+    "build_report": "simcenter.report.build",
+    "write_run": "simcenter.report.run_folder",
+    # sweeps
+    "load_experiment": "simcenter.sweep.loader",
+    "run_sweep": "simcenter.sweep.engine",
+    "load_sweep": "simcenter.sweep.store",
+    "analyze_sweep": "simcenter.sweep.analysis",
+    "export_sweep": "simcenter.sweep.exports",
+    # validation against stylised facts
+    "check_facts": "simcenter.facts",
+}
+_RENAMED = {"schema_reference": "markdown", "calibration_table": "markdown", "COMPARE_WORKER_MODULES": "WORKER_MODULES",
+            "analyze_sweep": "analyze", "export_sweep": "export", "check_facts": "write_report"}
+"""Public names whose definition has another name in its module."""
+
+__all__ = ["__version__", *sorted(_LAZY)]
 
 if TYPE_CHECKING:
-    from simcenter.config.loader import load_scenario, scenario_from_dict
+    from simcenter.compare import compare, load_designs
+    from simcenter.config.calibration import markdown as calibration_table
+    from simcenter.config.catalogue import builtin_catalogue, catalogue_rows
+    from simcenter.config.levers import LEVERS, apply_levers
+    from simcenter.config.loader import find_scenario_files, load_scenario, scenario_from_dict
+    from simcenter.config.reference import markdown as schema_reference
     from simcenter.config.schema import Scenario
     from simcenter.errors import InputError, Problem
-
-_LAZY = {"load_scenario": "simcenter.config.loader", "scenario_from_dict": "simcenter.config.loader",
-         "Scenario": "simcenter.config.schema", "InputError": "simcenter.errors", "Problem": "simcenter.errors"}
+    from simcenter.facts import write_report as check_facts
+    from simcenter.model import CenterModel
+    from simcenter.report.build import build_report
+    from simcenter.report.run_folder import write_run
+    from simcenter.rng import replicate_seeds
+    from simcenter.run.engines import open_engine
+    from simcenter.run.many import run_many
+    from simcenter.run.runner import kpi_summary, run_replicates, simulate
+    from simcenter.run.task import Keep, Run, RunResult
+    from simcenter.sweep.analysis import analyze as analyze_sweep
+    from simcenter.sweep.engine import run_sweep
+    from simcenter.sweep.exports import export as export_sweep
+    from simcenter.sweep.loader import load_experiment
+    from simcenter.sweep.store import load_sweep
 
 
 def __getattr__(name: str):
-    """The package's names, imported when first used: ``import simcenter`` (and with it every
-    light module of the package: the command's entry point, the worker pool) loads nothing else."""
+    """The package's public names, imported when first used."""
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'simcenter' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), _RENAMED.get(name, name))
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,10 +61,11 @@ class SweepSummary:
         return self.stored_before + self.computed == self.total
 
 
-def run_sweep(exp: Experiment, out: Path, workers: int | None = None, scheduler: str | None = None,
+def run_sweep(exp: Experiment | str | os.PathLike, out: Path, workers: int | None = None, scheduler: str | None = None,
               cluster: str | None = None, progress: Callable[[int, int], None] | None = None,
               limit: int | None = None, on_start: Callable[[SweepSummary], None] | None = None) -> SweepSummary:
-    """Compute the runs of ``exp`` that ``out`` does not hold yet, storing each as it arrives.
+    """Compute the runs of ``exp`` (an ``Experiment``, or the path of an experiment file) that
+    ``out`` does not hold yet, storing each as it arrives.
 
     Args:
         workers: local worker processes (default: all cores), or Dask LocalCluster workers.
@@ -75,6 +77,10 @@ def run_sweep(exp: Experiment, out: Path, workers: int | None = None, scheduler:
     Raises:
         InputError: if ``out`` holds another experiment's results, or the cluster is unreachable.
     """
+    if not isinstance(exp, Experiment):
+        from simcenter.sweep.loader import load_experiment
+
+        exp = load_experiment(exp)
     start = time.perf_counter()
     points = designs.points(exp)
     seeds = replicate_seeds(exp.seed, exp.replicates)

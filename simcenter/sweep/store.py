@@ -288,3 +288,13 @@ def deferred_interrupt():
 def _q(name: str) -> str:
     """Quote an identifier for SQL."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def load_sweep(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A sweep's stored runs as EMA Workbench's ``load_results`` gives them: the experiments (one
+    row per run: point, replicate, seed, status, error, seconds, every parameter, the design's
+    combination) and their outcomes (the kept final outcomes, the same rows; empty for failed runs)."""
+    with Store.open(Path(folder)) as store:
+        results = store.results()
+        outcomes = list(store.experiment.outcomes)
+    return results.drop(columns=outcomes), results[outcomes]
