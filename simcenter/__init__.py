@@ -37,6 +37,7 @@ _LAZY = {
     "catalogue_rows": "simcenter.config.catalogue",
     "schema_reference": "simcenter.config.reference",
     "calibration_table": "simcenter.config.calibration",
+    "MAX_FILE_BYTES": "simcenter.config.yamlsource",
     "InputError": "simcenter.errors",
     "Problem": "simcenter.errors",
     # the model and its runs
@@ -79,6 +80,7 @@ if TYPE_CHECKING:
     from simcenter.config.loader import find_scenario_files, load_scenario, scenario_from_dict
     from simcenter.config.reference import markdown as schema_reference
     from simcenter.config.schema import Scenario
+    from simcenter.config.yamlsource import MAX_FILE_BYTES
     from simcenter.errors import InputError, Problem
     from simcenter.facts import write_report as check_facts
     from simcenter.model import CenterModel

@@ -34,6 +34,11 @@ class Outcome:
         return t(f"outcomes.{self.name}")
 
 
+MATERIAL_POINTS = 0.02
+"""Smallest difference in a share worth a sentence (2 percentage points): the report and the app."""
+MATERIAL_RELATIVE = 0.02
+"""Smallest relative difference in other outcomes worth a sentence (2%)."""
+
 INCOME_CATEGORIES = ("eu", "national", "municipal", "corporate", "philanthropy", "partners", "fees")
 """Where the centre's money comes from, as the funding-mix figures show it."""
 

@@ -22,10 +22,6 @@ from simcenter.i18n import t
 
 BOOTSTRAP_RESAMPLES = 2000
 CONFIDENCE = 0.90
-MATERIAL_POINTS = 0.02
-"""Smallest difference in a share worth a sentence (2 percentage points)."""
-MATERIAL_RELATIVE = 0.02
-"""Smallest relative difference in other outcomes worth a sentence (2%)."""
 
 
 @dataclass
@@ -174,8 +170,8 @@ def _better(direction: str, diff: float) -> bool:
 def material(row: pd.Series, diff: float, level: float) -> bool:
     """Big enough to mention: 2 percentage points for shares and 0/1 outcomes, else 2% of the level."""
     if row["unit"] in ("share", "0/1", "0..1", "index"):
-        return abs(diff) >= MATERIAL_POINTS
-    return abs(diff) >= MATERIAL_RELATIVE * max(abs(level), abs(level - diff), 1e-9)
+        return abs(diff) >= metrics.MATERIAL_POINTS
+    return abs(diff) >= metrics.MATERIAL_RELATIVE * max(abs(level), abs(level - diff), 1e-9)
 
 
 def pros_and_cons(res: Results, summary: pd.DataFrame) -> dict[str, dict[str, list[str]]]:

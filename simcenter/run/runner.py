@@ -16,24 +16,9 @@ import pandas as pd
 from simcenter import metrics
 from simcenter.config.levers import apply_levers
 from simcenter.config.schema import Scenario
-from simcenter.model import CenterModel
 from simcenter.rng import replicate_seeds
 from simcenter.run.many import run_many
-from simcenter.run.task import Keep, Run, RunResult, reduce
-
-
-def run_model(scenario: Scenario, seed: int, levers: dict | None = None) -> CenterModel:
-    """Run one scenario with one seed to the end of its horizon; return the model.
-
-    Raises:
-        RuntimeError: if the run's ledger does not balance (a bug: money was created or lost).
-    """
-    model = CenterModel(scenario, rng=int(seed), collect=False, **(levers or {}))
-    model.run_to_end()
-    problems = model.verify_ledger()
-    if problems:
-        raise RuntimeError(f"ledger does not balance for seed {seed}: {problems[0]}")
-    return model
+from simcenter.run.task import Keep, Run, RunResult, reduce, run_model
 
 
 def simulate(scenario: Scenario, seed: int, levers: dict | None = None, keep: Keep = Keep(ledger=True)) -> RunResult:

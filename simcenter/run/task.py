@@ -92,8 +92,6 @@ def execute(run: Run) -> RunResult:
     """Do one run; return what its ``Keep`` asks for. The model is imported here, on the worker."""
     start = time.perf_counter()
     try:
-        from simcenter.run.runner import run_model
-
         scenario = run.prepare(run.scenario) if run.prepare is not None else run.scenario
         model = run_model(scenario, run.seed)
     except Exception as exc:
@@ -101,6 +99,22 @@ def execute(run: Run) -> RunResult:
             raise
         return RunResult(run.key, run.scenario.name, run.seed, "failed", describe(exc), time.perf_counter() - start)
     return reduce(model, run, time.perf_counter() - start)
+
+
+def run_model(scenario: Scenario, seed: int, levers: dict | None = None):
+    """Run one scenario with one seed to the end of its horizon; return the model.
+
+    Raises:
+        RuntimeError: if the run's ledger does not balance (a bug: money was created or lost).
+    """
+    from simcenter.model import CenterModel  # here: importing this module loads no model
+
+    model = CenterModel(scenario, rng=int(seed), collect=False, **(levers or {}))
+    model.run_to_end()
+    problems = model.verify_ledger()
+    if problems:
+        raise RuntimeError(f"ledger does not balance for seed {seed}: {problems[0]}")
+    return model
 
 
 def reduce(model, run: Run, seconds: float = 0.0) -> RunResult:

@@ -13,14 +13,14 @@ def compile_all() -> float:
     seconds it took."""
     from simcenter.config.loader import scenario_from_dict
     from simcenter.fast import bootstrap, services
-    from simcenter.run.runner import simulate
+    from simcenter.run.task import run_model
 
     start = time.perf_counter()
     scenario = scenario_from_dict({"name": "compile", "horizon": {"years": 2},
                                    "region": {"name": "compile", "n_potential": 300},
                                    "center": {"legal_form": "association", "management": "executive_director",
                                               "starting_cash_eur": 1_000_000}})
-    simulate(scenario, 1)
+    run_model(scenario, 1)
     values = np.arange(5, dtype=np.float64)
     resamples = np.random.default_rng(1).integers(0, 5, size=(2, 5))
     bootstrap.bootstrap_medians(resamples, values, values, np.empty(2), np.empty(2))

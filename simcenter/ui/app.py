@@ -30,7 +30,7 @@ import solara.lab
 from mesa.visualization.utils import force_update, update_counter
 
 from simcenter.i18n import LANGUAGES
-from simcenter.config.levers import LEVERS
+from simcenter import LEVERS
 from simcenter.ui import access, charts, controls, differences, exports
 from simcenter.ui.files import REPO_SCENARIOS, scenario_files
 from simcenter.ui.gate import AccessForm

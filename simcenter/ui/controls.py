@@ -17,10 +17,12 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Literal
+from typing import TYPE_CHECKING, Any, Iterable, Literal
 
-from simcenter.config.schema import Scenario
-from simcenter.config.levers import LEVERS
+from simcenter import LEVERS
+
+if TYPE_CHECKING:
+    from simcenter import Scenario
 
 
 @dataclass(frozen=True)

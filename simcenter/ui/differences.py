@@ -12,8 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from simcenter.metrics import BY_NAME
-from simcenter.report.analysis import MATERIAL_POINTS, MATERIAL_RELATIVE
+from simcenter.metrics import BY_NAME, MATERIAL_POINTS, MATERIAL_RELATIVE
 from simcenter.ui import controls
 from simcenter.ui.session import Workshop
 from simcenter.ui.text import entry_label, fmt, letter, outcome_label, outcome_value, tr

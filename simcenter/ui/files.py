@@ -19,7 +19,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from simcenter.config.yamlsource import MAX_FILE_BYTES
+from simcenter import MAX_FILE_BYTES
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
 

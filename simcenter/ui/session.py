@@ -24,14 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from simcenter.metrics import INCOME_CATEGORIES, income_categories
-from simcenter.config.loader import load_scenario
-from simcenter.config.schema import Scenario
+from simcenter import CenterModel, Scenario, apply_levers, load_scenario
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import LANGUAGES, language, speaking
-from simcenter.config.levers import apply_levers
-from simcenter.metrics import NAMES
-from simcenter.model import CenterModel
+from simcenter.metrics import INCOME_CATEGORIES, NAMES, income_categories
 from simcenter.ui import controls, files
 from simcenter.ui.controls import Refused
 

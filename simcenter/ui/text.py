@@ -9,11 +9,14 @@ English fallback are the same as ``t``'s.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from simcenter.config.catalogue import LegalForm, ManagementStructure
 from simcenter.errors import one_line
 from simcenter.i18n import LANGUAGES, language, strings
 from simcenter.metrics import BY_NAME
+
+if TYPE_CHECKING:
+    from simcenter.config.catalogue import LegalForm, ManagementStructure
 
 
 def default_language() -> str:
