@@ -15,7 +15,8 @@ from pydantic import BaseModel, ValidationError
 
 from simcenter.config.catalogue import Catalogue, builtin_catalogue
 from simcenter.config.schema import Center, Scenario
-from simcenter.config.yamlsource import Locations, load_mapping_text, parse_value, read_text
+from simcenter.config.yamlsource import (Locations, load_mapping_text, os_problem, parse_value, read_text,
+                                         regular_file_problem)
 from simcenter.errors import InputError, Problem, format_path
 from simcenter.i18n import t
 
@@ -62,23 +63,47 @@ def load_tree(path: str | os.PathLike, _chain: tuple[Path, ...] = ()) -> tuple[d
     ext_loc = locs.pop(("extends",))
     if not isinstance(base_ref, str) or not base_ref.strip():
         raise InputError([Problem(name, ext_loc[1], "extends", t("extends.not_a_path"))])
-    try:  # a name with a NUL byte or too long for the system raises instead of "not found"
-        base_path = (Path(path).parent / base_ref).resolve()
+    base_path, problem = referenced_file(Path(path).parent, base_ref)
+    if problem is not None:
+        message = t("extends.is_dir", path=base_ref) if problem[0] == "folder" else \
+            problem_of_reference(problem, base_ref, t("extends.missing", path=base_ref))
+        raise InputError([Problem(name, ext_loc[1], "extends", message)])
+    try:
         here = Path(path).resolve()
-        chain = _chain + (here,)
-        if base_path in chain:
-            cycle = " -> ".join(p.name for p in chain[chain.index(base_path):] + (base_path,))
-            raise InputError([Problem(name, ext_loc[1], "extends", t("extends.circular", cycle=cycle))])
-        if len(chain) > MAX_EXTENDS_DEPTH:
-            raise InputError([Problem(name, ext_loc[1], "extends", t("extends.too_deep", limit=MAX_EXTENDS_DEPTH))])
-        if not base_path.exists() or base_path.is_dir():
-            key = "extends.missing" if not base_path.exists() else "extends.is_dir"
-            raise InputError([Problem(name, ext_loc[1], "extends", t(key, path=base_ref))])
-    except (OSError, ValueError) as exc:
-        error = getattr(exc, "strerror", None) or exc
-        raise InputError([Problem(name, ext_loc[1], "extends", t("file.unreadable", error=error))])
+    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: a loop of links made meanwhile
+        raise InputError([Problem(name, ext_loc[1], "extends", os_problem(exc))]) from None
+    chain = _chain + (here,)
+    if base_path in chain:
+        cycle = " -> ".join(p.name for p in chain[chain.index(base_path):] + (base_path,))
+        raise InputError([Problem(name, ext_loc[1], "extends", t("extends.circular", cycle=cycle))])
+    if len(chain) > MAX_EXTENDS_DEPTH:
+        raise InputError([Problem(name, ext_loc[1], "extends", t("extends.too_deep", limit=MAX_EXTENDS_DEPTH))])
     base_data, base_locs = load_tree(display_path(base_path), chain)
     return _merge(base_data, base_locs, data, locs)
+
+
+def referenced_file(folder: Path, ref: str) -> tuple[Path, None] | tuple[None, tuple[str, str]]:
+    """The file ``ref`` names relative to ``folder`` (``extends:``, an experiment's scenarios), resolved;
+    or, when it is no regular file, why (``yamlsource.regular_file_problem``).
+
+    Checked before anything follows the name: a named pipe or a device would block the command or
+    never end, and a loop of symbolic links cannot be resolved.
+    """
+    candidate = folder / ref
+    problem = regular_file_problem(candidate)
+    if problem is not None:
+        return None, problem
+    try:
+        return candidate.resolve(), None
+    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: a loop of links made meanwhile
+        return None, ("other", os_problem(exc))
+
+
+def problem_of_reference(problem: tuple[str, str], ref: str, missing: str) -> str:
+    """The message for a file named by another that cannot be read; ``missing``: the message when
+    it does not exist (each kind of reference says where names are relative to)."""
+    reason, what = problem
+    return missing if reason == "missing" else t("file.named", path=ref, problem=what)
 
 
 def display_path(path: Path) -> Path:

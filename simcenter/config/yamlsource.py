@@ -9,8 +9,9 @@ the first.
 
 from __future__ import annotations
 
+import errno
 import os
-from pathlib import Path
+import stat
 
 import yaml
 
@@ -39,27 +40,34 @@ Locations = dict[tuple, tuple[str, int]]
 
 
 def read_text(path: str | os.PathLike) -> str:
-    """Read a small UTF-8 text file, turning every failure into a located problem."""
+    """Read a small UTF-8 text file, turning every failure into a located problem.
+
+    Only regular files are read: a named pipe would block the command forever, a device never
+    ends, and a symbolic link loop is an error of the file system, not of the scenario. The file
+    is checked before it is opened (``stat``), opened without blocking, and checked again once
+    open (``fstat``: it may have been replaced in between).
+    """
     name = str(path)
-    p = Path(path)
+    problem = regular_file_problem(path)
+    if problem is not None:
+        raise InputError([Problem(name, 1, "", problem[1])])
     try:
-        if not p.exists():
-            raise InputError([Problem(name, 1, "", t("file.not_found"))])
-        if p.is_dir():
-            raise InputError([Problem(name, 1, "", t("file.is_dir"))])
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(
-                [Problem(name, 1, "", t("file.too_large", size=size, limit=MAX_FILE_BYTES))]
-            )
-        with p.open("rb") as fh:  # bounded: a device such as /dev/zero reports size 0
-            raw = fh.read(MAX_FILE_BYTES + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError([Problem(name, 1, "", _kind_problem(st.st_mode))])
+            if st.st_size > MAX_FILE_BYTES:
+                raise InputError(
+                    [Problem(name, 1, "", t("file.too_large", size=st.st_size, limit=MAX_FILE_BYTES))]
+                )
+            raw = fh.read(MAX_FILE_BYTES + 1)  # bounded: the file may grow while it is read
         if len(raw) > MAX_FILE_BYTES:
             raise InputError(
                 [Problem(name, 1, "", t("file.too_large", size=f"more than {MAX_FILE_BYTES}", limit=MAX_FILE_BYTES))]
             )
     except (OSError, ValueError) as exc:  # e.g. a name too long, or with a NUL byte
-        raise InputError([Problem(name, 1, "", t("file.unreadable", error=getattr(exc, "strerror", None) or exc))])
+        raise InputError([Problem(name, 1, "", os_problem(exc))]) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -68,6 +76,48 @@ def read_text(path: str | os.PathLike) -> str:
         raise InputError(
             [Problem(name, line, "", t("file.not_utf8", column=col, byte=f"0x{raw[exc.start]:02x}"))]
         )
+
+
+def regular_file_problem(path: str | os.PathLike) -> tuple[str, str] | None:
+    """Why ``path`` cannot be read as an input file, or None when it is a regular file: the reason
+    (``missing``, ``folder`` or ``other``) and the message.
+
+    ``stat`` follows symbolic links, so a link to a regular file is fine and a loop of links is
+    named as such; nothing is opened, so a named pipe or a device cannot block the command.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "missing", t("file.not_found")
+    except (OSError, ValueError) as exc:
+        return "other", os_problem(exc)
+    if stat.S_ISDIR(st.st_mode):
+        return "folder", t("file.is_dir")
+    if not stat.S_ISREG(st.st_mode):
+        return "other", _kind_problem(st.st_mode)
+    return None
+
+
+def _kind_problem(mode: int) -> str:
+    """The message for a file that is not a regular file, naming what it is."""
+    if stat.S_ISFIFO(mode):
+        kind = "fifo"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "device"
+    elif stat.S_ISSOCK(mode):
+        kind = "socket"
+    elif stat.S_ISDIR(mode):
+        return t("file.is_dir")
+    else:
+        kind = "other"
+    return t("file.not_regular", kind=t(f"file.kind_{kind}"))
+
+
+def os_problem(exc: BaseException) -> str:
+    """A failure of the file system (an ``OSError``, or a name it cannot hold) as a message."""
+    if isinstance(exc, OSError) and exc.errno == errno.ELOOP:
+        return t("file.symlink_loop")
+    return t("file.unreadable", error=getattr(exc, "strerror", None) or exc)
 
 
 def load_mapping_text(text: str, name: str) -> tuple[dict, Locations]:

@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 
 from simcenter import metrics
-from simcenter.config.loader import display_path, load_scenario, validate_tree
+from simcenter.config.loader import (display_path, load_scenario, problem_of_reference, referenced_file,
+                                      validate_tree)
 from simcenter.config.yamlsource import Locations, load_mapping_text, read_text
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
@@ -107,10 +108,11 @@ class _Reader(ParameterReader):
         out: list[Base] = []
         for i, ref in enumerate(refs):
             item = where + (i,) if isinstance(node, list) else where
-            file = display_path((self.path.parent / ref).resolve())
-            if not file.is_file():
-                self.add(item, t("sweep.no_scenario_file", path=ref))
+            resolved, problem = referenced_file(self.path.parent, ref)
+            if problem is not None:
+                self.add(item, problem_of_reference(problem, ref, t("sweep.no_scenario_file", path=ref)))
                 continue
+            file = display_path(resolved)
             try:
                 scenario = load_scenario(file)
             except InputError as exc:

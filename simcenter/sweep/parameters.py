@@ -11,7 +11,8 @@ import re
 from dataclasses import replace
 
 from simcenter import metrics
-from simcenter.config.loader import display_path, load_tree, validate_tree
+from simcenter.config.loader import (display_path, load_tree, problem_of_reference, referenced_file,
+                                      validate_tree)
 from simcenter.errors import InputError, Problem, format_path
 from simcenter.i18n import t
 from simcenter.sweep.experiment import BASE_PARAMETER, DISTRIBUTIONS, RESERVED, Base, Parameter
@@ -181,10 +182,11 @@ class ParameterReader(Reader):
             return None
         overlays = []
         for i, ref in enumerate(files):
-            file = display_path((self.path.parent / ref).resolve())
-            if not file.is_file():
-                self.add(fwhere + (i,), t("sweep.no_scenario_file", path=ref))
+            resolved, problem = referenced_file(self.path.parent, ref)
+            if problem is not None:
+                self.add(fwhere + (i,), problem_of_reference(problem, ref, t("sweep.no_scenario_file", path=ref)))
                 continue
+            file = display_path(resolved)
             try:
                 body, locs = load_tree(file)
             except InputError as exc:
