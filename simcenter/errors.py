@@ -26,6 +26,15 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class InputWarning(UserWarning):
+    """Input that is valid but does something the user may not expect (e.g. plan actions left out by
+    a shorter horizon). The CLI prints it as one ``warning:`` line; it carries a located ``Problem``."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # everything str.splitlines() splits on
 
 
