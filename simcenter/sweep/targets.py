@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from simcenter.config.loader import _deep_copy, _unwrap, scenario_from_dict
 from simcenter.config.schema import Scenario
 from simcenter.i18n import t
-from simcenter.levers import LEVERS
+from simcenter.levers import LEVERS, set_lever
 
 Op = tuple[str, str, object]
 """One change to a scenario: (how, target, value); how is "lever", "path" or "overlay"."""
@@ -85,7 +85,7 @@ def apply_ops(data: dict, ops: typing.Iterable[Op]) -> dict:
     """Apply operations in order to scenario data (modified in place and returned)."""
     for how, target, value in ops:
         if how == "lever":
-            LEVERS[target](data, value)
+            set_lever(data, target, value, "<value>")
         elif how == "path":
             if target == "horizon.years":
                 LEVERS["years"](data, value)  # a shorter horizon drops the plan's later actions
