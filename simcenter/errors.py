@@ -54,3 +54,15 @@ def format_path(parts: tuple) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+def parse_path(dotted: str) -> tuple:
+    """A dotted path as a location tuple, the inverse of ``format_path``: ``"plan.0.month"`` ->
+    ``("plan", 0, "month")``. Only ASCII digits index lists: ``str.isdigit`` also accepts ``²``,
+    which ``int`` refuses."""
+    return tuple(int(p) if is_index(p) else p for p in dotted.split("."))
+
+
+def is_index(part: str) -> bool:
+    """Is one part of a dotted path a list index (ASCII digits)?"""
+    return part.isascii() and part.isdigit()

@@ -18,7 +18,7 @@ from simcenter.config.catalogue import Catalogue, builtin_catalogue
 from simcenter.config.schema import Center, Scenario
 from simcenter.config.yamlsource import (Locations, load_mapping_text, os_problem, parse_value, read_text,
                                          regular_file_problem)
-from simcenter.errors import InputError, InputWarning, Problem, format_path
+from simcenter.errors import InputError, InputWarning, Problem, format_path, parse_path
 from simcenter.i18n import t
 
 SET_SOURCE = "--set"
@@ -158,7 +158,7 @@ def apply_overrides(data: dict, locs: Locations, overrides: typing.Sequence[str]
         if not sep or not key or any(not part for part in key.split(".")):
             problems.append(Problem(SET_SOURCE, i, key, t("set.malformed", item=item)))
             continue
-        parts = tuple(int(p) if p.isdigit() else p for p in key.split("."))
+        parts = parse_path(key)
         try:
             value = parse_value(raw, SET_SOURCE, key)
         except InputError as exc:

@@ -16,7 +16,7 @@ from simcenter import metrics
 from simcenter.config.loader import (display_path, load_scenario, problem_of_reference, referenced_file,
                                       validate_tree)
 from simcenter.config.yamlsource import Locations, load_mapping_text, read_text
-from simcenter.errors import InputError, Problem
+from simcenter.errors import InputError, Problem, parse_path
 from simcenter.i18n import t
 from simcenter.sweep import design as designs
 from simcenter.sweep.experiment import METHODS, OPERATORS, Base, Condition, Design, Experiment, Parameter
@@ -143,7 +143,7 @@ class _Reader(ParameterReader):
             locs: Locations = {(): (self.name, self.line(("set",)))}
             for (how, target, _), line in lines:
                 if how == "path":
-                    parts = tuple(int(p) if p.isdigit() else p for p in target.split("."))
+                    parts = parse_path(target)
                     for depth in range(1, len(parts) + 1):
                         locs.setdefault(parts[:depth], (self.name, line))
                     locs[parts] = (self.name, line)

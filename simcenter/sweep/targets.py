@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from simcenter.config.loader import _deep_copy, _unwrap, scenario_from_dict
 from simcenter.config.schema import Scenario
+from simcenter.errors import is_index, parse_path
 from simcenter.i18n import t
 from simcenter.levers import LEVERS, set_lever
 
@@ -31,7 +32,7 @@ def is_lever(target: str) -> bool:
 
 def split_path(target: str) -> tuple:
     """``"plan.0.month"`` -> ``("plan", 0, "month")``: digits index lists."""
-    return tuple(int(p) if p.isdigit() else p for p in target.split("."))
+    return parse_path(target)
 
 
 def check_path(data: dict, target: str) -> str | None:
@@ -56,7 +57,7 @@ def check_path(data: dict, target: str) -> str | None:
                     else t("sweep.known", names=", ".join(sorted(map(str, node))[:12])))
             node = node[part]
         elif isinstance(node, list):
-            if not part.isdigit() or int(part) >= len(node):
+            if not is_index(part) or int(part) >= len(node):
                 return t("sweep.not_an_index", where=where, n=len(node), part=part)
             node = node[int(part)]
         else:
