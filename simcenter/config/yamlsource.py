@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 
 import yaml
@@ -185,6 +186,17 @@ class _SafeComposer(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+# YAML 1.1 (PyYAML) reads a number with an exponent as text unless it has a dot and a signed
+# exponent (`1.0e+5`); YAML 1.2, and every other tool, reads `1e5`, `1E-3` and `2.5e6` as numbers.
+# Scenarios and experiments follow YAML 1.2 here. The regular expression only adds forms with an
+# exponent, so integers, `1_000` and the YAML 1.1 floats resolve as before.
+_SafeComposer.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
 
 
 class _Builder:
