@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
-import tempfile
+import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
@@ -26,15 +26,26 @@ def write_csv(frame, path: Path) -> None:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write text to ``path`` through a temporary file and a rename."""
+    """Write text to ``path`` through a temporary file and a rename.
+
+    The temporary file is created with mode 0666 less the umask, as ``open`` would create the file
+    itself (``tempfile.mkstemp`` makes it 0600: a report readable by its owner only, unlike the
+    files beside it).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    while True:
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+            break
+        except FileExistsError:  # pragma: no cover - 48 random bits taken: draw again
+            continue
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
