@@ -17,7 +17,12 @@ from simcenter.config.schema import Scenario
 if TYPE_CHECKING:
     from simcenter.runner import RunResult
 
-FLOAT_FORMAT = "%.10g"
+FLOAT_FORMAT = "%.15g"
+"""How every table written to a file formats its floats. Fifteen significant digits is what a double
+holds for certain (DBL_DIG): any decimal of up to 15 digits is written back exactly, so every amount
+in whole cents is written with its cents up to EUR 10 trillion (ten digits, the former format, lost
+them above EUR 100 million, and a ledger no longer balanced), while float noise beyond the 15th
+digit (0.1 + 0.2) is not shown."""
 
 
 def write_csv(frame, path: Path) -> None:

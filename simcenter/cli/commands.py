@@ -179,7 +179,7 @@ def report(args: argparse.Namespace) -> int:
 def _print_comparison(result: dict, fmt: str) -> None:
     from simcenter import metrics
     from simcenter.report.build import OVERVIEW, SUMMARY_COLUMNS
-    from simcenter.results import json_safe
+    from simcenter.results import FLOAT_FORMAT, json_safe
 
     summary = result["summary"]
     if fmt == "json":
@@ -187,7 +187,7 @@ def _print_comparison(result: dict, fmt: str) -> None:
         print(output.to_json(json_safe({"summary": rows, "pros_cons": result["pros_cons"]})))
         return
     if fmt == "csv":
-        print(summary[SUMMARY_COLUMNS].to_csv(index=False, lineterminator="\n"), end="")
+        print(summary[SUMMARY_COLUMNS].to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"), end="")
         return
     rows = []
     for design in summary["scenario"].unique():
