@@ -15,7 +15,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{one_line(self.file)}:{self.line}: {one_line(self.path) or '(root)'}: {one_line(self.message)}"
+        return f"{printable(self.file)}:{self.line}: {printable(self.path) or '(root)'}: {printable(self.message)}"
 
 
 class InputError(Exception):
@@ -35,14 +35,14 @@ class InputWarning(UserWarning):
         super().__init__(str(problem))
 
 
-_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # everything str.splitlines() splits on
-
-
-def one_line(text: str) -> str:
-    """``text`` with line breaks escaped (``\\n``), so that a problem stays one line whatever a key holds."""
-    if not any(c in _LINE_BREAKS for c in text):
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on escaped (``\\n``, ``\\x1b``, ``\\u202e``),
+    so that a name from a file (a scenario, a key, a file name) cannot break a message into lines,
+    move the cursor, recolour the terminal or reverse the text that follows. Printable text, Cyrillic
+    included, is unchanged."""
+    if text.isprintable():
         return text
-    return "".join(repr(c)[1:-1] if c in _LINE_BREAKS else c for c in text)
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def format_path(parts: tuple) -> str:

@@ -16,7 +16,7 @@ import yaml
 
 import simcenter
 from simcenter.config.yamlsource import MAX_FILE_BYTES
-from simcenter.errors import InputError, Problem, one_line
+from simcenter.errors import InputError, Problem, printable
 from support import (
     BASE, PROBLEM_PARTS_RE, PROBLEM_RE, REPO, assert_no_traceback, english, problem_lines, run_cli, same_file,
 )
@@ -35,12 +35,12 @@ def _english():
 
 # --------------------------------------------------------------------------- matching
 def _shown_path(problem: Problem) -> str:
-    return one_line(problem.path) or "(root)"
+    return printable(problem.path) or "(root)"
 
 
 def _matches(problem: Problem, want: dict, default_file: Path, cwd: Path) -> bool:
     """Does ``problem`` match an expectation? Paths and messages are compared as printed."""
-    message = one_line(problem.message)
+    message = printable(problem.message)
     return (
         same_file(problem.file, want.get("file", default_file), cwd=cwd)
         and problem.line == want["line"]

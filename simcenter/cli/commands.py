@@ -12,7 +12,7 @@ from simcenter.cli import output
 from simcenter.cli.progress import Progress
 from simcenter.config.catalogue import builtin_catalogue, catalogue_rows
 from simcenter.config.loader import find_scenario_files, load_scenario
-from simcenter.errors import InputError, Problem
+from simcenter.errors import InputError, Problem, printable
 from simcenter.i18n import t
 
 
@@ -202,7 +202,7 @@ def _print_comparison(result: dict, fmt: str) -> None:
         rows.append(row)
     print(output.table(rows, t("report.overview"), {"design": t("report.design")}))
     for design, pc in result["pros_cons"].items():
-        print(f"\n{design}")
+        print(f"\n{printable(design)}")
         for s in pc["pros"]:
             print(f"  + {s}")
         for s in pc["cons"]:
@@ -239,7 +239,7 @@ def sweep(args: argparse.Namespace) -> int:
             method=exp.design.method), file=sys.stderr)
     if args.check:
         for p in exp.parameters:
-            print(f"  {p.describe()} ({t('sweep.role_' + p.role)})")
+            print(f"  {printable(p.describe())} ({t('sweep.role_' + p.role)})")
         print(t("sweep.valid", file=args.experiment, runs=runs))
         return 0
     state = {}
@@ -278,7 +278,7 @@ def _print_sweep(s, out: Path) -> None:
     print(t("sweep.summary_store", stored=s.stored_before + s.computed, total=s.total,
             path=out / "sweep.duckdb"))
     for error, n in s.errors.most_common(3):
-        print(f"  {n} x {error}")
+        print(f"  {n} x {printable(str(error))}")
     if s.lost:
         print(t("sweep.lost", n=s.lost))
     if s.complete:
@@ -349,7 +349,7 @@ def export(args: argparse.Namespace) -> int:
     from simcenter.sweep.exports import export as write
 
     for path in write(args.folder, args.to, args.dest):
-        print(path)
+        print(printable(str(path)))
     return 0
 
 

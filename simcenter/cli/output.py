@@ -8,6 +8,7 @@ import json
 import shutil
 import textwrap
 
+from simcenter.errors import printable
 from simcenter.results import FLOAT_FORMAT
 
 
@@ -69,5 +70,5 @@ def _cell(value, float_format: str | None = None) -> str:
     if isinstance(value, float):
         return float_format % value if float_format else f"{value:g}"  # CSV: the files' precision
     if isinstance(value, (list, tuple)):
-        return ", ".join(map(str, value))
-    return "" if value is None else str(value)
+        return printable(", ".join(map(str, value)))
+    return "" if value is None else printable(str(value))
