@@ -26,7 +26,7 @@ from simcenter.config.schema import Scenario
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
 from simcenter.levers import apply_levers
-from simcenter.results import FLOAT_FORMAT, resolved_yaml
+from simcenter.results import FLOAT_FORMAT, resolved_yaml, writable_folder
 from simcenter.rng import replicate_seeds
 from simcenter.pool import default_workers, local_executor, submit_all
 
@@ -301,6 +301,7 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
         hint = difflib.get_close_matches(baseline, names, n=1)
         raise InputError([Problem("--baseline", 1, "baseline", t("compare.unknown_baseline", name=baseline,
                                   names=", ".join(names)) + (f" (did you mean '{hint[0]}'?)" if hint else ""))])
+    writable_folder(Path(out).parent)  # where the report is made and moved into place: refused now, not after the runs
     workers = workers or default_workers()
     tasks = len(designs) * reps
     # One pool of worker processes for the runs and then the report's statistics and figures

@@ -54,6 +54,32 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
+def writable_folder(folder: Path) -> Path:
+    """Create ``folder`` if needed and make sure files can be written in it; return it.
+
+    Called before any long work, so that a folder under a file, on a read-only disk or without
+    permission is refused at once, naming it, rather than after the runs. A probe file is created
+    and removed: permission bits say nothing for root, and nothing of a read-only mount.
+
+    Raises:
+        InputError: the folder cannot be made or written (exit 2).
+    """
+    from simcenter.errors import InputError, Problem
+    from simcenter.i18n import t
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError([Problem(str(folder), 1, "", t("file.not_a_folder"))])
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".simcenter-probe-{os.getpid()}-{secrets.token_hex(4)}"
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
+        probe.unlink()
+    except OSError as exc:
+        raise InputError([Problem(str(folder), 1, "", t("file.cannot_write", error=exc.strerror or exc))]) from None
+    return folder
+
+
 def resolved_yaml(scenario: Scenario) -> str:
     """The scenario with every default filled in, as YAML that ``simcenter validate`` accepts."""
     data = scenario.model_dump(mode="json")

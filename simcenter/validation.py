@@ -26,6 +26,7 @@ from simcenter.levers import apply_levers
 from simcenter.model import CenterModel
 from simcenter.population import CLOSED, COMPARISON, TREATED
 from simcenter.rng import replicate_seeds
+from simcenter.results import writable_folder
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios" / "plovdiv"
 
@@ -343,6 +344,7 @@ def markdown(facts: list[Fact], images: dict[str, Path], reps: int, seed: int, r
 
 def write_report(out: Path, reps: int = 20, seed: int = 1) -> list[Fact]:
     """Measure the facts and write ``out/validation.md`` with figures in ``out/validation/``."""
+    writable_folder(Path(out))  # now, not after the runs
     facts = all_facts(reps, seed)
     images = figures(facts, out / "validation")
     (out / "validation.md").write_text(markdown(facts, images, reps, seed, out), encoding="utf-8")

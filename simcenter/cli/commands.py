@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     """Run one scenario over replicates and print each outcome's median and 5-95% range."""
     from simcenter import metrics
     from simcenter.levers import apply_levers
-    from simcenter.results import json_safe, write_run
+    from simcenter.results import json_safe, writable_folder, write_run
     from simcenter.rng import replicate_seeds
     from simcenter.pool import default_workers
     from simcenter.runner import kpi_summary, run_many
@@ -80,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.overrides)
     if args.years is not None:
         scenario = apply_levers(scenario, {"years": args.years})
+    if args.out:
+        writable_folder(Path(args.out))  # now, not after the runs
     seeds = replicate_seeds(args.seed, args.reps)
     workers = args.workers or default_workers()
     start = time.perf_counter()
