@@ -171,7 +171,8 @@ def report(args: argparse.Namespace) -> int:
     from simcenter.report.build import build_report
 
     folder = Path(args.folder)
-    if not (folder / "comparison.json").is_file():
+    meta = folder / "comparison.json"
+    if not (meta.exists() or meta.is_symlink()):  # one that is there but unreadable is said so by the report
         raise InputError([Problem(str(folder), 1, "", t("cli.not_a_comparison"))])
     _print_comparison(build_report(folder), args.format)
     print(t("cli.report_at", path=folder / "report.html"), file=sys.stderr)

@@ -41,10 +41,23 @@ Locations = dict[tuple, tuple[str, int]]
 
 
 def read_text(path: str | os.PathLike) -> str:
-    """Read a small UTF-8 text file, turning every failure into a located problem.
+    """Read a small UTF-8 text file (a scenario, an experiment), turning every failure into a located problem."""
+    raw = read_regular(path, MAX_FILE_BYTES)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            [Problem(str(path), line, "", t("file.not_utf8", column=col, byte=f"0x{raw[exc.start]:02x}"))]
+        )
+
+
+def read_regular(path: str | os.PathLike, limit: int | None = None) -> bytes:
+    """The bytes of a regular file (at most ``limit``), every failure a located problem.
 
     Only regular files are read: a named pipe would block the command forever, a device never
-    ends, and a symbolic link loop is an error of the file system, not of the scenario. The file
+    ends, and a symbolic link loop is an error of the file system, not of the input. The file
     is checked before it is opened (``stat``), opened without blocking, and checked again once
     open (``fstat``: it may have been replaced in between).
     """
@@ -58,25 +71,14 @@ def read_text(path: str | os.PathLike) -> str:
             st = os.fstat(fh.fileno())
             if not stat.S_ISREG(st.st_mode):
                 raise InputError([Problem(name, 1, "", _kind_problem(st.st_mode))])
-            if st.st_size > MAX_FILE_BYTES:
-                raise InputError(
-                    [Problem(name, 1, "", t("file.too_large", size=st.st_size, limit=MAX_FILE_BYTES))]
-                )
-            raw = fh.read(MAX_FILE_BYTES + 1)  # bounded: the file may grow while it is read
-        if len(raw) > MAX_FILE_BYTES:
-            raise InputError(
-                [Problem(name, 1, "", t("file.too_large", size=f"more than {MAX_FILE_BYTES}", limit=MAX_FILE_BYTES))]
-            )
+            if limit is not None and st.st_size > limit:
+                raise InputError([Problem(name, 1, "", t("file.too_large", size=st.st_size, limit=limit))])
+            raw = fh.read() if limit is None else fh.read(limit + 1)  # bounded: the file may grow meanwhile
+        if limit is not None and len(raw) > limit:
+            raise InputError([Problem(name, 1, "", t("file.too_large", size=f"more than {limit}", limit=limit))])
     except (OSError, ValueError) as exc:  # e.g. a name too long, or with a NUL byte
         raise InputError([Problem(name, 1, "", os_problem(exc))]) from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(
-            [Problem(name, line, "", t("file.not_utf8", column=col, byte=f"0x{raw[exc.start]:02x}"))]
-        )
+    return raw
 
 
 def regular_file_problem(path: str | os.PathLike) -> tuple[str, str] | None:
