@@ -251,9 +251,9 @@ def leave_out_after_horizon(data: dict, locs: Locations, layer: str) -> tuple[di
     if not cut:
         return data, locs
     for file in dict.fromkeys(f for (f, _), _ in cut):
-        months = ", ".join(str(m) for (f, _), m in cut if f == file)
+        months = [str(m) for (f, _), m in cut if f == file]
         warnings.warn(InputWarning(Problem(where[0], where[1], "horizon.years", t(
-            "reference.plan_cut", months=years * 12, n=len(months.split(", ")), file=file, list=months))),
+            "reference.plan_cut", months=years * 12, n=len(months), file=file, list=", ".join(months)))),
             stacklevel=2)
     data = {**data, "plan": [plan[i] for i in keep]}
     moved: Locations = {k: v for k, v in locs.items() if not (len(k) >= 2 and k[0] == "plan" and isinstance(k[1], int))}
