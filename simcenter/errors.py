@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass
 
 
@@ -66,3 +68,18 @@ def parse_path(dotted: str) -> tuple:
 def is_index(part: str) -> bool:
     """Is one part of a dotted path a list index (ASCII digits)?"""
     return part.isascii() and part.isdigit()
+
+
+@contextlib.contextmanager
+def writing_to(path: str | os.PathLike):
+    """Name ``path`` in an ``OSError`` raised while it is written.
+
+    A write that fails (a full disk, a quota) raises an ``OSError`` that names no file, and the
+    CLI answers a failed system call with one line naming the file (exit 2).
+    """
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None and exc.errno is not None:
+            raise OSError(exc.errno, exc.strerror, os.fspath(path)) from exc
+        raise

@@ -13,6 +13,7 @@ import yaml
 
 from simcenter import __version__
 from simcenter.config.schema import Scenario
+from simcenter.errors import writing_to
 
 if TYPE_CHECKING:
     from simcenter.runner import RunResult
@@ -46,7 +47,7 @@ def atomic_write(path: Path, text: str) -> None:
         except FileExistsError:  # pragma: no cover - 48 random bits taken: draw again
             continue
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with writing_to(path), os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         os.replace(tmp, path)
     except BaseException:

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from simcenter import metrics  # noqa: E402
+from simcenter.errors import writing_to  # noqa: E402
 from simcenter.i18n import t  # noqa: E402
 from simcenter.sweep import sensitivity  # noqa: E402
 
@@ -48,7 +49,8 @@ def _fit(text: str, chars: int = 30) -> str:
 
 def _save(fig, path: Path) -> Path:
     fig.tight_layout()
-    fig.savefig(path, metadata={"Software": None})
+    with writing_to(path):
+        fig.savefig(path, metadata={"Software": None})
     plt.close(fig)
     return path
 
