@@ -99,14 +99,14 @@ class Store:
         if not path.is_file():
             raise InputError([Problem(str(folder), 1, "", t("sweep.not_a_sweep", folder=folder))])
         con = _connect(path, read_only=True)
+        store = cls(con, Path(folder), None)  # type: ignore[arg-type] - the experiment is read next
         try:
-            rows = dict(con.execute("SELECT key, value FROM meta").fetchall())
-            exp = Experiment.from_json(json.loads(rows["experiment"]))
-        except Exception:  # noqa: BLE001 - a DuckDB file that is not a sweep's
-            con.close()
-            raise InputError([Problem(str(path), 1, "", t("sweep.not_a_sweep", folder=folder))]) from None
-        store = cls(con, Path(folder), exp)
-        try:
+            with store._damage_is_input():
+                rows = dict(con.execute("SELECT key, value FROM meta").fetchall()) if "meta" in store.tables() else {}
+            try:
+                store.experiment = Experiment.from_json(json.loads(rows["experiment"]))
+            except Exception:  # noqa: BLE001 - a DuckDB file that is not a sweep's
+                raise InputError([Problem(str(path), 1, "", t("sweep.not_a_sweep", folder=folder))]) from None
             store._verify()
         except BaseException:
             con.close()
@@ -120,12 +120,18 @@ class Store:
         reads; hashing whole rows makes it read them all (a full store reads in well under a second
         per 100 MB).
         """
+        with self._damage_is_input():
+            for name in self.tables():
+                self.con.execute(f"SELECT count(*), sum(hash(x)) FROM {_q(name)} AS x").fetchall()
+
+    @contextlib.contextmanager
+    def _damage_is_input(self):
+        """Any DuckDB error of the queries that only read the store means the file is damaged."""
         import duckdb
 
         try:
-            for name in self.tables():
-                self.con.execute(f"SELECT count(*), sum(hash(x)) FROM {_q(name)} AS x").fetchall()
-        except duckdb.Error as exc:  # only DuckDB's reading can fail in these queries: the file is damaged
+            yield
+        except duckdb.Error as exc:
             path = self.folder / STORE_FILE
             raise InputError([Problem(str(path), 1, "", t("sweep.store_damaged", path=path,
                                                           error=str(exc).splitlines()[0]))]) from None
@@ -153,6 +159,10 @@ class Store:
         self.close()
 
     def _has_meta(self) -> bool:
+        with self._damage_is_input():
+            return self._meta_rows()
+
+    def _meta_rows(self) -> bool:
         found = self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
         return bool(found) and self.con.execute("SELECT count(*) FROM meta").fetchone()[0] > 0
