@@ -205,7 +205,7 @@ def test_special_file_that_never_ends_is_refused(tmp_path):
     proc = run_cli("validate", str(p), timeout=30)
     assert proc.returncode == 2, proc.stderr
     assert_no_traceback(proc)
-    assert problem_lines(proc.stderr) == [f"{p}:1: extends: '/dev/zero': is a device, not a regular file; name a .yaml file"]
+    assert problem_lines(proc.stderr) == [f"{p}:1: extends: '/dev/zero': is a device, not a regular file"]
 
 
 # --------------------------------------------------------------------------- through the real CLI
