@@ -175,9 +175,7 @@ def _check_column(name: str, column: str, kind: str, values: pd.Series, problems
         return
     first = int(bad.to_numpy().nonzero()[0][0])
     value = values.iloc[first]
-    if kind == _TEXT:
-        message = t("saved.empty_cell")
-    elif pd.isna(value):
+    if kind == _TEXT or pd.isna(value):
         message = t("saved.empty_cell")
     else:
         message = t("saved.expected", what=t("saved.whole_number" if kind == _INT else "saved.number"),
