@@ -13,7 +13,8 @@ import yaml
 
 from simcenter import __version__
 from simcenter.config.schema import Scenario
-from simcenter.errors import writing_to
+from simcenter.errors import InputError, Problem, writing_to
+from simcenter.i18n import t
 
 if TYPE_CHECKING:
     from simcenter.runner import RunResult
@@ -65,9 +66,6 @@ def writable_folder(folder: Path) -> Path:
     Raises:
         InputError: the folder cannot be made or written (exit 2).
     """
-    from simcenter.errors import InputError, Problem
-    from simcenter.i18n import t
-
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError([Problem(str(folder), 1, "", t("file.not_a_folder"))])
