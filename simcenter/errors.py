@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass
 
 
@@ -15,7 +17,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{one_line(self.file)}:{self.line}: {one_line(self.path) or '(root)'}: {one_line(self.message)}"
+        return f"{printable(self.file)}:{self.line}: {printable(self.path) or '(root)'}: {printable(self.message)}"
 
 
 class InputError(Exception):
@@ -26,14 +28,23 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # everything str.splitlines() splits on
+class InputWarning(UserWarning):
+    """Input that is valid but does something the user may not expect (e.g. plan actions left out by
+    a shorter horizon). The CLI prints it as one ``warning:`` line; it carries a located ``Problem``."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
 
 
-def one_line(text: str) -> str:
-    """``text`` with line breaks escaped (``\\n``), so that a problem stays one line whatever a key holds."""
-    if not any(c in _LINE_BREAKS for c in text):
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on escaped (``\\n``, ``\\x1b``, ``\\u202e``),
+    so that a name from a file (a scenario, a key, a file name) cannot break a message into lines,
+    move the cursor, recolour the terminal or reverse the text that follows. Printable text, Cyrillic
+    included, is unchanged."""
+    if text.isprintable():
         return text
-    return "".join(repr(c)[1:-1] if c in _LINE_BREAKS else c for c in text)
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def format_path(parts: tuple) -> str:
@@ -45,3 +56,30 @@ def format_path(parts: tuple) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+def parse_path(dotted: str) -> tuple:
+    """A dotted path as a location tuple, the inverse of ``format_path``: ``"plan.0.month"`` ->
+    ``("plan", 0, "month")``. Only ASCII digits index lists: ``str.isdigit`` also accepts ``²``,
+    which ``int`` refuses."""
+    return tuple(int(p) if is_index(p) else p for p in dotted.split("."))
+
+
+def is_index(part: str) -> bool:
+    """Is one part of a dotted path a list index (ASCII digits)?"""
+    return part.isascii() and part.isdigit()
+
+
+@contextlib.contextmanager
+def writing_to(path: str | os.PathLike):
+    """Name ``path`` in an ``OSError`` raised while it is written.
+
+    A write that fails (a full disk, a quota) raises an ``OSError`` that names no file, and the
+    CLI answers a failed system call with one line naming the file (exit 2).
+    """
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None and exc.errno is not None:
+            raise OSError(exc.errno, exc.strerror, os.fspath(path)) from exc
+        raise

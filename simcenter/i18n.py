@@ -18,6 +18,8 @@ from importlib import resources
 
 import yaml
 
+from simcenter.errors import printable
+
 LANGUAGES = ("en", "bg")
 _language: str | None = None
 _speaking: ContextVar[str | None] = ContextVar("simcenter_speaking", default=None)
@@ -79,8 +81,12 @@ def strings(lang: str) -> dict[str, str]:
 
 
 def t(key: str, /, **values) -> str:
-    """The message ``key`` in the current language, with ``{placeholders}`` filled in."""
+    """The message ``key`` in the current language, with ``{placeholders}`` filled in.
+
+    The message is escaped where a terminal would act on it (``errors.printable``): the names filled
+    in come from files and folders, and a newline or an escape sequence in one must not reach the
+    terminal raw (nor split a one-line message). No template holds such a character itself."""
     template = strings(language()).get(key) or strings("en").get(key)
     if template is None:
         raise KeyError(f"no user-facing string named {key!r} in locales/en.yaml")
-    return template.format(**values) if values else template
+    return printable(template.format(**values)) if values else template

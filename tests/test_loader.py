@@ -13,7 +13,7 @@ from simcenter import i18n
 from simcenter.config.catalogue import builtin_catalogue
 from simcenter.config.loader import apply_overrides, find_scenario_files, load_scenario, load_tree, locate
 from simcenter.config.yamlsource import MAX_DEPTH, load_mapping_text, parse_value
-from simcenter.errors import InputError, Problem, format_path
+from simcenter.errors import InputError, InputWarning, Problem, format_path
 from support import BASE, PLOVDIV, english, same_file
 
 
@@ -186,17 +186,22 @@ def test_null_removes_an_inherited_funder_and_the_base_plan_is_blamed_at_its_lin
 
 
 def test_horizon_shortened_by_a_child_drops_later_base_actions_but_not_set_months(tmp_path):
-    """A child (or --set) may shorten the horizon: the base's later actions never happen. A month given
-    on the command line together with the horizon is still checked (and an out-of-range one refused)."""
+    """A child (or --set) may shorten the horizon: the base's later actions never happen, and a warning
+    at the horizon's line says so. A month given on the command line together with the horizon is
+    still checked (and an out-of-range one refused)."""
     child = write(tmp_path / "short.yaml", f"""
         extends: {BASE}
         name: short
         horizon:
           years: 1
     """)
-    sc = load_scenario(child)
+    with pytest.warns(InputWarning) as caught:
+        sc = load_scenario(child)
     assert all(a.month < 12 for a in sc.plan) and len(sc.plan) < len(load_scenario(BASE).plan)
-    with pytest.raises(InputError) as info:
+    (warned,) = [w.message.problem for w in caught]
+    assert (warned.file, warned.line, warned.path) == (str(child), 4, "horizon.years")
+    assert "ends before 1 plan action(s)" in warned.message and "left out" in warned.message
+    with pytest.raises(InputError) as info, pytest.warns(InputWarning):
         load_scenario(BASE, ["horizon.years=1", "plan.0.month=500"])
     assert {(p.file, p.line, p.path) for p in info.value.problems} == {("--set", 2, "plan[0].month")}
     assert any("must be <= 359, got 500" in p.message for p in info.value.problems)

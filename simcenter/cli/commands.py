@@ -12,7 +12,7 @@ from simcenter.cli import output
 from simcenter.cli.progress import Progress
 from simcenter.config.catalogue import builtin_catalogue, catalogue_rows
 from simcenter.config.loader import find_scenario_files, load_scenario
-from simcenter.errors import InputError, Problem
+from simcenter.errors import InputError, Problem, printable
 from simcenter.i18n import t
 
 
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     """Run one scenario over replicates and print each outcome's median and 5-95% range."""
     from simcenter import metrics
     from simcenter.config.levers import apply_levers
-    from simcenter.files import json_safe
+    from simcenter.files import json_safe, writable_folder
     from simcenter.report.run_folder import write_run
     from simcenter.rng import replicate_seeds
     from simcenter.run.engines import open_engine
@@ -81,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.overrides)
     if args.years is not None:
         scenario = apply_levers(scenario, {"years": args.years})
+    if args.out:
+        writable_folder(Path(args.out))  # now, not after the runs
     seeds = replicate_seeds(args.seed, args.reps)
     start = time.perf_counter()
     engine = open_engine(args.workers, n_tasks=len(seeds))
@@ -170,7 +172,8 @@ def report(args: argparse.Namespace) -> int:
     from simcenter.report.build import build_report
 
     folder = Path(args.folder)
-    if not (folder / "comparison.json").is_file():
+    meta = folder / "comparison.json"
+    if not (meta.exists() or meta.is_symlink()):  # one that is there but unreadable is said so by the report
         raise InputError([Problem(str(folder), 1, "", t("cli.not_a_comparison"))])
     _print_comparison(build_report(folder), args.format)
     print(t("cli.report_at", path=folder / "report.html"), file=sys.stderr)
@@ -180,7 +183,7 @@ def report(args: argparse.Namespace) -> int:
 def _print_comparison(result: dict, fmt: str) -> None:
     from simcenter import metrics
     from simcenter.report.build import OVERVIEW, SUMMARY_COLUMNS
-    from simcenter.files import json_safe
+    from simcenter.files import FLOAT_FORMAT, json_safe
 
     summary = result["summary"]
     if fmt == "json":
@@ -188,7 +191,7 @@ def _print_comparison(result: dict, fmt: str) -> None:
         print(output.to_json(json_safe({"summary": rows, "pros_cons": result["pros_cons"]})))
         return
     if fmt == "csv":
-        print(summary[SUMMARY_COLUMNS].to_csv(index=False, lineterminator="\n"), end="")
+        print(summary[SUMMARY_COLUMNS].to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"), end="")
         return
     rows = []
     for design in summary["scenario"].unique():
@@ -203,7 +206,7 @@ def _print_comparison(result: dict, fmt: str) -> None:
         rows.append(row)
     print(output.table(rows, t("report.overview"), {"design": t("report.design")}))
     for design, pc in result["pros_cons"].items():
-        print(f"\n{design}")
+        print(f"\n{printable(design)}")
         for s in pc["pros"]:
             print(f"  + {s}")
         for s in pc["cons"]:
@@ -240,7 +243,7 @@ def sweep(args: argparse.Namespace) -> int:
             method=exp.design.method), file=sys.stderr)
     if args.check:
         for p in exp.parameters:
-            print(f"  {p.describe()} ({t('sweep.role_' + p.role)})")
+            print(f"  {printable(p.describe())} ({t('sweep.role_' + p.role)})")
         print(t("sweep.valid", file=args.experiment, runs=runs))
         return 0
     state = {}
@@ -279,7 +282,7 @@ def _print_sweep(s, out: Path) -> None:
     print(t("sweep.summary_store", stored=s.stored_before + s.computed, total=s.total,
             path=out / "sweep.duckdb"))
     for error, n in s.errors.most_common(3):
-        print(f"  {n} x {error}")
+        print(f"  {n} x {printable(str(error))}")
     if s.lost:
         print(t("sweep.lost", n=s.lost))
     if s.complete:
@@ -350,7 +353,7 @@ def export(args: argparse.Namespace) -> int:
     from simcenter.sweep.exports import export as write
 
     for path in write(args.folder, args.to, args.dest):
-        print(path)
+        print(printable(str(path)))
     return 0
 
 

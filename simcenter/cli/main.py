@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+import warnings
 
 from simcenter.cli import commands
 from simcenter.cli.parser import build_parser
-from simcenter.errors import InputError
+from simcenter.errors import InputError, InputWarning, Problem
 from simcenter.i18n import set_language, t
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -26,7 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)  # argparse itself exits 2 on usage errors
     set_language(args.lang)
     try:
-        return commands.dispatch(args)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", InputWarning)
+            warnings.showwarning = _show_warning(warnings.showwarning)
+            return commands.dispatch(args)
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -38,11 +42,42 @@ def main(argv: list[str] | None = None) -> int:
         # e.g. `simcenter catalog | head`: the reader left; not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except OSError as exc:
+        if exc.errno is None:  # not a failed system call: raised by code, so a bug
+            return _internal_error(exc)
+        # A system call failed: a full disk, a read-only folder, a file removed meanwhile. That is
+        # the environment, not simcenter: one line naming the file (the commands check what they
+        # can before long work; this is the net for what only shows while writing).
         if os.environ.get("SIMCENTER_DEBUG"):
             traceback.print_exc()
-        print(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
-        return EXIT_INTERNAL
+        name = os.fsdecode(exc.filename) if isinstance(exc.filename, (str, bytes, os.PathLike)) else "simcenter"
+        print(Problem(name, 1, "", t("file.system_error", error=exc.strerror or exc)), file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        return _internal_error(exc)
+
+
+def _internal_error(exc: BaseException) -> int:
+    if os.environ.get("SIMCENTER_DEBUG"):
+        traceback.print_exc()
+    print(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+    return EXIT_INTERNAL
+
+
+def _show_warning(default):
+    """Print each ``InputWarning`` once, as a ``warning:`` line (a file read twice warns once);
+    other warnings as Python does."""
+    shown: set[str] = set()
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if not isinstance(message, InputWarning):
+            return default(message, category, filename, lineno, file, line)
+        text = t("cli.warning", message=str(message.problem))
+        if text not in shown:
+            shown.add(text)
+            print(text, file=sys.stderr)
+
+    return show
 
 
 def _early_lang(argv: list[str]) -> str | None:

@@ -8,6 +8,9 @@ import json
 import shutil
 import textwrap
 
+from simcenter.errors import printable
+from simcenter.files import FLOAT_FORMAT
+
 
 def table(rows: list[dict], title: str | None = None, headers: dict[str, str] | None = None,
           max_width: int | None = None) -> str:
@@ -52,7 +55,7 @@ def to_csv(rows: list[dict]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: _cell(v) for k, v in r.items()} for r in rows)
+    writer.writerows({k: _cell(v, FLOAT_FORMAT) for k, v in r.items()} for r in rows)
     return buf.getvalue()
 
 
@@ -61,11 +64,11 @@ def to_json(obj) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False)
 
 
-def _cell(value) -> str:
+def _cell(value, float_format: str | None = None) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:g}"
+        return float_format % value if float_format else f"{value:g}"  # CSV: the files' precision
     if isinstance(value, (list, tuple)):
-        return ", ".join(map(str, value))
-    return "" if value is None else str(value)
+        return printable(", ".join(map(str, value)))
+    return "" if value is None else printable(str(value))

@@ -13,6 +13,7 @@ from simcenter.compare.designs import Design, default_baseline, load_designs
 from simcenter.compare.running import run_comparison
 from simcenter.compare.saving import save
 from simcenter.errors import InputError, Problem
+from simcenter.files import writable_folder
 from simcenter.i18n import t
 from simcenter.run.engines import open_engine
 from simcenter.run.pool import submit_all
@@ -41,6 +42,7 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
         hint = difflib.get_close_matches(baseline, names, n=1)
         raise InputError([Problem("--baseline", 1, "baseline", t("compare.unknown_baseline", name=baseline,
                                   names=", ".join(names)) + (f" (did you mean '{hint[0]}'?)" if hint else ""))])
+    writable_folder(Path(out).parent)  # where the report is made and moved into place: refused now, not after the runs
     own_engine = engine is None
     if own_engine:
         engine = open_engine(workers, n_tasks=len(designs) * reps, preload=WORKER_MODULES)

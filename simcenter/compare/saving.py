@@ -12,6 +12,7 @@ import numpy as np
 from simcenter import __version__, metrics
 from simcenter.compare.designs import Design
 from simcenter.run.task import RunResult
+from simcenter.errors import writing_to
 from simcenter.files import FLOAT_FORMAT, resolved_yaml
 from simcenter.rng import replicate_seeds
 
@@ -23,8 +24,9 @@ def save(folder: Path, designs: Sequence[Design], results: Sequence[RunResult], 
 
     folder.mkdir(parents=True, exist_ok=True)
     kpi_rows = [{"scenario": designs[r.key[0]].name, "replicate": r.key[1], "seed": r.seed, **r.kpis} for r in results]
-    pd.DataFrame(kpi_rows, columns=["scenario", "replicate", "seed", *metrics.NAMES]).to_csv(
-        folder / "kpis.csv", index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    with writing_to(folder / "kpis.csv"):
+        pd.DataFrame(kpi_rows, columns=["scenario", "replicate", "seed", *metrics.NAMES]).to_csv(
+            folder / "kpis.csv", index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
     band_frames, income_frames = [], []
     for i, d in enumerate(designs):
         mine = [r for r in results if r.key[0] == i]
@@ -50,10 +52,12 @@ def save(folder: Path, designs: Sequence[Design], results: Sequence[RunResult], 
         frame.insert(0, "scenario", d.name)
         income_frames.append(frame)
         (folder / "scenarios").mkdir(exist_ok=True)
-        (folder / "scenarios" / f"{_safe(d.name)}.resolved.yaml").write_text(resolved_yaml(d.scenario), encoding="utf-8")
-    pd.concat(band_frames, ignore_index=True).to_csv(folder / "bands.csv", index=False, float_format=FLOAT_FORMAT,
-                                                      lineterminator="\n")
-    pd.concat(income_frames, ignore_index=True).to_csv(folder / "income.csv", index=False, float_format=FLOAT_FORMAT,
+        resolved = folder / "scenarios" / f"{_safe(d.name)}.resolved.yaml"
+        with writing_to(resolved):
+            resolved.write_text(resolved_yaml(d.scenario), encoding="utf-8")
+    for name, frames in (("bands.csv", band_frames), ("income.csv", income_frames)):
+        with writing_to(folder / name):
+            pd.concat(frames, ignore_index=True).to_csv(folder / name, index=False, float_format=FLOAT_FORMAT,
                                                         lineterminator="\n")
     meta = {
         "simcenter_version": __version__,
@@ -71,7 +75,8 @@ def save(folder: Path, designs: Sequence[Design], results: Sequence[RunResult], 
         "timings": {"wall_seconds": round(wall_seconds, 3),
                     "run_seconds_total": round(sum(r.seconds for r in results), 3)},
     }
-    (folder / "comparison.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    with writing_to(folder / "comparison.json"):
+        (folder / "comparison.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _safe(name: str) -> str:

@@ -8,11 +8,13 @@ sliders change a scenario the same way a YAML file would, validated the same way
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 from simcenter.config.loader import scenario_from_dict
 from simcenter.config.schema import Scenario
 from simcenter.errors import InputError, Problem
+from simcenter.i18n import t
 
 
 def _path(dotted: str) -> Callable[[dict, object], None]:
@@ -97,20 +99,68 @@ LEVERS: dict[str, Callable[[dict, object], None]] = {
 """Lever name -> how it changes the scenario data."""
 
 
+DOMAINS: dict[str, tuple[str, float | None, float | None]] = {
+    "n_mentors": ("whole", 0, None),
+    "n_coordinators": ("whole", 0, None),
+    "share_online_events": ("number", 0, 1),
+    "grant_success_factor": ("number", 0, None),
+    "municipal_support_eur": ("number", 0, None),
+    "years": ("whole", None, None),
+}
+"""What the levers that compute with their value accept: a whole number or a (finite) number, and
+bounds. The levers that set one field are checked by the scenario's schema, with the field's
+bounds; the bounds here are only those no field states (a share, a factor that is no probability).
+A factor of NaN, say, would otherwise become ``min(1.0, p * nan)``, i.e. a certain grant."""
+
+
+def lever_problem(name: str, value) -> str | None:
+    """Why ``value`` cannot be given to lever ``name`` (a message), or None when it can be."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return t("levers.finite", value=value)
+    kind, lo, hi = DOMAINS.get(name, (None, None, None))
+    if kind is None:
+        return None
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "whole" and not (number and isinstance(value, int)):
+        return t("levers.expected_whole", value=repr(value))
+    if kind == "number" and not number:
+        return t("levers.expected_number", value=repr(value))
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        return t("levers.between", lo=lo, hi=hi, value=value) if hi is not None else \
+            t("levers.at_least", lo=lo, value=value)
+    return None
+
+
+def set_lever(data: dict, name: str, value, source: str = "<levers>") -> None:
+    """Apply lever ``name`` to scenario data after checking its value (the one way levers are set:
+    ``apply_levers``, ``CenterModel(**levers)``, the app and sweeps).
+
+    Raises:
+        InputError: the value is not one the lever accepts, located at ``source``, the lever's name.
+    """
+    problem = lever_problem(name, value)
+    if problem is not None:
+        raise InputError([Problem(source, 1, name, problem)])
+    LEVERS[name](data, value)
+
+
 def apply_levers(config: Scenario, levers: dict) -> Scenario:
     """Return ``config`` with the levers applied and validated again (unchanged if no levers)."""
     if not levers:
         return config
-    unknown = sorted(set(levers) - set(LEVERS))
+    unknown = sorted(set(levers) - set(LEVERS), key=str)
     if unknown:
         import difflib
 
-        hints = [difflib.get_close_matches(u, LEVERS, n=1) for u in unknown]
-        msg = ", ".join(f"{u}" + (f" (did you mean '{h[0]}'?)" if h else "") for u, h in zip(unknown, hints))
-        raise InputError([Problem("<levers>", 1, "levers", f"unknown lever {msg}; known: {', '.join(LEVERS)}")])
+        hints = [difflib.get_close_matches(str(u), LEVERS, n=1) for u in unknown]
+        raise InputError([Problem("<levers>", 1, "levers", t(
+            "levers.unknown", names=", ".join(f"{u}" + t("validation.did_you_mean", suggestion=h[0]) if h else f"{u}"
+                                              for u, h in zip(unknown, hints)), known=", ".join(LEVERS)))])
+    problems = [Problem("<levers>", 1, name, message) for name, value in levers.items()
+                if (message := lever_problem(name, value)) is not None]
+    if problems:
+        raise InputError(problems)
     data = config.model_dump()
     for name, value in levers.items():
-        if name == "share_online_events" and not 0.0 <= float(value) <= 1.0:
-            raise InputError([Problem("<levers>", 1, name, f"must be between 0 and 1, got {value!r}")])
-        LEVERS[name](data, value)
+        set_lever(data, name, value)
     return scenario_from_dict(data, name="<levers>")

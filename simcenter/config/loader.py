@@ -9,14 +9,16 @@ from __future__ import annotations
 import difflib
 import os
 import typing
+import warnings
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from simcenter.config.catalogue import Catalogue, builtin_catalogue
 from simcenter.config.schema import Center, Scenario
-from simcenter.config.yamlsource import Locations, load_mapping_text, parse_value, read_text
-from simcenter.errors import InputError, Problem, format_path
+from simcenter.config.yamlsource import (Locations, load_mapping_text, os_problem, parse_value, read_text,
+                                         regular_file_problem)
+from simcenter.errors import InputError, InputWarning, Problem, format_path, parse_path
 from simcenter.i18n import t
 
 SET_SOURCE = "--set"
@@ -69,23 +71,48 @@ def load_tree(path: str | os.PathLike, _chain: tuple[Path, ...] = (), *,
     ext_loc = locs.pop(("extends",))
     if not isinstance(base_ref, str) or not base_ref.strip():
         raise InputError([Problem(name, ext_loc[1], "extends", t("extends.not_a_path"))])
-    try:  # a name with a NUL byte or too long for the system raises instead of "not found"
-        base_path = (Path(path).parent / base_ref).resolve()
+    base_path, problem = referenced_file(Path(path).parent, base_ref)
+    if problem is not None:
+        message = t("extends.is_dir", path=base_ref) if problem[0] == "folder" else \
+            problem_of_reference(problem, base_ref, t("extends.missing", path=base_ref))
+        raise InputError([Problem(name, ext_loc[1], "extends", message)])
+    try:
         here = Path(path).resolve()
-        chain = _chain + (here,)
-        if base_path in chain:
-            cycle = " -> ".join(p.name for p in chain[chain.index(base_path):] + (base_path,))
-            raise InputError([Problem(name, ext_loc[1], "extends", t("extends.circular", cycle=cycle))])
-        if len(chain) > MAX_EXTENDS_DEPTH:
-            raise InputError([Problem(name, ext_loc[1], "extends", t("extends.too_deep", limit=MAX_EXTENDS_DEPTH))])
-        if not base_path.exists() or base_path.is_dir():
-            key = "extends.missing" if not base_path.exists() else "extends.is_dir"
-            raise InputError([Problem(name, ext_loc[1], "extends", t(key, path=base_ref))])
-    except (OSError, ValueError) as exc:
-        error = getattr(exc, "strerror", None) or exc
-        raise InputError([Problem(name, ext_loc[1], "extends", t("file.unreadable", error=error))])
+    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: a loop of links made meanwhile
+        raise InputError([Problem(name, ext_loc[1], "extends", os_problem(exc))]) from None
+    chain = _chain + (here,)
+    if base_path in chain:
+        cycle = " -> ".join(p.name for p in chain[chain.index(base_path):] + (base_path,))
+        raise InputError([Problem(name, ext_loc[1], "extends", t("extends.circular", cycle=cycle))])
+    if len(chain) > MAX_EXTENDS_DEPTH:
+        raise InputError([Problem(name, ext_loc[1], "extends", t("extends.too_deep", limit=MAX_EXTENDS_DEPTH))])
     base_data, base_locs = load_tree(display_path(base_path), chain, read=read)
-    return _merge(base_data, base_locs, data, locs)
+    data, locs = _merge(base_data, base_locs, data, locs)
+    return leave_out_after_horizon(data, locs, name)
+
+
+def referenced_file(folder: Path, ref: str) -> tuple[Path, None] | tuple[None, tuple[str, str]]:
+    """The file ``ref`` names relative to ``folder`` (``extends:``, an experiment's scenarios), resolved;
+    or, when it is no regular file, why (``yamlsource.regular_file_problem``).
+
+    Checked before anything follows the name: a named pipe or a device would block the command or
+    never end, and a loop of symbolic links cannot be resolved.
+    """
+    candidate = folder / ref
+    problem = regular_file_problem(candidate)
+    if problem is not None:
+        return None, problem
+    try:
+        return candidate.resolve(), None
+    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: a loop of links made meanwhile
+        return None, ("other", os_problem(exc))
+
+
+def problem_of_reference(problem: tuple[str, str], ref: str, missing: str) -> str:
+    """The message for a file named by another that cannot be read; ``missing``: the message when
+    it does not exist (each kind of reference says where names are relative to)."""
+    reason, what = problem
+    return missing if reason == "missing" else t("file.named", path=ref, problem=what)
 
 
 def display_path(path: Path) -> Path:
@@ -138,7 +165,7 @@ def apply_overrides(data: dict, locs: Locations, overrides: typing.Sequence[str]
         if not sep or not key or any(not part for part in key.split(".")):
             problems.append(Problem(SET_SOURCE, i, key, t("set.malformed", item=item)))
             continue
-        parts = tuple(int(p) if p.isdigit() else p for p in key.split("."))
+        parts = parse_path(key)
         try:
             value = parse_value(raw, SET_SOURCE, key)
         except InputError as exc:
@@ -171,7 +198,7 @@ def apply_overrides(data: dict, locs: Locations, overrides: typing.Sequence[str]
             locs[parts] = (SET_SOURCE, i)
     if problems:
         raise InputError(problems)
-    return data, locs
+    return leave_out_after_horizon(data, locs, SET_SOURCE)
 
 
 def _deep_copy(node):
@@ -185,7 +212,6 @@ def _deep_copy(node):
 # --------------------------------------------------------------------------- validation
 def validate_tree(data: dict, locs: Locations, name: str) -> Scenario:
     """Validate merged scenario data, reporting schema and reference problems together."""
-    data, locs = _drop_plan_after_shortened_horizon(data, locs)
     problems: list[Problem] = []
     scenario = None
     try:
@@ -205,27 +231,37 @@ def validate_tree(data: dict, locs: Locations, name: str) -> Scenario:
     return scenario.model_copy(update={"catalogue": catalogue.merged(scenario.catalogue)})
 
 
-def _drop_plan_after_shortened_horizon(data: dict, locs: Locations) -> tuple[dict, Locations]:
-    """A horizon shortened elsewhere (a file that extends the plan's file, or --set) drops the plan's
-    later actions: they never happen. A plan written past the horizon of its own file stays an error."""
+def leave_out_after_horizon(data: dict, locs: Locations, layer: str) -> tuple[dict, Locations]:
+    """Where ``layer`` (a file that extends others, or ``--set``) sets the horizon, leave out the plan
+    actions that earlier layers dated after it, with a warning (``InputWarning``).
+
+    A shorter horizon only cuts the run short: the months simulated are the same with or without
+    those actions. An action written in ``layer`` itself, or later, is kept, and validation refuses
+    it: whoever wrote it knew the horizon, so a month after it is a mistake, not a cut.
+    """
     horizon = data.get("horizon")
     plan = data.get("plan")
-    if not isinstance(horizon, dict) or not isinstance(plan, list) or ("horizon", "years") not in locs:
+    if not isinstance(horizon, dict) or not isinstance(plan, list):
         return data, locs
     years = horizon.get("years")
-    if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 30:
+    where = locate(("horizon", "years"), locs)
+    if where[0] != layer or not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 30:
         return data, locs
-    horizon_file = locs[("horizon", "years")][0]
-    keep = []
+    keep, cut = [], []
     for i, action in enumerate(plan):
         month = action.get("month") if isinstance(action, dict) else None
         late = isinstance(month, int) and not isinstance(month, bool) and month >= years * 12
-        # The month's own location decides: a month given together with the horizon (--set) stays an error.
-        if late and locate(("plan", i, "month"), locs)[0] != horizon_file:
-            continue
-        keep.append(i)
-    if len(keep) == len(plan):
+        if late and locate(("plan", i, "month"), locs)[0] != layer:
+            cut.append((locate(("plan", i, "month"), locs), month))
+        else:
+            keep.append(i)
+    if not cut:
         return data, locs
+    for file in dict.fromkeys(f for (f, _), _ in cut):
+        months = [str(m) for (f, _), m in cut if f == file]
+        warnings.warn(InputWarning(Problem(where[0], where[1], "horizon.years", t(
+            "reference.plan_cut", months=years * 12, n=len(months), file=file, list=", ".join(months)))),
+            stacklevel=2)
     data = {**data, "plan": [plan[i] for i in keep]}
     moved: Locations = {k: v for k, v in locs.items() if not (len(k) >= 2 and k[0] == "plan" and isinstance(k[1], int))}
     for new, old in enumerate(keep):
@@ -460,7 +496,11 @@ def _reference_problems(data: dict, locs: Locations, catalogue: Catalogue, extra
                 add(("plan", i, key), t("reference.unknown", what=what, value=value) + _did_you_mean(value, known))
         month = action.get("month")
         if months is not None and isinstance(month, int) and not isinstance(month, bool) and month >= months:
-            add(("plan", i, "month"), t("reference.after_horizon", month=month, months=months))
+            message = t("reference.after_horizon", month=month, months=months, last=months - 1)
+            horizon_at = locate(("horizon", "years"), locs)
+            if horizon_at[0] != locate(("plan", i, "month"), locs)[0]:  # say where the horizon comes from
+                message += t("reference.horizon_at", where=f"{horizon_at[0]}:{horizon_at[1]}")
+            add(("plan", i, "month"), message)
         if action.get("action") == "set" and isinstance(action.get("field"), str):
             problems.extend(_check_set_action(i, action, center, locs))
     return problems

@@ -9,8 +9,10 @@ the first.
 
 from __future__ import annotations
 
+import errno
 import os
-from pathlib import Path
+import re
+import stat
 
 import yaml
 
@@ -39,35 +41,86 @@ Locations = dict[tuple, tuple[str, int]]
 
 
 def read_text(path: str | os.PathLike) -> str:
-    """Read a small UTF-8 text file, turning every failure into a located problem."""
-    name = str(path)
-    p = Path(path)
-    try:
-        if not p.exists():
-            raise InputError([Problem(name, 1, "", t("file.not_found"))])
-        if p.is_dir():
-            raise InputError([Problem(name, 1, "", t("file.is_dir"))])
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(
-                [Problem(name, 1, "", t("file.too_large", size=size, limit=MAX_FILE_BYTES))]
-            )
-        with p.open("rb") as fh:  # bounded: a device such as /dev/zero reports size 0
-            raw = fh.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:
-            raise InputError(
-                [Problem(name, 1, "", t("file.too_large", size=f"more than {MAX_FILE_BYTES}", limit=MAX_FILE_BYTES))]
-            )
-    except (OSError, ValueError) as exc:  # e.g. a name too long, or with a NUL byte
-        raise InputError([Problem(name, 1, "", t("file.unreadable", error=getattr(exc, "strerror", None) or exc))])
+    """Read a small UTF-8 text file (a scenario, an experiment), turning every failure into a located problem."""
+    raw = read_regular(path, MAX_FILE_BYTES)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputError(
-            [Problem(name, line, "", t("file.not_utf8", column=col, byte=f"0x{raw[exc.start]:02x}"))]
+            [Problem(str(path), line, "", t("file.not_utf8", column=col, byte=f"0x{raw[exc.start]:02x}"))]
         )
+
+
+def read_regular(path: str | os.PathLike, limit: int | None = None) -> bytes:
+    """The bytes of a regular file (at most ``limit``), every failure a located problem.
+
+    Only regular files are read: a named pipe would block the command forever, a device never
+    ends, and a symbolic link loop is an error of the file system, not of the input. The file
+    is checked before it is opened (``stat``), opened without blocking, and checked again once
+    open (``fstat``: it may have been replaced in between).
+    """
+    name = str(path)
+    problem = regular_file_problem(path)
+    if problem is not None:
+        raise InputError([Problem(name, 1, "", problem[1])])
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError([Problem(name, 1, "", _kind_problem(st.st_mode))])
+            if limit is not None and st.st_size > limit:
+                raise InputError([Problem(name, 1, "", t("file.too_large", size=st.st_size, limit=limit))])
+            raw = fh.read() if limit is None else fh.read(limit + 1)  # bounded: the file may grow meanwhile
+        if limit is not None and len(raw) > limit:
+            raise InputError([Problem(name, 1, "", t("file.too_large", size=f"more than {limit}", limit=limit))])
+    except (OSError, ValueError) as exc:  # e.g. a name too long, or with a NUL byte
+        raise InputError([Problem(name, 1, "", os_problem(exc))]) from None
+    return raw
+
+
+def regular_file_problem(path: str | os.PathLike) -> tuple[str, str] | None:
+    """Why ``path`` cannot be read as an input file, or None when it is a regular file: the reason
+    (``missing``, ``folder`` or ``other``) and the message.
+
+    ``stat`` follows symbolic links, so a link to a regular file is fine and a loop of links is
+    named as such; nothing is opened, so a named pipe or a device cannot block the command.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "missing", t("file.not_found")
+    except (OSError, ValueError) as exc:
+        return "other", os_problem(exc)
+    if stat.S_ISDIR(st.st_mode):
+        return "folder", t("file.is_dir")
+    if not stat.S_ISREG(st.st_mode):
+        return "other", _kind_problem(st.st_mode)
+    return None
+
+
+def _kind_problem(mode: int) -> str:
+    """The message for a file that is not a regular file, naming what it is."""
+    if stat.S_ISFIFO(mode):
+        kind = "fifo"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "device"
+    elif stat.S_ISSOCK(mode):
+        kind = "socket"
+    elif stat.S_ISDIR(mode):
+        return t("file.is_dir")
+    else:
+        kind = "other"
+    return t("file.not_regular", kind=t(f"file.kind_{kind}"))
+
+
+def os_problem(exc: BaseException) -> str:
+    """A failure of the file system (an ``OSError``, or a name it cannot hold) as a message."""
+    if isinstance(exc, OSError) and exc.errno == errno.ELOOP:
+        return t("file.symlink_loop")
+    return t("file.unreadable", error=getattr(exc, "strerror", None) or exc)
 
 
 def load_mapping_text(text: str, name: str) -> tuple[dict, Locations]:
@@ -135,6 +188,17 @@ class _SafeComposer(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+# YAML 1.1 (PyYAML) reads a number with an exponent as text unless it has a dot and a signed
+# exponent (`1.0e+5`); YAML 1.2, and every other tool, reads `1e5`, `1E-3` and `2.5e6` as numbers.
+# Scenarios and experiments follow YAML 1.2 here. The regular expression only adds forms with an
+# exponent, so integers, `1_000` and the YAML 1.1 floats resolve as before.
+_SafeComposer.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
 
 
 class _Builder:

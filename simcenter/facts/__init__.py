@@ -26,6 +26,8 @@ from simcenter.config.levers import apply_levers
 from simcenter.model import CenterModel
 from simcenter.stages import CLOSED, COMPARISON, TREATED
 from simcenter.rng import replicate_seeds
+from simcenter.errors import writing_to
+from simcenter.files import writable_folder
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios" / "plovdiv"
 
@@ -310,7 +312,8 @@ def figures(facts: list[Fact], folder: Path) -> dict[str, Path]:
         ax.legend(fontsize=7) if ax.get_legend_handles_labels()[0] else None
         fig.tight_layout()
         path = folder / f"{f.key}.png"
-        fig.savefig(path, dpi=100, metadata={"Software": None})
+        with writing_to(path):
+            fig.savefig(path, dpi=100, metadata={"Software": None})
         plt.close(fig)
         out[f.key] = path
     return out
@@ -343,7 +346,9 @@ def markdown(facts: list[Fact], images: dict[str, Path], reps: int, seed: int, r
 
 def write_report(out: Path, reps: int = 20, seed: int = 1) -> list[Fact]:
     """Measure the facts and write ``out/validation.md`` with figures in ``out/validation/``."""
+    writable_folder(Path(out))  # now, not after the runs
     facts = all_facts(reps, seed)
     images = figures(facts, out / "validation")
-    (out / "validation.md").write_text(markdown(facts, images, reps, seed, out), encoding="utf-8")
+    with writing_to(out / "validation.md"):
+        (out / "validation.md").write_text(markdown(facts, images, reps, seed, out), encoding="utf-8")
     return facts

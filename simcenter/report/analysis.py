@@ -8,7 +8,6 @@ bootstrap 90% interval excludes zero.
 
 from __future__ import annotations
 
-import json
 import math
 import warnings
 from dataclasses import dataclass
@@ -52,11 +51,16 @@ class Results:
 
 
 def load_results(folder: str | Path) -> Results:
-    """Read a comparison folder written by ``simcenter.compare.save``."""
+    """Read a comparison folder written by ``simcenter.compare.save``, every file checked.
+
+    Raises:
+        InputError: what is wrong with the folder's files, each problem located (``report.saved``).
+    """
+    from simcenter.report.saved import read_saved
+
     folder = Path(folder)
-    meta = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
-    return Results(folder, meta, pd.read_csv(folder / "kpis.csv"), pd.read_csv(folder / "bands.csv"),
-                   pd.read_csv(folder / "income.csv"))
+    meta, kpis, bands, income = read_saved(folder)
+    return Results(folder, meta, kpis, bands, income)
 
 
 def statistic(outcome: str) -> str:

@@ -18,7 +18,7 @@ from simcenter.config.catalogue import builtin_catalogue
 from simcenter.i18n import language, t
 from simcenter.report import analysis
 from simcenter.report.analysis import fmt
-from simcenter.files import FLOAT_FORMAT, atomic_write
+from simcenter.files import FLOAT_FORMAT, atomic_write, writable_folder
 
 OVERVIEW = ("served", "mentoring_hours", "ventures_launched_added", "jobs_added", "client_funding_added_eur",
             "months_solvent", "insolvent", "survived_grant_cliff", "own_revenue_share", "partner_engagement",
@@ -40,6 +40,7 @@ def build_report(folder: str | Path, executor: Executor | None = None, workers: 
     """
     folder = Path(folder)
     res = analysis.load_results(folder)
+    writable_folder(folder)
     figs, lang = str(folder / "figures"), language()
     (folder / "figures").mkdir(parents=True, exist_ok=True)
     if executor is None:

@@ -14,6 +14,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from simcenter import metrics  # noqa: E402
+from simcenter.errors import writing_to  # noqa: E402
 from simcenter.metrics import INCOME_CATEGORIES  # noqa: E402
 from simcenter.i18n import t  # noqa: E402
 from simcenter.report.analysis import Results  # noqa: E402
@@ -34,7 +35,8 @@ def _colors(n: int):
 def _finish(fig, path: Path, tight: bool = True) -> Path:
     if tight:
         fig.tight_layout()
-    fig.savefig(path, dpi=100, **SAVE)
+    with writing_to(path):
+        fig.savefig(path, dpi=100, **SAVE)
     plt.close(fig)
     return path
 

@@ -12,6 +12,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from simcenter import metrics  # noqa: E402
+from simcenter.errors import writing_to  # noqa: E402
 from simcenter.i18n import t  # noqa: E402
 
 RUN_FIGURES: dict[str, tuple[str, ...]] = {
@@ -61,7 +62,8 @@ def run_figures(ts: pd.DataFrame, folder: Path, title: str) -> list[Path]:
         ax.grid(alpha=0.3)
         fig.tight_layout()
         path = folder / f"{name}.png"
-        fig.savefig(path, metadata={"Software": None})
+        with writing_to(path):
+            fig.savefig(path, metadata={"Software": None})
         plt.close(fig)
         written.append(path)
     return written

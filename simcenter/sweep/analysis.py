@@ -17,7 +17,7 @@ import pandas as pd
 
 from simcenter import metrics
 from simcenter.i18n import t
-from simcenter.files import FLOAT_FORMAT, atomic_write
+from simcenter.files import FLOAT_FORMAT, atomic_write, writable_folder
 from simcenter.sweep import design as designs
 from simcenter.sweep import discovery, sensitivity
 from simcenter.sweep.experiment import Condition, Experiment
@@ -68,6 +68,8 @@ def analyze(folder: str | os.PathLike, failure: tuple[Condition, ...] | None = N
     folder = Path(folder)
     with Store.open(folder) as store:
         exp = store.experiment.with_analysis(focus=focus, failure=failure)
+        if write:
+            writable_folder(folder / "analysis")
         results = store.results()
         points = store.table("points")
     ok = results[results["status"] == "ok"]

@@ -11,6 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from simcenter.errors import InputError, Problem
+from simcenter.i18n import t
+from simcenter.files import writable_folder
 from simcenter.sweep.store import Store, _q
 
 FORMATS = {"parquet": "(FORMAT PARQUET)", "csv": "(FORMAT CSV, HEADER)"}
@@ -20,11 +23,13 @@ def export(folder: str | os.PathLike, to: str, dest: str | os.PathLike | None = 
     """Write every table of the sweep in ``folder`` as ``to`` files into ``dest`` (default ``folder/export``)."""
     if to not in FORMATS:
         raise ValueError(f"unknown format {to!r}")
+    import duckdb
+
     folder = Path(folder)
     dest = Path(dest) if dest is not None else folder / "export"
-    dest.mkdir(parents=True, exist_ok=True)
     written = []
     with Store.open(folder) as store:
+        writable_folder(dest)
         exp = store.experiment
         outcome_cols = ", ".join(f"o.{_q(o)}" for o in exp.outcomes)
         queries = {
@@ -37,7 +42,12 @@ def export(folder: str | os.PathLike, to: str, dest: str | os.PathLike | None = 
         for name, query in queries.items():
             path = dest / f"{name}.{to}"
             tmp = dest / f".{name}.{to}.partial-{os.getpid()}"
-            store.con.execute(f"COPY ({query}) TO '{_literal(tmp)}' {FORMATS[to]}")
+            try:
+                store.con.execute(f"COPY ({query}) TO '{_literal(tmp)}' {FORMATS[to]}")
+            except duckdb.IOException as exc:  # e.g. the disk is full: the environment's, not a bug
+                tmp.unlink(missing_ok=True)
+                raise InputError([Problem(str(path), 1, "", t("file.cannot_write",
+                                                             error=str(exc).splitlines()[0]))]) from None
             os.replace(tmp, path)
             written.append(path)
     return written

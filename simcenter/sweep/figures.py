@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -11,6 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from simcenter import metrics  # noqa: E402
+from simcenter.errors import writing_to  # noqa: E402
 from simcenter.i18n import t  # noqa: E402
 from simcenter.sweep import sensitivity  # noqa: E402
 
@@ -35,9 +37,20 @@ def write_all(a, folder: Path) -> list[Path]:
     return out
 
 
+def _fit(text: str, chars: int = 30) -> str:
+    """A long axis or colour-bar label broken into lines of at most ``chars`` characters.
+
+    Matplotlib draws a label on one line however long it is, and cuts it at the figure's edge:
+    the Morris colour bar showed "mu* (scaled to the largest per outcome in the", and the PRIM
+    density axis lost both ends of its Bulgarian label.
+    """
+    return "\n".join(textwrap.wrap(text, chars, break_long_words=False)) or text
+
+
 def _save(fig, path: Path) -> Path:
     fig.tight_layout()
-    fig.savefig(path, metadata={"Software": None})
+    with writing_to(path):
+        fig.savefig(path, metadata={"Software": None})
     plt.close(fig)
     return path
 
@@ -51,13 +64,13 @@ def _heatmap(a, path: Path) -> Path:
     if a.method == "morris":  # mu* is in the outcome's units: scale each outcome to its largest effect
         peak = np.nanmax(np.abs(values), axis=0)
         values = np.divide(values, peak, out=np.zeros_like(values), where=peak > 0)
-    fig, ax = plt.subplots(figsize=(max(6, 0.35 * len(outcomes) + 3), max(3, 0.4 * len(table) + 2)), dpi=100)
+    fig, ax = plt.subplots(figsize=(max(6, 0.35 * len(outcomes) + 3), max(3.5, 0.4 * len(table) + 2)), dpi=100)
     top = max(1.0, np.nanmax(values) if values.size else 1.0)
     im = ax.imshow(values, aspect="auto", cmap="viridis", vmin=0, vmax=top)
     labels = [metrics.BY_NAME[o].label for o in outcomes]
     ax.set_xticks(range(len(outcomes)), labels, rotation=60, ha="right", fontsize=7)
     ax.set_yticks(range(len(table)), list(table.index), fontsize=8)
-    fig.colorbar(im, ax=ax, label=t(f"sweep.index_label_{a.method}"))
+    fig.colorbar(im, ax=ax, label=_fit(t(f"sweep.index_label_{a.method}"), 24))
     ax.set_title(t("sweep.figure_overview", name=a.experiment.name))
     return _save(fig, path)
 
@@ -82,7 +95,7 @@ def _bars(a, outcome: str, path: Path) -> Path | None:
                        label=t("sweep.first_order") if k == 0 else None)
     ax.set_yticks(np.arange(len(params)) + 0.4 - height / 2, params, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel(t(f"sweep.index_label_{a.method}"))
+    ax.set_xlabel(_fit(t(f"sweep.index_label_{a.method}"), 70))
     ax.set_title(f"{metrics.BY_NAME[outcome].label}")
     if len(designs) > 1 or a.method == "sobol":
         ax.legend(fontsize=7)
@@ -95,7 +108,7 @@ def _failure_by_design(f, path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(7, max(3, 0.3 * len(table) + 1.5)), dpi=100)
     ax.barh(range(len(table)), table["share"].to_numpy(dtype=float) * 100, color="#c0504d")
     ax.set_yticks(range(len(table)), list(table["design"]), fontsize=8)
-    ax.set_xlabel(t("sweep.failure_axis", condition=str(f.condition)))
+    ax.set_xlabel(_fit(t("sweep.failure_axis", condition=str(f.condition)), 70))
     ax.set_xlim(0, 100)
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(t("sweep.figure_failure", label=metrics.BY_NAME[f.condition.outcome].label))
@@ -109,9 +122,9 @@ def _tradeoff(f, path: Path) -> Path:
     sc = ax.scatter(traj["coverage"], traj["density"], c=traj["res_dim"], cmap="viridis", s=18)
     ax.scatter([box.coverage], [box.density], s=160, facecolors="none", edgecolors="red", linewidths=2,
                label=t("sweep.chosen_box"))
-    fig.colorbar(sc, ax=ax, label=t("sweep.restricted_dims"), ticks=range(int(traj["res_dim"].max()) + 1))
-    ax.set_xlabel(t("sweep.coverage"))
-    ax.set_ylabel(t("sweep.density"))
+    fig.colorbar(sc, ax=ax, label=_fit(t("sweep.restricted_dims")), ticks=range(int(traj["res_dim"].max()) + 1))
+    ax.set_xlabel(_fit(t("sweep.coverage"), 60))
+    ax.set_ylabel(_fit(t("sweep.density")))
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1.02)
     ax.legend(fontsize=8)

@@ -13,9 +13,10 @@ import re
 from pathlib import Path
 
 from simcenter import metrics
-from simcenter.config.loader import display_path, load_scenario, validate_tree
+from simcenter.config.loader import (display_path, load_scenario, problem_of_reference, referenced_file,
+                                      validate_tree)
 from simcenter.config.yamlsource import Locations, load_mapping_text, read_text
-from simcenter.errors import InputError, Problem
+from simcenter.errors import InputError, Problem, parse_path
 from simcenter.i18n import t
 from simcenter.sweep import design as designs
 from simcenter.sweep.experiment import METHODS, OPERATORS, Base, Condition, Design, Experiment, Parameter
@@ -107,10 +108,11 @@ class _Reader(ParameterReader):
         out: list[Base] = []
         for i, ref in enumerate(refs):
             item = where + (i,) if isinstance(node, list) else where
-            file = display_path((self.path.parent / ref).resolve())
-            if not file.is_file():
-                self.add(item, t("sweep.no_scenario_file", path=ref))
+            resolved, problem = referenced_file(self.path.parent, ref)
+            if problem is not None:
+                self.add(item, problem_of_reference(problem, ref, t("sweep.no_scenario_file", path=ref)))
                 continue
+            file = display_path(resolved)
             try:
                 scenario = load_scenario(file)
             except InputError as exc:
@@ -141,7 +143,7 @@ class _Reader(ParameterReader):
             locs: Locations = {(): (self.name, self.line(("set",)))}
             for (how, target, _), line in lines:
                 if how == "path":
-                    parts = tuple(int(p) if p.isdigit() else p for p in target.split("."))
+                    parts = parse_path(target)
                     for depth in range(1, len(parts) + 1):
                         locs.setdefault(parts[:depth], (self.name, line))
                     locs[parts] = (self.name, line)

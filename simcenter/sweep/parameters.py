@@ -11,9 +11,11 @@ import re
 from dataclasses import replace
 
 from simcenter import metrics
-from simcenter.config.loader import display_path, load_tree, validate_tree
+from simcenter.config.loader import (display_path, load_tree, problem_of_reference, referenced_file,
+                                      validate_tree)
 from simcenter.errors import InputError, Problem, format_path
 from simcenter.i18n import t
+from simcenter.config.levers import lever_problem
 from simcenter.sweep.experiment import BASE_PARAMETER, DISTRIBUTIONS, RESERVED, Base, Parameter
 from simcenter.sweep.reading import Reader
 from simcenter.sweep.targets import apply_ops, check_path, closest, declared_range, is_lever
@@ -181,10 +183,11 @@ class ParameterReader(Reader):
             return None
         overlays = []
         for i, ref in enumerate(files):
-            file = display_path((self.path.parent / ref).resolve())
-            if not file.is_file():
-                self.add(fwhere + (i,), t("sweep.no_scenario_file", path=ref))
+            resolved, problem = referenced_file(self.path.parent, ref)
+            if problem is not None:
+                self.add(fwhere + (i,), problem_of_reference(problem, ref, t("sweep.no_scenario_file", path=ref)))
                 continue
+            file = display_path(resolved)
             try:
                 body, locs = load_tree(file)
             except InputError as exc:
@@ -224,8 +227,8 @@ class ParameterReader(Reader):
     def check_value(self, p: Parameter, value, where: tuple, bases: list[Base]) -> None:
         if p.how == "base":
             return
-        if p.target == "share_online_events" and not 0.0 <= float(value) <= 1.0:
-            self.add(where, t("sweep.between", lo=0, hi=1, value=value))
+        if p.how == "lever" and (problem := lever_problem(p.target, value)) is not None:
+            self.add(where, problem)
             return
         seen = set()
         for base, problem in self.invalid(p.op(value), [b for b in bases]):

@@ -75,13 +75,15 @@ class Store:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise InputError([Problem(str(folder), 1, "", t("file.unreadable", error=exc.strerror or exc))]) from None
+            raise InputError([Problem(str(folder), 1, "", t("file.cannot_write", error=exc.strerror or exc))]) from None
         con = _connect(folder / STORE_FILE)
         store = cls(con, folder, exp, points)
         try:
             if not store._has_meta():
-                store._create()
+                with store._file_errors():
+                    store._create()
             else:
+                store._verify()
                 store._check_same()
         except BaseException:
             con.close()
@@ -97,13 +99,55 @@ class Store:
         if not path.is_file():
             raise InputError([Problem(str(folder), 1, "", t("sweep.not_a_sweep", folder=folder))])
         con = _connect(path, read_only=True)
+        store = cls(con, Path(folder), None)  # type: ignore[arg-type] - the experiment is read next
         try:
-            rows = dict(con.execute("SELECT key, value FROM meta").fetchall())
-            exp = Experiment.from_json(json.loads(rows["experiment"]))
-        except Exception:  # noqa: BLE001 - a DuckDB file that is not a sweep's
+            with store._damage_is_input():
+                rows = dict(con.execute("SELECT key, value FROM meta").fetchall()) if "meta" in store.tables() else {}
+            try:
+                store.experiment = Experiment.from_json(json.loads(rows["experiment"]))
+            except Exception:  # noqa: BLE001 - a DuckDB file that is not a sweep's
+                raise InputError([Problem(str(path), 1, "", t("sweep.not_a_sweep", folder=folder))]) from None
+            store._verify()
+        except BaseException:
             con.close()
-            raise InputError([Problem(str(path), 1, "", t("sweep.not_a_sweep", folder=folder))]) from None
-        return cls(con, Path(folder), exp)
+            raise
+        return store
+
+    def _verify(self) -> None:
+        """Read every stored value once, so that a damaged file (cut short by a full disk or a copy,
+        or with a block that fails its checksum) is refused now, naming the file, instead of
+        failing an analysis, an export or a resumed sweep half-way. DuckDB checks each block it
+        reads; hashing whole rows makes it read them all (a full store reads in well under a second
+        per 100 MB).
+        """
+        with self._damage_is_input():
+            for name in self.tables():
+                self.con.execute(f"SELECT count(*), sum(hash(x)) FROM {_q(name)} AS x").fetchall()
+
+    @contextlib.contextmanager
+    def _damage_is_input(self):
+        """Any DuckDB error of the queries that only read the store means the file is damaged."""
+        import duckdb
+
+        try:
+            yield
+        except duckdb.Error as exc:
+            path = self.folder / STORE_FILE
+            raise InputError([Problem(str(path), 1, "", t("sweep.store_damaged", path=path,
+                                                          error=str(exc).splitlines()[0]))]) from None
+
+    @contextlib.contextmanager
+    def _file_errors(self):
+        """A failure to write the file (a full disk, an I/O error) is the environment's: a located
+        problem naming the file (exit 2), not an internal error."""
+        import duckdb
+
+        try:
+            yield
+        except duckdb.IOException as exc:
+            path = self.folder / STORE_FILE
+            raise InputError([Problem(str(path), 1, "", t("sweep.store_unwritable", path=path,
+                                                          error=str(exc).splitlines()[0]))]) from None
 
     def close(self) -> None:
         self.con.close()
@@ -115,6 +159,10 @@ class Store:
         self.close()
 
     def _has_meta(self) -> bool:
+        with self._damage_is_input():
+            return self._meta_rows()
+
+    def _meta_rows(self) -> bool:
         found = self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
         return bool(found) and self.con.execute("SELECT count(*) FROM meta").fetchone()[0] > 0
@@ -223,7 +271,8 @@ class Store:
         out_frame = pd.DataFrame(outs)
         ts_frame = pd.concat(series, ignore_index=True) if series else None  # noqa: F841 - read by DuckDB
         con = self.con
-        with deferred_interrupt():  # a Ctrl-C waits for the commit: runs are stored whole or not at all
+        # A Ctrl-C waits for the commit: runs are stored whole or not at all.
+        with self._file_errors(), deferred_interrupt():
             con.execute("BEGIN TRANSACTION")
             try:
                 con.execute("INSERT OR IGNORE INTO runs BY NAME SELECT * FROM run_frame")

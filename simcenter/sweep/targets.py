@@ -17,8 +17,9 @@ from pydantic import BaseModel
 
 from simcenter.config.loader import _deep_copy, _unwrap, scenario_from_dict
 from simcenter.config.schema import Scenario
+from simcenter.errors import is_index, parse_path
 from simcenter.i18n import t
-from simcenter.config.levers import LEVERS
+from simcenter.config.levers import LEVERS, set_lever
 
 Op = tuple[str, str, object]
 """One change to a scenario: (how, target, value); how is "lever", "path" or "overlay"."""
@@ -31,7 +32,7 @@ def is_lever(target: str) -> bool:
 
 def split_path(target: str) -> tuple:
     """``"plan.0.month"`` -> ``("plan", 0, "month")``: digits index lists."""
-    return tuple(int(p) if p.isdigit() else p for p in target.split("."))
+    return parse_path(target)
 
 
 def check_path(data: dict, target: str) -> str | None:
@@ -56,7 +57,7 @@ def check_path(data: dict, target: str) -> str | None:
                     else t("sweep.known", names=", ".join(sorted(map(str, node))[:12])))
             node = node[part]
         elif isinstance(node, list):
-            if not part.isdigit() or int(part) >= len(node):
+            if not is_index(part) or int(part) >= len(node):
                 return t("sweep.not_an_index", where=where, n=len(node), part=part)
             node = node[int(part)]
         else:
@@ -85,7 +86,7 @@ def apply_ops(data: dict, ops: typing.Iterable[Op]) -> dict:
     """Apply operations in order to scenario data (modified in place and returned)."""
     for how, target, value in ops:
         if how == "lever":
-            LEVERS[target](data, value)
+            set_lever(data, target, value, "<value>")
         elif how == "path":
             if target == "horizon.years":
                 LEVERS["years"](data, value)  # a shorter horizon drops the plan's later actions

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from simcenter.errors import one_line
+from simcenter.errors import printable
 from simcenter.i18n import LANGUAGES, language, strings
 from simcenter.metrics import BY_NAME
 
@@ -107,7 +107,7 @@ def described(lang: str, raw: object) -> str:
             return ("−" if raw < 0 else "") + tr(lang, "app.input.got_infinity")
         return f"{raw:.6g}"
     if isinstance(raw, str):
-        text = one_line(raw.strip())
+        text = printable(raw.strip())
         shown = text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
         return tr(lang, "app.input.got_text", text=shown)
     if isinstance(raw, (list, tuple)):
