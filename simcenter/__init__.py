@@ -37,7 +37,7 @@ _LAZY = {
     "catalogue_rows": "simcenter.config.catalogue",
     "schema_reference": "simcenter.config.reference",
     "calibration_table": "simcenter.config.calibration",
-    "MAX_FILE_BYTES": "simcenter.config.yamlsource",
+    "read_input": "simcenter.config.yamlsource",
     "InputError": "simcenter.errors",
     "Problem": "simcenter.errors",
     # the model and its runs
@@ -66,7 +66,7 @@ _LAZY = {
     # validation against stylised facts
     "check_facts": "simcenter.facts",
 }
-_RENAMED = {"schema_reference": "markdown", "calibration_table": "markdown", "COMPARE_WORKER_MODULES": "WORKER_MODULES",
+_RENAMED = {"read_input": "read_text", "schema_reference": "markdown", "calibration_table": "markdown", "COMPARE_WORKER_MODULES": "WORKER_MODULES",
             "analyze_sweep": "analyze", "export_sweep": "export", "check_facts": "write_report"}
 """Public names whose definition has another name in its module."""
 
@@ -80,7 +80,7 @@ if TYPE_CHECKING:
     from simcenter.config.loader import find_scenario_files, load_scenario, scenario_from_dict
     from simcenter.config.reference import markdown as schema_reference
     from simcenter.config.schema import Scenario
-    from simcenter.config.yamlsource import MAX_FILE_BYTES
+    from simcenter.config.yamlsource import read_text as read_input
     from simcenter.errors import InputError, Problem
     from simcenter.facts import write_report as check_facts
     from simcenter.model import CenterModel

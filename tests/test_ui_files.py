@@ -62,25 +62,27 @@ def test_a_regular_file_in_an_allowed_folder_is_read(room):
 
 def test_a_named_pipe_is_refused_without_waiting(room):
     with fifo(room / "scenarios" / "pipe.yaml") as pipe:
-        assert "not a plain file" in refused_message(pipe)
+        assert "not a regular file" in refused_message(pipe)
 
 
 def test_a_pipe_swapped_in_after_the_check_is_found_out_on_the_open_file(room, monkeypatch):
     # As if the file had been a regular file when checked and a pipe when opened: the open does
     # not wait for a writer (O_NONBLOCK) and the open file is checked again (fstat).
-    monkeypatch.setattr(files, "_regular", lambda path: True)
+    from simcenter.config import yamlsource
+
+    monkeypatch.setattr(yamlsource, "regular_file_problem", lambda path: None)
     with fifo(room / "scenarios" / "race.yaml") as pipe:
-        assert "not a plain file" in refused_message(pipe)
+        assert "not a regular file" in refused_message(pipe)
 
 
 def test_a_device_is_refused_even_in_an_allowed_folder():
-    assert "not a plain file" in refused_message("/dev/zero", (Path("/dev"),))
-    assert "not a plain file" in refused_message("/dev/null", (Path("/dev"),))
+    assert "not a regular file" in refused_message("/dev/zero", (Path("/dev"),))
+    assert "not a regular file" in refused_message("/dev/null", (Path("/dev"),))
 
 
 def test_a_folder_is_refused(room):
     (room / "scenarios" / "sub.yaml").mkdir()
-    assert "not a plain file" in refused_message(room / "scenarios" / "sub.yaml")
+    assert "is a folder" in refused_message(room / "scenarios" / "sub.yaml")
 
 
 def test_a_symlink_out_of_the_allowed_folders_is_refused_unread(room):
@@ -112,7 +114,7 @@ def test_a_file_that_extends_one_outside_the_allowed_folders_shows_the_problem(r
 
 def test_names_a_system_cannot_take_are_a_problem_not_an_exception(room):
     assert "cannot read" in refused_message("scenarios/nul\0.yaml")
-    assert "not found" in refused_message("scenarios/" + "x" * 5000 + ".yaml")
+    assert "cannot read" in refused_message("scenarios/" + "x" * 5000 + ".yaml")
 
 
 # ----------------------------------------------------------------------------- what is offered

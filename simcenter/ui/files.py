@@ -6,29 +6,24 @@ the ``--scenario`` file the operator gave); the server maps an id it offered bac
 it chose itself, and anything else the browser sends is refused without a word about files.
 
 Every file read for the app, the files a scenario ``extends`` included, goes through
-``read_allowed``: only a regular file whose real path lies in an allowed folder is opened, and
-it is opened without waiting (``O_NONBLOCK``) and checked again once open, so a named pipe,
-a device or a terminal swapped in after the check is found out, never read. A read can
-therefore never hang a session.
+``read_allowed``: only a regular file whose real path lies in an allowed folder is opened, as
+every input file is (without waiting, and checked again once open), so a named pipe, a device or
+a terminal swapped in after the check is found out, never read. A read can therefore never hang
+a session.
 """
 
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from simcenter import MAX_FILE_BYTES
+from simcenter import read_input as read_text
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
 
 REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 """The shipped designs, next to the package in a source checkout."""
-OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-              | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
-"""Open without waiting for a writer (a pipe), without following a last-moment symlink, and
-without making a terminal the server's controlling terminal."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +71,7 @@ def scenario_files(extra: str | os.PathLike | None = None) -> list[Path]:
         if root.is_dir():
             for p in sorted(root.rglob("*.yaml")):
                 real = Path(os.path.realpath(p))
-                if not p.name.startswith("_") and inside(real, folders) and _regular(real):
+                if not p.name.startswith("_") and inside(real, folders) and real.is_file():  # a regular file (stat only)
                     found.setdefault(real)
     if extra is not None:
         found.setdefault(Path(os.path.realpath(extra)))
@@ -99,59 +94,28 @@ def scenario_choices(extra: str | os.PathLike | None = None) -> dict[str, Choice
 def read_allowed(path: str | os.PathLike, folders: tuple[Path, ...]) -> str:
     """The text of ``path``, if it is a regular file in ``folders``; else a located ``InputError``.
 
-    The real path is checked with ``os.stat`` before anything is opened, opened without
-    blocking and checked again on the open file (``fstat``), so neither a bad name nor a race
-    can make the server read a pipe, a device or a terminal, or wait for one.
+    The real path (links followed) must lie in an allowed folder before anything is looked at,
+    so nothing is said of files elsewhere, not even whether they exist; it is then read as every
+    input file is (``simcenter.config.yamlsource.read_text``: regular files only, checked before
+    and after opening without blocking, so neither a name nor a race makes the server read or
+    wait for a pipe, a device or a terminal).
     """
     name = str(path)
     try:
         real = Path(os.path.realpath(path))
-        if not inside(real, folders):
-            raise _problem(name, t("app.files.outside"))
-        if not _regular(real):
-            raise _problem(name, t("file.not_found") if not os.path.lexists(real) else t("app.files.not_regular"))
-        fd = os.open(real, OPEN_FLAGS)
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise _problem(name, t("app.files.not_regular"))
-            raw = _read_at_most(fd, MAX_FILE_BYTES + 1)
-        finally:
-            os.close(fd)
     except (OSError, ValueError) as exc:  # e.g. a name too long, or with a NUL byte
         raise _problem(name, t("file.unreadable", error=getattr(exc, "strerror", None) or exc)) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise _problem(name, t("file.too_large", size=f"> {MAX_FILE_BYTES}", limit=MAX_FILE_BYTES))
+    if not inside(real, folders):
+        raise _problem(name, t("app.files.outside"))
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError([Problem(name, line, "", t("file.not_utf8", column=column,
-                                                    byte=f"0x{raw[exc.start]:02x}"))]) from None
+        return read_text(real)
+    except InputError as exc:  # named as the group chose it, not by its real path on the server
+        raise InputError([Problem(name, p.line, p.path, p.message) for p in exc.problems]) from None
 
 
 def reader(folders: tuple[Path, ...]):
     """``read_allowed`` bound to ``folders``: the ``read`` that ``load_scenario`` takes."""
     return lambda path: read_allowed(path, folders)
-
-
-def _regular(path: Path) -> bool:
-    """Is ``path`` a regular file? (``os.stat`` only: nothing is opened.)"""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except (OSError, ValueError):
-        return False
-
-
-def _read_at_most(fd: int, limit: int) -> bytes:
-    chunks, size = [], 0
-    while size < limit:
-        chunk = os.read(fd, min(65536, limit - size))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
 
 
 def _problem(name: str, message: str) -> InputError:
