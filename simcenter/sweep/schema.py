@@ -22,6 +22,7 @@ from pydantic import (AfterValidator, BeforeValidator, Discriminator, Field, Tag
                       model_validator)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from simcenter.config import reference
 from simcenter.config.loader import closest
 from simcenter.config.schema import Section
 from simcenter.i18n import t
@@ -241,7 +242,7 @@ class Analysis(Section):
 
     outcomes: Annotated[list[str], BeforeValidator(_outcome_list)] | None = Field(
         None, description="kept outcomes drawn and ranked (default: the first eight with a direction)")
-    failure: Annotated[list[Any], BeforeValidator(_conditions)] | None = Field(
+    failure: Annotated[list[str], BeforeValidator(_conditions)] | None = Field(
         None, description="scenario discovery: conditions OUTCOME OPERATOR NUMBER on final values that mark a "
                           "run as failing (default `insolvent == 1` when `insolvent` is kept)")
 
@@ -270,3 +271,32 @@ class ExperimentFile(Section):
         default_factory=list, description="outcomes also kept month by month: a name, a list, `all` or `true` "
                                           "(every outcome), or `false` (none)")
     analysis: Analysis | None = Field(None, description="what the analysis dwells on")
+
+
+# --------------------------------------------------------------------------- the reference
+HEADER = """# Experiment file reference
+
+Generated from `simcenter/sweep/schema.py` by `simcenter schema --experiment`; do not edit by hand.
+How to write, run and analyse an experiment: [sweeps.md](sweeps.md).
+
+An experiment file is a YAML mapping, `ExperimentFile` below. `levers:` and `uncertainties:` map
+each target, a lever name (`legal_form`, `n_mentors`, ...) or a dotted path to any scenario field
+(`funding.funders.hrdp_social_economy.p_success`; list items by index, `plan.0.month`), to one of
+three kinds of parameter: `Values` (a plain list is short for `{values: [...]}`), a `Range`, or
+`Files`. `scenarios`, `outcomes`, `timeseries`, `analysis.outcomes` and `analysis.failure` take one
+item or a list of them.
+
+Beyond these shapes, every target is checked against each base scenario; every value a parameter
+can take (each category, both ends of a range and a value inside it) is applied to each base
+scenario and validated there; a `triangular` distribution needs a `mode` within its range, a
+`normal` one `mean` and `sd`, a `loguniform` range lies above 0; outcome names and failure
+conditions must name kept outcomes; column names must be distinct and not taken by the results
+store; and the design must agree with itself and its parameters (`sobol`: `samples` a power of 2;
+`morris`: even `morris_levels`; a sampler: something to sample; `full_factorial`: no `samples`).
+Every problem is reported at once, as `FILE:LINE: dotted.path: message`, with exit code 2.
+"""
+
+
+def markdown() -> str:
+    """The experiment file reference (``docs/experiment-schema.md``)."""
+    return reference.markdown(ExperimentFile, HEADER)
