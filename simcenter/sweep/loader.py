@@ -79,7 +79,7 @@ def read_shape(data: dict, report: Report) -> ExperimentFile | None:
     try:
         return ExperimentFile.model_validate(data)
     except ValidationError as exc:
-        report.schema(exc, data, ExperimentFile)
+        report.shape(exc, data, ExperimentFile)
         sound = dict(data)
         for err in exc.errors(include_url=False):
             loc = err["loc"]

@@ -33,8 +33,8 @@ class Report:
         """A problem at ``where`` (at ``line`` when it belongs elsewhere than where's own line)."""
         self.problems.append(Problem(self.name, line or self.line(where), format_path(where), message))
 
-    def schema(self, exc: ValidationError, data: dict, root) -> None:
-        """The problems of ``data`` with the shape ``root`` declares."""
+    def shape(self, exc: ValidationError, data: dict, root) -> None:
+        """The problems pydantic found in ``data`` (validated as the model ``root``), in the scenarios' words."""
         self.problems.extend(validation_problems(exc, data, self.locs, root))
 
     def in_base(self, problems: list[Problem], base: str) -> None:

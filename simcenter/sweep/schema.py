@@ -48,31 +48,37 @@ def refuse(model: str, problems: list[tuple[tuple, str]]) -> None:
         raise ValidationError.from_exception_data(model, _details(problems))
 
 
+# --------------------------------------------------------------------------- shapes with one message
 def _expected(what: str) -> ValueError:
     return ValueError(t("sweep.expected", what=t(what)))
 
 
-def _text_list(value, what: str, one: bool = True) -> list[str]:
-    """``value`` as a non-empty list of non-blank texts (one text stands for a list of it), or why not."""
-    items = [value] if one and isinstance(value, str) else value
+def _text_list(value, what: str) -> list[str]:
+    """``value`` as a non-empty list of non-blank texts (one text stands for a list of it), or ``what``
+    was expected."""
+    items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items or not all(isinstance(v, str) and v.strip() for v in items):
         raise _expected(what)
     return items
 
 
 def _files(value) -> list[str]:
+    """Base scenarios and overlay files: one path or a list of them."""
     return _text_list(value, "sweep.scenario_files")
 
 
 def _outcome_list(value) -> list[str]:
+    """Outcome names: one or a list (checked against the outcomes by ``sweep.loader``)."""
     return _text_list(value, "sweep.outcome_list")
 
 
 def _outcomes(value):
+    """The outcomes kept: ``all``, one name or a list."""
     return value if value == "all" else _outcome_list(value)
 
 
 def _timeseries(value):
+    """Outcomes kept month by month: ``true``/``all`` every one, ``false``/nothing none, or names."""
     if value is True or value == "all":
         return "all"
     if value is False or value is None:
@@ -81,6 +87,7 @@ def _timeseries(value):
 
 
 def _conditions(value) -> list:
+    """Failure conditions: one or a list (parsed by ``sweep.loader``, which knows the outcomes kept)."""
     if isinstance(value, str):
         return [value]
     if not isinstance(value, list):
@@ -89,6 +96,7 @@ def _conditions(value) -> list:
 
 
 def _plain(value):
+    """A category is a plain value: a mapping or a list cannot be one column of the results."""
     if isinstance(value, (dict, list)) or value is None:
         raise _expected("sweep.a_plain_value")
     return value
@@ -113,6 +121,7 @@ def _ordered(bounds: list) -> list:
 
 
 def _identifier(name: str) -> str:
+    """A column name of the results store: a plain identifier, so SQL and pandas take it as written."""
     if not name.isidentifier():
         raise ValueError(t("sweep.bad_name", name=name))
     return name
@@ -126,7 +135,8 @@ def _not_blank(text: str) -> str:
 
 ColumnName = Annotated[str, AfterValidator(_identifier)]
 PlainValue = Annotated[Union[str, int, float, bool], BeforeValidator(_plain)]
-Bounds = Annotated[list[Union[float, int]], AfterValidator(_ordered)]  # ints stay ints: "value 20000", not 20000.0
+# Whole numbers stay whole: they are applied to the base scenarios as written ("value 20000", not 20000.0).
+Bounds = Annotated[list[Union[float, int]], AfterValidator(_ordered)]
 RangeField = Annotated[
     Union[Annotated[Literal["declared"], Tag("declared")], Annotated[Bounds, Tag("bounds")]],
     Discriminator(lambda v: "declared" if isinstance(v, str) else "bounds"), BeforeValidator(_bounds_or_declared)]
