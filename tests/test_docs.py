@@ -12,6 +12,22 @@ def test_schema_reference_is_up_to_date():
     assert (ROOT / "docs" / "schema.md").read_text(encoding="utf-8") == markdown()
 
 
+def test_experiment_file_reference_is_up_to_date():
+    """docs/experiment-schema.md is generated: `simcenter schema --experiment > docs/experiment-schema.md`."""
+    from simcenter.sweep.schema import markdown as experiment_markdown
+
+    assert (ROOT / "docs" / "experiment-schema.md").read_text(encoding="utf-8") == experiment_markdown()
+
+
+def test_schema_command_prints_either_reference():
+    from support import run_cli
+
+    proc = run_cli("schema", "--experiment")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == (ROOT / "docs" / "experiment-schema.md").read_text(encoding="utf-8")
+    assert run_cli("schema").stdout == (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
+
+
 def test_readme_quick_start_has_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make demo" in readme and "make test" in readme

@@ -44,7 +44,8 @@ def test_bad_experiment_reports_exactly_the_expected_problems(case, monkeypatch)
     assert not missing and not extra, f"missing: {missing}\nunexpected: {extra}"
 
 
-@pytest.mark.parametrize("case", ["unknown_dotted_path.yaml", "files_problems.yaml", "spec_problems.yaml"])
+@pytest.mark.parametrize("case", ["unknown_dotted_path.yaml", "files_problems.yaml", "spec_problems.yaml",
+                                  "unknown_keys.yaml"])
 def test_sweep_command_prints_located_problems_and_exits_2(case):
     proc = run_cli("sweep", case, "--check", cwd=CASES)
     assert proc.returncode == 2, proc.stderr
@@ -59,6 +60,15 @@ def test_problems_come_in_bulgarian_too():
     assert proc.returncode == 2
     assert "непознато поле или лост 'p_succes'" in proc.stderr
     assert "(може би 'p_success'?)" in proc.stderr
+
+
+def test_shape_problems_come_in_bulgarian_too():
+    """The scenarios' machinery words them, type names included (it once said "a whole number" in every language)."""
+    proc = run_cli("sweep", "wrong_types.yaml", "--check", "--lang", "bg", cwd=CASES)
+    assert proc.returncode == 2
+    assert "wrong_types.yaml:3: replicates: очаква се цяло число, получено true" in proc.stderr
+    assert "wrong_types.yaml:9: levers.management.name: очаква се текст, получено цяло число 123" in proc.stderr
+    assert not any(word in proc.stderr for word in ("expected", "got", "whole number", "a number"))
 
 
 def test_a_missing_experiment_file_is_bad_input(tmp_path):

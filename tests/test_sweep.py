@@ -126,8 +126,21 @@ def test_a_changed_base_scenario_is_a_changed_experiment(reference, tmp_path):
     shrunk = path.read_text(encoding="utf-8").replace("n_potential: 300", "n_potential: 301")
     other = tmp_path / "other.yaml"
     other.write_text(shrunk, encoding="utf-8")
-    with english(), pytest.raises(InputError, match=r"bases\[0\]\.scenario\.region\.n_potential"):
+    with english(), pytest.raises(InputError, match=r"region\.n_potential in base scenario 'plovdiv-"):
         run_sweep(load_experiment(other), out, workers=1)
+
+
+def test_a_refusal_names_the_changed_parameter_as_the_file_does(reference, tmp_path):
+    """Not parameters[2].low: the section, the parameter's own key and where in it the change is."""
+    _, out = reference
+    changed = write_experiment(tmp_path, BODY.replace("range: [0.05, 0.4]", "range: [0.06, 0.4]")
+                               .replace("legal_form: [association, cooperative]", "legal_form: [association, foundation]"))
+    with english(), pytest.raises(InputError) as caught:
+        run_sweep(load_experiment(changed), out, workers=1)
+    message = str(caught.value)
+    assert "changed since: levers.legal_form.values[1], " \
+           "uncertainties.funding.funders.hrdp_social_economy.p_success.range[0])" in message
+    assert "parameters[" not in message
 
 
 def test_a_run_that_raises_is_recorded_as_failed_and_the_sweep_goes_on(tmp_path):

@@ -131,8 +131,11 @@ def _fmt(value: float) -> str:
 
 
 def schema(args: argparse.Namespace) -> int:
-    """Print the scenario file reference (Markdown), generated from the schema."""
-    from simcenter.config.reference import markdown
+    """Print the scenario (or experiment) file reference (Markdown), generated from the schema."""
+    if args.experiment:
+        from simcenter.sweep.schema import markdown
+    else:
+        from simcenter.config.reference import markdown
 
     print(markdown(), end="")
     return 0

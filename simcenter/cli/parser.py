@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=1, metavar="S", help=t("cli.help_seed"))
     p.add_argument("--out", default="docs", metavar="DIR", help=t("cli.help_out_facts"))
 
-    sub.add_parser("schema", parents=[common], help=t("cli.help_schema"), description=t("cli.help_schema"))
+    p = sub.add_parser("schema", parents=[common], help=t("cli.help_schema"), description=t("cli.help_schema"))
+    p.add_argument("--experiment", action="store_true", help=t("cli.help_schema_experiment"))
 
     p = sub.add_parser("catalog", parents=[common], help=t("cli.help_catalog"), description=t("cli.help_catalog"))
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help=t("cli.help_format"))

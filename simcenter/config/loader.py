@@ -217,7 +217,7 @@ def validate_tree(data: dict, locs: Locations, name: str) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_translate(exc, data, locs, Scenario))
+        problems.extend(validation_problems(exc, data, locs, Scenario))
     catalogue = builtin_catalogue()
     extra = data.get("catalogue") if isinstance(data.get("catalogue"), dict) else {}
     references = _reference_problems(data, locs, catalogue, extra)
@@ -306,7 +306,13 @@ def _resolve_loc_member(loc: tuple, data) -> tuple[tuple, bool]:
     return tuple(path), False
 
 
-def _translate(exc: ValidationError, data: dict, locs: Locations, root: type[BaseModel]) -> list[Problem]:
+def validation_problems(exc: ValidationError, data: dict, locs: Locations, root: type[BaseModel]) -> list[Problem]:
+    """Turn pydantic's errors for ``data`` (validated as ``root``) into located problems.
+
+    Each error is placed at the line ``locs`` gives its path (or its nearest ancestor's), its
+    message in the user's language, an unknown key with "did you mean". Scenarios and experiment
+    files (``simcenter.sweep.schema``) are both reported through this, so they read alike.
+    """
     problems = []
     unions: set[tuple] = set()
     for err in exc.errors(include_url=False):
@@ -319,7 +325,7 @@ def _translate(exc: ValidationError, data: dict, locs: Locations, root: type[Bas
             tag = str(err.get("ctx", {}).get("discriminator", "")).strip("'")
             item = err.get("input")
             keys = [k for k in item if isinstance(k, str)] if isinstance(item, dict) else []
-            misspelled = _closest(tag, keys) if err["type"] == "union_tag_not_found" else None
+            misspelled = closest(tag, keys) if err["type"] == "union_tag_not_found" else None
             if misspelled:  # `acton: hire`: the tag is there, misspelled; say so at that key
                 path = path + (misspelled,)
                 message = t("validation.unknown_key", key=misspelled) + _did_you_mean(misspelled, [tag])
@@ -338,14 +344,16 @@ def _translate(exc: ValidationError, data: dict, locs: Locations, root: type[Bas
     return problems
 
 
-_TYPE_NAMES = {
-    "int": "a whole number", "float": "a number", "str": "text", "bool": "true or false",
-    "dict": "a mapping", "list": "a list", "NoneType": "nothing",
-}
+_TYPES = ("int", "float", "str", "bool", "dict", "list", "NoneType")
+"""Python types named in messages in words (``validation.types.*``: "a whole number", "text")."""
+
+
+def _type_name(name: str) -> str:
+    return t(f"validation.types.{name}") if name in _TYPES else name
 
 
 def _kind_of(value) -> str:
-    return _TYPE_NAMES.get(type(value).__name__, type(value).__name__)
+    return _type_name(type(value).__name__)
 
 
 def _message(err: dict, path: tuple, root: type[BaseModel]) -> str:
@@ -365,17 +373,17 @@ def _message(err: dict, path: tuple, root: type[BaseModel]) -> str:
         bound = next(iter(ctx.values()))
         return t(f"validation.{kind}", bound=bound, value=shown)
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return t("validation.expected", expected=_TYPE_NAMES["int"], got=got)
+        return t("validation.expected", expected=_type_name("int"), got=got)
     if kind in ("float_type", "float_parsing"):
-        return t("validation.expected", expected=_TYPE_NAMES["float"], got=got)
+        return t("validation.expected", expected=_type_name("float"), got=got)
     if kind in ("string_type",):
-        return t("validation.expected", expected=_TYPE_NAMES["str"], got=got)
+        return t("validation.expected", expected=_type_name("str"), got=got)
     if kind in ("bool_type", "bool_parsing"):
-        return t("validation.expected", expected=_TYPE_NAMES["bool"], got=got)
+        return t("validation.expected", expected=_type_name("bool"), got=got)
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return t("validation.expected", expected=_TYPE_NAMES["dict"], got=got)
+        return t("validation.expected", expected=_type_name("dict"), got=got)
     if kind in ("list_type",):
-        return t("validation.expected", expected=_TYPE_NAMES["list"], got=got)
+        return t("validation.expected", expected=_type_name("list"), got=got)
     if kind == "finite_number":
         return t("validation.finite")
     if kind == "literal_error":
@@ -397,14 +405,18 @@ def _message(err: dict, path: tuple, root: type[BaseModel]) -> str:
     return err["msg"]
 
 
-def _did_you_mean(word: str, candidates: typing.Iterable[str]) -> str:
-    match = _closest(word, [str(c) for c in candidates])
+def did_you_mean(word: str, candidates: typing.Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` when one of ``candidates`` is close to ``word``, else nothing."""
+    match = closest(word, [str(c) for c in candidates])
     return t("validation.did_you_mean", suggestion=match) if match else ""
 
 
-def _closest(word: str, candidates: list[str]) -> str | None:
+_did_you_mean = did_you_mean  # the name the checks in this module use
+
+
+def closest(word: str, candidates: typing.Iterable[str]) -> str | None:
     """The candidate closest to ``word``, ignoring case (``Horizon`` is a misspelled ``horizon``)."""
-    lower = {c.lower(): c for c in reversed(candidates)}
+    lower = {c.lower(): c for c in reversed(list(candidates))}
     match = difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=0.6)
     return lower[match[0]] if match else None
 

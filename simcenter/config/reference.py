@@ -1,7 +1,8 @@
 """The scenario schema as a Markdown reference, generated from the pydantic declarations.
 
-``docs/schema.md`` is this module's output (``simcenter schema > docs/schema.md``); a test
-checks that the file is up to date, so the reference can never drift from the code.
+``docs/schema.md`` is this module's output (``simcenter schema > docs/schema.md``), and
+``docs/experiment-schema.md`` its output for experiment files (``simcenter schema --experiment``);
+a test checks that both are up to date, so the references can never drift from the code.
 """
 
 from __future__ import annotations
@@ -87,10 +88,10 @@ def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
     return seen
 
 
-def markdown() -> str:
-    """The whole reference."""
-    lines = [HEADER]
-    for model in _models(Scenario):
+def markdown(root: type[BaseModel] = Scenario, header: str = HEADER) -> str:
+    """The whole reference of ``root`` (a scenario; ``simcenter.sweep.schema`` passes an experiment file)."""
+    lines = [header]
+    for model in _models(root):
         doc = ((model.__doc__ or "").strip().splitlines() or [""])[0]
         lines += [f"## {model.__name__}", "", doc, "", "| field | type | default | allowed | meaning / source |",
                   "|---|---|---|---|---|"]

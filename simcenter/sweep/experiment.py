@@ -287,21 +287,78 @@ class Experiment:
                        failure=self.failure if failure is None else failure)
 
 
-def changed_paths(old, new, prefix: str = "", limit: int = 6) -> list[str]:
-    """Dotted paths where two resolved experiments differ (the first ``limit``)."""
+_FILE_KEYS = {"low": "range[0]", "high": "range[1]", "overlays": "files", "kind": "integer"}
+"""Where a parameter's stored field is written in the experiment file, where the names differ."""
+
+
+def changed_paths(old: dict, new: dict, limit: int = 6) -> list[str]:
+    """Where two resolved experiments (``Experiment.resolved()``) differ, the first ``limit``, each as
+    the experiment file names it: ``uncertainties.grant_success_factor.range[0]``, ``design.samples``,
+    ``region.n_potential in base scenario 'plovdiv'`` (not ``parameters[0].low``)."""
     out: list[str] = []
+    for key in list(old) + [k for k in new if k not in old]:
+        a, b = old.get(key), new.get(key)
+        if key == "bases" and isinstance(a, list) and isinstance(b, list):
+            _changed_bases(a, b, out)
+        elif key == "parameters" and isinstance(a, list) and isinstance(b, list):
+            _changed_parameters(a, b, out)
+        else:
+            _walk(a, b, key, out)
+    return out[:limit]
 
-    def walk(a, b, path: str) -> None:
-        if len(out) >= limit:
-            return
-        if isinstance(a, dict) and isinstance(b, dict):
-            for key in list(a) + [k for k in b if k not in a]:
-                walk(a.get(key), b.get(key), f"{path}.{key}" if path else str(key))
-        elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-            for i, (x, y) in enumerate(zip(a, b)):
-                walk(x, y, f"{path}[{i}]")
-        elif a != b:
-            out.append(path or "(root)")
 
-    walk(old, new, prefix)
-    return out
+def _walk(a, b, path: str, out: list[str]) -> None:
+    """Add to ``out`` the dotted paths (``[i]`` for list items) where ``a`` and ``b`` differ."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in list(a) + [k for k in b if k not in a]:
+            _walk(a.get(key), b.get(key), f"{path}.{key}" if path else str(key), out)
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            _walk(x, y, f"{path}[{i}]", out)
+    elif a != b:
+        out.append(path or "(root)")
+
+
+def _by_name(items: list) -> dict:
+    return {item.get("name"): item for item in items if isinstance(item, dict)}
+
+
+def _changed_bases(old: list, new: list, out: list[str]) -> None:
+    a, b = _by_name(old), _by_name(new)
+    if list(a) != list(b):
+        out.append("scenarios")
+        return
+    for name in a:
+        fields: list[str] = []
+        _walk(a[name].get("scenario"), b[name].get("scenario"), "", fields)
+        out.extend(t("sweep.changed_in_base", path=path, base=name) for path in fields)
+
+
+def _changed_parameters(old: list, new: list, out: list[str]) -> None:
+    a, b = _by_name(old), _by_name(new)
+    before = len(out)
+    for name in list(a) + [n for n in b if n not in a]:
+        p, q = a.get(name), b.get(name)
+        here = _file_path(q or p)
+        if p is None or q is None or any(p.get(k) != q.get(k) for k in ("role", "how", "target")):
+            out.append(here)  # a parameter added, removed, or aimed elsewhere
+            continue
+        for field in list(p) + [f for f in q if f not in p]:
+            x, y, at = p.get(field), q.get(field), f"{here}.{_FILE_KEYS.get(field, field)}"
+            if field == "overlays" and isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
+                for i, ((label, body), (other_label, other_body)) in enumerate(zip(x, y)):
+                    if label != other_label:
+                        out.append(f"{at}[{i}]")
+                    else:  # a field of the i-th file: levers.plan.files[1].plan[0].month
+                        _walk(body, other_body, f"{at}[{i}]", out)
+                continue
+            _walk(x, y, at, out)
+    if len(out) == before and list(a) != list(b):
+        out.append("levers, uncertainties")  # the same parameters in another order
+
+
+def _file_path(p: dict) -> str:
+    """Where the experiment file declares a stored parameter: ``uncertainties.<its key>``."""
+    if p.get("how") == "base":
+        return "scenarios"
+    return f"{'levers' if p.get('role') == 'lever' else 'uncertainties'}.{p.get('target')}"

@@ -1,9 +1,12 @@
 """Experiment files: YAML -> validated ``Experiment``, every problem as ``FILE:LINE: path: message``.
 
-Validated like scenarios: unknown keys and misspelled names get a "did you mean", every dotted
-path is checked against the base scenarios, and every value a parameter can take (each
-category, both ends of a range) is applied to each base scenario and validated there, the
-problem reported at the experiment file's line. Nothing here prints or exits.
+Validated like scenarios, and reported through the same machinery: the models of ``sweep.schema``
+check the file's shape (unknown keys with "did you mean", types, bounds, choices); then every
+dotted path is checked against the base scenarios, every value a parameter can take (each
+category, both ends of a range) is applied to each base scenario and validated there, the problem
+reported at the experiment file's line, and outcome names, failure conditions, column names and
+the design's size are checked. Every problem is collected before any is reported. Nothing here
+prints or exits.
 """
 
 from __future__ import annotations
@@ -12,26 +15,30 @@ import os
 import re
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from simcenter import metrics
-from simcenter.config.loader import (display_path, load_scenario, problem_of_reference, referenced_file,
-                                      validate_tree)
+from simcenter.config.loader import (did_you_mean, display_path, load_scenario, problem_of_reference,
+                                      referenced_file, validate_tree)
 from simcenter.config.yamlsource import Locations, load_mapping_text, read_text
-from simcenter.errors import InputError, Problem, parse_path
+from simcenter.errors import InputError
 from simcenter.i18n import t
 from simcenter.sweep import design as designs
-from simcenter.sweep.experiment import METHODS, OPERATORS, Base, Condition, Design, Experiment, Parameter
+from simcenter.sweep import schema
+from simcenter.sweep.experiment import OPERATORS, Base, Condition, Design, Experiment, Parameter
 from simcenter.sweep.parameters import ParameterReader
-from simcenter.sweep.targets import apply_ops, closest
+from simcenter.sweep.reading import Report
+from simcenter.sweep.schema import ExperimentFile
+from simcenter.sweep.targets import apply_ops, split_path
 
-TOP_KEYS = ("name", "description", "scenarios", "set", "levers", "uncertainties", "design", "replicates", "seed",
-            "outcomes", "timeseries", "analysis")
-DESIGN_KEYS = ("method", "samples", "levels", "levers", "second_order", "morris_levels")
-ANALYSIS_KEYS = ("outcomes", "failure")
 MAX_RUNS = 10_000_000
 """More runs than this is a mistake in the design (a factorial over too many levels)."""
 DEFAULT_FAILURE = "insolvent == 1"
 _CONDITION = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(==|!=|<=|>=|<|>)\s*"
                         r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
+_BY_ITEM = ("levers", "uncertainties", "set", "analysis")
+"""Sections whose items stand alone: a bad one is left out and the others are still checked (the
+design's keys depend on each other: a bad one leaves the whole design out)."""
 
 
 def load_experiment(path: str | os.PathLike) -> Experiment:
@@ -42,7 +49,140 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
     """
     name = str(path)
     data, locs = load_mapping_text(read_text(path), name)
-    return _Reader(Path(path), name, data, locs).experiment()
+    report = Report(Path(path), name, locs)
+    spec = read_shape(data, report)
+    bases = read_bases(spec, report) if spec is not None else []
+    if not bases:
+        raise InputError(report.problems)
+    bases = fixed_values(bases, spec.set or {}, report)
+    parameters = ParameterReader(report, bases).parameters(spec)
+    design = check_design(spec.design or schema.Design(), parameters, report)
+    outcomes = outcome_names(report, ("outcomes",), spec.outcomes, metrics.NAMES) or metrics.NAMES
+    timeseries = outcome_names(report, ("timeseries",), spec.timeseries, metrics.NAMES) or ()
+    focus, failure = analysis(spec.analysis or schema.Analysis(), outcomes, report)
+    if report.problems:
+        raise InputError(report.problems)
+    exp = Experiment(name=(spec.name or report.path.stem).strip(), bases=tuple(bases), parameters=tuple(parameters),
+                     design=design, replicates=spec.replicates, seed=spec.seed, outcomes=outcomes,
+                     timeseries=timeseries, description=spec.description.strip(), file=name, focus=focus,
+                     failure=failure)
+    runs = designs.count(exp) * exp.replicates
+    if runs > MAX_RUNS:
+        report.add(("design",), t("sweep.too_many_runs", runs=runs, limit=MAX_RUNS))
+        raise InputError(report.problems)
+    return exp
+
+
+def read_shape(data: dict, report: Report) -> ExperimentFile | None:
+    """The file as ``sweep.schema`` models, its problems reported; a section (or one parameter, one
+    ``set`` value) with a problem is left out, so the checks that follow see only sound parts.
+    None when even that is no experiment (the base scenarios are missing or unusable)."""
+    try:
+        return ExperimentFile.model_validate(data)
+    except ValidationError as exc:
+        report.shape(exc, data, ExperimentFile)
+        sound = dict(data)
+        for err in exc.errors(include_url=False):
+            loc = err["loc"]
+            if len(loc) > 1 and loc[0] in _BY_ITEM and isinstance(sound.get(loc[0]), dict):
+                sound[loc[0]] = {k: v for k, v in sound[loc[0]].items() if k != loc[1]}
+            elif loc:
+                sound.pop(loc[0], None)
+    try:
+        return ExperimentFile.model_validate(sound)
+    except ValidationError:
+        return None
+
+
+def read_bases(spec: ExperimentFile, report: Report) -> list[Base]:
+    """The base scenarios, each loaded and validated (its problems at its own lines)."""
+    out: list[Base] = []
+    for i, ref in enumerate(spec.scenarios):
+        where = report.item(("scenarios",), i)
+        resolved, problem = referenced_file(report.path.parent, ref)
+        if problem is not None:
+            report.add(where, problem_of_reference(problem, ref, t("sweep.no_scenario_file", path=ref)))
+            continue
+        file = display_path(resolved)
+        try:
+            scenario = load_scenario(file)
+        except InputError as exc:
+            report.problems.extend(exc.problems)
+            continue
+        if any(b.name == scenario.name for b in out):
+            report.add(where, t("sweep.duplicate_base", name=scenario.name))
+            continue
+        out.append(Base(scenario.name, str(file), scenario))
+    return out
+
+
+def fixed_values(bases: list[Base], values: dict, report: Report) -> list[Base]:
+    """Apply ``set:`` (values every run shares) to every base and validate the result there."""
+    if not values:
+        return bases
+    reader = ParameterReader(report, bases)
+    ops, lines = [], []
+    for key, value in values.items():
+        op = reader.target_op(("set", key), key, value)
+        if op is not None:
+            ops.append(op)
+            lines.append((op, report.line(("set", key))))
+    if report.has(("set",)):
+        return bases
+    out = []
+    for base in bases:
+        data = apply_ops(base.scenario.model_dump(), ops)
+        locs: Locations = {(): (report.name, report.line(("set",)))}
+        for (how, target, _), line in lines:
+            if how == "path":
+                parts = split_path(target)
+                for depth in range(1, len(parts) + 1):
+                    locs.setdefault(parts[:depth], (report.name, line))
+                locs[parts] = (report.name, line)
+        try:
+            scenario = validate_tree(data, locs, report.name)
+        except InputError as exc:
+            report.in_base(exc.problems, base.name)
+            continue
+        out.append(Base(base.name, base.file, scenario))
+    return out
+
+
+# --------------------------------------------------------------------------- design, outcomes, analysis
+def check_design(spec: schema.Design, params: list[Parameter], report: Report) -> Design:
+    """The design, after checking that its method, size and the parameters it samples agree."""
+    where = ("design",)
+    if spec.method == "full_factorial" and spec.samples is not None:
+        report.add(where + ("samples",), t("sweep.samples_unused"))
+    elif spec.method != "full_factorial" and spec.samples is None:
+        report.add(where, t("sweep.needs_samples", method=spec.method))
+    elif spec.method == "sobol" and spec.samples & (spec.samples - 1):
+        report.add(where + ("samples",), t("sweep.power_of_two", value=spec.samples))
+    if spec.morris_levels % 2:
+        report.add(where + ("morris_levels",), t("sweep.even", value=spec.morris_levels))
+    d = Design(method=spec.method, samples=spec.samples, levels=spec.levels, levers=spec.levers,
+               second_order=spec.second_order, morris_levels=spec.morris_levels)
+    sampled = designs.sampled_parameters(d, params)
+    if d.method in ("sobol", "morris") and not sampled:
+        report.add(where + ("method",), t("sweep.nothing_sampled", method=d.method))
+    if d.method == "sobol" and d.second_order and len(sampled) < 2:
+        report.add(where + ("second_order",), t("sweep.second_order_needs_two"))
+    return d
+
+
+def outcome_names(report: Report, where: tuple, names, allowed: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``names`` (``all`` or a list) checked against ``allowed``: unknown or repeated ones are reported."""
+    if names == "all":
+        return allowed
+    out: list[str] = []
+    for i, item in enumerate(names):
+        if item not in allowed:
+            report.add(report.item(where, i), t("sweep.unknown_outcome", name=item) + did_you_mean(item, allowed))
+        elif item in out:
+            report.add(report.item(where, i), t("sweep.duplicate", value=item))
+        else:
+            out.append(item)
+    return tuple(out)
 
 
 def parse_condition(text: str, outcomes: tuple[str, ...]) -> Condition | str:
@@ -52,177 +192,24 @@ def parse_condition(text: str, outcomes: tuple[str, ...]) -> Condition | str:
         return t("sweep.bad_condition", text=text, operators=" ".join(OPERATORS))
     outcome, op, value = m.group(1), m.group(2), float(m.group(3))
     if outcome not in outcomes:
-        hint = closest(outcome, outcomes)
-        return t("sweep.unknown_outcome", name=outcome) + (
-            t("validation.did_you_mean", suggestion=hint) if hint else "")
+        return t("sweep.unknown_outcome", name=outcome) + did_you_mean(outcome, outcomes)
     return Condition(outcome, op, value)
 
 
-class _Reader(ParameterReader):
-    """Reads one experiment file, collecting every problem before giving up."""
-
-    # ------------------------------------------------------------------ the file
-    def experiment(self) -> Experiment:
-        data = self.data
-        self.unknown_keys(data, (), TOP_KEYS)
-        name = data.get("name", self.path.stem)
-        if not isinstance(name, str) or not name.strip():
-            self.add(("name",), t("sweep.expected", what=t("sweep.a_name")))
-            name = self.path.stem
-        description = data.get("description", "")
-        if not isinstance(description, str):
-            self.add(("description",), t("sweep.expected", what=t("sweep.text")))
-            description = ""
-        bases = self.bases(data.get("scenarios"))
-        if not bases:
-            raise InputError(self.problems)
-        bases = self.fixed_values(bases, self.mapping(("set",), data.get("set")))
-        parameters = self.parameters(bases)
-        design = self.design(self.mapping(("design",), data.get("design")), parameters)
-        replicates = self.integer(("replicates",), data.get("replicates", 1), 1, 100_000) or 1
-        seed = self.integer(("seed",), data.get("seed", 1), 0, 2**63 - 1)
-        outcomes = self.outcome_names(("outcomes",), data.get("outcomes", "all"), metrics.NAMES, True) or metrics.NAMES
-        timeseries = self.timeseries(data.get("timeseries", False))
-        focus, failure = self.analysis(self.mapping(("analysis",), data.get("analysis")), outcomes)
-        if self.problems:
-            raise InputError(self.problems)
-        exp = Experiment(name=name.strip(), bases=tuple(bases), parameters=tuple(parameters), design=design,
-                         replicates=replicates, seed=seed if seed is not None else 1, outcomes=outcomes,
-                         timeseries=timeseries, description=description.strip(), file=self.name, focus=focus,
-                         failure=failure)
-        runs = designs.count(exp) * exp.replicates
-        if runs > MAX_RUNS:
-            self.add(("design",), t("sweep.too_many_runs", runs=runs, limit=MAX_RUNS))
-            raise InputError(self.problems)
-        return exp
-
-    def bases(self, node) -> list[Base]:
-        where = ("scenarios",)
-        if node is None:
-            self.add(where, t("validation.missing"))
-            return []
-        refs = [node] if isinstance(node, str) else node
-        if not isinstance(refs, list) or not refs or not all(isinstance(r, str) and r.strip() for r in refs):
-            self.add(where, t("sweep.expected", what=t("sweep.scenario_files")))
-            return []
-        out: list[Base] = []
-        for i, ref in enumerate(refs):
-            item = where + (i,) if isinstance(node, list) else where
-            resolved, problem = referenced_file(self.path.parent, ref)
-            if problem is not None:
-                self.add(item, problem_of_reference(problem, ref, t("sweep.no_scenario_file", path=ref)))
-                continue
-            file = display_path(resolved)
-            try:
-                scenario = load_scenario(file)
-            except InputError as exc:
-                self.problems.extend(exc.problems)
-                continue
-            if any(b.name == scenario.name for b in out):
-                self.add(item, t("sweep.duplicate_base", name=scenario.name))
-                continue
-            out.append(Base(scenario.name, str(file), scenario))
-        return out
-
-    def fixed_values(self, bases: list[Base], node: dict) -> list[Base]:
-        """Apply ``set:`` (values every run shares) to every base and validate the result."""
-        if not node:
-            return bases
-        ops, lines = [], []
-        for key, value in node.items():
-            where = ("set", key)
-            op = self.target_op(where, str(key), value, bases)
-            if op is not None:
-                ops.append(op)
-                lines.append((op, self.line(where)))
-        if self.problems:
-            return bases
-        out = []
-        for base in bases:
-            data = apply_ops(base.scenario.model_dump(), ops)
-            locs: Locations = {(): (self.name, self.line(("set",)))}
-            for (how, target, _), line in lines:
-                if how == "path":
-                    parts = parse_path(target)
-                    for depth in range(1, len(parts) + 1):
-                        locs.setdefault(parts[:depth], (self.name, line))
-                    locs[parts] = (self.name, line)
-            try:
-                scenario = validate_tree(data, locs, self.name)
-            except InputError as exc:
-                for p in exc.problems:
-                    self.problems.append(Problem(p.file, p.line, p.path,
-                                                 t("sweep.in_base", base=base.name, message=p.message)))
-                continue
-            out.append(Base(base.name, base.file, scenario))
-        return out
-
-    # ------------------------------------------------------------------ design, outcomes, analysis
-    def design(self, node: dict, params: list[Parameter]) -> Design:
-        where = ("design",)
-        self.unknown_keys(node, where, DESIGN_KEYS)
-        method = node.get("method", "full_factorial")
-        if method not in METHODS:
-            hint = closest(str(method), METHODS)
-            self.add(where + ("method",), t("validation.choice", value=repr(method), choices=", ".join(METHODS))
-                     + (t("validation.did_you_mean", suggestion=hint) if hint else ""))
-            return Design(method="full_factorial")
-        levers = node.get("levers", "sample")
-        if levers not in ("sample", "full_factorial"):
-            self.add(where + ("levers",), t("validation.choice", value=repr(levers), choices="sample, full_factorial"))
-            levers = "sample"
-        samples = None
-        if method != "full_factorial":
-            if "samples" not in node:
-                self.add(where, t("sweep.needs_samples", method=method))
-            else:
-                samples = self.integer(where + ("samples",), node["samples"], 1, 1_000_000)
-                if method == "sobol" and samples and samples & (samples - 1):
-                    self.add(where + ("samples",), t("sweep.power_of_two", value=samples))
-        elif "samples" in node:
-            self.add(where + ("samples",), t("sweep.samples_unused"))
-        levels = self.integer(where + ("levels",), node.get("levels", 3), 2, 1000) or 3
-        second = node.get("second_order", False)
-        if not isinstance(second, bool):
-            self.add(where + ("second_order",), t("sweep.expected", what=t("sweep.true_or_false")))
-            second = False
-        morris_levels = self.integer(where + ("morris_levels",), node.get("morris_levels", 4), 2, 100) or 4
-        if morris_levels % 2:
-            self.add(where + ("morris_levels",), t("sweep.even", value=morris_levels))
-        d = Design(method=method, samples=samples, levels=levels, levers=levers, second_order=second,
-                   morris_levels=morris_levels)
-        sampled = designs.sampled_parameters(d, params)
-        if method in ("sobol", "morris") and not sampled:
-            self.add(where + ("method",), t("sweep.nothing_sampled", method=method))
-        if method == "sobol" and second and len(sampled) < 2:
-            self.add(where + ("second_order",), t("sweep.second_order_needs_two"))
-        return d
-
-    def timeseries(self, node) -> tuple[str, ...]:
-        if node is False or node is None:
-            return ()
-        if node is True:
-            return metrics.NAMES
-        return self.outcome_names(("timeseries",), node, metrics.NAMES, True) or ()
-
-    def analysis(self, node: dict, outcomes: tuple[str, ...]):
-        where = ("analysis",)
-        self.unknown_keys(node, where, ANALYSIS_KEYS)
-        focus = self.outcome_names(where + ("outcomes",), node["outcomes"], outcomes, False) if "outcomes" in node \
-            else default_focus(outcomes)
-        failure: list[Condition] = []
-        raw = node.get("failure", DEFAULT_FAILURE if "insolvent" in outcomes else [])
-        items = [raw] if isinstance(raw, str) else raw
-        if not isinstance(items, list):
-            self.add(where + ("failure",), t("sweep.bad_condition", text=raw, operators=" ".join(OPERATORS)))
-            items = []
-        for i, text in enumerate(items):
-            got = parse_condition(text, outcomes)
-            if isinstance(got, str):
-                self.add(where + ("failure",) + ((i,) if isinstance(raw, list) else ()), got)
-            else:
-                failure.append(got)
-        return focus or (), tuple(failure)
+def analysis(spec: schema.Analysis, outcomes: tuple[str, ...], report: Report):
+    """The outcomes the analysis dwells on and its failure conditions, checked against the kept outcomes."""
+    where = ("analysis",)
+    focus = default_focus(outcomes) if spec.outcomes is None else \
+        outcome_names(report, where + ("outcomes",), spec.outcomes, outcomes)
+    texts = spec.failure if spec.failure is not None else [DEFAULT_FAILURE] if "insolvent" in outcomes else []
+    failure: list[Condition] = []
+    for i, text in enumerate(texts):
+        got = parse_condition(text, outcomes)
+        if isinstance(got, str):
+            report.add(report.item(where + ("failure",), i), got)
+        else:
+            failure.append(got)
+    return focus, tuple(failure)
 
 
 def default_focus(outcomes: tuple[str, ...]) -> tuple[str, ...]:

@@ -1,76 +1,53 @@
-"""Reading located YAML data: typed values with every problem collected, FILE:LINE: path: message."""
+"""The problems found in one experiment file, each located at its line: FILE:LINE: path: message.
+
+The models of ``sweep.schema`` report the file's shape through ``config.loader.validation_problems``;
+the checks that need the base scenarios or the whole file add theirs here, located the same way
+(``config.loader.locate``: a path's own line, or its nearest ancestor's), so that one list,
+reported at once, holds both.
+"""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-from simcenter.config.loader import locate
+from pydantic import ValidationError
+
+from simcenter.config.loader import locate, validation_problems
 from simcenter.config.yamlsource import Locations
 from simcenter.errors import Problem, format_path
 from simcenter.i18n import t
-from simcenter.sweep.targets import closest
 
 
-class Reader:
-    """Checks values of a parsed file against expectations, recording each problem at its line."""
+class Report:
+    """Every problem found in one experiment file so far."""
 
-    def __init__(self, path: Path, name: str, data: dict, locs: Locations):
-        self.path, self.name, self.data, self.locs = path, name, data, locs
+    def __init__(self, path: Path, name: str, locs: Locations):
+        self.path, self.name, self.locs = path, name, locs
         self.problems: list[Problem] = []
 
     def line(self, where: tuple) -> int:
+        """The line of ``where`` in the file (or of its nearest ancestor)."""
         return locate(where, self.locs)[1]
 
     def add(self, where: tuple, message: str, line: int | None = None) -> None:
+        """A problem at ``where`` (at ``line`` when it belongs elsewhere than where's own line)."""
         self.problems.append(Problem(self.name, line or self.line(where), format_path(where), message))
 
-    def unknown_keys(self, node: dict, where: tuple, allowed: tuple[str, ...]) -> None:
-        for key in node:
-            if key not in allowed:
-                hint = closest(str(key), allowed)
-                self.add(where + (key,), t("validation.unknown_key", key=key)
-                         + (t("validation.did_you_mean", suggestion=hint) if hint else f" ({', '.join(allowed)})"))
+    def shape(self, exc: ValidationError, data: dict, root) -> None:
+        """The problems pydantic found in ``data`` (validated as the model ``root``), in the scenarios' words."""
+        self.problems.extend(validation_problems(exc, data, self.locs, root))
 
-    def mapping(self, where: tuple, node, required: bool = False) -> dict:
-        if node is None and not required:
-            return {}
-        if not isinstance(node, dict):
-            self.add(where, t("validation.missing") if node is None else t("sweep.expected", what=t("sweep.a_mapping")))
-            return {}
-        return node
+    def in_base(self, problems: list[Problem], base: str) -> None:
+        """Problems of a base scenario changed by the experiment, at their own files and lines."""
+        self.problems.extend(Problem(p.file, p.line, p.path, t("sweep.in_base", base=base, message=p.message))
+                             for p in problems)
 
-    def integer(self, where: tuple, value, lo: int, hi: int) -> int | None:
-        if not isinstance(value, int) or isinstance(value, bool):
-            self.add(where, t("sweep.expected", what=t("sweep.a_whole_number")) + f", got {value!r}")
-            return None
-        if not lo <= value <= hi:
-            self.add(where, t("sweep.between", lo=lo, hi=hi, value=value))
-            return None
-        return value
+    def item(self, where: tuple, i: int) -> tuple:
+        """The path of the ``i``-th item at ``where``: ``where[i]``, or ``where`` itself when the file
+        gives one value there for a list of it (``outcomes: cash_eur``)."""
+        return where + (i,) if where + (i,) in self.locs else where
 
-    def number(self, where: tuple, value) -> float | None:
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
-            self.add(where, t("sweep.expected", what=t("sweep.a_number")) + f", got {value!r}")
-            return None
-        return value
-
-    def outcome_names(self, where: tuple, value, allowed: tuple[str, ...], allow_all: bool) -> tuple[str, ...] | None:
-        if allow_all and value == "all":
-            return allowed
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not value:
-            self.add(where, t("sweep.expected", what=t("sweep.outcome_list")))
-            return None
-        out: list[str] = []
-        for i, item in enumerate(value):
-            if item not in allowed:
-                hint = closest(str(item), allowed)
-                self.add(where + (i,), t("sweep.unknown_outcome", name=item)
-                         + (t("validation.did_you_mean", suggestion=hint) if hint else ""))
-            elif item in out:
-                self.add(where + (i,), t("sweep.duplicate", value=item))
-            else:
-                out.append(item)
-        return tuple(out)
+    def has(self, where: tuple) -> bool:
+        """Whether a problem was found at ``where`` or inside it."""
+        path = format_path(where)
+        return any(p.path == path or p.path.startswith((path + ".", path + "[")) for p in self.problems)

@@ -10,12 +10,11 @@ operations, so a run is the same wherever it executes.
 
 from __future__ import annotations
 
-import difflib
 import typing
 
 from pydantic import BaseModel
 
-from simcenter.config.loader import _deep_copy, _unwrap, scenario_from_dict
+from simcenter.config.loader import _deep_copy, _unwrap, closest, scenario_from_dict
 from simcenter.config.schema import Scenario
 from simcenter.errors import is_index, parse_path
 from simcenter.i18n import t
@@ -65,13 +64,6 @@ def check_path(data: dict, target: str) -> str | None:
     if isinstance(node, dict):
         return t("sweep.is_a_section", target=target, fields=", ".join(sorted(map(str, node))[:8]))
     return None
-
-
-def closest(word: str, candidates: typing.Iterable[str]) -> str | None:
-    """The candidate closest to ``word`` (ignoring case), if any is close."""
-    lower = {c.lower(): c for c in reversed(list(candidates))}
-    match = difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=0.6)
-    return lower[match[0]] if match else None
 
 
 def value_at(data: dict, target: str):
