@@ -9,7 +9,7 @@ command line and the worker pool start light)::
     model = simcenter.CenterModel(scenario, rng=1)          # a Mesa model: model.step(), model.run_for(12)
     result = simcenter.simulate(scenario, seed=1)           # one run: result.kpis, result.timeseries, result.ledger
     runs = simcenter.run_replicates(scenario, reps=20)      # replicates over derived seeds
-    simcenter.compare(["scenarios/plovdiv"], out="results/plovdiv", reps=30)   # paired comparison + report
+    simcenter.compare(["scenarios/plovdiv"], out="results/plovdiv", reps=30)     # paired comparison + report
     simcenter.build_report("results/plovdiv")               # the report again, from the saved results
     summary = simcenter.run_sweep("experiments/forms-by-structures.yaml", out="results/sweep")
     experiments, outcomes = simcenter.load_sweep("results/sweep")              # as EMA Workbench's load_results
@@ -52,13 +52,18 @@ _LAZY = {
     "RunResult": "simcenter.run.task",
     "run_many": "simcenter.run.many",
     # comparisons and reports
-    "compare": "simcenter.compare",
-    "load_designs": "simcenter.compare",
-    "COMPARE_WORKER_MODULES": "simcenter.compare",
+    "compare": "simcenter.comparison",
+    "load_designs": "simcenter.comparison",
+    "COMPARE_WORKER_MODULES": "simcenter.comparison",
     "build_report": "simcenter.report.build",
+    "SUMMARY_COLUMNS": "simcenter.report.build",
+    "REPORT_OVERVIEW": "simcenter.report.build",
     "write_run": "simcenter.report.run_folder",
     # sweeps
     "load_experiment": "simcenter.sweep.loader",
+    "experiment_reference": "simcenter.sweep.schema",
+    "count_points": "simcenter.sweep.design",
+    "sweep_summary_rows": "simcenter.sweep.analysis",
     "run_sweep": "simcenter.sweep.engine",
     "load_sweep": "simcenter.sweep.store",
     "analyze_sweep": "simcenter.sweep.analysis",
@@ -66,14 +71,15 @@ _LAZY = {
     # validation against stylised facts
     "check_facts": "simcenter.facts",
 }
-_RENAMED = {"read_input": "read_text", "schema_reference": "markdown", "calibration_table": "markdown", "COMPARE_WORKER_MODULES": "WORKER_MODULES",
+_RENAMED = {"read_input": "read_text", "REPORT_OVERVIEW": "OVERVIEW", "experiment_reference": "markdown",
+            "count_points": "count", "sweep_summary_rows": "summary_rows", "schema_reference": "markdown", "calibration_table": "markdown", "COMPARE_WORKER_MODULES": "WORKER_MODULES",
             "analyze_sweep": "analyze", "export_sweep": "export", "check_facts": "write_report"}
 """Public names whose definition has another name in its module."""
 
 __all__ = ["__version__", *sorted(_LAZY)]
 
 if TYPE_CHECKING:
-    from simcenter.compare import compare, load_designs
+    from simcenter.comparison import compare, load_designs
     from simcenter.config.calibration import markdown as calibration_table
     from simcenter.config.catalogue import builtin_catalogue, catalogue_rows
     from simcenter.config.levers import LEVERS, apply_levers
@@ -84,7 +90,8 @@ if TYPE_CHECKING:
     from simcenter.errors import InputError, Problem
     from simcenter.facts import write_report as check_facts
     from simcenter.model import CenterModel
-    from simcenter.report.build import build_report
+    from simcenter.report.build import OVERVIEW as REPORT_OVERVIEW
+    from simcenter.report.build import SUMMARY_COLUMNS, build_report
     from simcenter.report.run_folder import write_run
     from simcenter.rng import replicate_seeds
     from simcenter.run.engines import open_engine
@@ -92,9 +99,12 @@ if TYPE_CHECKING:
     from simcenter.run.runner import kpi_summary, run_replicates, simulate
     from simcenter.run.task import Keep, Run, RunResult
     from simcenter.sweep.analysis import analyze as analyze_sweep
+    from simcenter.sweep.analysis import summary_rows as sweep_summary_rows
+    from simcenter.sweep.design import count as count_points
     from simcenter.sweep.engine import run_sweep
     from simcenter.sweep.exports import export as export_sweep
     from simcenter.sweep.loader import load_experiment
+    from simcenter.sweep.schema import markdown as experiment_reference
     from simcenter.sweep.store import load_sweep
 
 

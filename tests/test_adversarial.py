@@ -504,9 +504,9 @@ def test_run_out_under_a_file_is_refused_before_the_runs(blocker, capsys, monkey
 
 
 def test_compare_out_under_a_file_is_refused_before_the_runs(blocker, capsys, monkeypatch):
-    import simcenter.compare.command
+    import simcenter.comparison.command
 
-    monkeypatch.setattr(simcenter.compare.command, "run_comparison", _never)
+    monkeypatch.setattr(simcenter.comparison.command, "run_comparison", _never)
     code, _, err = cli(capsys, "compare", str(BASE), "--reps", "1", "--workers", "1", "--out", str(blocker / "x" / "out"))
     assert code == 2, err
     assert_problem_lines(err, blocker / "x", "cannot write here")

@@ -49,3 +49,12 @@ def test_a_sweep_runs_from_its_file_and_loads_like_ema_load_results(tmp_path):
     assert isinstance(experiments, pd.DataFrame) and list(outcomes.columns) == ["served", "insolvent"]
     assert len(experiments) == len(outcomes) == 4
     assert set(experiments["legal_form"]) == {"association", "foundation"}
+
+
+def test_compare_stays_the_function_when_the_comparison_package_is_imported():
+    """A public name must not be a subpackage's name: importing the subpackage would rebind it."""
+    import simcenter.comparison.running  # noqa: F401
+
+    assert callable(simcenter.compare) and simcenter.compare.__name__ == "compare"
+    for name in simcenter.__all__:
+        assert not (simcenter.__path__ and __import__("importlib").util.find_spec(f"simcenter.{name}")), name

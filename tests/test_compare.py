@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from simcenter.compare import compare, default_baseline, load_designs
+from simcenter.comparison import compare, default_baseline, load_designs
 from simcenter.errors import InputError
 from simcenter.report import compare_figures
 
@@ -324,8 +324,8 @@ def test_worker_processes_give_the_same_files_as_one_process(tmp_path):
 
 @pytest.mark.parametrize("n_designs,reps", [(6, 100), (6, 1), (1, 1)])
 def test_every_design_runs_every_replicate_once_with_the_replicates_seed(n_designs, reps):
-    from simcenter.compare import Design
-    from simcenter.compare.running import comparison_runs
+    from simcenter.comparison import Design
+    from simcenter.comparison.running import comparison_runs
 
     designs = [Design(f"d{i}", f"d{i}.yaml", f"scenario {i}") for i in range(n_designs)]
     seeds = [1000 + r for r in range(reps)]

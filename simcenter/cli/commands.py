@@ -8,10 +8,9 @@ import sys
 import time
 from pathlib import Path
 
+import simcenter
 from simcenter.cli import output
 from simcenter.cli.progress import Progress
-from simcenter.config.catalogue import builtin_catalogue, catalogue_rows
-from simcenter.config.loader import find_scenario_files, load_scenario
 from simcenter.errors import InputError, Problem, printable
 from simcenter.i18n import t
 
@@ -25,14 +24,14 @@ def dispatch(args: argparse.Namespace) -> int:
 
 def validate(args: argparse.Namespace) -> int:
     """Validate every scenario file named (folders are searched); report all problems at once."""
-    files = find_scenario_files(args.paths)
+    files = simcenter.find_scenario_files(args.paths)
     if not files:
         raise InputError([Problem(p, 1, "", t("cli.no_files", paths=p)) for p in args.paths])
     problems: list[Problem] = []
     bad = 0
     for path in files:
         try:
-            sc = load_scenario(path, args.overrides)
+            sc = simcenter.load_scenario(path, args.overrides)
         except InputError as exc:
             bad += 1
             problems.extend(exc.problems)
@@ -50,7 +49,7 @@ def validate(args: argparse.Namespace) -> int:
 
 def catalog(args: argparse.Namespace) -> int:
     """Print the catalogue of legal forms and management structures."""
-    forms, structures, sources = catalogue_rows(builtin_catalogue())
+    forms, structures, sources = simcenter.catalogue_rows(simcenter.builtin_catalogue())
     if args.format == "json":
         print(output.to_json({"legal_forms": forms, "management_structures": structures, "sources": sources}))
     elif args.format == "csv":
@@ -70,15 +69,11 @@ def catalog(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run one scenario over replicates and print each outcome's median and 5-95% range."""
+    from simcenter import apply_levers, kpi_summary, open_engine, replicate_seeds, run_replicates, write_run
     from simcenter import metrics
-    from simcenter.config.levers import apply_levers
     from simcenter.files import json_safe, writable_folder
-    from simcenter.report.run_folder import write_run
-    from simcenter.rng import replicate_seeds
-    from simcenter.run.engines import open_engine
-    from simcenter.run.runner import kpi_summary, run_replicates
 
-    scenario = load_scenario(args.scenario, args.overrides)
+    scenario = simcenter.load_scenario(args.scenario, args.overrides)
     if args.years is not None:
         scenario = apply_levers(scenario, {"years": args.years})
     if args.out:
@@ -132,28 +127,22 @@ def _fmt(value: float) -> str:
 
 def schema(args: argparse.Namespace) -> int:
     """Print the scenario (or experiment) file reference (Markdown), generated from the schema."""
-    if args.experiment:
-        from simcenter.sweep.schema import markdown
-    else:
-        from simcenter.config.reference import markdown
-
-    print(markdown(), end="")
+    print(simcenter.experiment_reference() if args.experiment else simcenter.schema_reference(), end="")
     return 0
 
 
 def compare(args: argparse.Namespace) -> int:
     """Compare designs over paired replicates; write the report; print the summary."""
-    from simcenter.compare import WORKER_MODULES
-    from simcenter.run.engines import open_engine
+    from simcenter import COMPARE_WORKER_MODULES, open_engine
 
     # The worker processes' fork server starts first (it loads the model) while this process reads
     # the scenarios; the workers are asked for once they are valid (they come when the server is
     # ready, seconds later either way), so that bad input ends the command at once instead of
     # waiting for the server (a pool starting a worker cannot be shut down until it has).
-    engine = open_engine(args.workers, preload=WORKER_MODULES, warm=True)
+    engine = open_engine(args.workers, preload=COMPARE_WORKER_MODULES, warm=True)
     try:
-        from simcenter.compare import compare as run_compare
-        from simcenter.compare import load_designs
+        from simcenter import compare as run_compare
+        from simcenter import load_designs
 
         designs, notes = load_designs(args.paths, args.overrides)  # fail fast, before any run
         engine.start()
@@ -172,7 +161,7 @@ def compare(args: argparse.Namespace) -> int:
 
 def report(args: argparse.Namespace) -> int:
     """Rebuild a comparison report from its saved results."""
-    from simcenter.report.build import build_report
+    from simcenter import build_report
 
     folder = Path(args.folder)
     meta = folder / "comparison.json"
@@ -184,8 +173,8 @@ def report(args: argparse.Namespace) -> int:
 
 
 def _print_comparison(result: dict, fmt: str) -> None:
-    from simcenter import metrics
-    from simcenter.report.build import OVERVIEW, SUMMARY_COLUMNS
+    from simcenter import REPORT_OVERVIEW as OVERVIEW
+    from simcenter import SUMMARY_COLUMNS, metrics
     from simcenter.files import FLOAT_FORMAT, json_safe
 
     summary = result["summary"]
@@ -218,9 +207,7 @@ def _print_comparison(result: dict, fmt: str) -> None:
 
 def calibration(args: argparse.Namespace) -> int:
     """Print the calibration table of a scenario (Markdown): every number, range and source."""
-    from simcenter.config.calibration import markdown
-
-    print(markdown(args.scenario), end="")
+    print(simcenter.calibration_table(args.scenario), end="")
     return 0
 
 
@@ -235,12 +222,11 @@ def ui(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- researcher sweeps
 def sweep(args: argparse.Namespace) -> int:
     """Run (or resume) a sweep; print a summary. Exit 1 when runs were lost to the infrastructure."""
-    from simcenter.sweep import design as designs
-    from simcenter.sweep import load_experiment, run_sweep
+    from simcenter import count_points, load_experiment, run_sweep
 
     exp = load_experiment(args.experiment)
     out = Path(args.out) if args.out else Path("results") / "sweeps" / Path(args.experiment).stem
-    points = designs.count(exp)
+    points = count_points(exp)
     runs = points * exp.replicates
     print(t("sweep.header", name=exp.name, runs=runs, points=points, replicates=exp.replicates,
             method=exp.design.method), file=sys.stderr)
@@ -294,33 +280,9 @@ def _print_sweep(s, out: Path) -> None:
 
 def analyze(args: argparse.Namespace) -> int:
     """Sensitivity indices and scenario discovery of a stored sweep; print the findings."""
-    from simcenter import metrics
+    from simcenter import analyze_sweep, metrics, sweep_summary_rows
     from simcenter.files import json_safe
-    from simcenter.sweep import analysis
-    from simcenter.sweep.loader import parse_condition
-    from simcenter.sweep.store import Store
-
-    with Store.open(Path(args.folder)) as store:
-        kept = store.experiment.outcomes
-    failure = focus = None
-    problems = []
-    if args.failure:
-        failure = []
-        for i, text in enumerate(args.failure, 1):
-            got = parse_condition(text, kept)
-            if isinstance(got, str):
-                problems.append(Problem("--failure", i, "failure", got))
-            else:
-                failure.append(got)
-        failure = tuple(failure)
-    if args.outcomes:
-        unknown = [o for o in args.outcomes if o not in kept]
-        for i, o in enumerate(unknown, 1):
-            problems.append(Problem("--outcome", i, "outcome", t("sweep.unknown_outcome", name=o)))
-        focus = tuple(args.outcomes)
-    if problems:
-        raise InputError(problems)
-    a = analysis.analyze(args.folder, failure=failure, focus=focus)
+    a = analyze_sweep(args.folder, failure=args.failure or None, focus=args.outcomes or None)
     if args.format == "json":
         print(output.to_json(json_safe({
             "experiment": a.experiment.name, "runs": a.runs, "ok": a.ok, "failed": a.failed, "missing": a.missing,
@@ -333,7 +295,7 @@ def analyze(args: argparse.Namespace) -> int:
     print(t("sweep.analysis_counts", runs=a.runs, ok=a.ok, failed=a.failed, missing=a.missing))
     for note in a.notes:
         print(t("cli.warning", message=note), file=sys.stderr)
-    rows = analysis.summary_rows(a)
+    rows = sweep_summary_rows(a)
     if rows:
         print()
         print(t(f"sweep.method_{a.method}"))
@@ -353,9 +315,7 @@ def analyze(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     """Write a sweep's tables as Parquet or CSV files."""
-    from simcenter.sweep.exports import export as write
-
-    for path in write(args.folder, args.to, args.dest):
+    for path in simcenter.export_sweep(args.folder, args.to, args.dest):
         print(printable(str(path)))
     return 0
 
@@ -365,9 +325,7 @@ SWEEP_COMMANDS = {"sweep": sweep, "analyze": analyze, "export": export}
 
 def facts(args: argparse.Namespace) -> int:
     """Check the stylised facts on the shipped Plovdiv scenarios; write validation.md and figures."""
-    from simcenter.facts import write_report
-
-    found = write_report(Path(args.out), reps=args.reps, seed=args.seed)
+    found = simcenter.check_facts(Path(args.out), reps=args.reps, seed=args.seed)
     rows = [{"fact": f.title, "holds": f.holds} for f in found]
     print(output.table(rows, t("cli.facts_title")))
     print(t("cli.written", path=Path(args.out) / "validation.md"), file=sys.stderr)

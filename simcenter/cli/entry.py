@@ -1,9 +1,9 @@
 """The console-script entry point: a Ctrl-C even while the libraries load exits quietly (130);
-the process ends without tearing the interpreter down (``simcenter.run.quickexit``)."""
+the process ends without tearing the interpreter down (``simcenter.quickexit``)."""
 
 import sys
 
-from simcenter.run import quickexit
+from simcenter import quickexit
 
 
 def run() -> None:

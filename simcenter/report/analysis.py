@@ -51,7 +51,7 @@ class Results:
 
 
 def load_results(folder: str | Path) -> Results:
-    """Read a comparison folder written by ``simcenter.compare.save``, every file checked.
+    """Read a comparison folder written by ``simcenter.comparison.save``, every file checked.
 
     Raises:
         InputError: what is wrong with the folder's files, each problem located (``report.saved``).

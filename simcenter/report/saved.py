@@ -1,5 +1,5 @@
 """Reading a saved comparison back: every file the report needs, checked against what
-``simcenter.compare.saving.save`` writes, with every problem located (``FILE:LINE: column: message``).
+``simcenter.comparison.saving.save`` writes, with every problem located (``FILE:LINE: column: message``).
 
 ``simcenter report DIR`` reads a folder that may have been copied, edited, cut short or put
 together by hand. A report built from such a folder must not be a table of dashes that says

@@ -18,7 +18,7 @@ import weakref
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Sequence
 
-from simcenter.run import quickexit
+from simcenter import quickexit
 
 
 def default_workers() -> int:

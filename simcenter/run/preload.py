@@ -2,12 +2,12 @@
 model, the runners and every compiled loop, so that each worker forked from it starts warm.
 
 The fork server itself then ends, when the main process does, without tearing its interpreter
-down (``simcenter.run.quickexit``: with all of that loaded, about a second that a shell pipe, or a
+down (``simcenter.quickexit``: with all of that loaded, about a second that a shell pipe, or a
 program reading the command's output, would wait for)."""
 
 import sys
 
-from simcenter.run import quickexit
+from simcenter import quickexit
 from simcenter.run.pool import warm_up
 
 

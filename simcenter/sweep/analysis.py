@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from simcenter import metrics
+from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
 from simcenter.files import FLOAT_FORMAT, atomic_write, writable_folder
 from simcenter.sweep import design as designs
@@ -58,15 +60,19 @@ class Analysis:
     figures: list[Path] = field(default_factory=list)
 
 
-def analyze(folder: str | os.PathLike, failure: tuple[Condition, ...] | None = None,
-            focus: tuple[str, ...] | None = None, write: bool = True) -> Analysis:
+def analyze(folder: str | os.PathLike, failure: Sequence[Condition | str] | None = None,
+            focus: Sequence[str] | None = None, write: bool = True) -> Analysis:
     """Analyse the sweep stored in ``folder``; write ``folder/analysis/`` unless ``write`` is false.
+    ``failure``: the conditions of failure PRIM explains (``Condition``s, or text such as
+    ``"insolvent == 1"``), instead of the experiment's; ``focus``: the outcomes to analyse.
 
     Raises:
-        InputError: if the folder holds no sweep.
+        InputError: if the folder holds no sweep, or a condition or an outcome is not one of its
+            kept outcomes (located as ``--failure:i`` / ``--outcome:i``).
     """
     folder = Path(folder)
     with Store.open(folder) as store:
+        failure, focus = _options(store.experiment.outcomes, failure, focus)
         exp = store.experiment.with_analysis(focus=focus, failure=failure)
         if write:
             writable_folder(folder / "analysis")
@@ -91,6 +97,29 @@ def analyze(folder: str | os.PathLike, failure: tuple[Condition, ...] | None = N
     if write:
         _write(out)
     return out
+
+
+def _options(kept: Sequence[str], failure, focus) -> tuple[tuple[Condition, ...] | None, tuple[str, ...] | None]:
+    """The failure conditions and the outcomes to analyse, checked against the ``kept`` outcomes."""
+    from simcenter.sweep.loader import parse_condition
+
+    problems = []
+    conditions = None
+    if failure:
+        conditions = []
+        for i, condition in enumerate(failure, 1):
+            got = parse_condition(condition, kept) if isinstance(condition, str) else condition
+            if isinstance(got, str):
+                problems.append(Problem("--failure", i, "failure", got))
+            else:
+                conditions.append(got)
+        conditions = tuple(conditions)
+    if focus:
+        unknown = [o for o in focus if o not in kept]
+        problems += [Problem("--outcome", i, "outcome", t("sweep.unknown_outcome", name=o)) for i, o in enumerate(unknown, 1)]
+    if problems:
+        raise InputError(problems)
+    return conditions, (tuple(focus) if focus else None)
 
 
 def _labels(exp: Experiment, points: pd.DataFrame) -> dict[int, str]:

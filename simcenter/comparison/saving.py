@@ -10,7 +10,7 @@ from typing import Sequence
 import numpy as np
 
 from simcenter import __version__, metrics
-from simcenter.compare.designs import Design
+from simcenter.comparison.designs import Design
 from simcenter.run.task import RunResult
 from simcenter.errors import writing_to
 from simcenter.files import FLOAT_FORMAT, resolved_yaml

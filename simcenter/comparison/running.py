@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from simcenter.compare.designs import Design
+from simcenter.comparison.designs import Design
 from simcenter.rng import replicate_seeds
 from simcenter.run.many import run_many
 from simcenter.run.task import Keep, Run, RunResult

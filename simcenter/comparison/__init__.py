@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 
-WORKER_MODULES = ("simcenter.compare.running",)
+WORKER_MODULES = ("simcenter.comparison.running",)
 """What a comparison's worker processes import once, besides the model (``local_executor``):
 defined here, importable without loading the rest (the command starts its pool first)."""
 
@@ -23,7 +23,7 @@ def __getattr__(name: str):
     """The package's names, imported when first used."""
     module = _LAZY.get(name)
     if module is None:
-        raise AttributeError(f"module 'simcenter.compare' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"simcenter.compare.{module}"), name)
+        raise AttributeError(f"module 'simcenter.comparison' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"simcenter.comparison.{module}"), name)
     globals()[name] = value
     return value

@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-from simcenter.compare import WORKER_MODULES
-from simcenter.compare.designs import Design, default_baseline, load_designs
-from simcenter.compare.running import run_comparison
-from simcenter.compare.saving import save
+from simcenter.comparison import WORKER_MODULES
+from simcenter.comparison.designs import Design, default_baseline, load_designs
+from simcenter.comparison.running import run_comparison
+from simcenter.comparison.saving import save
 from simcenter.errors import InputError, Problem
 from simcenter.files import writable_folder
 from simcenter.i18n import t
