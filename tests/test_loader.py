@@ -11,7 +11,8 @@ import pytest
 import simcenter
 from simcenter import i18n
 from simcenter.config.catalogue import builtin_catalogue
-from simcenter.config.loader import apply_overrides, find_scenario_files, load_scenario, load_tree, locate
+from simcenter.config.loader import apply_overrides, find_scenario_files, load_scenario, load_tree
+from simcenter.config.problems import locate
 from simcenter.config.yamlsource import MAX_DEPTH, load_mapping_text, parse_value
 from simcenter.errors import InputError, InputWarning, Problem, format_path
 from support import BASE, PLOVDIV, english, same_file

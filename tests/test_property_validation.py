@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
 import simcenter
-from simcenter.config.loader import _field_names, load_tree
+from simcenter.config.loader import load_tree
+from simcenter.config.problems import field_names
 from simcenter.config.schema import Scenario
 from simcenter.errors import InputError, format_path
 from support import SCENARIOS, assert_no_traceback, clean_env, english, problem_lines, run_cli
@@ -221,7 +222,7 @@ def test_rename_a_key_with_a_typo(workdir, data):
 
     is_field = tuple(p for p in path[:-1] if isinstance(p, str))[-2:] not in FREE_ID_SECTIONS \
         and path[:-1] not in FREE_ID_SECTIONS
-    if is_field and new_key not in _field_names(Scenario, path[:-1]):
+    if is_field and new_key not in field_names(Scenario, path[:-1]):
         # A misspelled field is always reported, on the very line of the misspelled key.
         assert error is not None, f"renaming {format_path(path)} to {new_key!r} was accepted"
         renamed = path[:-1] + (new_key,)

@@ -6,15 +6,15 @@ Every problem found is reported at once as ``FILE:LINE: dotted.path: message`` t
 
 from __future__ import annotations
 
-import difflib
 import os
 import typing
 import warnings
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from simcenter.config.catalogue import Catalogue, builtin_catalogue
+from simcenter.config.problems import did_you_mean, error_message, field_names, locate, validation_problems
 from simcenter.config.schema import Center, Scenario
 from simcenter.config.yamlsource import (Locations, load_mapping_text, os_problem, parse_value, read_text,
                                          regular_file_problem)
@@ -157,7 +157,7 @@ def _merge(base: dict, base_locs: Locations, over: dict, over_locs: Locations) -
 def apply_overrides(data: dict, locs: Locations, overrides: typing.Sequence[str]) -> tuple[dict, Locations]:
     """Apply ``dotted.key=value`` overrides; values are read as YAML (``3``, ``true``, ``[1, 2]``)."""
     problems: list[Problem] = []
-    data = _deep_copy(data)
+    data = deep_copy(data)
     locs = dict(locs)
     for i, item in enumerate(overrides, start=1):
         key, sep, raw = item.partition("=")
@@ -201,11 +201,11 @@ def apply_overrides(data: dict, locs: Locations, overrides: typing.Sequence[str]
     return leave_out_after_horizon(data, locs, SET_SOURCE)
 
 
-def _deep_copy(node):
+def deep_copy(node):
     if isinstance(node, dict):
-        return {k: _deep_copy(v) for k, v in node.items()}
+        return {k: deep_copy(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_deep_copy(v) for v in node]
+        return [deep_copy(v) for v in node]
     return node
 
 
@@ -271,196 +271,6 @@ def leave_out_after_horizon(data: dict, locs: Locations, layer: str) -> tuple[di
     return data, moved
 
 
-def locate(path: tuple, locs: Locations) -> tuple[str, int]:
-    """The file and line of ``path``, or of its nearest ancestor that has one."""
-    for depth in range(len(path), -1, -1):
-        if path[:depth] in locs:
-            return locs[path[:depth]]
-    return locs.get((), ("<scenario>", 1))
-
-
-def _resolve_loc(loc: tuple, data) -> tuple:
-    """Map a pydantic error location onto the data: drop union tags and validator names."""
-    return _resolve_loc_member(loc, data)[0]
-
-
-def _resolve_loc_member(loc: tuple, data) -> tuple[tuple, bool]:
-    """``_resolve_loc``, and whether the location ended in a union member's name (``value.float``)."""
-    path: list = []
-    node = data
-    for i, part in enumerate(loc):
-        last = i == len(loc) - 1
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-            path.append(part)
-        elif not last and isinstance(part, str):
-            continue  # a discriminator tag or a validator's name, not a key in the file
-        elif last and isinstance(part, str) and path and not isinstance(node, dict):
-            return tuple(path), True  # e.g. `value: [1]` against float | int | bool: one member of the union
-        else:
-            path.append(part)
-            node = None
-    return tuple(path), False
-
-
-def validation_problems(exc: ValidationError, data: dict, locs: Locations, root: type[BaseModel]) -> list[Problem]:
-    """Turn pydantic's errors for ``data`` (validated as ``root``) into located problems.
-
-    Each error is placed at the line ``locs`` gives its path (or its nearest ancestor's), its
-    message in the user's language, an unknown key with "did you mean". Scenarios and experiment
-    files (``simcenter.sweep.schema``) are both reported through this, so they read alike.
-    """
-    problems = []
-    unions: set[tuple] = set()
-    for err in exc.errors(include_url=False):
-        path, member = _resolve_loc_member(tuple(err["loc"]), data)
-        if member:
-            if path in unions:
-                continue  # one line per value: the first member's message ("expected a number")
-            unions.add(path)
-        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
-            tag = str(err.get("ctx", {}).get("discriminator", "")).strip("'")
-            item = err.get("input")
-            keys = [k for k in item if isinstance(k, str)] if isinstance(item, dict) else []
-            misspelled = closest(tag, keys) if err["type"] == "union_tag_not_found" else None
-            if misspelled:  # `acton: hire`: the tag is there, misspelled; say so at that key
-                path = path + (misspelled,)
-                message = t("validation.unknown_key", key=misspelled) + _did_you_mean(misspelled, [tag])
-                file, line = locate(path, locs)
-                problems.append(Problem(file, line, format_path(path), message))
-                continue
-            path = path + (tag,)
-        message = _message(err, path, root)
-        # Model validators raise "field: message"; point at that field when it exists.
-        if err["type"] == "value_error" and ": " in message:
-            head, rest = message.split(": ", 1)
-            if " " not in head and (path + (head,)) in locs:
-                path, message = path + (head,), rest
-        file, line = locate(path, locs)
-        problems.append(Problem(file, line, format_path(path), message))
-    return problems
-
-
-_TYPES = ("int", "float", "str", "bool", "dict", "list", "NoneType")
-"""Python types named in messages in words (``validation.types.*``: "a whole number", "text")."""
-
-
-def _type_name(name: str) -> str:
-    return t(f"validation.types.{name}") if name in _TYPES else name
-
-
-def _kind_of(value) -> str:
-    return _type_name(type(value).__name__)
-
-
-def _message(err: dict, path: tuple, root: type[BaseModel]) -> str:
-    kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
-    shown = repr(value) if not isinstance(value, (dict, list)) else _kind_of(value)
-    got = f"{_kind_of(value)} {shown}"
-    if isinstance(value, (dict, list)) or value is None:
-        got = _kind_of(value)  # "got a list", not "got a list a list"
-    elif isinstance(value, bool):
-        got = str(value).lower()  # "got true", as written in YAML
-    if kind == "missing":
-        return t("validation.missing")
-    if kind == "extra_forbidden":
-        candidates = _field_names(root, path[:-1])
-        return t("validation.unknown_key", key=path[-1]) + _did_you_mean(str(path[-1]), candidates)
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        bound = next(iter(ctx.values()))
-        return t(f"validation.{kind}", bound=bound, value=shown)
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return t("validation.expected", expected=_type_name("int"), got=got)
-    if kind in ("float_type", "float_parsing"):
-        return t("validation.expected", expected=_type_name("float"), got=got)
-    if kind in ("string_type",):
-        return t("validation.expected", expected=_type_name("str"), got=got)
-    if kind in ("bool_type", "bool_parsing"):
-        return t("validation.expected", expected=_type_name("bool"), got=got)
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return t("validation.expected", expected=_type_name("dict"), got=got)
-    if kind in ("list_type",):
-        return t("validation.expected", expected=_type_name("list"), got=got)
-    if kind == "finite_number":
-        return t("validation.finite")
-    if kind == "literal_error":
-        choices = [c.strip().strip("'") for c in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
-        return t("validation.choice", value=shown, choices=", ".join(choices)) + _did_you_mean(str(value), choices)
-    if kind == "union_tag_invalid":
-        choices = [c.strip().strip("'") for c in str(ctx.get("expected_tags", "")).split(",")]
-        return t("validation.choice", value=repr(ctx.get("tag")), choices=", ".join(choices)) + _did_you_mean(
-            str(ctx.get("tag")), choices
-        )
-    if kind == "union_tag_not_found":
-        return t("validation.tag_missing", tag=ctx.get("discriminator", "").strip("'"))
-    if kind in ("string_too_short", "too_short"):
-        return t("validation.too_short", min=ctx.get("min_length"))
-    if kind in ("string_too_long", "too_long"):
-        return t("validation.too_long", max=ctx.get("max_length"))
-    if kind == "value_error":
-        return str(ctx.get("error", err["msg"]))
-    return err["msg"]
-
-
-def did_you_mean(word: str, candidates: typing.Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` when one of ``candidates`` is close to ``word``, else nothing."""
-    match = closest(word, [str(c) for c in candidates])
-    return t("validation.did_you_mean", suggestion=match) if match else ""
-
-
-_did_you_mean = did_you_mean  # the name the checks in this module use
-
-
-def closest(word: str, candidates: typing.Iterable[str]) -> str | None:
-    """The candidate closest to ``word``, ignoring case (``Horizon`` is a misspelled ``horizon``)."""
-    lower = {c.lower(): c for c in reversed(list(candidates))}
-    match = difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=0.6)
-    return lower[match[0]] if match else None
-
-
-def _field_names(root, path: tuple) -> set[str]:
-    """Names of the fields allowed at ``path`` of the schema (for "did you mean")."""
-    annotations = [root]
-    for part in path:
-        nxt = []
-        for ann in annotations:
-            for model in _models_in(ann, part):
-                nxt.append(model)
-        annotations = nxt
-    names: set[str] = set()
-    for ann in annotations:
-        for model in _unwrap(ann):
-            if isinstance(model, type) and issubclass(model, BaseModel):
-                names.update(model.model_fields)
-    return names
-
-
-def _unwrap(ann) -> list:
-    origin = typing.get_origin(ann)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(ann)[0])
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        return [m for a in typing.get_args(ann) for m in _unwrap(a)]
-    return [ann]
-
-
-def _models_in(ann, part) -> list:
-    """The annotations reached from ``ann`` by stepping into key or index ``part``."""
-    out = []
-    for a in _unwrap(ann):
-        origin = typing.get_origin(a)
-        if isinstance(a, type) and issubclass(a, BaseModel):
-            field = a.model_fields.get(part)
-            if field is not None:
-                out.append(field.annotation)
-        elif origin in (dict, list):
-            out.append(typing.get_args(a)[-1])
-    return out
-
-
 def _reference_problems(data: dict, locs: Locations, catalogue: Catalogue, extra: dict) -> list[Problem]:
     """Check names that refer to other things: legal forms, structures, funders, partners, months."""
     problems: list[Problem] = []
@@ -475,7 +285,7 @@ def _reference_problems(data: dict, locs: Locations, catalogue: Catalogue, extra
     for field, known, what in (("legal_form", forms, "legal form"), ("management", structures, "management structure")):
         value = center.get(field)
         if isinstance(value, str) and value and value not in known:
-            add(("center", field), t("reference.unknown", what=what, value=value) + _did_you_mean(value, known))
+            add(("center", field), t("reference.unknown", what=what, value=value) + did_you_mean(value, known))
 
     funding = data.get("funding") if isinstance(data.get("funding"), dict) else {}
     funders = funding.get("funders") if isinstance(funding.get("funders"), dict) else {}
@@ -484,13 +294,13 @@ def _reference_problems(data: dict, locs: Locations, catalogue: Catalogue, extra
             for i, form in enumerate(funder["eligible_forms"]):
                 if isinstance(form, str) and form not in forms:
                     add(("funding", "funders", fid, "eligible_forms", i),
-                        t("reference.unknown", what="legal form", value=form) + _did_you_mean(form, forms))
+                        t("reference.unknown", what="legal form", value=form) + did_you_mean(form, forms))
     starting = funding.get("starting_grants") if isinstance(funding.get("starting_grants"), list) else []
     for i, grant in enumerate(starting):
         fid = grant.get("funder") if isinstance(grant, dict) else None
         if isinstance(fid, str) and fid and fid not in funders:
             add(("funding", "starting_grants", i, "funder"),
-                t("reference.unknown", what="funder", value=fid) + _did_you_mean(fid, funders))
+                t("reference.unknown", what="funder", value=fid) + did_you_mean(fid, funders))
     partners = data.get("partners") if isinstance(data.get("partners"), dict) else {}
     # A section of the wrong type is reported once by the schema; do not also call every reference to it unknown.
     checked = {"funder": isinstance(funding.get("funders", {}), dict) and isinstance(data.get("funding", {}), dict),
@@ -505,7 +315,7 @@ def _reference_problems(data: dict, locs: Locations, catalogue: Catalogue, extra
         for key, known, what in (("funder", funders, "funder"), ("partner", partners, "partner")):
             value = action.get(key)
             if checked[key] and isinstance(value, str) and value and value not in known:
-                add(("plan", i, key), t("reference.unknown", what=what, value=value) + _did_you_mean(value, known))
+                add(("plan", i, key), t("reference.unknown", what=what, value=value) + did_you_mean(value, known))
         month = action.get("month")
         if months is not None and isinstance(month, int) and not isinstance(month, bool) and month >= months:
             message = t("reference.after_horizon", month=month, months=months, last=months - 1)
@@ -521,15 +331,15 @@ def _reference_problems(data: dict, locs: Locations, catalogue: Catalogue, extra
 def _check_set_action(i: int, action: dict, center: dict, locs: Locations) -> list[Problem]:
     """A plan's ``set`` must name an existing field of ``center`` and give it a valid value."""
     parts = tuple(action["field"].split("."))
-    names = _field_names(Center, parts[:-1])
+    names = field_names(Center, parts[:-1])
     if parts[-1] not in names or any(not p for p in parts):
         file, line = locate(("plan", i, "field"), locs)
         prefix = ".".join(parts[:-1]) + "." if len(parts) > 1 else ""
-        msg = t("reference.unknown", what="center field", value=action["field"]) + _did_you_mean(
+        msg = t("reference.unknown", what="center field", value=action["field"]) + did_you_mean(
             action["field"], [prefix + n for n in names]
         )
         return [Problem(file, line, format_path(("plan", i, "field")), msg)]
-    trial = _deep_copy(center)
+    trial = deep_copy(center)
     node = trial
     for part in parts[:-1]:
         node = node.setdefault(part, {}) if isinstance(node, dict) else {}
@@ -542,7 +352,7 @@ def _check_set_action(i: int, action: dict, center: dict, locs: Locations) -> li
         for err in exc.errors(include_url=False):
             if tuple(err["loc"])[: len(parts)] == parts:
                 file, line = locate(("plan", i, "value"), locs)
-                out.append(Problem(file, line, format_path(("plan", i, "value")), _message(err, ("center",) + parts, Scenario)))
+                out.append(Problem(file, line, format_path(("plan", i, "value")), error_message(err, ("center",) + parts, Scenario)))
         return out
     return []
 

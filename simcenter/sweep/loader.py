@@ -18,8 +18,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from simcenter import metrics
-from simcenter.config.loader import (did_you_mean, display_path, load_scenario, problem_of_reference,
-                                      referenced_file, validate_tree)
+from simcenter.config.loader import display_path, load_scenario, problem_of_reference, referenced_file, validate_tree
+from simcenter.config.problems import did_you_mean
 from simcenter.config.yamlsource import Locations, load_mapping_text, read_text
 from simcenter.errors import InputError
 from simcenter.i18n import t

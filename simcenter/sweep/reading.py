@@ -1,8 +1,8 @@
 """The problems found in one experiment file, each located at its line: FILE:LINE: path: message.
 
-The models of ``sweep.schema`` report the file's shape through ``config.loader.validation_problems``;
+The models of ``sweep.schema`` report the file's shape through ``config.problems.validation_problems``;
 the checks that need the base scenarios or the whole file add theirs here, located the same way
-(``config.loader.locate``: a path's own line, or its nearest ancestor's), so that one list,
+(``config.problems.locate``: a path's own line, or its nearest ancestor's), so that one list,
 reported at once, holds both.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from simcenter.config.loader import locate, validation_problems
+from simcenter.config.problems import locate, validation_problems
 from simcenter.config.yamlsource import Locations
 from simcenter.errors import Problem, format_path
 from simcenter.i18n import t

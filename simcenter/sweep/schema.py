@@ -2,7 +2,7 @@
 
 These models check an experiment file's shape: unknown keys (with "did you mean"), types, bounds,
 choices, the three kinds of parameter (values, a range, files). Their problems are reported by the
-scenario loader's machinery (``config.loader.validation_problems``), as ``FILE:LINE: dotted.path:
+scenario loader's machinery (``config.problems.validation_problems``), as ``FILE:LINE: dotted.path:
 message``. What needs the base scenarios or the file as a whole (targets, every value applied to
 each base, distributions within their range, outcome names, column names, the design against its
 parameters) is checked next, by ``sweep.loader`` and ``sweep.parameters``, and reported the same
@@ -23,7 +23,7 @@ from pydantic import (AfterValidator, BeforeValidator, Discriminator, Field, Tag
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from simcenter.config import reference
-from simcenter.config.loader import closest
+from simcenter.config.problems import closest
 from simcenter.config.schema import Section
 from simcenter.i18n import t
 from simcenter.sweep.experiment import DISTRIBUTIONS, METHODS, OPERATORS

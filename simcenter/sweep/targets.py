@@ -14,7 +14,8 @@ import typing
 
 from pydantic import BaseModel
 
-from simcenter.config.loader import _deep_copy, _unwrap, closest, scenario_from_dict
+from simcenter.config.loader import deep_copy, scenario_from_dict
+from simcenter.config.problems import unwrap, closest
 from simcenter.config.schema import Scenario
 from simcenter.errors import is_index, parse_path
 from simcenter.i18n import t
@@ -104,7 +105,7 @@ def merge_into(base: dict, over: dict) -> dict:
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
             merge_into(base[key], value)
         else:
-            base[key] = _deep_copy(value)
+            base[key] = deep_copy(value)
     return base
 
 
@@ -127,7 +128,7 @@ def declared_range(target: str) -> tuple[float, float] | None:
     for part in split_path(target):
         nxt, infos = [], []
         for ann in annotations:
-            for a in _unwrap(ann):
+            for a in unwrap(ann):
                 origin = typing.get_origin(a)
                 if isinstance(a, type) and issubclass(a, BaseModel) and isinstance(part, str):
                     field = a.model_fields.get(part)
