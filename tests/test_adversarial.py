@@ -13,7 +13,6 @@ hanging the suite; the many report-folder and store cases run the same ``main()`
 from __future__ import annotations
 
 import csv
-import errno
 import json
 import os
 import random

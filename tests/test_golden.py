@@ -24,7 +24,7 @@ import pytest
 
 from simcenter.config.levers import apply_levers
 from simcenter.model import CenterModel
-from simcenter.model.population import CLOSED, COMPARISON, TREATED
+from simcenter.stages import CLOSED, COMPARISON, TREATED
 
 from conftest import ROOT
 

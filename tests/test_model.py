@@ -12,7 +12,7 @@ from simcenter import metrics, scenario_from_dict
 from simcenter.i18n import strings
 from simcenter.config.levers import apply_levers
 from simcenter.model import CenterModel, SimcenterScenario
-from simcenter.model.population import COMPARISON, TREATED
+from simcenter.stages import COMPARISON, TREATED
 from simcenter.run.runner import simulate
 
 from conftest import BASE

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from simcenter.config.levers import apply_levers
 from simcenter.model import CenterModel
-from simcenter.model.population import COMPARISON
+from simcenter.stages import COMPARISON
 from simcenter.report.run_folder import write_run
 from simcenter.rng import replicate_seeds, stream
 from simcenter.run.engines import open_engine

@@ -29,6 +29,9 @@ from numba import njit
 from simcenter.stages import CLOSED, OPERATING, PILOT, SCALING
 
 MONTHS_FIRST_YEAR = 12
+"""Months of operation after which a venture's closure risk drops to the 'later' rate."""
+BOOST_MIN = 1e-6
+"""A capability boost at or below this no longer changes progress or closure (numerical)."""
 
 # Layout of the population's ``counts`` array (int64), kept up to date by the kernels.
 C_STAGE = 0           # [0, 10): people by world and stage, w * 5 + stage

@@ -13,7 +13,7 @@ capability boost, funding, ties. The counts the outcomes need (people by stage, 
 people reached and served, survival, funding of the served) are kept up to date as people
 change instead of being recounted every month. Every kept probability is computed with the
 same float32 operations, in the same order, as the from-scratch formulation
-(``_reference_probabilities``), so the results are identical to the last bit; ``check``
+(``simcenter.fast.reference.population_probabilities``), so the results are identical to the last bit; ``check``
 compares the two.
 """
 
@@ -22,14 +22,12 @@ from __future__ import annotations
 import numpy as np
 
 from simcenter.fast import population as kernels
+from simcenter.fast.population import BOOST_MIN, MONTHS_FIRST_YEAR
 from simcenter.fast import reference
+from simcenter.model import people
 from simcenter.config.schema import Behaviour, Region
-from simcenter.stages import CLOSED, COMPARISON, IDEA, OPERATING, PILOT, SCALING, STAGES, TREATED  # noqa: F401
+from simcenter.stages import CLOSED, COMPARISON, IDEA, OPERATING, PILOT, SCALING, TREATED
 
-BOOST_MIN = 1e-6
-"""A capability boost at or below this no longer changes progress or closure."""
-MONTHS_FIRST_YEAR = 12
-"""Months of operation after which a venture's closure risk drops to the 'later' rate."""
 
 
 # A stage change is coded world * 10 + 2 * old stage + closing (0..19); what follows from it, by code.
@@ -174,64 +172,14 @@ class Population:
             return slice(self.filled, self.filled)
         if self.filled + k > self.capacity:
             self._grow(self.filled + k)
-        r, b = self.region, self.behaviour
         s = slice(self.filled, self.filled + k)
-        u = rng.random((k, 9))  # one block per person: keeps streams aligned across designs
-        city = u[:, 0] < r.share_city
-        self.city[s] = city
-        self.digital[s] = np.where(city, u[:, 1] < r.share_digital_city, u[:, 1] < r.share_digital_towns)
-        self.travel_eur[s] = np.where(city, r.travel_cost_city_eur, r.travel_cost_town_eur)
-        self.cap0[s] = np.clip(b.capability_mean + b.capability_sd * _normal_from_uniform(u[:, 2]), b.capability_min, 1.0)
-        rel = self.cap0[s] / b.capability_mean
-        self.prog_mult0[s] = reference.power32(rel, b.capability_effect)
-        self.hazard_mult0[s] = reference.power32(rel, -b.capability_effect_survival)
-        self.need_m[s] = u[:, 3]
-        self.need_f[s] = u[:, 4]
-        self.need_n[s] = u[:, 5]
-        if initial:
-            edges = np.cumsum([r.share_idea, r.share_pilot, r.share_operating])
-            stage = np.searchsorted(edges, u[:, 6], side="right").astype(np.int8)
-            age = np.where(stage >= OPERATING, (u[:, 7] * r.max_initial_age_months).astype(np.int16), 0)
-        else:
-            stage = np.zeros(k, dtype=np.int8)
-            age = np.zeros(k, dtype=np.int16)
-        self.stage[:, s] = stage
-        self.op_age[:, s] = age
-        self.aware[s] = u[:, 8] < b.p_aware_start if initial else False
-        self.first_served[s] = -1
-        self.satisfaction[s] = b.satisfaction_start
-        self.last_contact[s] = -1
-        self._derive(s)
+        people.draw(self, s, rng, initial)
         if not initial:
             self._ideas.append((s.start, s.stop))
         self.filled += k
         if born:
             self.arrive(k)
         return s
-
-    def _derive(self, s: slice) -> None:
-        """Compute the private arrays of the people in slice ``s``, just drawn (the expressions the
-        services use; no boost, funding or ties yet, so every factor of theirs is 1)."""
-        b = self.behaviour
-        onsite = reference.exp32(-b.distance_decay * self.travel_eur[s].astype(np.float64))
-        self._onsite[s] = onsite
-        self._access_any[s] = np.where(self.digital[s], np.maximum(onsite, 1.0), onsite)
-        self._q_mentoring[s] = b.p_seek_mentoring * self.need_m[s] * self._access_any[s]
-        self._q_funding[s] = b.p_seek_mentoring * self.need_f[s]
-        self._q_event[s] = b.p_attend_event * self.need_n[s]
-        self._q_apply[s] = b.p_apply_own_funding * self.need_f[s]
-        self._f_tie[s] = self._f_ties[0]
-        stage = self.stage[:, s]
-        p_stage = self._p_stage[stage]
-        key = stage.astype(np.int16) * 13 + np.minimum(self.op_age[:, s], MONTHS_FIRST_YEAR)
-        p_close_base = self._p_close_lut[key]
-        self._p_stage_of[:, s] = p_stage
-        self._p_close_base[:, s] = p_close_base
-        self._f_fund[:, s] = self._f_funded[0]
-        self._prog_mult[:, s] = self.prog_mult0[s]
-        self._hazard_mult[:, s] = self.hazard_mult0[s]
-        self._p_prog[:, s] = p_stage * self.prog_mult0[s]
-        self._p_close[:, s] = p_close_base * self.hazard_mult0[s]
 
     def arrive(self, k: int) -> None:
         """Bring ``k`` people drawn in advance into the region."""
@@ -459,70 +407,9 @@ class Population:
             kernels.fade(idx, self.boost, self.prog_left, self._fade, nobody_in_programme)
 
     # ------------------------------------------------------------------ checks
-    def _reference_probabilities(self) -> tuple[np.ndarray, np.ndarray]:
-        """This month's progress and closure probabilities computed from scratch over the whole
-        population (the direct formulation): ``advance`` must use exactly these numbers."""
-        b = self.behaviour
-        n = self.n
-        stage = self.stage[:, :n]
-        op_age = self.op_age[:, :n]
-        prog_mult = np.broadcast_to(self.prog_mult0[:n], (2, n)).copy()
-        hazard_mult = np.broadcast_to(self.hazard_mult0[:n], (2, n)).copy()
-        boosted = np.flatnonzero(self.boost[:n] > BOOST_MIN)
-        if len(boosted):
-            rel = np.minimum(self.cap0[boosted] + self.boost[boosted], 1.0) / b.capability_mean
-            prog_mult[TREATED, boosted] = reference.power32(rel, b.capability_effect)
-            hazard_mult[TREATED, boosted] = reference.power32(rel, -b.capability_effect_survival)
-        prog_mult = prog_mult * (np.float32(1.0) + np.float32(b.funding_progress_effect) * self.funded[:, :n])
-        prog_mult[TREATED] *= np.float32(1.0) + np.float32(b.tie_progress_effect) * np.minimum(self.ties[:n], b.ties_cap)
-        p_prog = self._p_stage[stage] * prog_mult
-        key = stage.astype(np.int16) * 13 + np.minimum(op_age, 12)
-        p_close = self._p_close_lut[key] * hazard_mult
-        return p_prog, p_close
-
     def check(self) -> list[str]:
-        """Compare every kept probability and count with a from-scratch computation; return mismatches.
-
-        For tests and benchmarks, between months (pending changes are applied first).
-        """
+        """Compare every kept probability and count with a from-scratch computation
+        (``simcenter.fast.reference.check_population``); return mismatches. For tests and
+        benchmarks, between months (pending changes are applied first)."""
         self._flush(self._month)
-        n = self.n
-        problems = []
-        p_prog, p_close = self._reference_probabilities()
-        for name, ref in (("p_prog", p_prog), ("p_close", p_close)):
-            kept = getattr(self, "_" + name)[:, :n]
-            if not np.array_equal(ref, kept):
-                problems.append(f"{name} differs for {np.count_nonzero(ref != kept)} entries")
-        served = self.served[:n]
-        for w in (TREATED, COMPARISON):
-            stage = self.stage[w, :n]
-            op_after = self.op_after[w, :n]
-            expected = {
-                "by_stage": (np.bincount(stage, minlength=5), self.by_stage[w]),
-                "n_launched": (np.count_nonzero(self.launched[w, :n]), self.n_launched[w]),
-                "n_scaled": (np.count_nonzero(self.scaled[w, :n]), self.n_scaled[w]),
-                "n_op_after": (np.count_nonzero(op_after), self.n_op_after[w]),
-                "n_op_after_alive": (np.count_nonzero(op_after & (stage < CLOSED)), self.n_op_after_alive[w]),
-                "served_funding": (np.sum(self.funding[w, :n], where=served, dtype=np.float64), self.served_funding[w]),
-            }
-            for name, (ref, kept) in expected.items():
-                if not np.array_equal(ref, kept):
-                    problems.append(f"{name}[{w}] differs: {ref} != {kept}")
-        if np.count_nonzero(self.launched[TREATED, :n] & self.op_after[TREATED, :n]) != self.n_client_launched:
-            problems.append("n_client_launched differs")
-        if np.count_nonzero(self.reached[:n]) != self.n_reached or not np.array_equal(
-                np.flatnonzero(self.reached[:n]), self.reached_idx()):
-            problems.append("reached differs")
-        if np.count_nonzero(served) != self.n_served:
-            problems.append("n_served differs")
-        if np.count_nonzero(self.reached[:n] & ~self.city[:n]) != self.n_reached_towns:
-            problems.append("n_reached_towns differs")
-        if np.count_nonzero(self.boost[:n]) > len(self._boost_all):
-            problems.append("_boost_all misses someone with a boost")
-        return problems
-
-
-def _normal_from_uniform(u: np.ndarray) -> np.ndarray:
-    """Map uniforms to a logistic distribution with unit variance: a close, cheap stand-in for a normal."""
-    u = np.clip(u, 1e-6, 1 - 1e-6)
-    return np.log(u / (1 - u)) * (np.sqrt(3) / np.pi)
+        return reference.check_population(self)

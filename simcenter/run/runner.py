@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from simcenter import metrics
-from simcenter.config.levers import apply_levers
 from simcenter.config.schema import Scenario
 from simcenter.rng import replicate_seeds
 from simcenter.run.many import run_many
