@@ -90,3 +90,35 @@ def t(key: str, /, **values) -> str:
     if template is None:
         raise KeyError(f"no user-facing string named {key!r} in locales/en.yaml")
     return printable(template.format(**values)) if values else template
+
+
+# ---------------------------------------------------------------- numbers as people read them
+def format_number(value: float) -> str:
+    """A count or an amount: thousands grouped from 100 up, whole numbers without decimals, others
+    to three significant digits; "–" for no value."""
+    if value is None or value != value:
+        return "–"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if value == int(value):
+        return f"{value:.0f}"
+    return f"{value:.3g}"
+
+
+def format_value(value: float | None, unit: str, bare: bool = False, lang: str | None = None) -> str:
+    """A value in its outcome's unit (``bare``: without the unit's words), in ``lang`` (default: the
+    language in force): shares as percentages, euros, months, indices to two decimals."""
+    if value is None or value != value:
+        return "–"
+    if bare and unit in ("EUR", "months"):
+        return format_number(value)
+    if unit in ("share", "0/1"):
+        return f"{value * 100:.1f}%" if abs(value) < 0.1 else f"{value * 100:.0f}%"
+    if unit == "EUR":
+        return f"EUR {value:,.0f}"
+    if unit == "months":
+        template = strings(lang or language()).get("report.months_value") or strings("en")["report.months_value"]
+        return template.format(value=f"{value:.1f}".rstrip("0").rstrip("."))
+    if unit in ("0..1", "index"):
+        return f"{value:.2f}"
+    return format_number(value)

@@ -12,7 +12,7 @@ import simcenter
 from simcenter.cli import output
 from simcenter.cli.progress import Progress
 from simcenter.errors import InputError, Problem, printable
-from simcenter.i18n import t
+from simcenter.i18n import format_number, t
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -100,9 +100,9 @@ def run(args: argparse.Namespace) -> int:
             {
                 "outcome": metrics.BY_NAME[k].label,
                 "unit": v["unit"],
-                "median": _fmt(v["median"]),
-                "p05": _fmt(v["p05"]),
-                "p95": _fmt(v["p95"]),
+                "median": format_number(v["median"]),
+                "p05": format_number(v["p05"]),
+                "p95": format_number(v["p95"]),
             }
             for k, v in summary.items()
         ]
@@ -113,16 +113,6 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         print(t("cli.written", path=args.out), file=sys.stderr)
     return 0
-
-
-def _fmt(value: float) -> str:
-    if value != value:
-        return "-"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.3g}"
 
 
 def schema(args: argparse.Namespace) -> int:
@@ -194,7 +184,7 @@ def _print_comparison(result: dict, fmt: str) -> None:
             mark = ""
             if r["robust"]:
                 mark = " +" if (r["direction"] == "max") == (r["diff_median"] > 0) else " -"
-            row[metrics.BY_NAME[outcome].label] = _fmt(value) + mark
+            row[metrics.BY_NAME[outcome].label] = format_number(value) + mark
         rows.append(row)
     print(output.table(rows, t("report.overview"), {"design": t("report.design")}))
     for design, pc in result["pros_cons"].items():

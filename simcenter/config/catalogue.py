@@ -15,7 +15,6 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 FunderType = Literal["eu", "national", "municipal", "corporate", "philanthropy"]
-FUNDER_TYPES: tuple[str, ...] = FunderType.__args__  # type: ignore[attr-defined]
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
@@ -69,7 +68,6 @@ class LegalForm(_Entry):
         description="May it earn revenue from fees: not at all, only from activity related to its purpose, or freely."
     )
     share_profit_tax: Share = Field(description="Corporate income tax on the profit of economic activity, 0..1.")
-    share_dividend_tax: Share = Field(0.0, description="Tax on distributed profit, 0..1.")
     share_substitute_tax: Share = Field(
         0.0, description="Tax on revenue instead of profit (budget-funded entities), 0..1."
     )

@@ -11,20 +11,17 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-from simcenter.config.loader import scenario_from_dict
+from simcenter.config.loader import scenario_from_dict, set_path
 from simcenter.config.schema import Scenario
-from simcenter.errors import InputError, Problem
+from simcenter.errors import InputError, Problem, parse_path
 from simcenter.i18n import t
 
 
 def _path(dotted: str) -> Callable[[dict, object], None]:
-    parts = dotted.split(".")
+    parts = parse_path(dotted)
 
     def setter(data: dict, value) -> None:
-        node = data
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = value
+        set_path(data, parts, value)
 
     setter.path = dotted  # type: ignore[attr-defined]
     return setter

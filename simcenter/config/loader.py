@@ -171,34 +171,37 @@ def apply_overrides(data: dict, locs: Locations, overrides: typing.Sequence[str]
         except InputError as exc:
             problems.extend(Problem(SET_SOURCE, i, key, p.message) for p in exc.problems)
             continue
-        node = data
-        for depth, part in enumerate(parts[:-1]):
-            if isinstance(node, list) and isinstance(part, int) and part < len(node):
-                node = node[part]
-            elif isinstance(node, dict):
-                node = node.setdefault(part, {})
-            else:
-                problems.append(
-                    Problem(SET_SOURCE, i, key, t("set.not_a_section", section=format_path(parts[: depth + 1])))
-                )
-                break
-        else:
-            last = parts[-1]
-            if isinstance(node, list) and isinstance(last, int) and last < len(node):
-                node[last] = value
-            elif isinstance(node, dict):
-                node[last] = value
-            else:
-                problems.append(Problem(SET_SOURCE, i, key, t("set.not_a_section", section=format_path(parts[:-1]))))
-                continue
-            for stale in [q for q in locs if q[: len(parts)] == parts]:
-                del locs[stale]
-            for depth in range(1, len(parts) + 1):
-                locs.setdefault(parts[:depth], (SET_SOURCE, i))
-            locs[parts] = (SET_SOURCE, i)
+        blocked = set_path(data, parts, value)
+        if blocked is not None:
+            problems.append(Problem(SET_SOURCE, i, key, t("set.not_a_section", section=format_path(blocked))))
+            continue
+        for stale in [q for q in locs if q[: len(parts)] == parts]:
+            del locs[stale]
+        for depth in range(1, len(parts) + 1):
+            locs.setdefault(parts[:depth], (SET_SOURCE, i))
+        locs[parts] = (SET_SOURCE, i)
     if problems:
         raise InputError(problems)
     return leave_out_after_horizon(data, locs, SET_SOURCE)
+
+
+def set_path(data, parts: tuple, value) -> tuple | None:
+    """Set ``value`` at ``parts`` (keys and list indices) of the data tree ``data``, making missing
+    mappings on the way; return None, or the path that is no section to go through (then nothing
+    is set). The one way every dotted path is applied: ``--set``, levers, plan actions, sweeps."""
+    node = data
+    for depth, part in enumerate(parts[:-1]):
+        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(node, dict):
+            node = node.setdefault(part, {})
+        else:
+            return parts[: depth + 1]
+    last = parts[-1]
+    if isinstance(node, dict) or (isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node)):
+        node[last] = value
+        return None
+    return parts[:-1]
 
 
 def deep_copy(node):

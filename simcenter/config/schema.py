@@ -183,7 +183,6 @@ class Center(Section):
 
 # --------------------------------------------------------------------------- partners
 PartnerType = Literal["business", "university", "ngo", "municipality", "volunteer_org"]
-PARTNER_TYPES: tuple[str, ...] = PartnerType.__args__  # type: ignore[attr-defined]
 
 
 class Partner(Section):
@@ -320,7 +319,6 @@ PlanAction = Annotated[
     Union[Hire, Release, StartService, StopService, Apply, EngagePartner, SetLever],
     Field(discriminator="action"),
 ]
-ACTION_NAMES = ("hire", "release", "start_service", "stop_service", "apply", "engage_partner", "set")
 
 
 # --------------------------------------------------------------------------- scenario

@@ -65,7 +65,6 @@ class Center(mesa.Agent):
         self.grants_won = 0
         self.projects_won = 0  # project grants (kind "grant"), starting ones included
         self.grants_applied = 0
-        self.competitive_applied = 0  # applications to project-grant calls (kind "grant")
         self.competitive_decided = 0
         self.competitive_won = 0
         self.first_grant_end: int | None = None
@@ -156,8 +155,6 @@ class Funder(mesa.Agent):
         super().__init__(model)
         self.fid = fid
         self.spec = spec
-        self.applications = 0
-        self.awards = 0
 
     def call_open(self, month: int) -> bool:
         """Is a call of this funder open in simulation month ``month``?"""

@@ -39,7 +39,6 @@ class FundingFlows:
         center.grants_won += 1
         if s.kind == "grant":
             center.projects_won += 1  # the track record funders look at: projects, not gifts or subsidies
-        funder.awards += 1
         if s.kind == "donation":
             self.model.ledger.transfer(funder.fid, "center", "donation", amount)
             grant.paid_eur = amount
@@ -128,9 +127,6 @@ class FundingFlows:
                 Application(funder=funder.fid, submitted=month, decision=month + max(1, funder.spec.decision_months), effort=effort)
             )
             center.grants_applied += 1
-            if funder.spec.kind == "grant":
-                center.competitive_applied += 1
-            funder.applications += 1
             self.requested.discard(funder.fid)
 
     # ------------------------------------------------------------------ phase 6: costs

@@ -15,6 +15,8 @@ import math
 from collections import defaultdict
 
 from simcenter.config import schema
+from simcenter.config.loader import set_path
+from simcenter.errors import parse_path
 
 ELECTION_YEAR_MOD = (2023 % 4)  # Bulgarian municipal elections: 2023, 2027, 2031, ... (domain.md)
 ELECTION_MONTH = 11             # results take effect from November of an election year
@@ -178,10 +180,7 @@ class Governance:
 
 
 def _set_field(center: schema.Center, dotted: str, value) -> schema.Center:
+    """``center`` with the field at ``dotted`` set to ``value`` (the loader checked the field and value)."""
     data = center.model_dump()
-    node = data
-    parts = dotted.split(".")
-    for part in parts[:-1]:
-        node = node[part]
-    node[parts[-1]] = value
+    set_path(data, parse_path(dotted), value)
     return schema.Center.model_validate(data)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from simcenter import metrics
+from simcenter.i18n import format_value as fmt
 from simcenter.i18n import t
 
 BOOTSTRAP_RESAMPLES = 2000
@@ -150,23 +151,6 @@ def summary_table(res: Results) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- sentences
-def fmt(value: float, unit: str, bare: bool = False) -> str:
-    """A number as a planner reads it, in the outcome's unit (``bare``: without the unit's words)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if bare and unit in ("EUR", "months"):
-        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-    if unit in ("share", "0/1"):
-        return f"{value * 100:.1f}%" if abs(value) < 0.1 else f"{value * 100:.0f}%"
-    if unit == "EUR":
-        return f"EUR {value:,.0f}"
-    if unit == "months":
-        return t("report.months_value", value=f"{value:.1f}".rstrip("0").rstrip("."))
-    if unit in ("0..1", "index"):
-        return f"{value:.2f}"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-
-
 def _better(direction: str, diff: float) -> bool:
     return (direction == "max" and diff > 0) or (direction == "min" and diff < 0)
 

@@ -17,7 +17,7 @@ from simcenter import metrics
 from simcenter.config.catalogue import builtin_catalogue
 from simcenter.i18n import language, t
 from simcenter.report import analysis
-from simcenter.report.analysis import fmt
+from simcenter.i18n import format_value as fmt
 from simcenter.files import FLOAT_FORMAT, atomic_write, writable_folder
 
 OVERVIEW = ("served", "mentoring_hours", "ventures_launched_added", "jobs_added", "client_funding_added_eur",

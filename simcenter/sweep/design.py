@@ -106,9 +106,3 @@ def points(exp: Experiment) -> list[Point]:
             out.append(Point(len(out), combo, {name: merged[name] for name in order},
                              tuple(float(u) for u in row)))
     return out
-
-
-def combo_label(exp: Experiment, point: Point) -> str:
-    """The crossed parameters' values of a point, e.g. ``legal_form=cooperative, management=board``."""
-    crossed = crossed_parameters(exp.design, exp.parameters)
-    return ", ".join(f"{p.name}={point.values[p.name]}" for p in crossed) or "all"

@@ -29,7 +29,8 @@ from simcenter.sweep.experiment import OPERATORS, Base, Condition, Design, Exper
 from simcenter.sweep.parameters import ParameterReader
 from simcenter.sweep.reading import Report
 from simcenter.sweep.schema import ExperimentFile
-from simcenter.sweep.targets import apply_ops, split_path
+from simcenter.errors import parse_path
+from simcenter.sweep.targets import apply_ops
 
 MAX_RUNS = 10_000_000
 """More runs than this is a mistake in the design (a factorial over too many levels)."""
@@ -135,7 +136,7 @@ def fixed_values(bases: list[Base], values: dict, report: Report) -> list[Base]:
         locs: Locations = {(): (report.name, report.line(("set",)))}
         for (how, target, _), line in lines:
             if how == "path":
-                parts = split_path(target)
+                parts = parse_path(target)
                 for depth in range(1, len(parts) + 1):
                     locs.setdefault(parts[:depth], (report.name, line))
                 locs[parts] = (report.name, line)

@@ -14,7 +14,7 @@ import typing
 
 from pydantic import BaseModel
 
-from simcenter.config.loader import deep_copy, scenario_from_dict
+from simcenter.config.loader import deep_copy, scenario_from_dict, set_path
 from simcenter.config.problems import unwrap, closest
 from simcenter.config.schema import Scenario
 from simcenter.errors import is_index, parse_path
@@ -28,11 +28,6 @@ Op = tuple[str, str, object]
 def is_lever(target: str) -> bool:
     """Is ``target`` the name of a lever (rather than a dotted scenario path)?"""
     return target in LEVERS
-
-
-def split_path(target: str) -> tuple:
-    """``"plan.0.month"`` -> ``("plan", 0, "month")``: digits index lists."""
-    return parse_path(target)
 
 
 def check_path(data: dict, target: str) -> str | None:
@@ -70,7 +65,7 @@ def check_path(data: dict, target: str) -> str | None:
 def value_at(data: dict, target: str):
     """The current value at a dotted path (which ``check_path`` accepted)."""
     node = data
-    for part in split_path(target):
+    for part in parse_path(target):
         node = node[part]
     return node
 
@@ -84,11 +79,7 @@ def apply_ops(data: dict, ops: typing.Iterable[Op]) -> dict:
             if target == "horizon.years":
                 LEVERS["years"](data, value)  # a shorter horizon drops the plan's later actions
                 continue
-            parts = split_path(target)
-            node = data
-            for part in parts[:-1]:
-                node = node[part]
-            node[parts[-1]] = value
+            set_path(data, parse_path(target), value)
         elif how == "overlay":
             merge_into(data, value)
         else:  # pragma: no cover - the loader builds only the kinds above
@@ -125,7 +116,7 @@ def declared_range(target: str) -> tuple[float, float] | None:
     """The plausible range the schema declares for a field (``P(..., span=...)``), if any."""
     annotations: list = [Scenario]
     info = None
-    for part in split_path(target):
+    for part in parse_path(target):
         nxt, infos = [], []
         for ann in annotations:
             for a in unwrap(ann):

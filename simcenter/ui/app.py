@@ -29,14 +29,14 @@ import solara
 import solara.lab
 from mesa.visualization.utils import force_update, update_counter
 
-from simcenter.i18n import LANGUAGES
+from simcenter.i18n import LANGUAGES, format_number
 from simcenter import LEVERS
 from simcenter.ui import access, charts, controls, differences, exports
 from simcenter.ui.files import REPO_SCENARIOS, scenario_files
 from simcenter.ui.gate import AccessForm
 from simcenter.ui.server import ENV_SCENARIO
 from simcenter.ui.session import Workshop
-from simcenter.ui.text import (default_language, entry_label, entry_summary, letter, number, outcome_label,
+from simcenter.ui.text import (default_language, entry_label, entry_summary, letter, outcome_label,
                                outcome_value, refusal, tr)
 
 GATE = access.Gate(os.environ.get(access.ENV_CODE) or None)
@@ -253,14 +253,14 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
 
 def lever_text(lang: str, c: controls.Control, value) -> str:
     """A slider's label with its current value."""
-    shown = f"{value * 100:.0f}%" if c.unit == "share" else (f"{value:.1f}" if c.unit == "factor" else number(value))
+    shown = f"{value * 100:.0f}%" if c.unit == "share" else (f"{value:.1f}" if c.unit == "factor" else format_number(value))
     return tr(lang, f"app.lever_value.{c.unit}", label=tr(lang, f"app.lever.{c.name}"), value=shown)
 
 
 @solara.component
 def NumberInput(c: controls.Control, value, lang: str, which: str, set_lever):
     """A typed amount (fees): the text as typed goes to the design, which reads and checks it."""
-    shown = number(value) if isinstance(value, (int, float)) else str(value)
+    shown = format_number(value) if isinstance(value, (int, float)) else str(value)
     solara.InputText(tr(lang, f"app.lever.{c.name}"), value=shown, on_value=lambda text: set_lever(c.name, text),
                      continuous_update=False, classes=[f"sc-{c.name}-{which}"])
 

@@ -12,7 +12,7 @@ import math
 from typing import TYPE_CHECKING
 
 from simcenter.errors import printable
-from simcenter.i18n import LANGUAGES, language, strings
+from simcenter.i18n import LANGUAGES, format_number, format_value, language, strings
 from simcenter.metrics import BY_NAME
 
 if TYPE_CHECKING:
@@ -52,28 +52,9 @@ def entry_summary(lang: str, entry: LegalForm | ManagementStructure) -> str:
     return (entry.summary_bg or entry.summary) if lang == "bg" else entry.summary
 
 
-def number(value: float) -> str:
-    """A count or an amount as people read it: thousands grouped, few decimals."""
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if value == int(value):
-        return f"{value:.0f}"
-    return f"{value:.3g}"
-
-
 def fmt(lang: str, x: float | None, unit: str) -> str:
-    """A value in its unit, as ``simcenter.report.analysis.fmt`` writes it, in ``lang``."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    if unit in ("share", "0/1"):
-        return f"{x * 100:.1f}%" if abs(x) < 0.1 else f"{x * 100:.0f}%"
-    if unit == "EUR":
-        return f"EUR {x:,.0f}"
-    if unit == "months":
-        return tr(lang, "report.months_value", value=f"{x:.1f}".rstrip("0").rstrip("."))
-    if unit in ("0..1", "index"):
-        return f"{x:.2f}"
-    return number(x)
+    """A value in its unit, in ``lang`` (the report's formatting: ``simcenter.i18n.format_value``)."""
+    return format_value(x, unit, lang=lang)
 
 
 def outcome_value(lang: str, name: str, x: float | None) -> str:
@@ -87,7 +68,7 @@ SHOWN_CHARACTERS = 30
 
 def refusal(lang: str, refused) -> str:
     """The one line a ``controls.Refused`` value becomes: which input, and why its value was not taken."""
-    values = {k: number(v) for k, v in refused.values.items()}
+    values = {k: format_number(v) for k, v in refused.values.items()}
     why = tr(lang, refused.reason, got=described(lang, refused.got), **values)
     return tr(lang, "app.input.refused", what=tr(lang, refused.what), why=why)
 
@@ -99,7 +80,7 @@ def described(lang: str, raw: object) -> str:
     if isinstance(raw, bool):
         return tr(lang, "app.input.got_flag")
     if isinstance(raw, int):
-        return number(raw) if raw.bit_length() < 64 else tr(lang, "app.input.got_huge")
+        return format_number(raw) if raw.bit_length() < 64 else tr(lang, "app.input.got_huge")
     if isinstance(raw, float):
         if math.isnan(raw):
             return tr(lang, "app.input.got_nan")
