@@ -33,14 +33,31 @@ def test_philox_gives_random123s_known_answers(counter, key, expected):
 @pytest.mark.parametrize("lanes", [1, 2, 3, 4])
 def test_uniforms_are_the_numpy_formulation(lanes):
     key = (0x1234ABCD, 0x9E3779B9)
-    for month, n in ((0, 1), (7, 1000), (359, 3001)):
+    slot = rng.slot_of(lanes)
+    for month, n in ((0, 1), (7, 1000), (359, 3001), (12, 6)):
         out = np.full((lanes, n + 5), -1.0, dtype=np.float32)
-        rng.uniforms(np.uint32(key[0]), np.uint32(key[1]), month, n, out[:, :n])
+        rng.uniforms(np.uint32(key[0]), np.uint32(key[1]), month, n, slot, out[:, :n])
         assert np.array_equal(out[:, :n], reference.uniforms(key, month, n, lanes))
         assert (out[:, n:] == -1.0).all()  # nothing written beyond n
     u = reference.uniforms(key, 3, 200_000, 1)[0]
     assert 0.0 <= u.min() and u.max() < 1.0
     assert abs(u.mean() - 0.5) < 0.003 and abs(u.var() - 1 / 12) < 0.001
+
+
+def test_a_persons_number_is_its_words_in_the_stream():
+    """person_uniform (the loops that draw for a few people) gives what uniforms writes for them."""
+    from numba import njit
+
+    @njit
+    def one(k0, k1, month, i, lane, slot):
+        return rng.person_uniform(k0, k1, month, i, lane, slot)
+
+    key = (77, 88)
+    for lanes in (1, 2, 3):
+        dense = reference.uniforms(key, 5, 50, lanes)
+        for i in (0, 1, 3, 4, 49):
+            for lane in range(lanes):
+                assert one(np.uint32(77), np.uint32(88), 5, i, lane, rng.slot_of(lanes)) == dense[lane, i]
 
 
 def test_power32_is_float64_rounded_once():
@@ -107,28 +124,30 @@ def test_distinct_sorted_is_numpy_unique(n, size):
 
 
 def test_own_funding_treated_first_and_ascending():
-    """Wins come treated world first, ascending, with the helped ones' better odds (float64 compare)."""
+    """Wins come treated world first, ascending, with the helped ones' better odds (float64 compare);
+    the award numbers are the award stream's (two lanes a person), drawn once for both worlds."""
     n, cap = 6, 8
+    key = (5, 9)
     u_apply = np.array([0.1, 0.9, 0.1, 0.9, 0.1, 0.9], dtype=np.float32)
     q_apply = np.full(cap, 0.5, dtype=np.float32)
     helped = np.array([1, 3], dtype=np.intp)
     stage = np.full(2 * cap, 1, dtype=np.int8)
     stage[cap + 2] = 0  # an idea in the comparison world cannot apply
-    u_win = np.array([0.2, 0.35, 0.2, 0.6, 0.5, 0.1], dtype=np.float32)
-    u_amount = np.zeros(n, dtype=np.float32)
+    u_win, u_amount = reference.uniforms(key, 4, n, 2)
+    p_base, p_helped = float(np.sort(u_win)[3]), 1.0  # the helped always win; the drawn below the 4th lowest
     bufs = [np.zeros(2 * cap, dtype=np.intp) for _ in range(3)]
     award = np.zeros(2 * cap, dtype=np.float32)
     helped_out = np.zeros(2 * cap, dtype=np.bool_)
     eligible = np.array([False, True, True, True, False])
     drawn = np.flatnonzero(u_apply < q_apply[:n]).astype(np.intp)
-    k = services.own_funding(cap, drawn, u_apply, q_apply, helped, stage, u_win, u_amount, 0.3, 0.4,
-                            np.float32(1000.0), np.float32(0.5), eligible, *bufs, award, helped_out)
+    k = services.own_funding(cap, 4, drawn, u_apply, np.uint32(key[0]), np.uint32(key[1]), q_apply, helped, stage,
+                             p_base, p_helped, np.float32(1000.0), np.float32(0.5), eligible, *bufs, award, helped_out)
     world, won = bufs[1][:k].tolist(), bufs[2][:k].tolist()
-    # Treated: 0 (drawn, 0.2 < 0.3), 1 (helped, 0.35 < 0.4), 2 (drawn); 3 helped but 0.6 >= 0.4; 4: 0.5 >= 0.3.
-    # Comparison: 0 only (2 is an idea there; 1 and 3 did not draw).
-    assert list(zip(world, won)) == [(0, 0), (0, 1), (0, 2), (1, 0)]
-    assert helped_out[:k].tolist() == [False, True, False, False]
-    assert award[:k].tolist() == [500.0] * 4
+    expected = [(0, i) for i in range(n) if i in (1, 3) or (u_apply[i] < 0.5 and u_win[i] < p_base)]
+    expected += [(1, i) for i in range(n) if u_apply[i] < 0.5 and i != 2 and u_win[i] < p_base]
+    assert list(zip(world, won)) == expected
+    assert helped_out[:k].tolist() == [w == 0 and i in (1, 3) for w, i in expected]
+    assert award[:k].tolist() == [np.float32(1000.0) * (np.float32(0.5) + u_amount[i]) for _, i in expected]
 
 
 def test_funders_open_months_are_call_open():
@@ -156,15 +175,16 @@ def test_lowest_is_the_set_argpartition_chooses(m, k):
     u = rng.random(4 * m, dtype=np.float32)
     idx = np.sort(rng.choice(4 * m, size=m, replace=False)).astype(np.intp)
     out = np.zeros(k, dtype=np.intp)
-    assert services.lowest(idx, u, k, out) == k
-    expected = idx[np.argpartition(u[idx], k)[:k]]
+    vals = u[idx]  # the draws of idx, aligned with it
+    assert services.lowest(idx, vals, k, out) == k
+    expected = idx[np.argpartition(vals, k)[:k]]
     assert np.array_equal(np.sort(out), np.sort(expected))
-    assert np.array_equal(np.sort(_first_of(idx, u, k)), np.sort(expected))
+    assert np.array_equal(np.sort(_first_of(idx, vals, k)), np.sort(expected))
     # A tie across the boundary: the k-th and (k+1)-th lowest draws are equal.
-    order = idx[np.argsort(u[idx], kind="stable")]
-    u[order[k]] = u[order[k - 1]]
-    assert services.lowest(idx, u, k, out) == -1
-    assert np.array_equal(np.sort(_first_of(idx, u, k)), np.sort(idx[np.argpartition(u[idx], k)[:k]]))
+    order = np.argsort(vals, kind="stable")
+    vals[order[k]] = vals[order[k - 1]]
+    assert services.lowest(idx, vals, k, out) == -1
+    assert np.array_equal(np.sort(_first_of(idx, vals, k)), np.sort(idx[np.argpartition(vals, k)[:k]]))
 
 
 @pytest.mark.parametrize("n", [2, 7, 100, 101])

@@ -115,7 +115,10 @@ def advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close,
 
 @njit(inline="always")
 def power32(x, exponent):
-    """float32(x ** exponent), computed in float64 (``reference.power32``)."""
+    """float32(x ** exponent), computed in float64 (``reference.power32``); x itself for an exponent
+    of 1 (the default capability effect), which is what the power gives, without its cost."""
+    if exponent == 1.0:
+        return x
     return np.float32(math.pow(np.float64(x), exponent))
 
 

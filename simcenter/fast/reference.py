@@ -42,14 +42,18 @@ def philox4x32(counter: np.ndarray, key: tuple[int, int]) -> np.ndarray:
     return c.T.astype(np.uint32)
 
 
-def uniforms(key: tuple[int, int], month: int, n: int, lanes: int) -> np.ndarray:
-    """``rng.uniforms``: float32 (lanes, n); lane k of person i is word k of Philox4x32-10 of the
-    counter (i, month, 0, 0), its top 24 bits times 2**-24."""
-    counter = np.zeros((n, 4), dtype=np.uint32)
-    counter[:, 0] = np.arange(n)
+def uniforms(key: tuple[int, int], month: int, n: int, lanes: int = 1, slot: int | None = None) -> np.ndarray:
+    """``rng.uniforms``: float32 (lanes, n). The stream's words in order: word ``w`` is output word
+    ``w % 4`` of Philox4x32-10 of the counter ``(w // 4, month, 0, 0)``; person ``i`` takes the
+    ``slot`` words from ``i * slot`` (slot: the lanes rounded up to 1, 2 or 4), lane ``k`` being
+    its ``k``-th; a word's top 24 bits times 2**-24."""
+    slot = slot if slot is not None else (1 if lanes == 1 else 2 if lanes == 2 else 4)
+    calls = (n * slot + 3) // 4
+    counter = np.zeros((calls, 4), dtype=np.uint32)
+    counter[:, 0] = np.arange(calls)
     counter[:, 1] = month
-    out = philox4x32(counter, key)[:, :lanes].T
-    return (out >> np.uint32(8)).astype(np.float32) * FLOAT32_UNIT
+    words = philox4x32(counter, key).reshape(-1)[: n * slot].reshape(n, slot)[:, :lanes].T
+    return (words >> np.uint32(8)).astype(np.float32) * FLOAT32_UNIT
 
 
 # ---------------------------------------------------------------- the report's bootstrap (fast/bootstrap.py)

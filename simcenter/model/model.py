@@ -103,8 +103,12 @@ class CenterModel(mesa.Model):
             if self.funders[g.funder].eligible() > 0:  # a form the funder does not accept cannot hold it
                 self.funding.award(self.funders[g.funder], g.amount_eur, 0, g.duration_months)
 
-        self.draws = {name: PersonDraws(self.seed, name, lanes) for name, lanes in person_decisions().items()}
+        self.draws = {name: PersonDraws(self.seed, name, numbers) for name, numbers in person_decisions().items()}
         self.services = [cls(self) for cls in services.SERVICES]
+        # The steps each service fills in, in order (a step a service leaves as it is does nothing).
+        self._prepare, self._select, self._deliver = (
+            [getattr(s, step) for s in self.services if getattr(type(s), step) is not getattr(services.Service, step)]
+            for step in ("prepare", "select", "deliver"))
         self.timeseries = np.full((self.months, len(metrics.OUTCOMES)), np.nan)
         self.cash_cents = np.zeros(self.months, dtype=np.int64)
         self.datacollector = (
@@ -168,13 +172,13 @@ class CenterModel(mesa.Model):
         self.funding.step(month)
 
         mentoring_on = center.active and center.services["mentorship"]  # else nobody is in a programme
-        for service in self.services:
-            service.prepare(month, shared)
-        for service in self.services:
-            service.select(month, shared)
+        for prepare in self._prepare:
+            prepare(month, shared)
+        for select in self._select:
+            select(month, shared)
         fees = direct_costs = event_costs = 0.0
-        for service in self.services:
-            delivered = service.deliver(month, shared)
+        for deliver in self._deliver:
+            delivered = deliver(month, shared)
             fees += delivered.fees
             direct_costs += delivered.direct_costs
             event_costs += delivered.costs
@@ -188,7 +192,8 @@ class CenterModel(mesa.Model):
         self.spending_eur += costs
         self.funding.earn(month, costs)
 
-        u_progress, u_close = self.draws["ventures"].month(month, pop.n)
+        (u_progress,) = self.draws["progress"].month(month, pop.n)
+        (u_close,) = self.draws["close"].month(month, pop.n)
         pop.advance(month, u_progress, u_close)
         pop.fade_idle(nobody_in_programme=not mentoring_on)  # gains from events fade too
         pop.arrive(int(self.arrivals[month]))
@@ -261,15 +266,16 @@ class CenterModel(mesa.Model):
         return self.ledger.verify(CENTER, self.cash_cents[:run])
 
 
-VENTURES = ("progress", "close")
-"""The numbers every person draws each month for their venture: to move a stage, to close."""
+VENTURES = {"progress": 1, "close": 1}
+"""The decisions every person's venture faces each month: to move a stage, to close."""
 
 
-def person_decisions() -> dict[str, tuple[str, ...]]:
-    """Every decision a person faces every month, with its own stream (``simcenter.model.draws``),
-    and the numbers each draws: the services' and the ventures'."""
-    decisions = {cls.stream: cls.lanes for cls in services.SERVICES if cls.lanes}
-    decisions["ventures"] = VENTURES
+def person_decisions() -> dict[str, int]:
+    """Every random decision taken month by month, each with its own stream
+    (``simcenter.model.draws``), and the numbers it draws per person (or introduction) and month:
+    the services' and the ventures'."""
+    decisions = {name: numbers for cls in services.SERVICES for name, numbers in cls.decisions.items()}
+    decisions.update(VENTURES)
     return decisions
 
 

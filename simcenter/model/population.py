@@ -255,6 +255,9 @@ class Population:
         self._fbuf = np.zeros(cap, dtype=np.float32)
         self._mark = np.zeros(cap, dtype=np.bool_)  # all False between uses
         self._scan_bufs = [np.zeros(cap, dtype=np.intp) for _ in range(6)]  # the lists the services select
+        self._scan_ubufs = [np.zeros(cap, dtype=np.float32) for _ in range(4)]  # and the numbers they drew
+        self._draws_buf = np.zeros(cap, dtype=np.float32)  # everyone's numbers of one decision (scratch)
+        self._apply_buf = np.zeros(cap, dtype=np.float32)  # everyone's numbers to apply for own funding
         self._award_buf = np.zeros(2 * cap, dtype=np.float32)  # own funding: awards of the month
         self._mark_wins = np.zeros(2 * cap, dtype=np.bool_)
         self._launched_out = np.zeros(2 * cap, dtype=np.intp)

@@ -39,9 +39,9 @@ class Service:
     """A service of the centre, or a process its services feed: one file each in this package.
 
     A service declares its parameters' section (``section``: its name under ``center.services``
-    in the scenario, and its on/off switch), its per-person random numbers (``lanes``: what each
-    person draws from the service's own stream, named ``stream``, every month the service runs,
-    see ``simcenter.model.draws``) and the tallies it keeps, and fills in the month's steps, which
+    in the scenario, and its on/off switch), its random decisions (``decisions``: the name of each,
+    and the numbers it draws per person, or per introduction, and month; each has a stream of its
+    own, see ``simcenter.model.draws``) and the tallies it keeps, and fills in the month's steps, which
     the model calls for every service in ``SERVICES`` order:
 
     - ``prepare``: before anyone is visited: the staff hours it takes, its seats, its plan;
@@ -53,13 +53,12 @@ class Service:
     """
 
     section: str = ""
-    stream: str = ""
-    lanes: tuple[str, ...] = ()
+    decisions: dict[str, int] = {}
     tallies: tuple[str, ...] = ()
 
     def __init__(self, model):
         self.model = model
-        self.draws = model.draws.get(self.stream) if self.lanes else None
+        self.draws = {name: model.draws[name] for name in self.decisions}
 
     @property
     def spec(self):
@@ -71,10 +70,6 @@ class Service:
         """Does the service run this month (the centre operates and has it switched on)?"""
         center = self.model.center
         return center.active and center.services[self.section]
-
-    def numbers(self, month: int) -> np.ndarray:
-        """This month's numbers of every person (lanes x people)."""
-        return self.draws.month(month, self.model.pop.n)
 
     def prepare(self, month: int, shared: Shared) -> None:
         """Before anyone is visited: take this month's staff hours, plan seats."""
@@ -100,8 +95,8 @@ def fee_factor(elasticity: float, fee: float) -> float:
 
 
 def first_of(idx: np.ndarray, u: np.ndarray, k: int) -> np.ndarray:
-    """The ``k`` of the people ``idx`` (sorted) with the lowest draws (in no particular order); all
-    of them if ``k`` is enough."""
+    """The ``k`` of the people ``idx`` (sorted) with the lowest draws ``u`` (aligned with ``idx``),
+    in no particular order; all of them if ``k`` is enough."""
     if len(idx) <= k:
         return idx
     if k <= 0:
@@ -109,7 +104,7 @@ def first_of(idx: np.ndarray, u: np.ndarray, k: int) -> np.ndarray:
     out = np.empty(k, dtype=np.intp)
     if kernels.lowest(idx, u, k, out) == k:
         return out
-    return idx[np.argpartition(u[idx], k)[:k]]  # a tie at the boundary: numpy's choice
+    return idx[np.argpartition(u, k)[:k]]  # a tie at the boundary: numpy's choice
 
 
 def per_person(pop, key: tuple, make) -> np.ndarray:

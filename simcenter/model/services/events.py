@@ -24,8 +24,13 @@ class Events(Service):
     capability and satisfaction and count as reached."""
 
     section = "events"
-    stream = "events"
-    lanes = ("attend", "no_show")
+    decisions = {"attend_event": 1, "no_show": 1}
+    def __init__(self, model):
+        super().__init__(model)
+        b = model.behaviour  # its numbers as the compiled loops take them, made once
+        self._no_show = (weak(b.share_no_show_online), weak(b.share_no_show_onsite))
+        self._gains = (np.float32(b.event_capability_gain), np.float32(b.satisfaction_gain_event))
+
     tallies = ("registrations_online", "registrations_onsite", "no_shows_online", "no_shows_onsite", "attendances",
                "contacts_online", "contacts_onsite")
 
@@ -73,23 +78,28 @@ class Events(Service):
         if not self.held:
             return
         pop = self.model.pop
-        self.u_attend, self.u_no_show = self.numbers(month)
         online, onsite = pop._scan_bufs[2], pop._scan_bufs[3]
-        k_on, k_off = kernels.events_select(pop.n, pop.stage[TREATED], pop.aware, self.u_attend, self.p_attend,
-                                            self.prefers_online, online, onsite)
+        online_u, onsite_u = pop._scan_ubufs[1], pop._scan_ubufs[2]
+        attend = self.draws["attend_event"]  # everyone's number is drawn; the no-shows' at the event
+        k_on, k_off = kernels.events_select(pop.n, month, pop.stage[TREATED], pop.aware, attend.k0, attend.k1,
+                                            pop._draws_buf, self.p_attend, self.prefers_online, online, onsite,
+                                            online_u, onsite_u)
         self.want_online, self.want_onsite = online[:k_on], onsite[:k_off]
+        self.online_u, self.onsite_u = online_u[:k_on], onsite_u[:k_off]
 
     def deliver(self, month: int, shared: Shared) -> Delivery:
         """Registration up to the seats, no-shows, attendance."""
         if not self.held:
             return Delivery()
         model = self.model
-        pop, b, tally = model.pop, model.behaviour, model.tally
-        reg_online = first_of(self.want_online, self.u_attend, self.seats_online)
-        reg_onsite = first_of(self.want_onsite, self.u_attend, self.seats_onsite)
+        pop, tally = model.pop, model.tally
+        reg_online = first_of(self.want_online, self.online_u, self.seats_online)
+        reg_onsite = first_of(self.want_onsite, self.onsite_u, self.seats_onsite)
         attended = pop._ibuf[2]
-        n_show_online, n_attended = kernels.show_up(reg_online, reg_onsite, self.u_no_show, weak(b.share_no_show_online),
-                                                    weak(b.share_no_show_onsite), attended)
+        no_show = self.draws["no_show"]
+        n_show_online, n_attended = kernels.show_up(month, reg_online, reg_onsite, no_show.k0, no_show.k1,
+                                                    *self._no_show,
+                                                    attended)
         attended = attended[:n_attended].copy()
         n_show_onsite = n_attended - n_show_online
         tally["registrations_online"] += len(reg_online)
@@ -100,7 +110,7 @@ class Events(Service):
         tally["contacts_online"] += n_show_online
         tally["contacts_onsite"] += n_show_onsite
         pop.touch(attended, month, served=False)
-        pop.gain(attended, np.float32(b.event_capability_gain), np.float32(b.satisfaction_gain_event))
+        pop.gain(attended, *self._gains)
         shared.contacts.append(attended)
         cost = self.cost
         fees = model.institution.fees(self.spec.fee_eur * n_attended)

@@ -15,8 +15,7 @@ class FundingSupport(Service):
     helped apply with better odds (``own_funding``)."""
 
     section = "funding_support"
-    stream = "funding_support"
-    lanes = ("seek",)
+    decisions = {"seek_funding_help": 1}
     tallies = ("funding_clients",)
 
     def capacity(self, hours) -> int:
@@ -43,10 +42,11 @@ class FundingSupport(Service):
             return p
 
         p_seek = per_person(pop, ("funding", fee_f), seek)
-        (self.u_seek,) = self.numbers(month)
-        out = pop._scan_bufs[4]
-        k = kernels.funding_select(pop.n, pop.stage[TREATED], pop.aware, self.u_seek, p_seek, out)
-        self.seekers = out[:k]
+        out, u_out = pop._scan_bufs[4], pop._scan_ubufs[3]
+        seek = self.draws["seek_funding_help"]
+        k = kernels.funding_select(pop.n, month, pop.stage[TREATED], pop.aware, seek.k0, seek.k1, pop._draws_buf,
+                                   p_seek, out, u_out)
+        self.seekers, self.seekers_u = out[:k], u_out[:k]
 
     def deliver(self, month: int, shared: Shared) -> Delivery:
         """Help as many seekers as the hours allow; they are ``shared.helped`` (sorted)."""
@@ -55,7 +55,7 @@ class FundingSupport(Service):
         if capacity <= 0:
             return Delivery()
         fs = self.spec
-        idx = first_of(self.seekers, self.u_seek, capacity).copy()
+        idx = first_of(self.seekers, self.seekers_u, capacity).copy()
         shared.hours.take_coordinator(len(idx) * fs.staff_hours_per_client)
         model.pop.touch(idx, month, served=True)
         model.tally["funding_clients"] += len(idx)

@@ -16,10 +16,16 @@ class Mentoring(Service):
     away. Clients gain capability with every hour; some drop out (more online)."""
 
     section = "mentorship"
-    stream = "mentoring"
-    lanes = ("seek", "dropout")
+    decisions = {"seek_mentoring": 1, "drop_out": 1}
     tallies = ("dropouts_online", "dropouts_onsite", "turned_away", "programme_starts_online", "programme_starts_onsite",
                "mentoring_hours", "contacts_online", "contacts_onsite")
+
+    def __init__(self, model):
+        super().__init__(model)
+        b = model.behaviour  # its numbers as the compiled loops take them, made once
+        self._p_dropout = (float(b.p_dropout_online_monthly), float(b.p_dropout_onsite_monthly))
+        self._kept = (np.float32(b.satisfaction_kept_dropout), np.float32(b.satisfaction_kept_turned_away))
+        self._satisfaction_gain = np.float32(b.satisfaction_gain_mentoring)
 
     def select(self, month: int, shared: Shared) -> None:
         """People in a programme who continue (those whose venture closed leave it, some drop out,
@@ -32,13 +38,13 @@ class Mentoring(Service):
         ms = self.spec
         factor = fee_factor(b.fee_elasticity, ms.fee_per_hour_eur * ms.hours_per_client_month)
         p_seek = per_person(pop, ("mentoring", factor), lambda s: pop._q_mentoring[s] * factor)
-        self.u_seek, u_drop = self.numbers(month)
-        current, seekers = pop._scan_bufs[0], pop._scan_bufs[1]
+        current, seekers, seekers_u = pop._scan_bufs[0], pop._scan_bufs[1], pop._scan_ubufs[0]
+        drop, seek = self.draws["drop_out"], self.draws["seek_mentoring"]
         nc, ns, self.dropouts_online, self.dropouts_onsite = kernels.mentoring_select(
-            pop.n, pop.stage[TREATED], pop.aware, pop.prog_left, pop.prog_online, u_drop,
-            float(b.p_dropout_online_monthly), float(b.p_dropout_onsite_monthly), pop.satisfaction, np.float32(b.satisfaction_kept_dropout),
-            self.u_seek, p_seek, current, seekers)
-        self.current, self.seekers = current[:nc], seekers[:ns]
+            pop.n, month, pop.stage[TREATED], pop.aware, pop.prog_left, pop.prog_online, drop.k0, drop.k1,
+            *self._p_dropout, pop.satisfaction, self._kept[0], seek.k0, seek.k1, pop._draws_buf, p_seek, current, seekers,
+            seekers_u)
+        self.current, self.seekers, self.seekers_u = current[:nc], seekers[:ns], seekers_u[:ns]
 
     def deliver(self, month: int, shared: Shared) -> Delivery:
         """Intake up to the places, hours delivered, capability gained."""
@@ -55,13 +61,13 @@ class Mentoring(Service):
         tally["dropouts_online"] += self.dropouts_online
         tally["dropouts_onsite"] += self.dropouts_onsite
         free = max(0, int(slots) - n_current)
-        accepted = first_of(sidx, self.u_seek, free)
+        accepted = first_of(sidx, self.seekers_u, free)
         turned_away = n_seek - len(accepted)
         tally["turned_away"] += turned_away
         shared.stats["mentoring_demand"] = float(n_seek + n_current)
         shared.stats["mentoring_slots"] = slots
         if turned_away:
-            kernels.turn_away(sidx, accepted, pop._mark, pop.satisfaction, np.float32(b.satisfaction_kept_turned_away))
+            kernels.turn_away(sidx, accepted, pop._mark, pop.satisfaction, self._kept[1])
         starts_online = kernels.mentoring_start(accepted, ms.programme_months, pop.prog_left, pop.prog_online,
                                                 pop.digital, pop.city)
         tally["programme_starts_online"] += starts_online
@@ -72,7 +78,7 @@ class Mentoring(Service):
         if n_clients == 0:
             return Delivery()
         per_client = min(ms.hours_per_client_month, hours.mentor / n_clients)
-        pop.gain(clients, np.float32(b.capability_gain_per_hour * per_client), np.float32(b.satisfaction_gain_mentoring))
+        pop.gain(clients, np.float32(b.capability_gain_per_hour * per_client), self._satisfaction_gain)
         contacts_online = kernels.mentoring_month(clients, month, pop.prog_left, pop.prog_online,
                                                   pop.last_contact, pop._contact_mo)
         pop._any_contact = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simcenter.fast import services as kernels
 from simcenter.model.services.base import Delivery, Service, Shared, distinct_sorted
 
 
@@ -11,9 +12,11 @@ from simcenter.model.services.base import Delivery, Service, Shared, distinct_so
 class Networking(Service):
     """Coordinators introduce this month's contacts (clients, attendees) to partners, funders or
     each other, as many introductions as planned and their hours allow; some become lasting ties,
-    which help ventures progress. Introductions are few: they draw from the "networking" stream."""
+    which help ventures progress. Each introduction draws who, to whom and whether a tie comes of
+    it from the "networking" stream."""
 
     section = "networking"
+    decisions = {"introduction": 3}  # who, to whom, and whether a tie comes of it
     tallies = ("ties",)
 
     def deliver(self, month: int, shared: Shared) -> Delivery:
@@ -32,11 +35,12 @@ class Networking(Service):
         if len(contacts) == 0:
             return Delivery()
         hours.take_coordinator(k * ns.staff_hours_per_introduction)
-        rng = model.streams["networking"]
-        who = contacts[rng.integers(0, len(contacts), k)]
         counterparts = model.network_counterparts
-        pick = rng.integers(0, len(counterparts) + len(contacts), k)
-        made = rng.random(k) < b.p_tie_per_introduction
+        who, pick, made = np.empty(k, dtype=np.intp), np.empty(k, dtype=np.intp), np.empty(k, dtype=np.bool_)
+        draws = self.draws["introduction"]
+        kernels.introductions(draws.k0, draws.k1, month, k, len(contacts), len(counterparts) + len(contacts),
+                              float(b.p_tie_per_introduction), who, pick, made)
+        who = contacts[who]
         graph = model.network
         tied = []
         for person, j, ok in zip(who.tolist(), pick.tolist(), made.tolist()):

@@ -18,8 +18,13 @@ class OwnFunding(Service):
     this month apply too, with better odds; the centre may charge a success fee on their awards."""
 
     section = "funding_support"  # its success fee
-    stream = "own_funding"
-    lanes = ("apply", "win", "amount")
+    decisions = {"apply_own_funding": 1, "own_funding_award": 2}  # award: won, and how much
+
+    def __init__(self, model):
+        super().__init__(model)
+        b = model.behaviour  # its numbers as the compiled loops take them, made once
+        self._odds = (float(b.p_client_funding_base), float(min(1.0, b.p_client_funding_base * b.client_funding_uplift)))
+        self._award = (np.float32(b.client_award_eur), np.float32(1.0 - b.client_award_spread))
 
     @property
     def on(self) -> bool:
@@ -27,25 +32,26 @@ class OwnFunding(Service):
         return True
 
     def select(self, month: int, shared: Shared) -> None:
-        """Applicants drawn this month (u_apply < p_apply_own_funding * need_f), both worlds."""
+        """Applicants drawn this month (u_apply < p_apply_own_funding * need_f), both worlds: people
+        at an eligible stage in either."""
         pop = self.model.pop
-        self.u_apply, self.u_win, self.u_amount = self.numbers(month)
         out = pop._scan_bufs[5]
-        self.drawn = out[:kernels.below(pop.n, self.u_apply, pop._q_apply, out)]
+        apply = self.draws["apply_own_funding"]
+        self.u_apply = pop._apply_buf  # everyone's, kept for the decisions
+        self.drawn = out[:kernels.applicants(pop.n, pop.capacity, month, pop._v["stage"], _ELIGIBLE, apply.k0, apply.k1,
+                                             self.u_apply, pop._q_apply, out)]
 
     def deliver(self, month: int, shared: Shared) -> Delivery:
         """Decide the applications; return the success fees the centre earns on its clients' awards."""
         model = self.model
-        pop, b = model.pop, model.behaviour
+        pop = model.pop
         helped = shared.helped
         # Few people apply in a month: the rest is done on them only.
         cand, world, won = pop._ibuf[0], pop._ibuf[1], pop._ibuf[2]
         award, is_helped = pop._award_buf, pop._mark_wins
-        k = kernels.own_funding(pop.capacity, self.drawn, self.u_apply, pop._q_apply, helped, pop._v["stage"],
-                                self.u_win, self.u_amount, float(b.p_client_funding_base),
-                                float(min(1.0, b.p_client_funding_base * b.client_funding_uplift)),
-                                np.float32(b.client_award_eur), np.float32(1.0 - b.client_award_spread), _ELIGIBLE, cand, world, won, award,
-                                is_helped)
+        awards = self.draws["own_funding_award"]
+        k = kernels.own_funding(pop.capacity, month, self.drawn, self.u_apply, awards.k0, awards.k1, pop._q_apply, helped,
+                                pop._v["stage"], *self._odds, *self._award, _ELIGIBLE, cand, world, won, award, is_helped)
         if k == 0:
             return Delivery()
         pop.award_funding(world[:k], won[:k], award[:k])

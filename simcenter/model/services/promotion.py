@@ -17,8 +17,13 @@ class Promotion(Service):
     contact forget. Awareness is what the other services' seekers are drawn from."""
 
     section = "promotion"
-    stream = "awareness"
-    lanes = ("aware",)
+    decisions = {"hear_or_forget": 1}
+
+    def __init__(self, model):
+        super().__init__(model)
+        b = model.behaviour  # its numbers as the compiled loops take them, made once
+        self._satisfied = np.float32(b.satisfaction_word_of_mouth)
+        self._p_forget = weak(b.p_forget_monthly)
 
     def prepare(self, month: int, shared: Shared) -> None:
         """This month's chance that a person alive and unaware of the centre hears of it (0 while
@@ -42,7 +47,7 @@ class Promotion(Service):
         n_alive = max(1, n - pop.by_stage[TREATED][CLOSED])
         # Satisfied: reached, alive, satisfied enough to speak well of the centre; unaware: alive and not aware.
         satisfied, n_unaware = kernels.promotion_counts(n, pop.stage[TREATED], pop.aware, pop.reached,
-                                                        pop.satisfaction, np.float32(b.satisfaction_word_of_mouth))
+                                                        pop.satisfaction, self._satisfied)
         p_promo = min(1.0, reach / max(1, n_unaware))
         p_wom = 1.0 - (1.0 - b.p_word_of_mouth) ** (b.contacts_per_person * satisfied / n_alive)
         self.p_new = 1.0 - (1.0 - p_promo) * (1.0 - p_wom)
@@ -51,7 +56,7 @@ class Promotion(Service):
         """Who hears of the centre this month, and who forgets it (every month, open or not)."""
         model = self.model
         pop, b = model.pop, model.behaviour
-        (u_aware,) = self.numbers(month)
-        kernels.awareness(pop.n, month, model.center.active, weak(self.p_new), weak(b.p_forget_monthly),
-                          month - b.forget_after_months, u_aware, pop.stage[TREATED], pop.aware, pop.last_contact,
-                          pop.prog_left)
+        draws = self.draws["hear_or_forget"]
+        kernels.awareness(pop.n, month, model.center.active, weak(self.p_new), self._p_forget,
+                          month - b.forget_after_months, draws.k0, draws.k1, pop._draws_buf, pop.stage[TREATED],
+                          pop.aware, pop.last_contact, pop.prog_left)
