@@ -8,12 +8,11 @@ from simcenter.fast import services as kernels
 from simcenter.model.services.base import Delivery, Service, Shared, distinct_sorted
 
 
-
 class Networking(Service):
     """Coordinators introduce this month's contacts (clients, attendees) to partners, funders or
     each other, as many introductions as planned and their hours allow; some become lasting ties,
     which help ventures progress. Each introduction draws who, to whom and whether a tie comes of
-    it from the "networking" stream."""
+    it from the stream "introduction" (three numbers per introduction)."""
 
     section = "networking"
     decisions = {"introduction": 3}  # who, to whom, and whether a tie comes of it
