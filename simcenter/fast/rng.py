@@ -92,22 +92,14 @@ def uniforms(k0, k1, month, n, slot, out):
     ``i`` of the stream keyed (k0, k1) whose people take ``slot`` words each (1, 2 or 4); ``out`` has
     at most ``slot`` rows (the first lanes) and at least ``n`` columns.
 
-    The words are made in order, four a call (a loop the compiler vectorises), then, for more than
-    one lane, sorted into the lanes' rows."""
+    The words are made in order, four a call (``fill``), then, for more than one lane, sorted into
+    the lanes' rows."""
     lanes = out.shape[0]
     if slot == 1:
         fill(k0, k1, month, n, out[0])
         return
-    calls = (n * slot + 3) // 4
-    m = np.uint32(month)
-    zero = np.uint32(0)
-    flat = np.empty(4 * calls, dtype=np.float32)
-    for c in range(calls):
-        r0, r1, r2, r3 = philox4x32(np.uint32(c), m, zero, zero, k0, k1)
-        flat[4 * c] = _unit(r0)
-        flat[4 * c + 1] = _unit(r1)
-        flat[4 * c + 2] = _unit(r2)
-        flat[4 * c + 3] = _unit(r3)
+    flat = np.empty(n * slot, dtype=np.float32)
+    fill(k0, k1, month, n * slot, flat)
     for lane in range(lanes):
         row = out[lane]
         for i in range(n):

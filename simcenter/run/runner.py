@@ -71,24 +71,20 @@ def kpi_table(results: Sequence[RunResult]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["replicate", "seed", *metrics.NAMES])
 
 
+def _stacked(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """One table of every replicate's rows, each tagged with its replicate's number."""
+    return pd.concat([frame.assign(replicate=i)[["replicate", *frame.columns]] for i, frame in enumerate(frames)],
+                     ignore_index=True)
+
+
 def timeseries_table(results: Sequence[RunResult]) -> pd.DataFrame:
     """All replicates' monthly outcomes: replicate, month, one column per outcome."""
-    frames = []
-    for i, r in enumerate(results):
-        ts = r.timeseries
-        ts.insert(0, "replicate", i)
-        frames.append(ts)
-    return pd.concat(frames, ignore_index=True)
+    return _stacked([r.timeseries for r in results])
 
 
 def ledger_table(results: Sequence[RunResult]) -> pd.DataFrame:
     """Every money movement of every replicate."""
-    frames = []
-    for i, r in enumerate(results):
-        led = r.ledger
-        led.insert(0, "replicate", i)
-        frames.append(led)
-    return pd.concat(frames, ignore_index=True)
+    return _stacked([r.ledger for r in results])
 
 
 def kpi_summary(results: Sequence[RunResult]) -> dict[str, dict]:
