@@ -9,7 +9,8 @@ from typing import Sequence
 
 import numpy as np
 
-from simcenter import __version__, metrics
+from simcenter import metrics
+from simcenter.version import __version__
 from simcenter.comparison.designs import Design
 from simcenter.run.task import RunResult
 from simcenter.errors import writing_to

@@ -7,7 +7,7 @@ import platform
 from pathlib import Path
 from typing import Sequence
 
-from simcenter import __version__
+from simcenter.version import __version__
 from simcenter.config.schema import Scenario
 from simcenter.files import atomic_write, json_safe, resolved_yaml, write_csv
 from simcenter.run.runner import RunResult, kpi_summary, kpi_table, ledger_table, timeseries_table

@@ -131,7 +131,7 @@ class DaskEngine:
         self.executor = self.client.get_executor(pure=False)
 
     def _check_workers(self, address: str | None) -> None:
-        from simcenter import __version__
+        from simcenter.version import __version__
 
         if not self.client.nthreads():
             try:
@@ -166,6 +166,6 @@ class DaskEngine:
 
 def worker_version() -> str:
     """The simcenter version a (remote) worker has installed."""
-    from simcenter import __version__
+    from simcenter.version import __version__
 
     return __version__

@@ -28,7 +28,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from simcenter import __version__
+from simcenter.version import __version__
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
 from simcenter.sweep.design import Point, sampled_parameters
