@@ -391,3 +391,42 @@ def test_builtin_catalogue_has_the_required_entries():
             "network_hub"} <= set(cat.management_structures)
     for entry in [*cat.legal_forms.values(), *cat.management_structures.values()]:
         assert entry.label and entry.label_bg and entry.summary
+
+
+# --------------------------------------------------------------------------- the plan's sets, in order
+def test_plan_sets_are_checked_with_the_centre_the_earlier_ones_leave(tmp_path, base):
+    """Two sets valid alone (a cap of 3, then 4 mentors) break the staff cap together: the later one
+    in time is refused at its line, whichever order the file lists them in; the same values the
+    other way round (4 mentors under a cap of 6, then a cap of 8) are accepted."""
+    bad = write(tmp_path / "bad.yaml", """
+        extends: base.yaml
+        plan:
+          - {month: 2, action: set, field: staff.n_mentors, value: 4}
+          - {month: 1, action: set, field: staff.n_max, value: 3}
+    """)
+    with pytest.raises(InputError) as err:
+        load_scenario(bad)
+    (problem,) = err.value.problems
+    assert (problem.line, problem.path) == (line_of(bad, "n_mentors"), "plan[0].value")
+    assert "exceeds n_max (3)" in problem.message
+    good = write(tmp_path / "good.yaml", """
+        extends: base.yaml
+        plan:
+          - {month: 1, action: set, field: staff.n_mentors, value: 4}
+          - {month: 2, action: set, field: staff.n_max, value: 8}
+    """)
+    scenario = load_scenario(good)
+    assert [a.value for a in scenario.plan] == [4, 8]
+
+
+def test_a_plan_set_refused_at_load_leaves_the_centre_for_the_next_ones(tmp_path, base):
+    """A refused set does not count for the sets after it: only the refused one is reported."""
+    bad = write(tmp_path / "bad.yaml", """
+        extends: base.yaml
+        plan:
+          - {month: 1, action: set, field: staff.n_max, value: -1}
+          - {month: 2, action: set, field: staff.n_mentors, value: 3}
+    """)
+    with pytest.raises(InputError) as err:
+        load_scenario(bad)
+    assert [p.path for p in err.value.problems] == ["plan[0].value"]

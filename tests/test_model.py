@@ -234,3 +234,16 @@ def test_kpis_are_the_last_month_of_the_timeseries(small):
     for name in metrics.NAMES:
         a, b = result.kpis[name], float(last[name])
         assert (math.isnan(a) and math.isnan(b)) or a == b
+
+
+def test_a_plan_set_that_no_longer_fits_is_refused_not_a_crash(small):
+    """The loader checks the plan's sets in month order; one carried out out of that order (the
+    political delay) that breaks the headcount cap with an earlier set is refused and counted."""
+    model = CenterModel(small, rng=1)
+    spec = model.center.spec
+    model.governance._execute({"action": "set", "field": "staff.n_max", "value": 3}, 0)
+    assert model.center.spec.staff.n_max == 3 and model.tally["decisions"] == 1
+    model.governance._execute({"action": "set", "field": "staff.n_mentors", "value": 4}, 1)
+    assert model.center.spec.staff.n_mentors == spec.staff.n_mentors
+    assert model.center.n_mentors == spec.staff.n_mentors
+    assert model.tally["decisions_refused"] == 1 and model.tally["decisions"] == 1

@@ -312,6 +312,12 @@ def _reference_problems(data: dict, locs: Locations, catalogue: Catalogue, extra
     years = horizon.get("years")
     months = years * 12 if isinstance(years, int) and not isinstance(years, bool) and 1 <= years <= 30 else None
     plan = data.get("plan") if isinstance(data.get("plan"), list) else []
+    running_center = deep_copy(center)  # the centre as the plan's sets leave it, in the order they take effect
+    for i in sorted(range(len(plan)), key=lambda i: _plan_month(plan[i])):
+        action = plan[i]
+        if isinstance(action, dict) and action.get("action") == "set" and isinstance(action.get("field"), str):
+            found, running_center = _check_set_action(i, action, running_center, locs)
+            problems.extend(found)
     for i, action in enumerate(plan):
         if not isinstance(action, dict):
             continue
@@ -326,13 +332,19 @@ def _reference_problems(data: dict, locs: Locations, catalogue: Catalogue, extra
             if horizon_at[0] != locate(("plan", i, "month"), locs)[0]:  # say where the horizon comes from
                 message += t("reference.horizon_at", where=f"{horizon_at[0]}:{horizon_at[1]}")
             add(("plan", i, "month"), message)
-        if action.get("action") == "set" and isinstance(action.get("field"), str):
-            problems.extend(_check_set_action(i, action, center, locs))
     return problems
 
 
-def _check_set_action(i: int, action: dict, center: dict, locs: Locations) -> list[Problem]:
-    """A plan's ``set`` must name an existing field of ``center`` and give it a valid value."""
+def _plan_month(action) -> int:
+    month = action.get("month") if isinstance(action, dict) else None
+    return month if isinstance(month, int) and not isinstance(month, bool) else 0
+
+
+def _check_set_action(i: int, action: dict, center: dict, locs: Locations) -> tuple[list[Problem], dict]:
+    """A plan's ``set`` must name an existing field of ``center`` and give it a value valid with
+    the centre as the earlier sets leave it (``center``): the problems, and the centre after it
+    (unchanged if it is refused). An error on the field or on a section holding it counts (the
+    staff cap is a rule of ``staff``); errors elsewhere are the starting centre's, reported once."""
     parts = tuple(action["field"].split("."))
     names = field_names(Center, parts[:-1])
     if parts[-1] not in names or any(not p for p in parts):
@@ -341,7 +353,7 @@ def _check_set_action(i: int, action: dict, center: dict, locs: Locations) -> li
         msg = t("reference.unknown", what="center field", value=action["field"]) + did_you_mean(
             action["field"], [prefix + n for n in names]
         )
-        return [Problem(file, line, format_path(("plan", i, "field")), msg)]
+        return [Problem(file, line, format_path(("plan", i, "field")), msg)], center
     trial = deep_copy(center)
     node = trial
     for part in parts[:-1]:
@@ -353,11 +365,12 @@ def _check_set_action(i: int, action: dict, center: dict, locs: Locations) -> li
     except ValidationError as exc:
         out = []
         for err in exc.errors(include_url=False):
-            if tuple(err["loc"])[: len(parts)] == parts:
+            loc = tuple(err["loc"])
+            if loc[: len(parts)] == parts or (loc and parts[: len(loc)] == loc):
                 file, line = locate(("plan", i, "value"), locs)
-                out.append(Problem(file, line, format_path(("plan", i, "value")), error_message(err, ("center",) + parts, Scenario)))
-        return out
-    return []
+                out.append(Problem(file, line, format_path(("plan", i, "value")), error_message(err, ("center",) + loc, Scenario)))
+        return out, (center if out else trial)
+    return [], trial
 
 
 def _keys(node) -> list[str]:

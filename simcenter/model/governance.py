@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+from pydantic import ValidationError
+
 from simcenter.config import schema
 from simcenter.config.loader import set_path
 from simcenter.errors import parse_path
@@ -100,7 +102,13 @@ class Governance:
             if not partner.board_seat and seats_taken < model.institution.partner_seats:
                 partner.board_seat = True
         elif kind == "set":
-            center.spec = _set_field(center.spec, a["field"], a["value"])
+            try:
+                center.spec = _set_field(center.spec, a["field"], a["value"])
+            except ValidationError:
+                # The loader checks the plan's sets in the order of their months; one the political delay
+                # put after a later one may no longer fit with it (the headcount cap): it cannot be done.
+                model.tally["decisions_refused"] += 1
+                return
             parts = a["field"].split(".")
             if len(parts) == 3 and parts[0] == "services" and parts[2] == "enabled":
                 center.services[parts[1]] = bool(a["value"])
@@ -180,7 +188,8 @@ class Governance:
 
 
 def _set_field(center: schema.Center, dotted: str, value) -> schema.Center:
-    """``center`` with the field at ``dotted`` set to ``value`` (the loader checked the field and value)."""
+    """``center`` with the field at ``dotted`` set to ``value`` (the loader checked the field and value;
+    ValidationError if it no longer fits with the rest of the centre)."""
     data = center.model_dump()
     set_path(data, parse_path(dotted), value)
     return schema.Center.model_validate(data)
