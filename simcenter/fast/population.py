@@ -4,7 +4,8 @@ kept up to date, and the counts the outcomes read.
 At the size of the shipped scenarios (2,000 to 3,000 people) a month of whole-array numpy
 operations costs its call overheads, not its arithmetic: a few hundred calls of 1 to 3 µs.
 The loops here do the same work in one pass each, element by element, with **the same
-float32 operations in the same order** as the numpy formulation they replace (``reference.py``),
+float32 operations in the same order** as the numpy formulation they replace (the function of
+the same name in ``reference_population.py``, tested equal in tests/test_fast_population.py),
 so results are identical to the last bit. Rules that keep them exact:
 
 - every float scalar that numpy would combine with a float32 array as a "weak" Python float

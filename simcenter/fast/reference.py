@@ -1,5 +1,15 @@
-"""What the compiled loops compute, in plain numpy: their meaning, and the numbers the tests hold
-them to (tests/test_fast.py).
+"""What the compiled loops compute, in plain numpy: the specification they are tested against
+(tests/test_fast*.py), to the last bit. This module: the floating-point conventions, the random
+numbers (``rng``) and the report's bootstrap (``bootstrap``); the population's month
+(``population``) is specified in ``reference_population``, the services' selections
+(``services``) in ``reference_services``.
+
+Each says what a loop means, written for a reader: the loops are faster, never different. The
+references of the model's kernels (``reference_population``, ``reference_services``) have the
+name and the arguments of the kernel they specify, change the same arrays in place and return
+the same numbers; where a loop writes a buffer beyond the count it returns (it gathers without
+branches) or uses a scratch array, their module says so (``BEYOND_COUNT``, ``SCRATCH``): every
+other array a kernel is given is specified whole. Those here return their numbers.
 
 The model's own code uses the few functions here that fix a floating-point convention for every
 machine (``power32``, ``exp32``).
@@ -9,9 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simcenter.fast.population import BOOST_MIN
 from simcenter.fast.rng import FLOAT32_UNIT, PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1
-from simcenter.stages import CLOSED, COMPARISON, TREATED
 
 
 # ---------------------------------------------------------------- floating-point conventions
@@ -25,6 +33,23 @@ def power32(x: np.ndarray, exponent: float) -> np.ndarray:
 def exp32(x: np.ndarray) -> np.ndarray:
     """float32 ``exp(x)``, computed in float64 (as ``power32``)."""
     return np.exp(np.asarray(x, dtype=np.float64)).astype(np.float32)
+
+
+def as_numba(x):
+    """A number as the compiled loops type it. A Python float is a float64 there (an int an int64),
+    so ``u < 0.3`` compares a float32 ``u`` in float64; numpy takes a Python number as "weak"
+    (NEP 50), of its array's type, and would compare in float32. Numpy numbers and arrays keep
+    their type, which both treat alike: the model passes ``np.float32`` numbers where a decision
+    is taken in float32."""
+    if isinstance(x, (bool, int, float)) and not isinstance(x, np.generic):
+        return np.asarray(x)
+    return x
+
+
+def put(out: np.ndarray, values: np.ndarray) -> int:
+    """Write a list to the front of the buffer ``out``; return its length (what a loop returns)."""
+    out[:len(values)] = values
+    return len(values)
 
 
 # ---------------------------------------------------------------- random numbers (fast/rng.py)
@@ -46,7 +71,7 @@ def uniforms(key: tuple[int, int], month: int, n: int, lanes: int = 1, slot: int
     """``rng.uniforms``: float32 (lanes, n). The stream's words in order: word ``w`` is output word
     ``w % 4`` of Philox4x32-10 of the counter ``(w // 4, month, 0, 0)``; person ``i`` takes the
     ``slot`` words from ``i * slot`` (slot: the lanes rounded up to 1, 2 or 4), lane ``k`` being
-    its ``k``-th; a word's top 24 bits times 2**-24."""
+    its ``k``-th; a word's top 24 bits times 2**-24. Also ``rng.fill`` (one lane, for everyone)."""
     slot = slot if slot is not None else (1 if lanes == 1 else 2 if lanes == 2 else 4)
     calls = (n * slot + 3) // 4
     counter = np.zeros((calls, 4), dtype=np.uint32)
@@ -56,69 +81,14 @@ def uniforms(key: tuple[int, int], month: int, n: int, lanes: int = 1, slot: int
     return (words >> np.uint32(8)).astype(np.float32) * FLOAT32_UNIT
 
 
+def uniforms_of(key: tuple[int, int], month: int, people: np.ndarray, lanes: int = 1) -> np.ndarray:
+    """``rng.person_uniform``: the numbers of ``people`` (float32 (lanes, len(people))), their
+    columns of ``uniforms``: a person's numbers do not depend on whose others are drawn."""
+    n = int(np.max(people)) + 1 if len(people) else 0
+    return uniforms(key, month, n, lanes)[:, people]
+
+
 # ---------------------------------------------------------------- the report's bootstrap (fast/bootstrap.py)
 def bootstrap_medians(idx: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The medians of ``a`` and of ``b`` over each resample (row of ``idx``)."""
     return np.median(a[idx], axis=1), np.median(b[idx], axis=1)
-
-
-# ---------------------------------------------------------------- the population's month (fast/population.py)
-def population_probabilities(pop) -> tuple[np.ndarray, np.ndarray]:
-    """This month's progress and closure probabilities of ``pop`` (a ``Population``) computed from
-    scratch over the whole population (the direct formulation): what the kept probabilities the
-    compiled month (``population.month_end``) updates must equal, to the last bit."""
-    b = pop.behaviour
-    n = pop.n
-    stage = pop.stage[:, :n]
-    op_age = pop.op_age[:, :n]
-    prog_mult = np.broadcast_to(pop.prog_mult0[:n], (2, n)).copy()
-    hazard_mult = np.broadcast_to(pop.hazard_mult0[:n], (2, n)).copy()
-    boosted = np.flatnonzero(pop.boost[:n] > BOOST_MIN)
-    if len(boosted):
-        rel = np.minimum(pop.cap0[boosted] + pop.boost[boosted], 1.0) / b.capability_mean
-        prog_mult[TREATED, boosted] = power32(rel, b.capability_effect)
-        hazard_mult[TREATED, boosted] = power32(rel, -b.capability_effect_survival)
-    prog_mult = prog_mult * (np.float32(1.0) + np.float32(b.funding_progress_effect) * pop.funded[:, :n])
-    prog_mult[TREATED] *= np.float32(1.0) + np.float32(b.tie_progress_effect) * np.minimum(pop.ties[:n], b.ties_cap)
-    p_prog = pop._p_stage[stage] * prog_mult
-    key = stage.astype(np.int16) * 13 + np.minimum(op_age, 12)
-    p_close = pop._p_close_lut[key] * hazard_mult
-    return p_prog, p_close
-
-def check_population(pop) -> list[str]:
-    """Every kept probability and count of ``pop`` (its pending changes applied) against a
-    from-scratch computation; the mismatches."""
-    n = pop.n
-    problems = []
-    p_prog, p_close = population_probabilities(pop)
-    for name, ref in (("p_prog", p_prog), ("p_close", p_close)):
-        kept = getattr(pop, "_" + name)[:, :n]
-        if not np.array_equal(ref, kept):
-            problems.append(f"{name} differs for {np.count_nonzero(ref != kept)} entries")
-    served = pop.served[:n]
-    for w in (TREATED, COMPARISON):
-        stage = pop.stage[w, :n]
-        op_after = pop.op_after[w, :n]
-        expected = {
-            "by_stage": (np.bincount(stage, minlength=5), pop.by_stage[w]),
-            "n_launched": (np.count_nonzero(pop.launched[w, :n]), pop.n_launched[w]),
-            "n_scaled": (np.count_nonzero(pop.scaled[w, :n]), pop.n_scaled[w]),
-            "n_op_after": (np.count_nonzero(op_after), pop.n_op_after[w]),
-            "n_op_after_alive": (np.count_nonzero(op_after & (stage < CLOSED)), pop.n_op_after_alive[w]),
-            "served_funding": (np.sum(pop.funding[w, :n], where=served, dtype=np.float64), pop.served_funding[w]),
-        }
-        for name, (ref, kept) in expected.items():
-            if not np.array_equal(ref, kept):
-                problems.append(f"{name}[{w}] differs: {ref} != {kept}")
-    if np.count_nonzero(pop.launched[TREATED, :n] & pop.op_after[TREATED, :n]) != pop.n_client_launched:
-        problems.append("n_client_launched differs")
-    if np.count_nonzero(pop.reached[:n]) != pop.n_reached or not np.array_equal(
-            np.flatnonzero(pop.reached[:n]), pop.reached_idx()):
-        problems.append("reached differs")
-    if np.count_nonzero(served) != pop.n_served:
-        problems.append("n_served differs")
-    if np.count_nonzero(pop.reached[:n] & ~pop.city[:n]) != pop.n_reached_towns:
-        problems.append("n_reached_towns differs")
-    if np.count_nonzero(pop.boost[:n]) > len(pop._boost_all):
-        problems.append("_boost_all misses someone with a boost")
-    return problems

@@ -1,6 +1,7 @@
 """Compiled loops (Numba) for the services' month: who hears of the centre, seeks, registers,
-shows up, drops out or applies, chosen from the month's draws; each with the numpy formulation
-it replaces in ``reference.py`` (the same decisions, tested equal)."""
+shows up, drops out or applies, chosen from the month's draws; each specified by the numpy
+function of the same name in ``reference_services.py`` (the same decisions, tested equal to the
+bit in tests/test_fast_services.py)."""
 
 from __future__ import annotations
 

@@ -6,15 +6,16 @@ same random numbers for every exogenous event (progress, closure, own funding
 applications), so any difference between them is the centre's effect.
 
 Speed (docs/performance.md). A month is a few compiled loops over the people
-(``simcenter.fast.population``), whatever their number: each person's monthly progress and closure probabilities are kept,
+(``simcenter.fast.population``, specified by ``simcenter.fast.reference_population``),
+whatever their number: each person's monthly progress and closure probabilities are kept,
 per world, in ``_p_prog`` and ``_p_close`` (with the factors they are made of) and
 recomputed only for the people whose inputs changed: stage, first year of operation over,
 capability boost, funding, ties. The counts the outcomes need (people by stage, launches,
 people reached and served, survival, funding of the served) are kept up to date as people
 change instead of being recounted every month. Every kept probability is computed with the
 same float32 operations, in the same order, as the from-scratch formulation
-(``simcenter.fast.reference.population_probabilities``), so the results are identical to the last bit; ``check``
-compares the two.
+(``reference_population.population_probabilities``), so the results are identical to the
+last bit; ``check`` compares the two.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 
 from simcenter.fast import population as kernels
 from simcenter.fast.population import BOOST_MIN, MONTHS_FIRST_YEAR
-from simcenter.fast import reference
+from simcenter.fast import reference_population
 from simcenter.model import people
 from simcenter.config.schema import Behaviour, Region
 from simcenter.stages import CLOSED, COMPARISON, IDEA, OPERATING, PILOT, SCALING, TREATED
@@ -412,7 +413,7 @@ class Population:
     # ------------------------------------------------------------------ checks
     def check(self) -> list[str]:
         """Compare every kept probability and count with a from-scratch computation
-        (``simcenter.fast.reference.check_population``); return mismatches. For tests and
+        (``simcenter.fast.reference_population.check_population``); return mismatches. For tests and
         benchmarks, between months (pending changes are applied first)."""
         self._flush(self._month)
-        return reference.check_population(self)
+        return reference_population.check_population(self)
