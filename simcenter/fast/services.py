@@ -12,7 +12,6 @@ from simcenter.fast.rng import _unit, fill, person_uniform, philox4x32
 from simcenter.stages import CLOSED, PILOT
 
 
-
 @njit(cache=True, nogil=True)
 def promotion_counts(n, stage_t, aware, reached, satisfaction, threshold):
     """People alive (treated world) who were reached and are satisfied (> threshold); alive and unaware."""

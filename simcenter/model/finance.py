@@ -13,7 +13,6 @@ from collections import defaultdict
 from simcenter.model.agents import Application, Funder, Grant
 
 
-
 class FundingFlows:
     """The centre's funding pipeline and payments for one run."""
 

@@ -29,6 +29,7 @@ from simcenter.model.institution import Institution
 from simcenter.model.population import Population
 from simcenter.rng import Streams
 
+
 class SimcenterScenario(MesaScenario):
     """Mesa's scenario object for a simcenter run: it carries the validated configuration.
 

@@ -30,7 +30,6 @@ from simcenter.config.schema import Behaviour, Region
 from simcenter.stages import CLOSED, COMPARISON, IDEA, OPERATING, PILOT, SCALING, TREATED
 
 
-
 # A stage change is coded world * 10 + 2 * old stage + closing (0..19); what follows from it, by code.
 _OLD = np.tile(np.repeat(np.arange(5), 2), 2)
 _CLOSING = np.tile([False, True], 10)

@@ -9,7 +9,6 @@ from simcenter.model.services.base import Delivery, Service, Shared, fee_factor,
 from simcenter.stages import TREATED
 
 
-
 class Mentoring(Service):
     """Mentors' hours make places (slots); the aware with a need seek one (the fee and, on site,
     the travel put some off), the lowest draws first while places last; the others are turned

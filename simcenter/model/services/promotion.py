@@ -11,7 +11,6 @@ from simcenter.model.services.events import volunteer_need
 from simcenter.stages import CLOSED, TREATED
 
 
-
 class Promotion(Service):
     """Promotion reaches people; word of mouth spreads from satisfied clients; those out of
     contact forget. Awareness is what the other services' seekers are drawn from."""
