@@ -60,8 +60,8 @@ def test_a_grant_pays_its_prefinancing_on_signature(base):
 def test_a_donation_is_paid_at_once_and_is_no_project(base):
     model = build(edited(tiny(base), _funders(d=_funder("donation"))))
     cash = model.ledger.balance()
-    model.funding.award(model.funders["d"], 5_000.0, 0)
-    assert model.ledger.balance() == pytest.approx(cash + 5_000.0)
+    gift = model.funding.award(model.funders["d"], 5_000.0, 0)
+    assert model.ledger.balance() == pytest.approx(cash + 5_000.0) and gift.paid_eur == 5_000.0
     assert flows(model, "donation") == {0: 5_000.0}
     assert (model.center.grants_won, model.center.projects_won) == (1, 0)
     assert model.center.first_grant_end is None
@@ -215,12 +215,13 @@ def test_a_grant_never_earns_more_than_its_amount(flows_only):
 
 
 def test_two_grants_share_the_spending_in_award_order(flows_only):
-    """The first covers what it can (its tranche of 500); the second gets its share of the rest."""
+    """The first (half co-financed, a tranche of 250) covers 500 of the 1,000 spent; the second
+    (fully funded) earns the other 500. Co-financing must come from the centre, not another grant."""
     model = flows_only
-    first, second = _grant(amount_eur=6_000.0), _grant(funder="h", amount_eur=120_000.0, share_cofinancing=0.5)
+    first, second = _grant(amount_eur=3_000.0, share_cofinancing=0.5), _grant(funder="h", amount_eur=120_000.0)
     model.center.grants = [first, second]
     model.funding.earn(0, 1_000.0)
-    assert (first.earned_eur, second.earned_eur) == (500.0, 250.0)
+    assert (first.earned_eur, second.earned_eur) == (250.0, 500.0)
 
 
 def test_only_running_project_grants_earn(flows_only):
@@ -296,8 +297,10 @@ def test_what_the_centre_pays_month_by_month(base):
 
 
 def test_costs_history_is_everything_paid(base):
-    model = build(edited(tiny(base), quiet, _rich))
+    """Every payment of the centre, taxes included (a municipal enterprise taxes its event fees)."""
+    model = build(edited(tiny(base, legal_form="municipal_enterprise", event_fee_eur=5.0), quiet, _rich))
     model.run_to_end()
+    assert flows(model, "tax")
     rows = model.ledger.rows()
     for month, paid in enumerate(model.center.costs_history):
         out = sum(a for m, s, a in zip(rows["month"], rows["source"], rows["amount_eur"]) if m == month and s == "center")
@@ -351,6 +354,7 @@ def test_receivable_counts_what_is_due_later_less_refunds(flows_only):
     assert funding.receivable(0) == 70.0
     assert funding.receivable(2) == 100.0  # this month's payments are already done
     assert funding.receivable(3) == 0.0
+    assert funding.receivable(0) == 70.0
     funding._schedule(0, 5, "h", "reimbursement", 50.0)
     assert funding.receivable(0) == 120.0  # a new schedule is seen at once (no stale cache)
 

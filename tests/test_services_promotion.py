@@ -50,6 +50,18 @@ def test_reach_comes_from_budget_staff_and_volunteer_hours(base, budget, staff_h
     assert model.shared.hours.volunteer == 0.0
 
 
+def test_volunteers_promote_with_the_hours_events_do_not_need(base):
+    """100 volunteer hours; two events a month need 32 staff hours, of which volunteers may do half:
+    84 hours are left to promote."""
+    events = center(services={"events": {"onsite_per_month": 1.0, "online_per_month": 1.0, "hybrid_per_month": 0.0,
+                                         "enabled": True}})
+    model = build(_promotion(base, 0.0, 0.0, 100.0, behaviour(p_word_of_mouth=0.0), events))
+    unaware = alive_unaware(model)
+    model.step()
+    assert _promotion_service(model).p_new == pytest.approx(84.0 * 2 / unaware)
+    assert model.shared.hours.volunteer == 0.0  # the events took the other 16
+
+
 def test_a_reach_beyond_the_unaware_makes_everyone_aware(base):
     model = build(_promotion(base, 100_000.0))
     model.step()
