@@ -303,7 +303,8 @@ def test_costs_history_is_everything_paid(base):
     assert flows(model, "tax")
     rows = model.ledger.rows()
     for month, paid in enumerate(model.center.costs_history):
-        out = sum(a for m, s, a in zip(rows["month"], rows["source"], rows["amount_eur"]) if m == month and s == "center")
+        out = sum(a for m, source, a in zip(rows["month"], rows["source"], rows["amount_eur"])
+                  if m == month and source == "center")
         assert paid == pytest.approx(out, abs=0.005)
 
 

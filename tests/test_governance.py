@@ -66,7 +66,8 @@ def test_the_political_delay_lasts_until_its_end_month_exclusive(base):
     governance = model.governance
     plain = governance.latency("apply", 9)
     governance.political_delay_until = 10
-    extra = round(model.behaviour.political_delay_max_months * CATALOGUE.legal_forms["municipal_enterprise"].political_dependency)
+    dependency = CATALOGUE.legal_forms["municipal_enterprise"].political_dependency
+    extra = round(model.behaviour.political_delay_max_months * dependency)
     assert extra > 0
     assert governance.latency("apply", 9) == plain + extra
     assert governance.latency("apply", 10) == plain
@@ -234,9 +235,10 @@ def test_unspent_prefinancing_does_not_pay_for_a_hire(base, kind, hired):
 def _at_review(base, *, mentors=3, coordinators=3, cash=1500.0, demand=0.0, slots=10.0, **structure):
     """A model at month 4 whose review will see a burn of 1,000 EUR a month, ``cash`` of free cash and
     this mentoring demand and places (``structure``: fields of the sure board changed)."""
-    scenario = edited(tiny(base), quiet, _sure_board(**structure),
-                      center(staff={"n_mentors": mentors, "n_coordinators": coordinators, "n_max": 8}))
+    scenario = edited(tiny(base), quiet, _sure_board(**structure), center(
+        starting_cash_eur=1_000_000.0, staff={"n_mentors": mentors, "n_coordinators": coordinators, "n_max": 8}))
     model = step_to(build(scenario), 4)
+    assert (model.center.n_mentors, model.center.n_coordinators) == (mentors, coordinators)
     model.center.costs_history = [1000.0] * 3
     gap = model.ledger.balance() - cash
     if gap > 0:
@@ -383,8 +385,8 @@ def test_decisions_wait_longer_for_six_months_after_a_turnover(base):
         data["plan"] = [{"month": 12, "action": "stop_service", "service": "events"},
                         {"month": 16, "action": "stop_service", "service": "networking"}]
 
-    scenario = edited(tiny(base, years=2, legal_form="municipal_enterprise", starting_cash_eur=3_000_000.0), quiet, edit,
-                      behaviour(p_budget_cut_election=1.0))
+    scenario = edited(tiny(base, years=2, legal_form="municipal_enterprise", starting_cash_eur=3_000_000.0), quiet,
+                      edit, behaviour(p_budget_cut_election=1.0))
     model = build(scenario)
     plain = model.governance.latency("stop_service", 12)
     assert _effect_month(model, lambda m: not m.center.services["events"], 24) == 12 + plain + 2

@@ -25,8 +25,9 @@ def _promotion(base, budget=0.0, staff_hours=0.0, volunteers=0.0, *edits):
             data["partners"] = {"helpers": {"type": "volunteer_org", "engagement": 1.0, "alignment": 1.0,
                                             "volunteer_hours_month": volunteers}}
 
-    return edited(tiny(base), quiet, instant, frozen_ventures, only("promotion"), helpers, center(services={"promotion": {
-        "budget_monthly_eur": budget, "staff_hours_monthly": staff_hours}}), *edits)
+    promotion = {"budget_monthly_eur": budget, "staff_hours_monthly": staff_hours}
+    return edited(tiny(base), quiet, instant, frozen_ventures, only("promotion"), helpers,
+                  center(services={"promotion": promotion}), *edits)
 
 
 def _promotion_service(model) -> Promotion:
@@ -100,10 +101,10 @@ def test_awareness_lapses_only_after_months_without_contact(base):
     pop = model.pop
     old, recent, in_programme, never = 0, 1, 2, 3
     pop.aware[:4] = True
-    pop.last_contact[:4] = [3, 4, 3, -1]
+    pop.last_contact[[old, recent, in_programme, never]] = [3, 4, 3, -1]
     pop.prog_left[in_programme] = 2
     model.step()
-    assert pop.aware[:4].tolist() == [False, True, True, False]
+    assert pop.aware[[old, recent, in_programme, never]].tolist() == [False, True, True, False]
 
 
 def test_awareness_lapses_while_the_centre_is_closed_and_nobody_new_hears(base):
@@ -112,8 +113,8 @@ def test_awareness_lapses_while_the_centre_is_closed_and_nobody_new_hears(base):
     model = build(forgetful)
     model.step()
     assert not model.center.active and not model.pop.aware[:model.pop.n].any()
-    loud = edited(tiny(base), quiet, frozen_ventures, only("promotion"), center(services={"promotion": {"budget_monthly_eur": 100_000.0}}),
-                  behaviour(p_forget_monthly=0.0))
+    loud = edited(tiny(base), quiet, frozen_ventures, only("promotion"), behaviour(p_forget_monthly=0.0),
+                  center(services={"promotion": {"budget_monthly_eur": 100_000.0}}))
     model = build(loud)
     aware = model.pop.aware[:model.pop.n].copy()
     step_to(model, 2)
