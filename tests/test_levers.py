@@ -78,10 +78,6 @@ def test_share_online_events_keeps_the_number_of_events(base, share):
     assert events.hybrid_per_month > 0 or share == 1.0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: share_online_events splits the non-online events by hybrid / (all events) (so docs/model.md says too) "
-    "instead of hybrid / (on-site + hybrid), so setting it to the scenario's own online share (1 of 2.5 events, the "
-    "app's slider back at its start) changes the mix: on-site 1 -> 1.2, hybrid 0.5 -> 0.3"))
 def test_share_online_events_at_the_current_share_changes_nothing(base):
     before = base.center.services.events
     share = before.online_per_month / (before.onsite_per_month + before.online_per_month + before.hybrid_per_month)
@@ -135,10 +131,6 @@ def test_municipal_support_sets_the_municipal_amounts_only(base, support):
             assert funders[fid] == funder, fid
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: municipal_support_eur=0 leaves the municipal funder in place with awards of 0 EUR, which the centre still "
-    "applies for (staff hours), signs, and counts in grants_won and so in its reputation (the sweep "
-    "experiments/forms-by-structures.yaml samples 0..40,000)"))
 def test_no_municipal_support_means_no_municipal_award(base):
     model = build(tiny(base, years=4, municipal_support_eur=0.0))
     model.run_to_end()

@@ -40,13 +40,15 @@ _EVENT_COUNTS = {f"services.events.{k}_per_month" for k in ("onsite", "online", 
 
 
 def _online_share(data: dict, value) -> None:
-    """Split the same number of events between online and on-site/hybrid, for the whole run: plan
+    """Split the same number of events between online and the rest, the rest keeping its own mix of
+    hybrid and on-site (so the scenario's own online share changes nothing), for the whole run: plan
     actions that would change the number of events of a kind later are dropped."""
     data["plan"] = [a for a in data.get("plan") or []
                     if not (a.get("action") == "set" and a.get("field") in _EVENT_COUNTS)]
     ev = data["center"]["services"]["events"]
     total = ev["onsite_per_month"] + ev["online_per_month"] + ev["hybrid_per_month"]
-    hybrid_share = ev["hybrid_per_month"] / total if total else 0.0
+    rest = ev["onsite_per_month"] + ev["hybrid_per_month"]
+    hybrid_share = ev["hybrid_per_month"] / rest if rest else 0.0  # all online before: the rest on site
     ev["online_per_month"] = total * value
     ev["hybrid_per_month"] = total * (1 - value) * hybrid_share
     ev["onsite_per_month"] = total * (1 - value) * (1 - hybrid_share)

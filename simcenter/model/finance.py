@@ -100,7 +100,7 @@ class FundingFlows:
         if self._open_calls is None:  # calls and eligibility depend only on the scenario and the month
             self._open_calls = {}
             for f in model.funders.values():
-                if f.eligible() > 0:
+                if f.eligible() > 0 and f.spec.amount_max_eur > 0:  # nobody applies for a call with no money
                     for m in f.open_months(model.months):
                         self._open_calls.setdefault(m, []).append(f)
         open_calls = self._open_calls.get(month)
