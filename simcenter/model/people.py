@@ -50,12 +50,12 @@ def derive(pop, s: slice) -> None:
     services use; no boost, funding or ties yet, so every factor of theirs is 1)."""
     b = pop.behaviour
     onsite = reference.exp32(-b.distance_decay * pop.travel_eur[s].astype(np.float64))
-    pop._onsite[s] = onsite
-    pop._access_any[s] = np.where(pop.digital[s], np.maximum(onsite, 1.0), onsite)
-    pop._q_mentoring[s] = b.p_seek_mentoring * pop.need_m[s] * pop._access_any[s]
-    pop._q_funding[s] = b.p_seek_mentoring * pop.need_f[s]
-    pop._q_event[s] = b.p_attend_event * pop.need_n[s]
-    pop._q_apply[s] = b.p_apply_own_funding * pop.need_f[s]
+    pop.access_onsite[s] = onsite
+    pop.access_any[s] = np.where(pop.digital[s], np.maximum(onsite, 1.0), onsite)
+    pop.q_mentoring[s] = b.p_seek_mentoring * pop.need_m[s] * pop.access_any[s]
+    pop.q_funding[s] = b.p_seek_mentoring * pop.need_f[s]
+    pop.q_event[s] = b.p_attend_event * pop.need_n[s]
+    pop.q_apply[s] = b.p_apply_own_funding * pop.need_f[s]
     pop._f_tie[s] = pop._f_ties[0]
     stage = pop.stage[:, s]
     p_stage = pop._p_stage[stage]

@@ -39,6 +39,23 @@ _EMPTY = np.empty(0, dtype=np.intp)
 _EMPTY_F32 = np.empty(0, dtype=np.float32)
 
 
+class Scratch:
+    """Arrays the services and the population reuse every month, sized for everyone who will ever
+    live in the region (no allocation, and no page faults, in the monthly loop). What one step
+    writes is valid until the next step that uses the same array."""
+
+    def __init__(self, capacity: int):
+        cap = capacity
+        self.idx = [np.zeros(2 * cap, dtype=np.intp) for _ in range(6)]  # index lists (one or two worlds)
+        self.lists = [np.zeros(cap, dtype=np.intp) for _ in range(6)]  # the people the services select
+        self.numbers = [np.zeros(cap, dtype=np.float32) for _ in range(4)]  # and the numbers they drew
+        self.draws = np.zeros(cap, dtype=np.float32)  # everyone's numbers of one decision
+        self.apply = np.zeros(cap, dtype=np.float32)  # everyone's numbers to apply for own funding
+        self.awards = np.zeros(2 * cap, dtype=np.float32)  # own funding: awards of the month
+        self.wins = np.zeros(2 * cap, dtype=np.bool_)  # own funding: who won this month
+        self.mark = np.zeros(cap, dtype=np.bool_)  # set membership: all False between uses
+
+
 class Population:
     """Array-backed state of every person; grows as new ideas arrive.
 
@@ -77,19 +94,20 @@ class Population:
         "prog_mult0": np.float32,                       # progress multiplier from capability without the centre
         "hazard_mult0": np.float32,                     # closure multiplier from capability without the centre
     }
-    # Private per-person arrays: constant factors of the services and of own funding (computed
-    # when a person is drawn), the ties factor, and set-membership marks.
+    # Per-person arrays the population derives: the constant factors the services read (computed
+    # when a person is drawn, ``people.py``), the month of a person's last contact through a
+    # service (for reputation), and private ones: the ties factor and set-membership marks.
     _DERIVED_FIELDS: dict[str, type] = {
-        "_onsite": np.float32,         # exp(-distance_decay * travel_eur): reach of on-site services
-        "_access_any": np.float32,     # the same, 1 for people who can take part online
-        "_q_mentoring": np.float32,    # p_seek_mentoring * need_m * _access_any
-        "_q_funding": np.float32,      # p_seek_mentoring * need_f
-        "_q_event": np.float32,        # p_attend_event * need_n
-        "_q_apply": np.float32,        # p_apply_own_funding * need_f
+        "access_onsite": np.float32,   # exp(-distance_decay * travel_eur): reach of on-site services
+        "access_any": np.float32,      # the same, 1 for people who can take part online
+        "q_mentoring": np.float32,     # p_seek_mentoring * need_m * access_any
+        "q_funding": np.float32,       # p_seek_mentoring * need_f
+        "q_event": np.float32,         # p_attend_event * need_n
+        "q_apply": np.float32,         # p_apply_own_funding * need_f
+        "contact_month": np.int16,     # 1 + month of the last contact through a service (0: none yet)
         "_f_tie": np.float32,          # 1 + tie_progress_effect * min(ties, ties_cap) (treated world)
         "_in_boosted": np.bool_,       # member of _boosted or of _boost_new
         "_in_boost_all": np.bool_,     # member of _boost_all
-        "_contact_mo": np.int16,       # 1 + month of the last contact through a service (0: none yet)
     }
     # Private per-world arrays: this month's progress and closure probability of each person
     # and their factors: p_prog = p_stage * prog_mult, p_close = p_close_base * hazard_mult.
@@ -125,7 +143,7 @@ class Population:
         self._p_close_later = self._p_close_lut[np.arange(5) * 13 + MONTHS_FIRST_YEAR]
         self._fade = np.float32(0.5 ** (1.0 / b.mentoring_half_life_months))
         self._any_served = False  # set once someone is served: skips work before the centre acts
-        self._any_contact = False  # set once a service has been in contact with someone (``touch``, mentoring)
+        self.any_contact = False  # set once a service has been in contact with someone (``touch``, mentoring)
         for name, dtype in {**self.FIELDS, **self._DERIVED_FIELDS}.items():
             setattr(self, name, np.zeros(self.capacity, dtype=dtype))
         for name, dtype in {**self.WORLD_FIELDS, **self._DERIVED_WORLD_FIELDS}.items():
@@ -157,7 +175,7 @@ class Population:
         self._boost_all_buf = np.zeros(self.capacity, dtype=np.intp)  # [:_n_boost_all]: boost ever raised (so maybe not zero)
         self._n_boost_all = 0
         self._first_year_ends: dict[int, list[np.ndarray]] = {}  # month -> entries whose closure rate changes
-        self._service_cache: dict[tuple, np.ndarray] = {}  # services' per-person probabilities (model.services)
+        self.service_cache: dict[tuple, np.ndarray] = {}  # services' per-person probabilities (model.services)
         self._month = 0                                    # the month of the next advance
 
     # ------------------------------------------------------------------ births
@@ -250,16 +268,9 @@ class Population:
         cap = self.capacity
         self._month_end_args: tuple | None = None  # kernels.month_end's arrays: made again after growth
         # Two-world arrays as one row each: entry (w, i) is at w * capacity + i.
-        self._v = {name: getattr(self, name).reshape(-1) for name in (*self.WORLD_FIELDS, *self._DERIVED_WORLD_FIELDS)}
-        self._ibuf = [np.zeros(2 * cap, dtype=np.intp) for _ in range(6)]  # index buffers of the services
+        self.flat = {name: getattr(self, name).reshape(-1) for name in (*self.WORLD_FIELDS, *self._DERIVED_WORLD_FIELDS)}
+        self.scratch = Scratch(cap)
         self._fbuf = np.zeros(cap, dtype=np.float32)
-        self._mark = np.zeros(cap, dtype=np.bool_)  # all False between uses
-        self._scan_bufs = [np.zeros(cap, dtype=np.intp) for _ in range(6)]  # the lists the services select
-        self._scan_ubufs = [np.zeros(cap, dtype=np.float32) for _ in range(4)]  # and the numbers they drew
-        self._draws_buf = np.zeros(cap, dtype=np.float32)  # everyone's numbers of one decision (scratch)
-        self._apply_buf = np.zeros(cap, dtype=np.float32)  # everyone's numbers to apply for own funding
-        self._award_buf = np.zeros(2 * cap, dtype=np.float32)  # own funding: awards of the month
-        self._mark_wins = np.zeros(2 * cap, dtype=np.bool_)
         self._launched_out = np.zeros(2 * cap, dtype=np.intp)
         self._changes = np.zeros(cap, dtype=np.bool_)  # kernels.advance: whose stage changes
         self._boost_keep = np.zeros(cap, dtype=np.intp)
@@ -281,23 +292,23 @@ class Population:
         reached by promotion (which also sets ``last_contact``, so that the newly aware are not
         forgotten at once).
         """
-        if not self._any_contact:
+        if not self.any_contact:
             return 0.0, 0
-        # _contact_mo holds 1 + the month of the last such contact: recent if > max(0, month - reputation_recent_months).
+        # contact_month holds 1 + the month of the last such contact: recent if > max(0, month - reputation_recent_months).
         buf = self._fbuf
-        k = kernels.recent_values(self.n, self._contact_mo, max(0, month - self.behaviour.reputation_recent_months), self.satisfaction, buf)
+        k = kernels.recent_values(self.n, self.contact_month, max(0, month - self.behaviour.reputation_recent_months), self.satisfaction, buf)
         return (np.add.reduce(buf[:k]) if k else 0.0), k
 
     def touch(self, idx: np.ndarray, month: int, served: bool) -> None:
         """People ``idx`` (distinct) used a service this month; ``served``: mentoring or funding help."""
         if len(idx) == 0:
             return
-        new_reached, new_served = self._ibuf[4], self._ibuf[5]
+        new_reached, new_served = self.scratch.idx[4], self.scratch.idx[5]
         nr, ns, towns = kernels.touch(
-            idx, month, served, self.reached, self.city, self.aware, self.last_contact, self._contact_mo,
+            idx, month, served, self.reached, self.city, self.aware, self.last_contact, self.contact_month,
             self.first_served, self.served, self.funding[TREATED], self.funding[COMPARISON],
             new_reached, new_served, self.served_funding)
-        self._any_contact = True
+        self.any_contact = True
         if nr:
             self.n_reached += nr
             self.n_reached_towns += towns
@@ -318,7 +329,7 @@ class Population:
         s * (1 - satisfaction), float32; their boost changed (their probabilities are recomputed)."""
         if len(idx) == 0:
             return
-        out = self._ibuf[4]
+        out = self.scratch.idx[4]
         k, self._n_boost_all = kernels.gain_boost(idx, self.cap0, self.boost, g, self.satisfaction, s,
                                                   self._in_boosted, out, self._in_boost_all, self._boost_all_buf,
                                                   self._n_boost_all)
@@ -332,8 +343,8 @@ class Population:
 
     def award_funding(self, world: np.ndarray, idx: np.ndarray, award: np.ndarray) -> None:
         """People ``idx`` obtain ``award`` (float32, EUR) in ``world`` (entries distinct)."""
-        out = self._ibuf[4]
-        k = kernels.award_funding(world, idx, award, self.capacity, self._v["funding"], self._v["funded"],
+        out = self.scratch.idx[4]
+        k = kernels.award_funding(world, idx, award, self.capacity, self.flat["funding"], self.flat["funded"],
                                   self.served, self.n_served > 0, out, self.served_funding)
         if k:
             self._dirty.append(out[:k].copy())  # the funding factor of their progress changes
@@ -378,7 +389,7 @@ class Population:
 
     def _make_month_end_args(self) -> tuple:
         """The arrays and constants ``kernels.month_end`` reads (the same objects until ``_grow``)."""
-        v, b = self._v, self.behaviour
+        v, b = self.flat, self.behaviour
         return (v["stage"], v["op_age"], v["_p_prog"], v["_p_close"], v["_p_stage_of"], v["_p_close_base"],
                 v["_prog_mult"], v["_hazard_mult"], v["_f_fund"], v["funded"], v["launched"], v["scaled"],
                 v["op_after"], self.served, self.boost, self.cap0, self.prog_mult0, self.hazard_mult0,

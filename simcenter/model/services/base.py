@@ -111,7 +111,7 @@ def per_person(pop, key: tuple, make) -> np.ndarray:
     """A per-person array that depends only on people's fixed traits and on ``key`` (a fee, the
     seats): ``make(slice)`` computes it, once, for everyone drawn (the same numbers as on [:n])."""
     key = (*key, pop.filled)
-    cache = pop._service_cache
+    cache = pop.service_cache
     arr = cache.get(key)
     if arr is None:
         if len(cache) > 32:
@@ -125,6 +125,6 @@ def distinct_sorted(pop, parts: list[np.ndarray]) -> np.ndarray:
     if not parts:
         return EMPTY_IDX
     idx = np.concatenate(parts) if len(parts) > 1 else parts[0]
-    out = pop._ibuf[3]
-    k = kernels.distinct_sorted(idx, pop.n, pop._mark, out)
+    out = pop.scratch.idx[3]
+    k = kernels.distinct_sorted(idx, pop.n, pop.scratch.mark, out)
     return out[:k].copy()

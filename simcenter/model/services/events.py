@@ -63,10 +63,10 @@ class Events(Service):
         def attend(s: slice) -> np.ndarray:
             # p = p_attend_event * need_n * access * fee factor
             prefers_online = online(s)
-            access = np.where(prefers_online, 1.0, pop._onsite[s])
+            access = np.where(prefers_online, 1.0, pop.access_onsite[s])
             if seats_onsite == 0:
                 access = np.where(prefers_online, access, 0.0)
-            p = pop._q_event[s] * access
+            p = pop.q_event[s] * access
             p *= factor
             return p
 
@@ -78,11 +78,11 @@ class Events(Service):
         if not self.held:
             return
         pop = self.model.pop
-        online, onsite = pop._scan_bufs[2], pop._scan_bufs[3]
-        online_u, onsite_u = pop._scan_ubufs[1], pop._scan_ubufs[2]
+        online, onsite = pop.scratch.lists[2], pop.scratch.lists[3]
+        online_u, onsite_u = pop.scratch.numbers[1], pop.scratch.numbers[2]
         attend = self.draws["attend_event"]  # everyone's number is drawn; the no-shows' at the event
         k_on, k_off = kernels.events_select(pop.n, month, pop.stage[TREATED], pop.aware, attend.k0, attend.k1,
-                                            pop._draws_buf, self.p_attend, self.prefers_online, online, onsite,
+                                            pop.scratch.draws, self.p_attend, self.prefers_online, online, onsite,
                                             online_u, onsite_u)
         self.want_online, self.want_onsite = online[:k_on], onsite[:k_off]
         self.online_u, self.onsite_u = online_u[:k_on], onsite_u[:k_off]
@@ -95,7 +95,7 @@ class Events(Service):
         pop, tally = model.pop, model.tally
         reg_online = first_of(self.want_online, self.online_u, self.seats_online)
         reg_onsite = first_of(self.want_onsite, self.onsite_u, self.seats_onsite)
-        attended = pop._ibuf[2]
+        attended = pop.scratch.idx[2]
         no_show = self.draws["no_show"]
         n_show_online, n_attended = kernels.show_up(month, reg_online, reg_onsite, no_show.k0, no_show.k1,
                                                     *self._no_show,

@@ -37,14 +37,14 @@ class FundingSupport(Service):
         fee_f = fee_factor(b.fee_elasticity, self.spec.fee_eur)
 
         def seek(s: slice) -> np.ndarray:
-            p = pop._q_funding[s] * fee_f
-            p *= pop._access_any[s]
+            p = pop.q_funding[s] * fee_f
+            p *= pop.access_any[s]
             return p
 
         p_seek = per_person(pop, ("funding", fee_f), seek)
-        out, u_out = pop._scan_bufs[4], pop._scan_ubufs[3]
+        out, u_out = pop.scratch.lists[4], pop.scratch.numbers[3]
         seek = self.draws["seek_funding_help"]
-        k = kernels.funding_select(pop.n, month, pop.stage[TREATED], pop.aware, seek.k0, seek.k1, pop._draws_buf,
+        k = kernels.funding_select(pop.n, month, pop.stage[TREATED], pop.aware, seek.k0, seek.k1, pop.scratch.draws,
                                    p_seek, out, u_out)
         self.seekers, self.seekers_u = out[:k], u_out[:k]
 

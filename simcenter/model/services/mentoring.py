@@ -36,12 +36,12 @@ class Mentoring(Service):
         pop, b = model.pop, model.behaviour
         ms = self.spec
         factor = fee_factor(b.fee_elasticity, ms.fee_per_hour_eur * ms.hours_per_client_month)
-        p_seek = per_person(pop, ("mentoring", factor), lambda s: pop._q_mentoring[s] * factor)
-        current, seekers, seekers_u = pop._scan_bufs[0], pop._scan_bufs[1], pop._scan_ubufs[0]
+        p_seek = per_person(pop, ("mentoring", factor), lambda s: pop.q_mentoring[s] * factor)
+        current, seekers, seekers_u = pop.scratch.lists[0], pop.scratch.lists[1], pop.scratch.numbers[0]
         drop, seek = self.draws["drop_out"], self.draws["seek_mentoring"]
         nc, ns, self.dropouts_online, self.dropouts_onsite = kernels.mentoring_select(
             pop.n, month, pop.stage[TREATED], pop.aware, pop.prog_left, pop.prog_online, drop.k0, drop.k1,
-            *self._p_dropout, pop.satisfaction, self._kept[0], seek.k0, seek.k1, pop._draws_buf, p_seek, current, seekers,
+            *self._p_dropout, pop.satisfaction, self._kept[0], seek.k0, seek.k1, pop.scratch.draws, p_seek, current, seekers,
             seekers_u)
         self.current, self.seekers, self.seekers_u = current[:nc], seekers[:ns], seekers_u[:ns]
 
@@ -66,7 +66,7 @@ class Mentoring(Service):
         shared.stats["mentoring_demand"] = float(n_seek + n_current)
         shared.stats["mentoring_slots"] = slots
         if turned_away:
-            kernels.turn_away(sidx, accepted, pop._mark, pop.satisfaction, self._kept[1])
+            kernels.turn_away(sidx, accepted, pop.scratch.mark, pop.satisfaction, self._kept[1])
         starts_online = kernels.mentoring_start(accepted, ms.programme_months, pop.prog_left, pop.prog_online,
                                                 pop.digital, pop.city)
         tally["programme_starts_online"] += starts_online
@@ -79,8 +79,8 @@ class Mentoring(Service):
         per_client = min(ms.hours_per_client_month, hours.mentor / n_clients)
         pop.gain(clients, np.float32(b.capability_gain_per_hour * per_client), self._satisfaction_gain)
         contacts_online = kernels.mentoring_month(clients, month, pop.prog_left, pop.prog_online,
-                                                  pop.last_contact, pop._contact_mo)
-        pop._any_contact = True
+                                                  pop.last_contact, pop.contact_month)
+        pop.any_contact = True
         shared.contacts.append(clients)  # networking introduces mentoring clients too
         delivered = per_client * n_clients
         tally["mentoring_hours"] += delivered

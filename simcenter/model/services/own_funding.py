@@ -35,11 +35,11 @@ class OwnFunding(Service):
         """Applicants drawn this month (u_apply < p_apply_own_funding * need_f), both worlds: people
         at an eligible stage in either."""
         pop = self.model.pop
-        out = pop._scan_bufs[5]
+        out = pop.scratch.lists[5]
         apply = self.draws["apply_own_funding"]
-        self.u_apply = pop._apply_buf  # everyone's, kept for the decisions
-        self.drawn = out[:kernels.applicants(pop.n, pop.capacity, month, pop._v["stage"], _ELIGIBLE, apply.k0, apply.k1,
-                                             self.u_apply, pop._q_apply, out)]
+        self.u_apply = pop.scratch.apply  # everyone's, kept for the decisions
+        self.drawn = out[:kernels.applicants(pop.n, pop.capacity, month, pop.flat["stage"], _ELIGIBLE, apply.k0, apply.k1,
+                                             self.u_apply, pop.q_apply, out)]
 
     def deliver(self, month: int, shared: Shared) -> Delivery:
         """Decide the applications; return the success fees the centre earns on its clients' awards."""
@@ -47,11 +47,11 @@ class OwnFunding(Service):
         pop = model.pop
         helped = shared.helped
         # Few people apply in a month: the rest is done on them only.
-        cand, world, won = pop._ibuf[0], pop._ibuf[1], pop._ibuf[2]
-        award, is_helped = pop._award_buf, pop._mark_wins
+        cand, world, won = pop.scratch.idx[0], pop.scratch.idx[1], pop.scratch.idx[2]
+        award, is_helped = pop.scratch.awards, pop.scratch.wins
         awards = self.draws["own_funding_award"]
-        k = kernels.own_funding(pop.capacity, month, self.drawn, self.u_apply, awards.k0, awards.k1, pop._q_apply, helped,
-                                pop._v["stage"], *self._odds, *self._award, _ELIGIBLE, cand, world, won, award, is_helped)
+        k = kernels.own_funding(pop.capacity, month, self.drawn, self.u_apply, awards.k0, awards.k1, pop.q_apply, helped,
+                                pop.flat["stage"], *self._odds, *self._award, _ELIGIBLE, cand, world, won, award, is_helped)
         if k == 0:
             return Delivery()
         pop.award_funding(world[:k], won[:k], award[:k])

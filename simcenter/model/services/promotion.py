@@ -57,5 +57,5 @@ class Promotion(Service):
         pop, b = model.pop, model.behaviour
         draws = self.draws["hear_or_forget"]
         kernels.awareness(pop.n, month, model.center.active, weak(self.p_new), self._p_forget,
-                          month - b.forget_after_months, draws.k0, draws.k1, pop._draws_buf, pop.stage[TREATED],
+                          month - b.forget_after_months, draws.k0, draws.k1, pop.scratch.draws, pop.stage[TREATED],
                           pop.aware, pop.last_contact, pop.prog_left)
