@@ -9,6 +9,7 @@ command line and the worker pool start light)::
     model = simcenter.CenterModel(scenario, rng=1)          # a Mesa model: model.step(), model.run_for(12)
     result = simcenter.simulate(scenario, seed=1)           # one run: result.kpis, result.timeseries, result.ledger
     runs = simcenter.run_replicates(scenario, reps=20)      # replicates over derived seeds
+    simcenter.run_scenario(scenario, reps=20, out="results/base")   # ... written to a run folder as they come
     simcenter.compare(["scenarios/plovdiv"], out="results/plovdiv", reps=30)     # paired comparison + report
     simcenter.build_report("results/plovdiv")               # the report again, from the saved results
     summary = simcenter.run_sweep("experiments/forms-by-structures.yaml", out="results/sweep")
@@ -51,6 +52,9 @@ _LAZY = {
     "Run": "simcenter.run.task",
     "RunResult": "simcenter.run.task",
     "run_many": "simcenter.run.many",
+    "iter_replicates": "simcenter.run.runner",
+    "MAX_REPLICATES": "simcenter.run.runner",
+    "run_scenario": "simcenter.report.run_folder",
     # comparisons and reports
     "compare": "simcenter.comparison",
     "load_designs": "simcenter.comparison",
@@ -92,11 +96,11 @@ if TYPE_CHECKING:
     from simcenter.model import CenterModel
     from simcenter.report.build import OVERVIEW as REPORT_OVERVIEW
     from simcenter.report.build import SUMMARY_COLUMNS, build_report
-    from simcenter.report.run_folder import write_run
+    from simcenter.report.run_folder import run_scenario, write_run
     from simcenter.rng import replicate_seeds
     from simcenter.run.engines import open_engine
     from simcenter.run.many import run_many
-    from simcenter.run.runner import kpi_summary, run_replicates, simulate
+    from simcenter.run.runner import MAX_REPLICATES, iter_replicates, kpi_summary, run_replicates, simulate
     from simcenter.run.task import Keep, Run, RunResult
     from simcenter.sweep.analysis import analyze as analyze_sweep
     from simcenter.sweep.analysis import summary_rows as sweep_summary_rows

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-import time
 from pathlib import Path
 
 import simcenter
@@ -69,27 +68,15 @@ def catalog(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run one scenario over replicates and print each outcome's median and 5-95% range."""
-    from simcenter import apply_levers, kpi_summary, open_engine, replicate_seeds, run_replicates, write_run
-    from simcenter import metrics
-    from simcenter.files import json_safe, writable_folder
+    from simcenter import apply_levers, metrics, run_scenario
+    from simcenter.files import json_safe
 
     scenario = simcenter.load_scenario(args.scenario, args.overrides)
     if args.years is not None:
         scenario = apply_levers(scenario, {"years": args.years})
-    if args.out:
-        writable_folder(Path(args.out))  # now, not after the runs
-    seeds = replicate_seeds(args.seed, args.reps)
-    start = time.perf_counter()
-    engine = open_engine(args.workers, n_tasks=len(seeds))
-    try:
-        with Progress(len(seeds), t("cli.progress_runs")) as bar:
-            results = run_replicates(scenario, args.reps, args.seed, engine, progress=bar.update)
-    finally:
-        engine.close()
-    wall = time.perf_counter() - start
-    if args.out:
-        write_run(Path(args.out), scenario, results, seeds, wall)
-    summary = kpi_summary(results)
+    with Progress(args.reps, t("cli.progress_runs")) as bar:
+        result = run_scenario(scenario, args.reps, args.seed, out=args.out, workers=args.workers, progress=bar.update)
+    seeds, summary = result["seeds"], result["kpis"]
     if args.format == "json":
         print(output.to_json(json_safe({"scenario": scenario.name, "seeds": seeds, "kpis": summary})))
     elif args.format == "csv":

@@ -11,12 +11,13 @@ from typing import Callable, Sequence
 from simcenter.comparison import WORKER_MODULES
 from simcenter.comparison.designs import Design, default_baseline, load_designs
 from simcenter.comparison.running import run_comparison
-from simcenter.comparison.saving import save
+from simcenter.comparison.saving import Kept, save
 from simcenter.errors import InputError, Problem
 from simcenter.files import writable_folder
 from simcenter.i18n import t
 from simcenter.run.engines import open_engine
 from simcenter.run.pool import submit_all
+from simcenter.run.runner import check_replicates
 
 
 def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed: int = 1,
@@ -30,7 +31,12 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
 
     The folder appears complete or not at all: everything is written to a temporary
     sibling and moved into place at the end, so an interrupted comparison leaves no
-    half-written report (and an earlier report in ``out`` stays as it was).
+    half-written report (and an earlier report in ``out`` stays as it was). Memory stays bounded
+    whatever ``reps``: the runs' monthly series go to files as they come.
+
+    Raises:
+        InputError: a scenario is invalid, ``baseline`` is not a design, or ``reps`` is over the
+            limit (``simcenter.run.runner.MAX_REPLICATES``, ``MAX_RUNS``), before any run.
     """
     designs, notes = loaded if loaded is not None else load_designs(paths, overrides)
     names = [d.name for d in designs]
@@ -42,6 +48,7 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
         hint = difflib.get_close_matches(baseline, names, n=1)
         raise InputError([Problem("--baseline", 1, "baseline", t("compare.unknown_baseline", name=baseline,
                                   names=", ".join(names)) + (f" (did you mean '{hint[0]}'?)" if hint else ""))])
+    check_replicates(reps, designs=len(designs))
     writable_folder(Path(out).parent)  # where the report is made and moved into place: refused now, not after the runs
     own_engine = engine is None
     if own_engine:
@@ -56,14 +63,20 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
             submit_all(executor, report.prepare_worker, [()] * engine.workers)
 
     try:
-        start = time.perf_counter()
-        results = run_comparison(designs, reps, seed, engine, progress, on_all_submitted=all_submitted)
-        wall = time.perf_counter() - start
         out = Path(out)
         tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
-            save(tmp, designs, results, baseline, seed, reps, notes, wall)
+            tmp.mkdir()
+            start = time.perf_counter()
+            kept = Kept(tmp, designs, reps)
+            try:
+                run_comparison(designs, reps, seed, engine, progress, on_all_submitted=all_submitted, keep=kept.add)
+            except BaseException:
+                kept.close()
+                raise
+            wall = time.perf_counter() - start
+            save(tmp, designs, kept, baseline, seed, reps, notes, wall)
             analysis = _import_report().build_report(tmp, executor=executor, workers=engine.workers)
             _swap_into_place(tmp, out)
         except BaseException:

@@ -28,6 +28,7 @@ from simcenter.stages import CLOSED, COMPARISON, TREATED
 from simcenter.rng import replicate_seeds
 from simcenter.errors import writing_to
 from simcenter.files import writable_folder
+from simcenter.run.runner import check_replicates
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios" / "plovdiv"
 
@@ -346,6 +347,7 @@ def markdown(facts: list[Fact], images: dict[str, Path], reps: int, seed: int, r
 
 def write_report(out: Path, reps: int = 20, seed: int = 1) -> list[Fact]:
     """Measure the facts and write ``out/validation.md`` with figures in ``out/validation/``."""
+    check_replicates(reps)
     writable_folder(Path(out))  # now, not after the runs
     facts = all_facts(reps, seed)
     images = figures(facts, out / "validation")
