@@ -58,6 +58,7 @@ _LAZY = {
     # comparisons and reports
     "compare": "simcenter.comparison",
     "load_designs": "simcenter.comparison",
+    "check_compare_output": "simcenter.comparison",
     "COMPARE_WORKER_MODULES": "simcenter.comparison",
     "build_report": "simcenter.report.build",
     "SUMMARY_COLUMNS": "simcenter.report.build",
@@ -77,12 +78,14 @@ _LAZY = {
 }
 _RENAMED = {"read_input": "read_text", "REPORT_OVERVIEW": "OVERVIEW", "experiment_reference": "markdown",
             "count_points": "count", "sweep_summary_rows": "summary_rows", "schema_reference": "markdown", "calibration_table": "markdown", "COMPARE_WORKER_MODULES": "WORKER_MODULES",
+            "check_compare_output": "check_output",
             "analyze_sweep": "analyze", "export_sweep": "export", "check_facts": "write_report"}
 """Public names whose definition has another name in its module."""
 
 __all__ = ["__version__", *sorted(_LAZY)]
 
 if TYPE_CHECKING:
+    from simcenter.comparison import check_output as check_compare_output
     from simcenter.comparison import compare, load_designs
     from simcenter.config.calibration import markdown as calibration_table
     from simcenter.config.catalogue import builtin_catalogue, catalogue_rows

@@ -16,6 +16,11 @@ from simcenter.i18n import t
 if TYPE_CHECKING:
     from simcenter.config.schema import Scenario
 
+OUTPUT_MARKER = ".simcenter-output"
+"""The file every output folder of simcenter holds (written first, naming the command and the
+version): what lets a command replace its own earlier results and nothing else
+(``simcenter.outputs``), and what makes a search for scenario files pass such a folder by."""
+
 FLOAT_FORMAT = "%.15g"
 """How every table written to a file formats its floats. Fifteen significant digits is what a double
 holds for certain (DBL_DIG): any decimal of up to 15 digits is written back exactly, so every amount
@@ -110,6 +115,11 @@ def writable_folder(folder: Path) -> Path:
     except OSError as exc:
         raise InputError([Problem(str(folder), 1, "", t("file.cannot_write", error=exc.strerror or exc))]) from None
     return folder
+
+
+def is_output_folder(folder: Path) -> bool:
+    """Does ``folder`` hold simcenter's output marker (``OUTPUT_MARKER``)?"""
+    return os.path.lexists(os.path.join(folder, OUTPUT_MARKER))
 
 
 def resolved_yaml(scenario: Scenario) -> str:

@@ -79,6 +79,25 @@ def test_sigterm_during_the_report_leaves_the_earlier_report_and_no_partial_fold
     assert _snapshot(out) == before
 
 
+def test_an_interrupted_run_leaves_the_earlier_folder_as_it_was(tmp_path):
+    out = tmp_path / "run"
+    first = run_cli("run", str(BASE), "--reps", "2", "--workers", "1", *SMALL, "--out", str(out), timeout=120)
+    assert first.returncode == 0, first.stderr
+    before = _snapshot(out)
+
+    def writing() -> bool:  # the new tables have begun (beside the folder, or in it)
+        partial = [f for p in tmp_path.glob(".run.partial-*") for f in p.glob(".timeseries.csv.*")]
+        return bool(partial) or (out / "timeseries.csv").read_bytes() != before["timeseries.csv"]
+
+    proc = subprocess.Popen([*CMD, "run", str(BASE), "--reps", "400", "--workers", "1", *SMALL, "--out", str(out)],
+                            cwd=REPO, env=clean_env(), text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err = _terminate_when(proc, writing, "it wrote its tables")
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+    assert _snapshot(out) == before
+
+
 # =========================================================================== the limit
 @pytest.mark.parametrize("command", ["run", "compare", "facts"])
 def test_more_replicates_than_the_limit_are_refused_before_any_run(tmp_path, command):

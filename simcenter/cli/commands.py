@@ -75,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
     if args.years is not None:
         scenario = apply_levers(scenario, {"years": args.years})
     with Progress(args.reps, t("cli.progress_runs")) as bar:
-        result = run_scenario(scenario, args.reps, args.seed, out=args.out, workers=args.workers, progress=bar.update)
+        result = run_scenario(scenario, args.reps, args.seed, out=args.out, force=args.force, inputs=[args.scenario],
+                              workers=args.workers, progress=bar.update)
     seeds, summary = result["seeds"], result["kpis"]
     if args.format == "json":
         print(output.to_json(json_safe({"scenario": scenario.name, "seeds": seeds, "kpis": summary})))
@@ -122,13 +123,15 @@ def compare(args: argparse.Namespace) -> int:
         from simcenter import load_designs
 
         designs, notes = load_designs(args.paths, args.overrides)  # fail fast, before any run
+        simcenter.check_compare_output(args.out, args.paths, designs, args.reps, force=args.force)
         engine.start()
         for note in notes:
             print(t("cli.warning", message=note), file=sys.stderr)
         total = len(designs) * args.reps
         with Progress(total, t("cli.progress_compare")) as bar:
             result = run_compare(args.paths, Path(args.out), reps=args.reps, seed=args.seed, baseline=args.baseline,
-                                 overrides=args.overrides, progress=bar.update, loaded=(designs, notes), engine=engine)
+                                 overrides=args.overrides, progress=bar.update, loaded=(designs, notes), engine=engine,
+                                 force=args.force)
     finally:
         engine.close(wait=False)  # the workers stop while the summary is printed
     _print_comparison(result, args.format)
@@ -226,7 +229,7 @@ def sweep(args: argparse.Namespace) -> int:
     try:
         with Progress(runs, t("sweep.progress")) as bar:
             summary = run_sweep(exp, out, workers=args.workers, scheduler=args.scheduler, cluster=args.cluster,
-                                progress=bar.update, on_start=started)
+                                progress=bar.update, on_start=started, force=args.force)
     except KeyboardInterrupt:
         s = state.get("summary")
         if s is not None:
@@ -292,7 +295,7 @@ def analyze(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     """Write a sweep's tables as Parquet or CSV files."""
-    for path in simcenter.export_sweep(args.folder, args.to, args.dest):
+    for path in simcenter.export_sweep(args.folder, args.to, args.dest, force=args.force):
         print(printable(str(path)))
     return 0
 
@@ -302,7 +305,7 @@ SWEEP_COMMANDS = {"sweep": sweep, "analyze": analyze, "export": export}
 
 def facts(args: argparse.Namespace) -> int:
     """Check the stylised facts on the shipped Plovdiv scenarios; write validation.md and figures."""
-    found = simcenter.check_facts(Path(args.out), reps=args.reps, seed=args.seed)
+    found = simcenter.check_facts(Path(args.out), reps=args.reps, seed=args.seed, force=args.force)
     rows = [{"fact": f.title, "holds": f.holds} for f in found]
     print(output.table(rows, t("cli.facts_title")))
     print(t("cli.written", path=Path(args.out) / "validation.md"), file=sys.stderr)

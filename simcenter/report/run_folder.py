@@ -14,13 +14,15 @@ import os
 import platform
 import time
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
 from simcenter import __version__, metrics
+from simcenter.config.loader import source_files
 from simcenter.config.schema import Scenario
-from simcenter.files import FLOAT_FORMAT, AtomicFile, atomic_write, json_safe, resolved_yaml, writable_folder
+from simcenter.files import FLOAT_FORMAT, AtomicFile, atomic_write, json_safe, resolved_yaml
+from simcenter.outputs import prepare_output, staged
 from simcenter.rng import replicate_seeds
 from simcenter.run.runner import RunResult, check_replicates, iter_replicates, kpi_summary
 from simcenter.run.spill import Spill
@@ -35,21 +37,24 @@ TABLES = {
 
 
 def run_scenario(scenario: Scenario, reps: int, seed: int = 1, *, out: str | os.PathLike | None = None,
-                 workers: int | None = None, engine=None, progress: Callable[[int, int], None] | None = None,
-                 figures: bool = True) -> dict:
+                 force: bool = False, inputs: Iterable[str | os.PathLike] = (), workers: int | None = None,
+                 engine=None, progress: Callable[[int, int], None] | None = None, figures: bool = True) -> dict:
     """Run ``scenario`` over ``reps`` replicates; return its name, the seeds and every outcome's
     summary (``kpi_summary``). With ``out``, write the run folder (``write_run``'s files) as the
-    replicates come (each table through a temporary name, renamed into place at the end). Runs on
-    ``engine``, else on ``workers`` local processes.
+    replicates come, into a temporary sibling swapped into place at the end: an interrupted run
+    leaves the earlier folder as it was. ``out`` must be new, empty or an earlier run's folder
+    (unless ``force``), and never one that is or holds ``inputs`` (the scenario files read), the
+    current or the home folder. Runs on ``engine``, else on ``workers`` local processes.
 
     Raises:
-        InputError: ``reps`` over ``MAX_REPLICATES`` or ``out`` not writable, before any run.
+        InputError: ``reps`` over ``MAX_REPLICATES`` or ``out`` refused, before any run.
     """
     from simcenter.run.engines import open_engine
 
     check_replicates(reps)
     if out is not None:
-        out = writable_folder(Path(out))  # now, not after the runs
+        inputs = list(inputs)
+        out = prepare_output(out, "run", [*inputs, *(f for p in inputs for f in source_files(p))], force)
     seeds = replicate_seeds(seed, reps)
     start = time.perf_counter()
     own_engine = engine is None
@@ -61,14 +66,15 @@ def run_scenario(scenario: Scenario, reps: int, seed: int = 1, *, out: str | os.
             for result in iter_replicates(scenario, reps, seed, engine, Keep(series=()), progress):
                 kpis[result.key[0]] = [result.kpis[name] for name in metrics.NAMES]
         else:
-            writer = RunWriter(out, scenario, reps, figures=figures)
-            try:
-                for result in iter_replicates(scenario, reps, seed, engine, Keep(ledger=True), progress):
-                    writer.add(result)
-                kpis = writer.finish(seeds, time.perf_counter() - start)
-            except BaseException:
-                writer.discard()
-                raise
+            with staged(out, "run") as tmp:
+                writer = RunWriter(tmp, scenario, reps, figures=figures, shown=Path(out))
+                try:
+                    for result in iter_replicates(scenario, reps, seed, engine, Keep(ledger=True), progress):
+                        writer.add(result)
+                    kpis = writer.finish(seeds, time.perf_counter() - start)
+                except BaseException:
+                    writer.discard()
+                    raise
     finally:
         if own_engine:
             engine.close()
