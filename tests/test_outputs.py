@@ -1,11 +1,12 @@
 """Output folders (issue 16): a command writes only into a folder it made or one holding its own
 earlier results; never into the root, the home folder, the current folder or one holding its
-inputs; a comparison written inside its scenario folder is not read back as designs.
+inputs; design names that make the same file name stay apart; a comparison written inside its
+scenario folder is not read back as designs.
 
 Each test here failed on the code before: ``compare --out DIR`` replaced DIR whatever it held
 (exit 0), ``--out ..`` from a scenario folder deleted the scenarios, an existing file given as
-``--out`` was replaced, and a comparison's resolved scenarios were picked up as designs by the next
-comparison of the folder. The real command runs
+``--out`` was replaced, ``team/a`` and ``team_a`` wrote one file, and a comparison's resolved
+scenarios were picked up as designs by the next comparison of the folder. The real command runs
 in a subprocess (``python -m simcenter``) with a timeout; the runs are small (one year, 300 people).
 """
 
@@ -163,7 +164,28 @@ def test_a_folder_holding_an_input_is_refused_even_with_force(tmp_path, force):
     assert base.is_file() and child.is_file()
 
 
-# =========================================================================== folders
+# =========================================================================== names and folders
+def test_names_that_make_the_same_file_name_stay_apart(tmp_path):
+    a = _variant(tmp_path / "designs", "team/a")
+    b = _variant(tmp_path / "designs", "team_a")
+    out = tmp_path / "out"
+    proc = _run("compare", str(a), str(b), "--reps", "1", "--workers", "1", *SMALL, "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (out / "scenarios").iterdir()) == ["team_a-2.resolved.yaml", "team_a.resolved.yaml"]
+    meta = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    files = {d["name"]: d["resolved"] for d in meta["designs"]}
+    assert files == {"team/a": "scenarios/team_a.resolved.yaml", "team_a": "scenarios/team_a-2.resolved.yaml"}
+    for name, file in files.items():
+        assert f"name: {name}\n" in (out / file).read_text(encoding="utf-8")
+
+
+def test_resolved_names_are_distinct_also_where_case_does_not_count():
+    from simcenter.comparison.saving import resolved_names
+
+    assert resolved_names(["A b", "a_b", "a/b", ".hidden", "x"]) == [
+        "A_b.resolved.yaml", "a_b-2.resolved.yaml", "a_b-3.resolved.yaml", "hidden.resolved.yaml", "x.resolved.yaml"]
+
+
 def test_a_comparison_inside_its_scenario_folder_is_not_read_as_designs(tmp_path):
     folder = tmp_path / "designs"
     _variant(folder, "alpha")

@@ -80,6 +80,7 @@ def save(folder: Path, designs: Sequence[Design], results: Kept | Iterable[RunRe
         with writing_to(folder / "kpis.csv"):
             kpis.to_csv(folder / "kpis.csv", index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
         band_frames, income_frames = [], []
+        files = resolved_names(names)
         (folder / "scenarios").mkdir(exist_ok=True)
         for i, d in enumerate(designs):
             q = kept.series[i].percentiles(QUANTILES)  # quantile x month x outcome
@@ -93,7 +94,7 @@ def save(folder: Path, designs: Sequence[Design], results: Kept | Iterable[RunRe
             frame.insert(0, "month", np.arange(months))
             frame.insert(0, "scenario", d.name)
             income_frames.append(frame)
-            resolved = folder / "scenarios" / f"{_safe(d.name)}.resolved.yaml"
+            resolved = folder / "scenarios" / files[i]
             with writing_to(resolved):
                 resolved.write_text(resolved_yaml(d.scenario), encoding="utf-8")
     finally:
@@ -112,8 +113,9 @@ def save(folder: Path, designs: Sequence[Design], results: Kept | Iterable[RunRe
         "notes": list(notes),
         "designs": [
             {"name": d.name, "file": d.file, "legal_form": d.scenario.center.legal_form,
-             "management": d.scenario.center.management, "description": d.scenario.description.strip()}
-            for d in designs
+             "management": d.scenario.center.management, "description": d.scenario.description.strip(),
+             "resolved": f"scenarios/{files[i]}"}
+            for i, d in enumerate(designs)
         ],
         "timings": {"wall_seconds": round(wall_seconds, 3), "run_seconds_total": round(kept.seconds, 3)},
     }
@@ -121,5 +123,19 @@ def save(folder: Path, designs: Sequence[Design], results: Kept | Iterable[RunRe
         (folder / "comparison.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+def resolved_names(names: Sequence[str]) -> list[str]:
+    """The file name of each design's resolved scenario, ``NAME.resolved.yaml``: the name with every
+    character but letters, digits, ``-``, ``_`` and ``.`` replaced by ``_`` (and no leading dot).
+    Names that come out the same (``team/a`` and ``team_a``), or differ only in case (the same file
+    on macOS and Windows), are made distinct in the designs' order: ``team_a``, ``team_a-2``..."""
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in name).lstrip(".") or "_"
+        candidate, n = stem, 1
+        while candidate.casefold() in taken:
+            n += 1
+            candidate = f"{stem}-{n}"
+        taken.add(candidate.casefold())
+        out.append(f"{candidate}.resolved.yaml")
+    return out
