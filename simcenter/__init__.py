@@ -9,6 +9,7 @@ command line and the worker pool start light)::
     model = simcenter.CenterModel(scenario, rng=1)          # a Mesa model: model.step(), model.run_for(12)
     result = simcenter.simulate(scenario, seed=1)           # one run: result.kpis, result.timeseries, result.ledger
     runs = simcenter.run_replicates(scenario, reps=20)      # replicates over derived seeds
+    simcenter.run_scenario(scenario, reps=20, out="results/base")   # ... written to a run folder as they come
     simcenter.compare(["scenarios/plovdiv"], out="results/plovdiv", reps=30)     # paired comparison + report
     simcenter.build_report("results/plovdiv")               # the report again, from the saved results
     summary = simcenter.run_sweep("experiments/forms-by-structures.yaml", out="results/sweep")
@@ -51,9 +52,13 @@ _LAZY = {
     "Run": "simcenter.run.task",
     "RunResult": "simcenter.run.task",
     "run_many": "simcenter.run.many",
+    "iter_replicates": "simcenter.run.runner",
+    "MAX_REPLICATES": "simcenter.run.runner",
+    "run_scenario": "simcenter.report.run_folder",
     # comparisons and reports
     "compare": "simcenter.comparison",
     "load_designs": "simcenter.comparison",
+    "check_compare_output": "simcenter.comparison",
     "COMPARE_WORKER_MODULES": "simcenter.comparison",
     "build_report": "simcenter.report.build",
     "SUMMARY_COLUMNS": "simcenter.report.build",
@@ -73,12 +78,14 @@ _LAZY = {
 }
 _RENAMED = {"read_input": "read_text", "REPORT_OVERVIEW": "OVERVIEW", "experiment_reference": "markdown",
             "count_points": "count", "sweep_summary_rows": "summary_rows", "schema_reference": "markdown", "calibration_table": "markdown", "COMPARE_WORKER_MODULES": "WORKER_MODULES",
+            "check_compare_output": "check_output",
             "analyze_sweep": "analyze", "export_sweep": "export", "check_facts": "write_report"}
 """Public names whose definition has another name in its module."""
 
 __all__ = ["__version__", *sorted(_LAZY)]
 
 if TYPE_CHECKING:
+    from simcenter.comparison import check_output as check_compare_output
     from simcenter.comparison import compare, load_designs
     from simcenter.config.calibration import markdown as calibration_table
     from simcenter.config.catalogue import builtin_catalogue, catalogue_rows
@@ -92,11 +99,11 @@ if TYPE_CHECKING:
     from simcenter.model import CenterModel
     from simcenter.report.build import OVERVIEW as REPORT_OVERVIEW
     from simcenter.report.build import SUMMARY_COLUMNS, build_report
-    from simcenter.report.run_folder import write_run
+    from simcenter.report.run_folder import run_scenario, write_run
     from simcenter.rng import replicate_seeds
     from simcenter.run.engines import open_engine
     from simcenter.run.many import run_many
-    from simcenter.run.runner import kpi_summary, run_replicates, simulate
+    from simcenter.run.runner import MAX_REPLICATES, iter_replicates, kpi_summary, run_replicates, simulate
     from simcenter.run.task import Keep, Run, RunResult
     from simcenter.sweep.analysis import analyze as analyze_sweep
     from simcenter.sweep.analysis import summary_rows as sweep_summary_rows

@@ -37,6 +37,12 @@ class InputWarning(UserWarning):
         super().__init__(str(problem))
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a service manager, a closing session), raised in the main thread by the
+    command line's handler: a ``KeyboardInterrupt``, so that it stops the work and runs the same
+    clean-up as Ctrl-C (a partial folder removed, queued runs cancelled); the command exits 143."""
+
+
 def printable(text: str) -> str:
     """``text`` with every character a terminal would act on escaped (``\\n``, ``\\x1b``, ``\\u202e``),
     so that a name from a file (a scenario, a key, a file name) cannot break a message into lines,

@@ -16,6 +16,11 @@ from simcenter.i18n import t
 if TYPE_CHECKING:
     from simcenter.config.schema import Scenario
 
+OUTPUT_MARKER = ".simcenter-output"
+"""The file every output folder of simcenter holds (written first, naming the command and the
+version): what lets a command replace its own earlier results and nothing else
+(``simcenter.outputs``), and what makes a search for scenario files pass such a folder by."""
+
 FLOAT_FORMAT = "%.15g"
 """How every table written to a file formats its floats. Fifteen significant digits is what a double
 holds for certain (DBL_DIG): any decimal of up to 15 digits is written back exactly, so every amount
@@ -30,27 +35,63 @@ def write_csv(frame, path: Path) -> None:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write text to ``path`` through a temporary file and a rename.
+    """Write text to ``path`` through a temporary file and a rename (``AtomicFile``)."""
+    fh = AtomicFile(path)
+    try:
+        fh.write(text)
+    except BaseException:
+        fh.discard()
+        raise
+    fh.commit()
+
+
+class AtomicFile:
+    """A text file written (perhaps piece by piece) to a temporary name beside ``path``, renamed
+    into place by ``commit`` (a reader never sees half a file), removed by ``discard``. An error
+    of the file system names ``shown`` (default ``path``): where the user will look for the file.
 
     The temporary file is created with mode 0666 less the umask, as ``open`` would create the file
     itself (``tempfile.mkstemp`` makes it 0600: a report readable by its owner only, unlike the
     files beside it).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    while True:
-        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+
+    def __init__(self, path: Path, shown: Path | None = None):
+        self.path = Path(path)
+        self.shown = Path(shown) if shown is not None else self.path
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            self.tmp = self.path.parent / f".{self.path.name}.{secrets.token_hex(6)}.tmp"
+            try:
+                fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+                break
+            except FileExistsError:  # pragma: no cover - 48 random bits taken: draw again
+                continue
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+    def write(self, text: str, flush: bool = False) -> None:
+        """Append ``text`` (``flush``: hand it to the system now)."""
+        with writing_to(self.shown):
+            self.fh.write(text)
+            if flush:
+                self.fh.flush()
+
+    def commit(self) -> None:
+        """Close the file and rename it into place."""
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-            break
-        except FileExistsError:  # pragma: no cover - 48 random bits taken: draw again
-            continue
-    try:
-        with writing_to(path), os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+            with writing_to(self.shown):
+                self.fh.close()
+            os.replace(self.tmp, self.path)
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        """Close and remove the temporary file."""
+        try:
+            self.fh.close()
+        except OSError:
+            pass
+        self.tmp.unlink(missing_ok=True)
 
 
 def writable_folder(folder: Path) -> Path:
@@ -74,6 +115,11 @@ def writable_folder(folder: Path) -> Path:
     except OSError as exc:
         raise InputError([Problem(str(folder), 1, "", t("file.cannot_write", error=exc.strerror or exc))]) from None
     return folder
+
+
+def is_output_folder(folder: Path) -> bool:
+    """Does ``folder`` hold simcenter's output marker (``OUTPUT_MARKER``)?"""
+    return os.path.lexists(os.path.join(folder, OUTPUT_MARKER))
 
 
 def resolved_yaml(scenario: Scenario) -> str:

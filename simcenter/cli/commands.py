@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-import time
 from pathlib import Path
 
 import simcenter
@@ -69,27 +68,16 @@ def catalog(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run one scenario over replicates and print each outcome's median and 5-95% range."""
-    from simcenter import apply_levers, kpi_summary, open_engine, replicate_seeds, run_replicates, write_run
-    from simcenter import metrics
-    from simcenter.files import json_safe, writable_folder
+    from simcenter import apply_levers, metrics, run_scenario
+    from simcenter.files import json_safe
 
     scenario = simcenter.load_scenario(args.scenario, args.overrides)
     if args.years is not None:
         scenario = apply_levers(scenario, {"years": args.years})
-    if args.out:
-        writable_folder(Path(args.out))  # now, not after the runs
-    seeds = replicate_seeds(args.seed, args.reps)
-    start = time.perf_counter()
-    engine = open_engine(args.workers, n_tasks=len(seeds))
-    try:
-        with Progress(len(seeds), t("cli.progress_runs")) as bar:
-            results = run_replicates(scenario, args.reps, args.seed, engine, progress=bar.update)
-    finally:
-        engine.close()
-    wall = time.perf_counter() - start
-    if args.out:
-        write_run(Path(args.out), scenario, results, seeds, wall)
-    summary = kpi_summary(results)
+    with Progress(args.reps, t("cli.progress_runs")) as bar:
+        result = run_scenario(scenario, args.reps, args.seed, out=args.out, force=args.force, inputs=[args.scenario],
+                              workers=args.workers, progress=bar.update)
+    seeds, summary = result["seeds"], result["kpis"]
     if args.format == "json":
         print(output.to_json(json_safe({"scenario": scenario.name, "seeds": seeds, "kpis": summary})))
     elif args.format == "csv":
@@ -135,13 +123,15 @@ def compare(args: argparse.Namespace) -> int:
         from simcenter import load_designs
 
         designs, notes = load_designs(args.paths, args.overrides)  # fail fast, before any run
+        simcenter.check_compare_output(args.out, args.paths, designs, args.reps, force=args.force)
         engine.start()
         for note in notes:
             print(t("cli.warning", message=note), file=sys.stderr)
         total = len(designs) * args.reps
         with Progress(total, t("cli.progress_compare")) as bar:
             result = run_compare(args.paths, Path(args.out), reps=args.reps, seed=args.seed, baseline=args.baseline,
-                                 overrides=args.overrides, progress=bar.update, loaded=(designs, notes), engine=engine)
+                                 overrides=args.overrides, progress=bar.update, loaded=(designs, notes), engine=engine,
+                                 force=args.force)
     finally:
         engine.close(wait=False)  # the workers stop while the summary is printed
     _print_comparison(result, args.format)
@@ -239,7 +229,7 @@ def sweep(args: argparse.Namespace) -> int:
     try:
         with Progress(runs, t("sweep.progress")) as bar:
             summary = run_sweep(exp, out, workers=args.workers, scheduler=args.scheduler, cluster=args.cluster,
-                                progress=bar.update, on_start=started)
+                                progress=bar.update, on_start=started, force=args.force)
     except KeyboardInterrupt:
         s = state.get("summary")
         if s is not None:
@@ -305,7 +295,7 @@ def analyze(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     """Write a sweep's tables as Parquet or CSV files."""
-    for path in simcenter.export_sweep(args.folder, args.to, args.dest):
+    for path in simcenter.export_sweep(args.folder, args.to, args.dest, force=args.force):
         print(printable(str(path)))
     return 0
 
@@ -315,7 +305,7 @@ SWEEP_COMMANDS = {"sweep": sweep, "analyze": analyze, "export": export}
 
 def facts(args: argparse.Namespace) -> int:
     """Check the stylised facts on the shipped Plovdiv scenarios; write validation.md and figures."""
-    found = simcenter.check_facts(Path(args.out), reps=args.reps, seed=args.seed)
+    found = simcenter.check_facts(Path(args.out), reps=args.reps, seed=args.seed, force=args.force)
     rows = [{"fact": f.title, "holds": f.holds} for f in found]
     print(output.table(rows, t("cli.facts_title")))
     print(t("cli.written", path=Path(args.out) / "validation.md"), file=sys.stderr)

@@ -1,22 +1,25 @@
 """The ``simcenter`` command: parse, dispatch onto the library, turn errors into exit codes.
 
 Exit codes: 0 success, 2 bad input (every problem printed as ``FILE:LINE: path: message``),
-1 internal error (a bug: a short message and a hint to report it), 130 interrupted.
+1 internal error (a bug: a short message and a hint to report it), 130 interrupted (Ctrl-C),
+143 terminated (SIGTERM: the same clean exit as Ctrl-C, with the code a killed process has).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import traceback
 import warnings
 
 from simcenter.cli import commands
 from simcenter.cli.parser import build_parser
-from simcenter.errors import InputError, InputWarning, Problem
+from simcenter.errors import InputError, InputWarning, Problem, Terminated
 from simcenter.i18n import set_language, t
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +29,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # argparse itself exits 2 on usage errors
     set_language(args.lang)
+    previous = _terminate_cleanly()
+    try:
+        return _dispatch(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _dispatch(args) -> int:
+    """Run the command; turn what it raises into the exit code."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always", InputWarning)
@@ -35,9 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_INPUT
-    except KeyboardInterrupt:
-        print(t("cli.interrupted"), file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        print(t("cli.terminated" if terminated else "cli.interrupted"), file=sys.stderr)
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     except BrokenPipeError:
         # e.g. `simcenter catalog | head`: the reader left; not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -55,6 +69,20 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
         return _internal_error(exc)
+
+
+def _terminate_cleanly():
+    """Turn SIGTERM into ``Terminated`` (a ``KeyboardInterrupt``) in the main thread, so that a
+    ``kill`` runs the clean-up of a Ctrl-C: no partial folder is left, an earlier one stays.
+    Return the handler there was (None: left as it was: not the main thread, or a handler of the
+    program ``main`` runs in)."""
+    def raise_terminated(signum, frame):
+        raise Terminated()
+
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        return None
+    return signal.signal(signal.SIGTERM, raise_terminated)
 
 
 def _internal_error(exc: BaseException) -> int:

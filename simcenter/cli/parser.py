@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--years", type=_years, default=None, metavar="Y", help=t("cli.help_years"))
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=t("cli.help_set"))
     p.add_argument("--out", default=None, metavar="DIR", help=t("cli.help_out"))
+    p.add_argument("--force", action="store_true", help=t("cli.help_force"))
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help=t("cli.help_format"))
     p.add_argument("--workers", type=_positive_int, default=None, metavar="N", help=t("cli.help_workers"))
 
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", default=None, metavar="NAME", help=t("cli.help_baseline"))
     p.add_argument("--workers", type=_positive_int, default=None, metavar="N", help=t("cli.help_workers"))
     p.add_argument("--out", default="results/comparison", metavar="DIR", help=t("cli.help_out_compare"))
+    p.add_argument("--force", action="store_true", help=t("cli.help_force"))
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help=t("cli.help_format"))
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=t("cli.help_set"))
 
@@ -52,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reps", type=_positive_int, default=20, metavar="N", help=t("cli.help_reps"))
     p.add_argument("--seed", type=_seed, default=1, metavar="S", help=t("cli.help_seed"))
     p.add_argument("--out", default="docs", metavar="DIR", help=t("cli.help_out_facts"))
+    p.add_argument("--force", action="store_true", help=t("cli.help_force_facts"))
 
     p = sub.add_parser("schema", parents=[common], help=t("cli.help_schema"), description=t("cli.help_schema"))
     p.add_argument("--experiment", action="store_true", help=t("cli.help_schema_experiment"))
@@ -93,6 +96,7 @@ def _add_sweep_commands(sub, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("sweep", parents=[common], help=t("sweep.help_sweep"), description=t("sweep.help_sweep"))
     p.add_argument("experiment", metavar="EXPERIMENT", help=t("sweep.help_experiment"))
     p.add_argument("--out", default=None, metavar="DIR", help=t("sweep.help_out"))
+    p.add_argument("--force", action="store_true", help=t("cli.help_force_into"))
     p.add_argument("--workers", type=_positive_int, default=None, metavar="N", help=t("sweep.help_workers"))
     where = p.add_mutually_exclusive_group()
     where.add_argument("--scheduler", type=_scheduler_address, default=None, metavar="ADDRESS",
@@ -111,6 +115,7 @@ def _add_sweep_commands(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("folder", metavar="DIR", help=t("sweep.help_dir"))
     p.add_argument("--to", choices=("parquet", "csv"), required=True, help=t("sweep.help_to"))
     p.add_argument("--dest", default=None, metavar="DIR", help=t("sweep.help_dest"))
+    p.add_argument("--force", action="store_true", help=t("cli.help_force_into"))
 
 
 def _scheduler_address(text: str) -> str:

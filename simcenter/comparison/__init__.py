@@ -14,7 +14,7 @@ WORKER_MODULES = ("simcenter.comparison.running",)
 """What a comparison's worker processes import once, besides the model (``local_executor``):
 defined here, importable without loading the rest (the command starts its pool first)."""
 
-_LAZY = {"compare": "command", "Design": "designs", "default_baseline": "designs", "load_designs": "designs",
+_LAZY = {"compare": "command", "check_output": "command", "Design": "designs", "default_baseline": "designs", "load_designs": "designs",
          "run_comparison": "running", "save": "saving"}
 __all__ = ["WORKER_MODULES", *_LAZY]
 

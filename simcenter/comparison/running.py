@@ -22,14 +22,20 @@ def comparison_runs(designs: Sequence[Design], seeds: Sequence[int]) -> list[Run
 
 def run_comparison(designs: Sequence[Design], reps: int, seed: int, engine=None,
                    progress: Callable[[int, int], None] | None = None,
-                   on_all_submitted: Callable[[], object] | None = None) -> list[RunResult]:
-    """Run every design over the same ``reps`` seeds on ``engine`` (None: this process); results
-    ordered by (design, replicate)."""
+                   on_all_submitted: Callable[[], object] | None = None,
+                   keep: Callable[[RunResult], object] | None = None) -> list[RunResult]:
+    """Run every design over the same ``reps`` seeds on ``engine`` (None: this process). With
+    ``keep``, each result is handed to it as it comes (in any order; ``RunResult.key`` says which)
+    and none is kept here: memory stays bounded. Otherwise, return the results ordered by (design,
+    replicate)."""
     runs = comparison_runs(designs, replicate_seeds(seed, reps))
     out: list[RunResult] = []
-    for result in run_many(runs, engine, on_all_submitted=on_all_submitted):
-        out.append(result)
+    for done, result in enumerate(run_many(runs, engine, on_all_submitted=on_all_submitted), 1):
+        if keep is not None:
+            keep(result)
+        else:
+            out.append(result)
         if progress:
-            progress(len(out), len(runs))
+            progress(done, len(runs))
     out.sort(key=lambda r: r.key)
     return out

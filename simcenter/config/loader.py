@@ -19,6 +19,7 @@ from simcenter.config.schema import Center, Scenario
 from simcenter.config.yamlsource import (Locations, load_mapping_text, os_problem, parse_value, read_text,
                                          regular_file_problem)
 from simcenter.errors import InputError, InputWarning, Problem, format_path, parse_path
+from simcenter.files import is_output_folder
 from simcenter.i18n import t
 
 SET_SOURCE = "--set"
@@ -49,14 +50,44 @@ def scenario_from_dict(data: dict, name: str = "<dict>") -> Scenario:
 
 
 def find_scenario_files(paths: typing.Iterable[str | os.PathLike]) -> list[Path]:
-    """Expand folders into the scenario files below them (``*.yaml``, ``*.yml``), sorted."""
+    """Expand folders into the scenario files below them (``*.yaml``, ``*.yml``), sorted.
+
+    A folder below holding simcenter's output marker (``files.OUTPUT_MARKER``: the results of a
+    command, e.g. a comparison written inside the scenario folder, with its resolved scenarios) is
+    passed by, with everything under it: results are not designs. A folder named itself is searched.
+    """
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file()))
+            found = []
+            for top, folders, files in os.walk(p):
+                folders[:] = [f for f in folders if not is_output_folder(os.path.join(top, f))]
+                found += [Path(top) / f for f in files if Path(f).suffix in (".yaml", ".yml")]
+            out.extend(sorted(q for q in found if q.is_file()))
         else:
             out.append(p)
     return out
+
+
+def source_files(path: str | os.PathLike) -> list[Path]:
+    """A scenario file and the files it ``extends``, one after the other, resolved: what a command
+    reads (and so must never write over), as far as they can be read."""
+    files: list[Path] = []
+    current: Path | None = Path(path)
+    while current is not None and len(files) <= MAX_EXTENDS_DEPTH:
+        try:
+            resolved = current.resolve()
+            data, _ = load_mapping_text(read_text(current), str(current))
+        except (InputError, OSError, ValueError, RuntimeError):
+            break
+        if resolved in files:
+            break
+        files.append(resolved)
+        ref = data.get("extends") if isinstance(data, dict) else None
+        if not isinstance(ref, str) or not ref.strip():
+            break
+        current, _ = referenced_file(current.parent, ref)
+    return files
 
 
 # --------------------------------------------------------------------------- extends

@@ -24,10 +24,11 @@ import numpy as np
 from simcenter.config.loader import load_scenario
 from simcenter.config.levers import apply_levers
 from simcenter.model import CenterModel
-from simcenter.stages import CLOSED, COMPARISON, TREATED
+from simcenter.stages import CLOSED, COMPARISON
 from simcenter.rng import replicate_seeds
 from simcenter.errors import writing_to
-from simcenter.files import writable_folder
+from simcenter.outputs import prepare_output
+from simcenter.run.runner import check_replicates
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios" / "plovdiv"
 
@@ -344,9 +345,14 @@ def markdown(facts: list[Fact], images: dict[str, Path], reps: int, seed: int, r
     return "\n".join(lines)
 
 
-def write_report(out: Path, reps: int = 20, seed: int = 1) -> list[Fact]:
-    """Measure the facts and write ``out/validation.md`` with figures in ``out/validation/``."""
-    writable_folder(Path(out))  # now, not after the runs
+def write_report(out: Path, reps: int = 20, seed: int = 1, force: bool = False) -> list[Fact]:
+    """Measure the facts and write ``out/validation.md`` with figures in ``out/validation/``.
+
+    ``out`` may hold anything else; a ``validation.md`` there must be one this command wrote,
+    unless ``force`` (``simcenter.outputs``: never the current or the home folder, nor one holding
+    the scenarios the facts are measured on)."""
+    check_replicates(reps)
+    prepare_output(Path(out), "facts", [SCENARIOS], force)  # now, not after the runs
     facts = all_facts(reps, seed)
     images = figures(facts, out / "validation")
     with writing_to(out / "validation.md"):

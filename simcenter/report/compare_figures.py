@@ -205,7 +205,9 @@ def draw_figure(results_folder: str, figures_folder: str, lang: str, which: str,
 
     set_language(lang)
     res, folder = load_results(results_folder), Path(figures_folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    # Not its parents: a comparison's folder that is gone (the command was interrupted and removed
+    # it) is not made again by a figure drawn late.
+    folder.mkdir(exist_ok=True)
     if which == "timeseries":
         paths = timeseries(res, folder)
     elif which == "funding_mix":

@@ -9,7 +9,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 
 from simcenter import metrics  # noqa: E402
 from simcenter.errors import writing_to  # noqa: E402
@@ -26,30 +25,32 @@ RUN_FIGURES: dict[str, tuple[str, ...]] = {
 """Figure name -> outcomes drawn in it (one line with a 5-95% band each)."""
 
 
-def band(ts: pd.DataFrame, outcome: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Months, median, 5th and 95th percentile of ``outcome`` across replicates."""
-    wide = ts.pivot(index="month", columns="replicate", values=outcome)
-    values = wide.to_numpy(dtype=float)
+FIGURE_OUTCOMES: tuple[str, ...] = tuple(dict.fromkeys(o for outcomes in RUN_FIGURES.values() for o in outcomes))
+"""Every outcome drawn in a run's figures, once each."""
+
+
+def band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Median, 5th and 95th percentile over replicates (rows) of every column, empty values ignored."""
     with np.errstate(all="ignore"):
         import warnings
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            med = np.nanmedian(values, axis=1)
-            lo = np.nanpercentile(values, 5, axis=1)
-            hi = np.nanpercentile(values, 95, axis=1)
-    return wide.index.to_numpy(), med, lo, hi
+            return (np.nanmedian(values, axis=0), np.nanpercentile(values, 5, axis=0),
+                    np.nanpercentile(values, 95, axis=0))
 
 
-def run_figures(ts: pd.DataFrame, folder: Path, title: str) -> list[Path]:
-    """Write the key time series of one scenario's replicates as PNG files; return their paths."""
+def run_figures(bands: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]], n_reps: int, folder: Path,
+                title: str) -> list[Path]:
+    """Write the key time series of one scenario's replicates as PNG files; return their paths.
+    ``bands``: each outcome of ``FIGURE_OUTCOMES``' median, 5th and 95th percentile month by month."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    n_reps = ts["replicate"].nunique()
     for name, outcomes in RUN_FIGURES.items():
         fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
         for outcome in outcomes:
-            months, med, lo, hi = band(ts, outcome)
+            med, lo, hi = bands[outcome]
+            months = np.arange(len(med))
             label = metrics.BY_NAME[outcome].label
             line, = ax.plot(months, med, label=f"{label} ({t('report.median')})")
             if n_reps > 1:

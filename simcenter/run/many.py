@@ -22,10 +22,13 @@ from simcenter.run.task import Run, RunResult, describe, execute
 MAX_POOL_RESTARTS = 3
 
 
-def run_many(runs: Iterable[Run], engine=None, *, on_all_submitted: Callable[[], object] | None = None
-             ) -> Iterator[RunResult]:
+def run_many(runs: Iterable[Run], engine=None, *, on_all_submitted: Callable[[], object] | None = None,
+             ordered: bool = False) -> Iterator[RunResult]:
     """Do every run on ``engine`` (``simcenter.run.engines.open_engine``; None: in this process) and
-    yield each result as it is done (in any order: ``RunResult.key`` says which).
+    yield each result as it is done (in any order: ``RunResult.key`` says which); with ``ordered``,
+    in the order of ``runs`` (a result that comes early waits for those before it, and no run is
+    handed out more than ``engine.window`` places ahead of the first not yet yielded, so that
+    what waits stays bounded too).
 
     ``on_all_submitted``: called once the last run has been handed to the engine (work for the
     caller's process, or tasks to queue behind the runs).
@@ -34,38 +37,46 @@ def run_many(runs: Iterable[Run], engine=None, *, on_all_submitted: Callable[[],
         from simcenter.run.engines import InlineEngine
 
         engine = InlineEngine()
-    queue = collections.deque(runs)
-    pending: dict[Future, Run] = {}
+    queue = collections.deque(enumerate(runs))
+    pending: dict[Future, tuple[int, Run]] = {}
+    early: dict[int, RunResult] = {}  # ordered: results waiting for those before them
+    yielded = 0  # ordered: the place of the next result to yield
     restarts = 0
     announced = False
 
+    def room() -> bool:
+        if ordered:
+            return queue[0][0] - yielded < engine.window
+        return len(pending) + len(batch) < engine.window
+
     def fill(first: bool = False) -> None:
-        nonlocal announced
+        nonlocal announced, batch
         batch = []
-        while queue and len(pending) + len(batch) < engine.window:
+        while queue and room():
             batch.append(queue.popleft())
         if batch:
             if first and engine.starts_workers:  # workers start here: Ctrl-C must not reach them while they import
-                futures = submit_all(engine.executor, execute, [(r,) for r in batch])
+                futures = submit_all(engine.executor, execute, [(r,) for _, r in batch])
             else:
-                futures = [engine.executor.submit(execute, r) for r in batch]
+                futures = [engine.executor.submit(execute, r) for _, r in batch]
             pending.update(zip(futures, batch))
         if not queue and not announced:
             announced = True
             if on_all_submitted is not None:
                 on_all_submitted()
 
+    batch: list = []
     try:
         fill(first=True)
         while pending:
             finished, _ = wait(list(pending), timeout=0.5, return_when=FIRST_COMPLETED)
             broken = False
             for fut in finished:
-                run = pending.pop(fut)
+                place, run = pending.pop(fut)
                 try:
                     result = fut.result()
                 except BrokenProcessPool:
-                    queue.appendleft(run)
+                    queue.appendleft((place, run))
                     broken = True
                     continue
                 except CancelledError:
@@ -77,17 +88,27 @@ def run_many(runs: Iterable[Run], engine=None, *, on_all_submitted: Callable[[],
                         raise
                     # execute never raises for such a run: the machinery failed (a worker died).
                     result = RunResult(run.key, run.scenario.name, run.seed, "lost", describe(exc))
-                yield result
+                if not ordered:
+                    yield result
+                    continue
+                early[place] = result
+                while yielded in early:
+                    yielded += 1
+                    yield early.pop(yielded - 1)
             if broken:
                 restarts += 1
                 if restarts > MAX_POOL_RESTARTS:
                     raise RuntimeError(t("sweep.workers_keep_dying", n=restarts))
-                queue.extendleft(reversed(list(pending.values())))
+                again = sorted([*queue, *pending.values()], key=lambda item: item[0])
+                queue.clear()
+                queue.extend(again)
                 pending.clear()
                 engine.restart()
                 fill(first=True)
                 continue
             fill()
+        if queue:  # pragma: no cover - cannot happen: every run before the queue's first is done
+            raise RuntimeError(f"{len(queue)} runs were never handed out")
     finally:
         for fut in pending:
             fut.cancel()

@@ -8,13 +8,14 @@ command goes through ``simcenter.run.many.run_many`` with ``simcenter.run.task.e
 from __future__ import annotations
 
 import math
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
-import pandas as pd
 
 from simcenter import metrics
 from simcenter.config.schema import Scenario
+from simcenter.errors import InputError, Problem
+from simcenter.i18n import t
 from simcenter.rng import replicate_seeds
 from simcenter.run.many import run_many
 from simcenter.run.task import Keep, Run, RunResult, reduce, run_model
@@ -38,15 +39,43 @@ def run_replicates(scenario: Scenario, reps: int, seed: int = 1, engine=None, ke
                    progress: Callable[[int, int], None] | None = None) -> list[RunResult]:
     """Run ``scenario`` over ``reps`` replicates (replicate i with the i-th seed derived from ``seed``)
     on ``engine`` (``simcenter.run.engines.open_engine``; None: this process); results in
-    replicate order."""
+    replicate order. Every result is kept in memory: for many replicates, ``iter_replicates``."""
+    return list(iter_replicates(scenario, reps, seed, engine, keep, progress))
+
+
+def iter_replicates(scenario: Scenario, reps: int, seed: int = 1, engine=None, keep: Keep = Keep(ledger=True),
+                    progress: Callable[[int, int], None] | None = None) -> Iterator[RunResult]:
+    """``run_replicates``, each result yielded in replicate order as soon as it and those before it
+    are done, and kept nowhere: memory stays bounded whatever ``reps``."""
     seeds = replicate_seeds(seed, reps)
-    results: list[RunResult | None] = [None] * reps
-    runs = [Run((i,), scenario, s, keep) for i, s in enumerate(seeds)]
-    for done, result in enumerate(run_many(runs, engine), 1):
-        results[result.key[0]] = result
+    runs = (Run((i,), scenario, s, keep) for i, s in enumerate(seeds))
+    for done, result in enumerate(run_many(runs, engine, ordered=True), 1):
         if progress:
             progress(done, reps)
-    return results  # type: ignore[return-value]
+        yield result
+
+
+MAX_REPLICATES = 10_000
+"""The most replicates ``run``, ``compare`` and ``facts`` do in one command. A median or a 5-95%
+range over replicates is as precise as a planner can use long before (its sampling error shrinks
+as one over the square root of the replicates), while time and disk grow with every replicate;
+memory does not (README, "Exit codes and bad input", gives the peak measured at the limit)."""
+MAX_RUNS = 100_000
+"""The most runs (designs x replicates) in one comparison: 10,000 replicates of 10 designs."""
+
+
+def check_replicates(reps: int, designs: int = 1) -> None:
+    """Refuse more replicates than ``MAX_REPLICATES``, or a comparison of ``designs`` over more
+    runs than ``MAX_RUNS``, before any run (exit 2, with the reason).
+
+    Raises:
+        InputError: one problem located at ``--reps``.
+    """
+    if reps > MAX_REPLICATES:
+        raise InputError([Problem("--reps", 1, "reps", t("run.too_many_reps", reps=reps, limit=MAX_REPLICATES))])
+    if designs * reps > MAX_RUNS:
+        raise InputError([Problem("--reps", 1, "reps", t("compare.too_many_runs", designs=designs, reps=reps,
+                                                         runs=designs * reps, limit=MAX_RUNS))])
 
 
 # --------------------------------------------------------------------------- summaries
@@ -65,32 +94,12 @@ def summarize(values: Iterable[float]) -> dict[str, float]:
     }
 
 
-def kpi_table(results: Sequence[RunResult]) -> pd.DataFrame:
-    """One row per replicate: replicate, seed, one column per outcome."""
-    rows = [{"replicate": i, "seed": r.seed, **r.kpis} for i, r in enumerate(results)]
-    return pd.DataFrame(rows, columns=["replicate", "seed", *metrics.NAMES])
-
-
-def _stacked(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
-    """One table of every replicate's rows, each tagged with its replicate's number."""
-    return pd.concat([frame.assign(replicate=i)[["replicate", *frame.columns]] for i, frame in enumerate(frames)],
-                     ignore_index=True)
-
-
-def timeseries_table(results: Sequence[RunResult]) -> pd.DataFrame:
-    """All replicates' monthly outcomes: replicate, month, one column per outcome."""
-    return _stacked([r.timeseries for r in results])
-
-
-def ledger_table(results: Sequence[RunResult]) -> pd.DataFrame:
-    """Every money movement of every replicate."""
-    return _stacked([r.ledger for r in results])
-
-
-def kpi_summary(results: Sequence[RunResult]) -> dict[str, dict]:
-    """Per outcome: unit, direction, median, mean, p05, p95 over replicates."""
+def kpi_summary(results: Sequence[RunResult] | np.ndarray) -> dict[str, dict]:
+    """Per outcome: unit, direction, median, mean, p05, p95 over replicates (of the runs' results,
+    or of their final outcomes as an array: replicates x ``metrics.NAMES``)."""
     out = {}
-    for o in metrics.OUTCOMES:
-        s = summarize(r.kpis[o.name] for r in results)
+    for i, o in enumerate(metrics.OUTCOMES):
+        values = results[:, i] if isinstance(results, np.ndarray) else (r.kpis[o.name] for r in results)
+        s = summarize(values)
         out[o.name] = {"unit": o.unit, "direction": o.direction, **{k: s[k] for k in ("median", "mean", "p05", "p95")}}
     return out

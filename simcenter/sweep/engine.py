@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from simcenter.config.loader import source_files
+from simcenter.outputs import prepare_output
 from simcenter.rng import replicate_seeds
 from simcenter.run.engines import open_engine
 from simcenter.run.many import run_many
@@ -63,7 +65,8 @@ class SweepSummary:
 
 def run_sweep(exp: Experiment | str | os.PathLike, out: Path, workers: int | None = None, scheduler: str | None = None,
               cluster: str | None = None, progress: Callable[[int, int], None] | None = None,
-              limit: int | None = None, on_start: Callable[[SweepSummary], None] | None = None) -> SweepSummary:
+              limit: int | None = None, on_start: Callable[[SweepSummary], None] | None = None,
+              force: bool = False) -> SweepSummary:
     """Compute the runs of ``exp`` (an ``Experiment``, or the path of an experiment file) that
     ``out`` does not hold yet, storing each as it arrives.
 
@@ -73,6 +76,8 @@ def run_sweep(exp: Experiment | str | os.PathLike, out: Path, workers: int | Non
         cluster: ``"local"`` to start a Dask LocalCluster for this sweep.
         limit: compute at most this many of the missing runs (the rest on a later call).
         on_start: called once the store is open and the missing runs are known.
+        force: write into ``out`` even if it holds files that are not a sweep's (never into one
+            holding the experiment or its scenarios, the current or the home folder).
 
     Raises:
         InputError: if ``out`` holds another experiment's results, or the cluster is unreachable.
@@ -84,6 +89,8 @@ def run_sweep(exp: Experiment | str | os.PathLike, out: Path, workers: int | Non
     start = time.perf_counter()
     points = designs.points(exp)
     seeds = replicate_seeds(exp.seed, exp.replicates)
+    inputs = [f for f in (exp.file, *(b.file for b in exp.bases)) if f]
+    prepare_output(out, "sweep", [*inputs, *(f for p in inputs for f in source_files(p))], force)
     store = Store.for_sweep(Path(out), exp, points)
     summary = SweepSummary(exp.name, Path(out), total=len(points) * exp.replicates, notes=list(store.notes))
     try:

@@ -343,13 +343,13 @@ def _changed_parameters(old: list, new: list, out: list[str]) -> None:
         if p is None or q is None or any(p.get(k) != q.get(k) for k in ("role", "how", "target")):
             out.append(here)  # a parameter added, removed, or aimed elsewhere
             continue
-        for field in list(p) + [f for f in q if f not in p]:
-            x, y, at = p.get(field), q.get(field), f"{here}.{_FILE_KEYS.get(field, field)}"
-            if field == "overlays" and isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
+        for key in list(p) + [f for f in q if f not in p]:
+            x, y, at = p.get(key), q.get(key), f"{here}.{_FILE_KEYS.get(key, key)}"
+            if key == "overlays" and isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
                 for i, ((label, body), (other_label, other_body)) in enumerate(zip(x, y)):
                     if label != other_label:
                         out.append(f"{at}[{i}]")
-                    else:  # a field of the i-th file: levers.plan.files[1].plan[0].month
+                    else:  # a key of the i-th file: levers.plan.files[1].plan[0].month
                         _walk(body, other_body, f"{at}[{i}]", out)
                 continue
             _walk(x, y, at, out)

@@ -13,14 +13,18 @@ from pathlib import Path
 
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
-from simcenter.files import writable_folder
-from simcenter.sweep.store import Store, _q
+from simcenter.outputs import prepare_output
+from simcenter.sweep.store import STORE_FILE, Store, _q
 
 FORMATS = {"parquet": "(FORMAT PARQUET)", "csv": "(FORMAT CSV, HEADER)"}
 
 
-def export(folder: str | os.PathLike, to: str, dest: str | os.PathLike | None = None) -> list[Path]:
-    """Write every table of the sweep in ``folder`` as ``to`` files into ``dest`` (default ``folder/export``)."""
+def export(folder: str | os.PathLike, to: str, dest: str | os.PathLike | None = None, force: bool = False) -> list[Path]:
+    """Write every table of the sweep in ``folder`` as ``to`` files into ``dest`` (default ``folder/export``).
+
+    ``dest`` must be new, empty or an earlier export's folder, unless ``force``; never one holding
+    the sweep's store, the current or the home folder (``simcenter.outputs.prepare_output``).
+    """
     if to not in FORMATS:
         raise ValueError(f"unknown format {to!r}")
     import duckdb
@@ -29,7 +33,7 @@ def export(folder: str | os.PathLike, to: str, dest: str | os.PathLike | None = 
     dest = Path(dest) if dest is not None else folder / "export"
     written = []
     with Store.open(folder) as store:
-        writable_folder(dest)
+        prepare_output(dest, "export", [folder / STORE_FILE], force)
         exp = store.experiment
         outcome_cols = ", ".join(f"o.{_q(o)}" for o in exp.outcomes)
         queries = {
