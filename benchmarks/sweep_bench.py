@@ -29,7 +29,7 @@ def experiment(folder: Path, runs: int) -> Path:
     """The default scenario, unchanged, over ``runs`` replicate seeds."""
     path = folder / f"bench-{runs}.yaml"
     path.write_text(f"name: bench\nscenarios: {BASE}\nreplicates: {runs}\nseed: 1\n"
-                    "outcomes: [insolvent, months_solvent, ventures_launched, served, cash_eur]\n", encoding="utf-8")
+                    "outcomes: [closed, months_operating, ventures_launched, served, cash_eur]\n", encoding="utf-8")
     return path
 
 

@@ -102,10 +102,14 @@ class Snapshot:
 
 
 def _cliff(s: Snapshot) -> float:
+    """1 if the centre operated when its first project grant ended and still did 12 months later, 0 if it
+    closed in those 12 months; empty before then, and for a centre that closed before that grant ended."""
     c = s.model.center
     if c.first_grant_end is None or s.month < c.first_grant_end + 12:
         return math.nan
-    if c.insolvent and c.insolvency_month < c.first_grant_end + 12:
+    if c.closed and c.closure_month <= c.first_grant_end:
+        return math.nan  # it never reached the cliff
+    if c.closed and c.closure_month < c.first_grant_end + 12:
         return 0.0
     return 1.0
 
@@ -154,12 +158,22 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("funding_hhi", "index", "min",
             "Herfindahl index of income by source, cumulative: 1 = one source, near 0 = many.",
             lambda s: _hhi(s.income)),
-    Outcome("insolvent", "0/1", "min", "1 once the centre has been in arrears for three months running, by more than funders owe it.",
-            lambda s: float(s.model.center.insolvent)),
-    Outcome("months_solvent", "months", "max", "Months from the start until insolvency (the horizon if never).",
-            lambda s: float(s.model.center.insolvency_month if s.model.center.insolvent else s.month + 1)),
+    Outcome("closed", "0/1", "min",
+            "1 once the centre has closed, by its legal form's rule: insolvency for a form with its own balance sheet, "
+            "its host's decision for one without.",
+            lambda s: float(s.model.center.closed)),
+    Outcome("closed_insolvency", "0/1", "info", "1 once the centre has closed insolvent (arrears it could not clear).",
+            lambda s: float(s.model.center.closure_reason == "insolvency")),
+    Outcome("closed_by_host", "0/1", "info",
+            "1 once the centre's host closed it (the council's budget, the university's review, the partners' withdrawal).",
+            lambda s: float(s.model.center.closed and s.model.center.closure_reason != "insolvency")),
+    Outcome("closure_month", "month", "info", "The month the centre closed (empty while it operates).",
+            lambda s: float(s.model.center.closure_month) if s.model.center.closed else math.nan),
+    Outcome("months_operating", "months", "max", "Months the centre operated with a paid team in place, cumulative.",
+            lambda s: float(s.model.center.months_operating)),
     Outcome("survived_grant_cliff", "0/1", "max",
-            "1 if still solvent 12 months after its first project grant ended (empty until then).",
+            "1 if operating when its first project grant ended and still 12 months later, 0 if it closed in between "
+            "(empty until then, and if it closed before that grant ended).",
             _cliff),
     Outcome("spending_eur", "EUR", "info", "Everything the centre paid out, cumulative.",
             lambda s: s.spending),
@@ -200,6 +214,9 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("grant_success_rate", "share", "info",
             "Project grants won over project-grant applications decided, cumulative (donations and subsidies excluded).",
             lambda s: _share(s.model.center.competitive_won, s.model.center.competitive_decided)),
+    Outcome("plan_done_share", "share", "max",
+            "Share of the plan's dated actions (up to this month) carried out so far.",
+            lambda s: s.model.governance.plan_done_share(s.month)),
     Outcome("staff", "people", "info", "Paid staff (mentors and coordinators).",
             lambda s: float(s.model.center.headcount)),
     Outcome("reputation", "0..1", "info", "The centre's reputation with clients, partners and funders.",

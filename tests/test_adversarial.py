@@ -92,7 +92,7 @@ levers:
   n_mentors: [1, 2]
 replicates: 2
 seed: 3
-outcomes: [insolvent, served, cash_eur]
+outcomes: [closed, served, cash_eur]
 timeseries: [cash_eur]
 """, encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "simcenter", "sweep", str(exp), "--out", str(root / "sw"),
@@ -690,7 +690,7 @@ def test_sweep_figure_labels_fit_in_the_figure(monkeypatch, tmp_path, lang, figu
     monkeypatch.setattr(figures, "_save", keep)
     monkeypatch.setattr(i18n, "_language", lang)
     if figure == "heatmap":
-        outcomes = ["insolvent", "months_solvent", "served", "ventures_launched", "cash_eur", "own_revenue_share"]
+        outcomes = ["closed", "months_operating", "served", "ventures_launched", "cash_eur", "own_revenue_share"]
         rows = [{"parameter": p, "outcome": o, "mu_star": 0.5} for p in ("n_mentors", "fee", "grant") for o in outcomes]
         figures._heatmap(SimpleNamespace(method="morris", indices=pd.DataFrame(rows),
                                          experiment=SimpleNamespace(outcomes=outcomes, name="plans")), tmp_path / "h.png")
@@ -698,7 +698,7 @@ def test_sweep_figure_labels_fit_in_the_figure(monkeypatch, tmp_path, lang, figu
         traj = pd.DataFrame({"coverage": np.linspace(1, 0.2, 8), "density": np.linspace(0.3, 0.9, 8),
                              "res_dim": [0, 1, 1, 2, 2, 2, 3, 3]})
         box = SimpleNamespace(trajectory=traj, coverage=0.5, density=0.8)
-        figures._tradeoff(SimpleNamespace(overall=box, condition=parse_condition("insolvent == 1", ("insolvent",))),
+        figures._tradeoff(SimpleNamespace(overall=box, condition=parse_condition("closed == 1", ("closed",))),
                           tmp_path / "p.png")
     (fig,) = kept
     renderer = fig.canvas.get_renderer()

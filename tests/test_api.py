@@ -34,7 +34,7 @@ def test_the_readme_example_runs(tmp_path):
     model.run_for(3)
     assert model.steps == 3
     result = simcenter.simulate(scenario, seed=1)
-    assert set(result.kpis) >= {"served", "insolvent", "cash_eur"} and len(result.timeseries) == 12
+    assert set(result.kpis) >= {"served", "closed", "cash_eur"} and len(result.timeseries) == 12
     assert len(result.ledger) > 0
     runs = simcenter.run_replicates(scenario, reps=2)
     assert [r.key for r in runs] == [(0,), (1,)]
@@ -42,11 +42,11 @@ def test_the_readme_example_runs(tmp_path):
 
 def test_a_sweep_runs_from_its_file_and_loads_like_ema_load_results(tmp_path):
     path = write_experiment(tmp_path, "levers:\n  legal_form: [association, foundation]\nreplicates: 2\n"
-                                      "outcomes: [served, insolvent]\n")
+                                      "outcomes: [served, closed]\n")
     summary = simcenter.run_sweep(path, out=tmp_path / "out", workers=1)
     assert summary.complete and summary.ok == 4
     experiments, outcomes = simcenter.load_sweep(tmp_path / "out")
-    assert isinstance(experiments, pd.DataFrame) and list(outcomes.columns) == ["served", "insolvent"]
+    assert isinstance(experiments, pd.DataFrame) and list(outcomes.columns) == ["served", "closed"]
     assert len(experiments) == len(outcomes) == 4
     assert set(experiments["legal_form"]) == {"association", "foundation"}
 

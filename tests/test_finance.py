@@ -320,7 +320,7 @@ def test_space_worth_more_than_the_rent_makes_it_free_not_negative(base):
 def test_no_salaries_and_no_running_costs_once_insolvent(base):
     model = build(edited(tiny(base), quiet, center(starting_cash_eur=0.0)))
     model.run_to_end()
-    closed = model.center.insolvency_month
+    closed = model.center.closure_month
     assert 0 < closed < 12
     assert max(flows(model, "salaries")) < closed and max(flows(model, "legal_form_overhead")) < closed
     assert model.center.costs_history[closed:] == [0.0] * (12 - closed)

@@ -161,7 +161,7 @@ def test_release_and_switches_and_courting(base):
 
 def test_an_insolvent_centre_carries_out_nothing(base):
     model = build(edited(tiny(base), quiet))
-    model.center.insolvent = True
+    model.center.closed = True
     model.governance.propose(0, {"action": "release", "role": "mentor", "n": 1})
     model.governance.effects(0)
     assert model.center.n_mentors == 2 and model.tally["decisions"] == 0

@@ -38,8 +38,8 @@ def test_zero_cash_and_no_funding_is_insolvent_early(small):
         data["center"]["starting_cash_eur"] = 0.0
 
     result = simulate(_with(small, edit), 1)
-    assert result.kpis["insolvent"] == 1.0
-    assert result.kpis["months_solvent"] <= 6
+    assert result.kpis["closed"] == 1.0
+    assert result.kpis["months_operating"] <= 6
 
 
 def test_an_always_successful_grant_keeps_the_centre_alive(small):
@@ -57,8 +57,8 @@ def test_an_always_successful_grant_keeps_the_centre_alive(small):
 
     for seed in (1, 2, 3):
         result = simulate(_with(small, edit), seed)
-        assert result.kpis["insolvent"] == 0.0, seed
-        assert result.kpis["months_solvent"] == small.horizon.months
+        assert result.kpis["closed"] == 0.0, seed
+        assert result.kpis["months_operating"] == small.horizon.months - small.form.setup_months  # a team from opening on
         assert result.kpis["grants_won"] >= small.horizon.years
 
 
@@ -138,7 +138,7 @@ def test_arrears_that_reimbursements_will_clear_are_a_gap_not_insolvency(small):
         model.step()
     cash = model.cash_cents / 100
     assert (cash[3:9] < 0).all()  # arrears for six months running ...
-    assert not model.center.insolvent or model.center.insolvency_month > 36  # ... bridged until the grant ends
+    assert not model.center.closed or model.center.closure_month > 36  # ... bridged until the grant ends
 
     def without_grant(data):
         edit(data)
@@ -147,7 +147,7 @@ def test_arrears_that_reimbursements_will_clear_are_a_gap_not_insolvency(small):
     model = CenterModel(_with(small, without_grant), rng=1, collect=False)
     while model.running:
         model.step()
-    assert model.center.insolvent and model.center.insolvency_month <= 6
+    assert model.center.closed and model.center.closure_month <= 6
 
 
 def test_model_scenario_is_mesas_and_carries_the_config(small):
@@ -222,9 +222,9 @@ def test_funding_cliff_shows_when_the_only_grant_ends(small):
         data["funding"]["starting_grants"] = [{"funder": "easi", "amount_eur": 200_000.0, "duration_months": 24}]
 
     result = simulate(_with(small, edit), 1)
-    assert result.kpis["insolvent"] == 1.0
-    # Solvent while the grant runs; cash runs out within months of its end.
-    assert 24 <= result.kpis["months_solvent"] <= 24 + 12
+    assert result.kpis["closed"] == 1.0
+    # Open while the grant runs; cash runs out within months of its end.
+    assert 24 < result.kpis["closure_month"] <= 24 + 12
     assert result.kpis["survived_grant_cliff"] == 0.0
 
 

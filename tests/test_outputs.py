@@ -246,7 +246,7 @@ def test_export_into_a_folder_of_other_files(tmp_path):
     from sweep_support import write_experiment
 
     exp = write_experiment(tmp_path, "levers:\n  legal_form: [association, cooperative]\n"
-                                     "design: {levers: full_factorial}\nreplicates: 1\noutcomes: [insolvent]\n")
+                                     "design: {levers: full_factorial}\nreplicates: 1\noutcomes: [closed]\n")
     sweep = tmp_path / "sweep"
     proc = _run("sweep", str(exp), "--out", str(sweep), "--workers", "1")
     assert proc.returncode == 0, proc.stderr

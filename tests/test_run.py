@@ -121,8 +121,8 @@ def test_a_run_the_machinery_lost_is_lost_not_failed(small):
 
 def test_keep_sends_back_what_it_asks_for(small):
     scenario = apply_levers(small, {"years": 1, "n_potential": 100})
-    lean = execute(Run((0,), scenario, 3, Keep(outcomes=("served", "insolvent"), series=("cash_eur",))))
-    assert set(lean.kpis) == {"served", "insolvent"} and lean.series.shape == (12, 1)
+    lean = execute(Run((0,), scenario, 3, Keep(outcomes=("served", "closed"), series=("cash_eur",))))
+    assert set(lean.kpis) == {"served", "closed"} and lean.series.shape == (12, 1)
     assert lean.income is None and lean.ledger_rows is None
     full = execute(Run((0,), scenario, 3, Keep(income=True, ledger=True)))
     assert set(full.kpis) == set(metrics.NAMES) and full.series.shape == (12, len(metrics.NAMES))

@@ -106,7 +106,7 @@ def test_own_funding_runs_before_the_centre_opens_and_after_it_closes(base):
     while model.running:
         model.step()
         totals.append(model.pop.funding[:, :model.pop.n].sum(axis=1))
-    closed = model.center.insolvency_month
+    closed = model.center.closure_month
     assert 2 < closed < 11
     for month in (1, closed, 11):  # closed before month 2, and from closure on
         assert (totals[month] > totals[month - 1]).all(), month

@@ -32,7 +32,7 @@ uncertainties:
 design: {method: latin_hypercube, samples: 6, levers: full_factorial}
 replicates: 2
 seed: 3
-outcomes: [insolvent, months_solvent, ventures_launched, cash_eur, cost_per_venture_eur]
+outcomes: [closed, months_operating, ventures_launched, cash_eur, cost_per_venture_eur]
 timeseries: [cash_eur]
 """
 
@@ -151,7 +151,7 @@ uncertainties:
   funding.funders.csr_donors.amount_max_eur: {range: [3000, 16000]}
 design: {method: latin_hypercube, samples: 12}
 seed: 4
-outcomes: [insolvent, served]
+outcomes: [closed, served]
 """
     exp = load_experiment(write_experiment(tmp_path, body))
     summary = run_sweep(exp, tmp_path / "out", workers=1)
@@ -253,7 +253,7 @@ def test_sweep_analyze_export_from_the_command_line(reference, tmp_path):
     assert "24 runs computed (24 ok, 0 failed)" in proc.stdout and f"next: simcenter analyze {out}" in proc.stdout
     proc = run_cli("analyze", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert "insolvent (insolvent == 1) in" in proc.stdout
+    assert "closed (closed == 1) in" in proc.stdout
     assert (out / "analysis" / "analysis.md").is_file()
     export(out, "parquet", tmp_path / "pq")
     con = duckdb.connect()

@@ -26,7 +26,7 @@ DRIVERS = """\
 def _sweep(tmp_path_factory, name: str, design: str, extra: str = "") -> str:
     folder = tmp_path_factory.mktemp(name)
     body = ("  funding.starting_grants: []\nuncertainties:\n" + DRIVERS + design
-            + "outcomes: [insolvent, months_solvent, cash_eur, served]\nseed: 8\n" + extra)
+            + "outcomes: [closed, months_operating, cash_eur, served]\nseed: 8\n" + extra)
     path = write_experiment(folder, body, name=name, years=2)
     summary = run_sweep(load_experiment(path), folder / "out", workers=2)
     assert summary.complete and summary.failed == 0
@@ -52,13 +52,13 @@ def test_prim_tells_in_plain_language_where_the_centre_becomes_insolvent(sobol):
     with english():
         a = analyze(sobol)
     (finding,) = a.findings
-    assert str(finding.condition) == "insolvent == 1"
+    assert str(finding.condition) == "closed == 1"
     assert 0 < finding.failing < finding.runs
     box = finding.overall
     assert box is not None and box.density >= 0.8
     assert ("starting_cash_eur", "below") in [(name, kind) for name, kind, _ in box.limits]
     assert "p_word_of_mouth" not in finding.sentence
-    assert finding.sentence.startswith(f"insolvent (insolvent == 1) in {finding.failing} of {finding.runs} runs")
+    assert finding.sentence.startswith(f"closed (closed == 1) in {finding.failing} of {finding.runs} runs")
     assert "It happens most where starting_cash_eur is at most" in finding.sentence
 
 
@@ -69,12 +69,12 @@ def test_analysis_files_and_figures_are_written(sobol):
     table = pd.read_csv(folder / "sensitivity.csv")
     assert len(table) == 4 * 3  # outcomes x parameters
     drawn = {p.name for p in a.figures}
-    assert drawn >= {"sensitivity_overview.png", "sensitivity_months_solvent.png", "prim_insolvent.png"}
+    assert drawn >= {"sensitivity_overview.png", "sensitivity_months_operating.png", "prim_closed.png"}
     assert all(p.stat().st_size > 5000 for p in a.figures)
     text = (folder / "analysis.md").read_text(encoding="utf-8")
     assert "## Sensitivity" in text and "## When does a design fail?" in text and "starting_cash_eur" in text
     boxes = pd.read_csv(folder / "boxes.csv")
-    assert list(boxes["condition"]) == ["insolvent == 1"]
+    assert list(boxes["condition"]) == ["closed == 1"]
 
 
 def test_another_failure_condition_can_be_given_at_analysis_time(sobol):
@@ -101,7 +101,7 @@ levers:
 uncertainties:
   center.starting_cash_eur: {range: [20000, 200000]}
 design: {method: latin_hypercube, samples: 12, levers: full_factorial}
-outcomes: [insolvent, cash_eur]
+outcomes: [closed, cash_eur]
 """
     path = write_experiment(folder, body, years=2)
     run_sweep(load_experiment(path), folder / "out", workers=1)
@@ -111,5 +111,5 @@ outcomes: [insolvent, cash_eur]
     by = a.findings[0].by_design.set_index("design")
     assert list(by.index) == ["n_mentors=1", "n_mentors=4"]
     assert by.loc["n_mentors=4", "share"] >= by.loc["n_mentors=1", "share"], "more staff, more cost"
-    assert (folder / "out" / "analysis" / "figures" / "failure_insolvent.png").is_file()
+    assert (folder / "out" / "analysis" / "figures" / "failure_closed.png").is_file()
     assert not math.isnan(a.findings[0].by_design["share"].sum())

@@ -33,7 +33,7 @@ uncertainties:
 design: {method: latin_hypercube, samples: 10, levers: full_factorial}
 replicates: 2
 seed: 9
-outcomes: [insolvent, months_solvent, ventures_launched, served, cash_eur]
+outcomes: [closed, months_operating, ventures_launched, served, cash_eur]
 timeseries: [cash_eur, served]
 """
 

@@ -32,7 +32,7 @@ uncertainties:
   grant_success_factor: {distribution: triangular, range: [0.5, 1.5], mode: 1.0}
 replicates: 2
 seed: 6
-outcomes: [insolvent, ventures_launched, cash_eur]
+outcomes: [closed, ventures_launched, cash_eur]
 """
 
 
@@ -51,7 +51,7 @@ def test_the_model_declares_levers_uncertainties_and_outcomes_with_directions(ex
     assert isinstance(uncertainties["p_success"], RealParameter)
     assert uncertainties["grant_success_factor"].dist.dist.name == "triang"
     kinds = {o.name: o.kind for o in model.outcomes}
-    assert kinds == {"insolvent": ScalarOutcome.MINIMIZE, "ventures_launched": ScalarOutcome.MAXIMIZE,
+    assert kinds == {"closed": ScalarOutcome.MINIMIZE, "ventures_launched": ScalarOutcome.MAXIMIZE,
                      "cash_eur": ScalarOutcome.INFO}
 
 
@@ -81,7 +81,7 @@ def test_perform_experiments_with_the_multiprocessing_evaluator_runs_simcenter(e
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     experiments, outcomes = result["experiments"], result["outcomes"]
-    assert len(experiments) == 6 and set(outcomes) == {"insolvent", "ventures_launched", "cash_eur"}
+    assert len(experiments) == 6 and set(outcomes) == {"closed", "ventures_launched", "cash_eur"}
     assert all(np.isfinite(v).all() for v in outcomes.values())
     # Each outcome is the mean over the experiment's replicate seeds of exactly what simcenter computes.
     exp = load_experiment(experiment_file)

@@ -44,13 +44,13 @@ def test_values_and_bounds_keep_the_types_the_file_gives():
 def test_shorthands_read_as_their_long_forms():
     spec = ExperimentFile.model_validate({"scenarios": "b.yaml", "levers": {"x": ["a", "b"], "p": {"files": "f.yaml"}},
                                           "uncertainties": {"y": {"range": "declared"}}, "timeseries": True,
-                                          "analysis": {"outcomes": "cash_eur", "failure": "insolvent == 1"}})
+                                          "analysis": {"outcomes": "cash_eur", "failure": "closed == 1"}})
     assert spec.scenarios == ["b.yaml"]
     assert isinstance(spec.levers["x"], Values) and spec.levers["x"].values == ["a", "b"]
     assert isinstance(spec.levers["p"], Files) and spec.levers["p"].files == ["f.yaml"]
     assert isinstance(spec.uncertainties["y"], Range) and spec.uncertainties["y"].range == "declared"
     assert spec.outcomes == "all" and spec.timeseries == "all"
-    assert spec.analysis == Analysis(outcomes=["cash_eur"], failure=["insolvent == 1"])
+    assert spec.analysis == Analysis(outcomes=["cash_eur"], failure=["closed == 1"])
 
 
 def test_problems_are_placed_where_the_file_puts_the_key():

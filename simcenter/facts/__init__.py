@@ -122,9 +122,9 @@ def funding_cliff(scenario, seeds) -> Fact:
     for seed in seeds:
         m = _run(scenario, seed)
         c = m.center
-        insolvent.append(c.insolvent)
-        ends = [g.end for g in c.grants if g.kind == "grant" and g.end <= c.insolvency_month] if c.insolvent else []
-        gaps.append(c.insolvency_month - max(ends) if ends else math.inf)
+        insolvent.append(c.closed)
+        ends = [g.end for g in c.grants if g.kind == "grant" and g.end <= c.closure_month] if c.closed else []
+        gaps.append(c.closure_month - max(ends) if ends else math.inf)
         cash.append((m.cash_cents / 100).tolist())
     median_gap = float(np.median(gaps))
     share_within = sum(0 <= g <= 12 for g in gaps) / len(gaps)
@@ -186,7 +186,7 @@ def _paired(a_scenario, b_scenario, seeds, outcomes, over_time=()) -> dict[str, 
     out: dict[str, list[tuple[float, float]]] = {o: [] for o in outcomes}
     for seed in seeds:
         a, b = _run(a_scenario, seed), _run(b_scenario, seed)
-        both = min(m.center.insolvency_month if m.center.insolvent else m.months for m in (a, b))
+        both = min(m.center.closure_month if m.center.closed else m.months for m in (a, b))
         for o in outcomes:
             if o in over_time:
                 j = metrics.NAMES.index(o)

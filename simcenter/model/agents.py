@@ -57,8 +57,10 @@ class Center(mesa.Agent):
         self.services = {name: getattr(spec.services, name).enabled for name in schema.SERVICE_NAMES}
         self.reputation = model.behaviour.reputation_start
         self.active = False  # becomes True when the legal entity is set up
-        self.insolvent = False
-        self.insolvency_month = -1
+        self.closed = False
+        self.closure_month = -1  # the first month closed (1-based month count), -1 while open
+        self.closure_reason = ""  # why it closed: one of institution.CLOSURE_REASONS
+        self.months_operating = 0  # months active with a paid team in place
         self.arrears_months = 0
         self.grants: list[Grant] = []
         self.applications: list[Application] = []
@@ -85,7 +87,7 @@ class Center(mesa.Agent):
 
     def runway_months(self, cash: float) -> float:
         """Months ``cash`` lasts at the recent burn rate (capped at 120; 0 once insolvent)."""
-        if self.insolvent:
+        if self.closed:
             return 0.0
         burn = self.burn_rate()
         if burn <= 0:

@@ -84,7 +84,7 @@ class FundingFlows:
                 center.competitive_decided += 1
             funder: Funder = model.funders[app.funder]
             u_win, u_amount = rng.random(), rng.random()  # = rng.random(2), as Python floats (faster)
-            if center.insolvent or u_win >= funder.p_success(app.effort) * funder.eligible():
+            if center.closed or u_win >= funder.p_success(app.effort) * funder.eligible():
                 continue
             s = funder.spec
             self.award(funder, s.amount_min_eur + u_amount * (s.amount_max_eur - s.amount_min_eur), month)

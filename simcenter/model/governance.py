@@ -31,9 +31,15 @@ class Governance:
     def __init__(self, model):
         self.model = model
         self.pending: dict[int, list[schema.PlanAction | dict]] = defaultdict(list)
-        self.plan: dict[int, list[schema.PlanAction]] = defaultdict(list)
-        for action in model.config.plan:
-            self.plan[action.month].append(action)
+        self.plan: dict[int, list[dict]] = defaultdict(list)
+        # What became of each of the plan's dated actions: carried out (when), or why not.
+        self.plan_log: list[dict] = []
+        for i, action in enumerate(model.config.plan):
+            a = action.model_dump(exclude_defaults=True)
+            a.update(action=action.action, month=action.month)
+            self.plan_log.append({"planned": action.month, "action": _describe(a), "done": None, "status": "waiting"})
+            a["_plan"] = i
+            self.plan[action.month].append(a)
         self.latencies: list[int] = []
         self.political_cut_until = -1
         self.political_delay_until = -1
@@ -71,16 +77,22 @@ class Governance:
         center = model.center
         a = action if isinstance(action, dict) else action.model_dump()
         kind = a["action"]
-        if center.insolvent:
+        if center.closed:
+            self._plan_status(a, month, "not done: the centre had closed")
             return
         if kind == "hire":
             if not self._affordable(month):
                 # Not affordable now: the body postpones the hire to its next review.
                 self.pending[month + model.institution.review_cycle_months].append(a)
                 model.tally["postponed"] += 1
+                self._plan_status(a, None, "postponed: not affordable yet")
                 return
             room = center.spec.staff.n_max - center.headcount
             n = max(0, min(a.get("n", 1), room))
+            if n == 0:
+                self._plan_status(a, month, "not done: the team is at its cap (n_max)")
+                model.tally["decisions_refused"] += 1
+                return
             if a["role"] == "mentor":
                 center.n_mentors += n
             else:
@@ -108,6 +120,7 @@ class Governance:
                 # The loader checks the plan's sets in the order of their months; one the political delay
                 # put after a later one may no longer fit with it (the headcount cap): it cannot be done.
                 model.tally["decisions_refused"] += 1
+                self._plan_status(a, month, "not done: no longer fits the centre as it is then")
                 return
             parts = a["field"].split(".")
             if len(parts) == 3 and parts[0] == "services" and parts[2] == "enabled":
@@ -115,6 +128,26 @@ class Governance:
             if parts[0] == "staff" and parts[1] in ("n_mentors", "n_coordinators"):
                 setattr(center, parts[1], int(a["value"]))
         model.tally["decisions"] += 1
+        self._plan_status(a, month, "done")
+
+    def _plan_status(self, a: dict, month: int | None, status: str) -> None:
+        """Record what became of a plan action (``a`` from the plan; decisions of reviews are not logged)."""
+        i = a.get("_plan")
+        if i is None:
+            return
+        entry = self.plan_log[i]
+        entry["status"] = status
+        if status == "done":
+            entry["done"] = month
+
+    def plan_done_share(self, month: int) -> float:
+        """Share of the plan's actions dated up to ``month`` that have been carried out (NaN: none dated)."""
+        due = done = 0
+        for entry in self.plan_log:
+            if entry["planned"] <= month:
+                due += 1
+                done += entry["done"] is not None
+        return done / due if due else float("nan")
 
     # ------------------------------------------------------------------ reviews
     def review(self, month: int) -> None:
@@ -185,6 +218,12 @@ class Governance:
                 self.political_delay_until = month + model.behaviour.political_delay_months
                 model.tally["political_turnovers"] += 1
         model.political_cut = model.institution.political_cut if month < self.political_cut_until else 0.0
+
+
+def _describe(a: dict) -> str:
+    """A plan action in one line, as the scenario writes it: ``hire mentor n=1``."""
+    rest = " ".join(f"{k}={v}" for k, v in a.items() if k not in ("action", "month", "note"))
+    return f"{a['action']} {rest}".strip()
 
 
 def _set_field(center: schema.Center, dotted: str, value) -> schema.Center:

@@ -165,7 +165,7 @@ class CenterModel(mesa.Model):
         self.ledger.month = month
         center = self.center
         pop = self.pop
-        if month == self.institution.setup_months and not center.insolvent:
+        if month == self.institution.setup_months and not center.closed:
             center.active = True
         self.governance.start_of_month(month)
 
@@ -185,7 +185,7 @@ class CenterModel(mesa.Model):
             event_costs += delivered.costs
         self.ledger.transfer("clients", CENTER, "fees", fees)
 
-        if center.insolvent:
+        if center.closed:
             costs = 0.0
             center.costs_history.append(0.0)
         else:
@@ -205,6 +205,8 @@ class CenterModel(mesa.Model):
         self.governance.elections(month)
         self.governance.review(month)
         self._solvency(month)
+        if center.active and center.headcount > 0:
+            center.months_operating += 1
 
         self.cash_cents[month] = self.ledger.balance_cents(CENTER)
         self.timeseries[month] = metrics.measure(self, month)
@@ -233,7 +235,7 @@ class CenterModel(mesa.Model):
                   + b.reputation_weight_grants * min(1.0, c.grants_won / b.reputation_grants_saturation)
                   + b.reputation_weight_promotion * min(1.0, promo / b.reputation_promotion_saturation_eur))
         if not c.active:
-            target = 0.0 if c.insolvent else c.reputation
+            target = 0.0 if c.closed else c.reputation
         c.reputation += b.reputation_speed * (target - c.reputation)
 
     def _solvency(self, month: int) -> None:
@@ -241,15 +243,16 @@ class CenterModel(mesa.Model):
         insolvent: it closes and stops all services. Arrears that a signed grant's reimbursements
         will clear are a liquidity gap, bridged (late salaries, a partner's loan), not the end."""
         c = self.center
-        if c.insolvent:
+        if c.closed:
             return
         balance = self.ledger.balance_cents(CENTER)
         uncovered = balance < 0 and balance / 100 + self.funding.receivable(month) < 0
         c.arrears_months = c.arrears_months + 1 if uncovered else 0
         if self.institution.closes(c.arrears_months):
-            c.insolvent = True
+            c.closed = True
             c.active = False
-            c.insolvency_month = month + 1
+            c.closure_month = month + 1
+            c.closure_reason = "insolvency"
             c.n_mentors = c.n_coordinators = 0
             self.captor = None  # no centre left to capture
             c.applications = []

@@ -21,7 +21,7 @@ from simcenter.i18n import format_value as fmt
 from simcenter.files import FLOAT_FORMAT, atomic_write, writable_folder
 
 OVERVIEW = ("served", "mentoring_hours", "ventures_launched_added", "jobs_added", "client_funding_added_eur",
-            "months_solvent", "insolvent", "survived_grant_cliff", "own_revenue_share", "partner_engagement",
+            "months_operating", "closed", "survived_grant_cliff", "own_revenue_share", "partner_engagement",
             "regional_reach", "decision_latency_months")
 SUMMARY_COLUMNS = ["scenario", "outcome", "unit", "direction", "median", "mean", "p05", "p95", "diff_median",
                    "diff_ci_low", "diff_ci_high", "robust"]

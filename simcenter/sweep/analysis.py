@@ -64,7 +64,7 @@ def analyze(folder: str | os.PathLike, failure: Sequence[Condition | str] | None
             focus: Sequence[str] | None = None, write: bool = True) -> Analysis:
     """Analyse the sweep stored in ``folder``; write ``folder/analysis/`` unless ``write`` is false.
     ``failure``: the conditions of failure PRIM explains (``Condition``s, or text such as
-    ``"insolvent == 1"``), instead of the experiment's; ``focus``: the outcomes to analyse.
+    ``"closed == 1"``), instead of the experiment's; ``focus``: the outcomes to analyse.
 
     Raises:
         InputError: if the folder holds no sweep, or a condition or an outcome is not one of its

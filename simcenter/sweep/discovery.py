@@ -1,7 +1,7 @@
 """Scenario discovery: under which conditions does a design fail? (PRIM, EMA Workbench)
 
 Each stored run is one possible world. A failure condition on the final outcomes (by default
-``insolvent == 1``) marks the worlds where the centre fails; PRIM (the patient rule induction
+``closed == 1``) marks the worlds where the centre fails; PRIM (the patient rule induction
 method) then looks for a box in the space of levers and uncertainties where failure is
 concentrated, and the box is told in plain language: "in 87% of the runs where ... the centre
 fails; these hold 64% of all failing runs".

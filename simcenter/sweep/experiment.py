@@ -174,7 +174,7 @@ class Design:
 
 @dataclass(frozen=True)
 class Condition:
-    """A failure condition on one outcome's final value, e.g. ``insolvent == 1``."""
+    """A failure condition on one outcome's final value, e.g. ``closed == 1``."""
 
     outcome: str
     op: str

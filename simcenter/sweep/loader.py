@@ -34,7 +34,7 @@ from simcenter.sweep.targets import apply_ops
 
 MAX_RUNS = 10_000_000
 """More runs than this is a mistake in the design (a factorial over too many levels)."""
-DEFAULT_FAILURE = "insolvent == 1"
+DEFAULT_FAILURE = "closed == 1"
 _CONDITION = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(==|!=|<=|>=|<|>)\s*"
                         r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
 _BY_ITEM = ("levers", "uncertainties", "set", "analysis")
@@ -187,7 +187,7 @@ def outcome_names(report: Report, where: tuple, names, allowed: tuple[str, ...])
 
 
 def parse_condition(text: str, outcomes: tuple[str, ...]) -> Condition | str:
-    """``"insolvent == 1"`` -> Condition, or why it is not one."""
+    """``"closed == 1"`` -> Condition, or why it is not one."""
     m = _CONDITION.match(text) if isinstance(text, str) else None
     if not m:
         return t("sweep.bad_condition", text=text, operators=" ".join(OPERATORS))
@@ -202,7 +202,7 @@ def analysis(spec: schema.Analysis, outcomes: tuple[str, ...], report: Report):
     where = ("analysis",)
     focus = default_focus(outcomes) if spec.outcomes is None else \
         outcome_names(report, where + ("outcomes",), spec.outcomes, outcomes)
-    texts = spec.failure if spec.failure is not None else [DEFAULT_FAILURE] if "insolvent" in outcomes else []
+    texts = spec.failure if spec.failure is not None else [DEFAULT_FAILURE] if "closed" in outcomes else []
     failure: list[Condition] = []
     for i, text in enumerate(texts):
         got = parse_condition(text, outcomes)

@@ -254,7 +254,7 @@ class Analysis(Section):
         None, description="kept outcomes drawn and ranked (default: the first eight with a direction)")
     failure: Annotated[list[str], BeforeValidator(_conditions)] | None = Field(
         None, description="scenario discovery: conditions OUTCOME OPERATOR NUMBER on final values that mark a "
-                          "run as failing (default `insolvent == 1` when `insolvent` is kept)")
+                          "run as failing (default `closed == 1` when `closed` is kept)")
 
 
 # --------------------------------------------------------------------------- the file

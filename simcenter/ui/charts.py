@@ -194,7 +194,7 @@ def network_option(lang: str, which: str, run: Run) -> dict:
     people = [n for n in graph.nodes if not n.startswith(("p:", "f:"))]
     names = {c: tr(lang, f"app.network.{c}") for c in ("center", "partner", "funder", "entrepreneur")}
     center = {"name": names["center"], "value": xy(CENTER_NODE), "symbolSize": 30,
-              "itemStyle": {"color": "#c44e52" if model.center.insolvent else "#222"}}
+              "itemStyle": {"color": "#c44e52" if model.center.closed else "#222"}}
     partners = [{"name": _short(p.spec.label or pid), "value": xy(f"p:{pid}"),
                  "symbolSize": round(10 + 18 * p.engagement, 1),
                  "itemStyle": {"borderColor": "#000", "borderWidth": 2 if p.board_seat else 0}}

@@ -116,8 +116,8 @@ def outcome_lines(lang: str, workshop: Workshop) -> tuple[dict[str, list[str]], 
         return {"A": [], "B": []}, closed
     for which, run in runs.items():
         center = run.model.center
-        if center.insolvent:
-            closed.append(tr(lang, "app.diff.closed", design=letter(lang, which), month=center.insolvency_month))
+        if center.closed:
+            closed.append(tr(lang, "app.diff.closed", design=letter(lang, which), month=center.closure_month))
     ra, rb = runs["A"], runs["B"]
     month = min(ra.month, rb.month)
     if month == 0:
