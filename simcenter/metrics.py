@@ -48,6 +48,9 @@ def income_categories(scenario) -> dict[str, str]:
     cats = {fid: f.type for fid, f in scenario.funding.funders.items()}
     cats.update({pid: "partners" for pid in scenario.partners})
     cats["clients"] = "fees"
+    # A host covering the deficit of a form without its own balance sheet: the council, or the partners
+    # (a university, a partnership's members).
+    cats["host"] = "municipal" if scenario.form.closure_rule == "council_budget" else "partners"
     return cats
 
 
@@ -78,6 +81,7 @@ class Snapshot:
         self.tally = model.tally
         income = model.ledger.income_by_source("center")
         income.pop("founders", None)
+        income.pop("lenders", None)  # a bridge loan is not income
         self.income = income
         self.fees = income.get("clients", 0)
         self.cash = model.ledger.balance("center")
@@ -102,16 +106,17 @@ class Snapshot:
 
 
 def _cliff(s: Snapshot) -> float:
-    """1 if the centre operated when its first project grant ended and still did 12 months later, 0 if it
-    closed in those 12 months; empty before then, and for a centre that closed before that grant ended."""
+    """1 if the centre operated (open with a paid team) in the last month of its first project grant and
+    still did 12 months after it ended, else 0; empty until then, and for a centre not operating when
+    that grant ended (it never met the cliff as a working centre)."""
     c = s.model.center
-    if c.first_grant_end is None or s.month < c.first_grant_end + 12:
+    end = c.first_grant_end
+    if end is None or s.month < end + 11 or end < 1:
         return math.nan
-    if c.closed and c.closure_month <= c.first_grant_end:
-        return math.nan  # it never reached the cliff
-    if c.closed and c.closure_month < c.first_grant_end + 12:
-        return 0.0
-    return 1.0
+    staffed = s.model.staffed
+    if not staffed[end - 1]:
+        return math.nan
+    return float(staffed[end + 11])
 
 
 OUTCOMES: tuple[Outcome, ...] = (
@@ -172,8 +177,8 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("months_operating", "months", "max", "Months the centre operated with a paid team in place, cumulative.",
             lambda s: float(s.model.center.months_operating)),
     Outcome("survived_grant_cliff", "0/1", "max",
-            "1 if operating when its first project grant ended and still 12 months later, 0 if it closed in between "
-            "(empty until then, and if it closed before that grant ended).",
+            "1 if operating (open, with a paid team) in the last month of its first project grant and still 12 months "
+            "after it ended, else 0 (empty until then, and if it was not operating when that grant ended).",
             _cliff),
     Outcome("spending_eur", "EUR", "info", "Everything the centre paid out, cumulative.",
             lambda s: s.spending),

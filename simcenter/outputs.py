@@ -56,8 +56,8 @@ class Output:
 
 
 OUTPUTS = {
-    "run": Output("run", frozenset({"timeseries.csv", "kpis.csv", "ledger.csv", "scenario.resolved.yaml", "run.json",
-                                    "figures"}), "run.json", replaces=True),
+    "run": Output("run", frozenset({"timeseries.csv", "kpis.csv", "ledger.csv", "plan.csv", "closure.csv",
+                                    "scenario.resolved.yaml", "run.json", "figures"}), "run.json", replaces=True),
     "compare": Output("compare", frozenset({"kpis.csv", "bands.csv", "income.csv", "comparison.json", "scenarios",
                                             "summary.csv", "figures", "report.md", "report.html"}),
                       "comparison.json", replaces=True),

@@ -42,12 +42,18 @@ def test_run_out_writes_every_file_and_is_reproducible(tmp_path):
     for out in (a, b):
         proc = _run("run", str(BASE), "--reps", "2", "--years", "2", "--seed", "5", "--out", str(out), "--workers", "2")
         assert proc.returncode == 0, proc.stderr
-    for name in ("timeseries.csv", "kpis.csv", "ledger.csv", "scenario.resolved.yaml", "run.json"):
+    for name in ("timeseries.csv", "kpis.csv", "ledger.csv", "plan.csv", "closure.csv", "scenario.resolved.yaml",
+                 "run.json"):
         assert (a / name).exists(), name
     assert sorted(p.name for p in (a / "figures").glob("*.png")) == sorted(
         ["cash.png", "reach.png", "ventures.png", "jobs.png", "partners.png", "network.png"])
-    for name in ("timeseries.csv", "kpis.csv", "ledger.csv", "scenario.resolved.yaml"):
+    for name in ("timeseries.csv", "kpis.csv", "ledger.csv", "plan.csv", "closure.csv", "scenario.resolved.yaml"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    plan = (a / "plan.csv").read_text().splitlines()
+    assert plan[0] == "replicate,planned_month,action,done_month,status"
+    # The base plan's five actions, for each replicate; starting mentoring at month 0 is carried out then.
+    assert len(plan) == 1 + 2 * 5 and plan[1] == "0,0,start_service service=mentorship,0,done"
+    assert (a / "closure.csv").read_text().splitlines()[0] == "replicate,seed,closed,closure_month,closure_reason"
     meta = json.loads((a / "run.json").read_text())
     assert len(meta["seeds"]) == 2 and "timings" in meta
     header = (a / "ledger.csv").read_text().splitlines()[0]

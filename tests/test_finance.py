@@ -43,6 +43,7 @@ def _certain(data):
 
 def _rich(data):
     data["center"]["starting_cash_eur"] = 3_000_000.0
+    data["center"]["staff"]["n_max"] = 2  # the core team as it starts: no hire for unmet demand
 
 
 # ---------------------------------------------------------------------------------------- awards
@@ -210,8 +211,22 @@ def test_a_grant_never_earns_more_than_its_amount(flows_only):
     model = flows_only
     grant = _grant(earned_eur=11_500.0, paid_eur=11_500.0)
     model.center.grants = [grant]
-    model.funding.earn(5, 5_000.0)
+    model.funding.earn(11, 5_000.0)
     assert grant.earned_eur == 12_000.0
+
+
+def test_a_months_unspent_tranche_can_be_spent_later_in_the_project(flows_only):
+    """Up to the tranches of the months so far: 300 spent in month 0 leaves 700 of its tranche for
+    later; month 1 may then earn 1,700 of a 2,000 spending, and no more than the two tranches."""
+    model = flows_only
+    grant = _grant()
+    model.center.grants = [grant]
+    model.funding.earn(0, 300.0)
+    assert grant.earned_eur == 300.0
+    model.funding.earn(1, 2_000.0)
+    assert grant.earned_eur == 2_000.0
+    model.funding.earn(2, 500.0)
+    assert grant.earned_eur == 2_500.0
 
 
 def test_two_grants_share_the_spending_in_award_order(flows_only):
@@ -288,7 +303,8 @@ def test_what_the_centre_pays_month_by_month(base):
     open_months = range(2, 12)
     assert flows(model, "setup") == {0: form.setup_cost_eur}
     assert flows(model, "legal_form_overhead") == {m: form.overhead_monthly_eur for m in range(12)}
-    assert flows(model, "salaries") == {m: pytest.approx(3 * 1300 * 1.19) for m in open_months}
+    assert (c.n_mentors, c.n_coordinators) == (1, 1)  # the core team; no grant, no project staff
+    assert flows(model, "salaries") == {m: pytest.approx(2 * 1300 * 1.19) for m in open_months}
     rent = {m: pytest.approx(c.spec.rent_monthly_eur - 40.0 * engagement[m] * 5.0, abs=0.01) for m in open_months}
     assert flows(model, "rent") == rent
     assert flows(model, "promotion") == {m: c.spec.services.promotion.budget_monthly_eur for m in open_months}
@@ -390,3 +406,73 @@ def test_money_is_conserved_through_prefinancing_refunds_and_closure(base):
         model.run_to_end()
         assert model.verify_ledger() == []
     assert flows(model, "refund") and flows(model, "reimbursement")  # the rich centre saw both
+
+
+# ---------------------------------------------------------------------------------------- project staff, co-financing
+def test_a_project_grant_brings_its_own_staff_for_its_duration(base):
+    """240,000 over 24 months, 60% for staff: 6,000 a month buys three salaries of 1,547 (floor): a
+    coordinator and two mentors, hired the month it is signed and gone the month after it ends; a
+    donation or a subsidy brings nobody; project staff do not count against the core team's cap."""
+    def money(data):
+        data["funding"]["funders"] = {
+            "g": {"type": "national", "kind": "grant", "duration_months": 24, "share_staff": 0.6,
+                  "requires_legal_entity": False},
+            "d": {"type": "corporate", "kind": "donation", "requires_legal_entity": False}}
+        data["funding"]["starting_grants"] = [{"funder": "g", "amount_eur": 240_000.0},
+                                              {"funder": "d", "amount_eur": 100_000.0}]
+    model = build(edited(tiny(base, years=3), quiet, money, _rich))
+    g, d = model.center.grants
+    assert (g.staff_coordinators, g.staff_mentors) == (1, 2) and (d.staff_coordinators, d.staff_mentors) == (0, 0)
+    assert 6_000.0 // model.center.salary_cost() == 3
+    step_to(model, 24)
+    c = model.center
+    assert (c.project_coordinators, c.project_mentors) == (1, 2)
+    assert c.headcount == c.core_headcount + 3 and c.mentors == c.n_mentors + 2
+    model.step()  # month 24: the grant has ended
+    assert (c.project_coordinators, c.project_mentors) == (0, 0)
+
+
+def test_a_centre_asks_only_for_what_it_can_co_finance(base):
+    """A call co-financed at 20%: with 30,000 of spare cash beyond the reserve the centre asks for at
+    most 150,000; with less than 20% of the smallest project it does not apply at all."""
+    def call(data):
+        data["funding"]["funders"] = {"eu": {"type": "eu", "kind": "grant", "call_months": list(range(1, 13)),
+                                             "amount_min_eur": 50_000.0, "amount_max_eur": 700_000.0,
+                                             "share_cofinancing": 0.2, "requires_legal_entity": False}}
+    def at(spare):
+        model = step_to(build(edited(tiny(base), quiet, call)), 3)
+        model.center.applications = []
+        gap = model.center.spec.reserve_months * model.center.burn_rate() + spare - model.funding.free_cash(3)
+        if gap > 0:
+            model.ledger.transfer("elsewhere", "center", "test", gap)
+        else:
+            model.ledger.transfer("center", "elsewhere", "test", -gap)
+        model.funding._apply(3)
+        return model.center.applications
+
+    apps = at(30_000.0)
+    assert len(apps) == 1 and apps[0].amount_max_eur == pytest.approx(150_000.0, abs=0.05)
+    assert at(9_999.0) == []
+
+
+def test_a_bridge_loan_covers_small_arrears_and_is_repaid(base):
+    """Arrears that nobody owes the centre are bridged by founders and partners up to the limit; the
+    loan counts against free cash, is not income, and is repaid from cash above the reserve."""
+    model = step_to(build(edited(tiny(base), quiet)), 3)
+    f = model.funding
+    limit = model.behaviour.bridge_loan_eur
+    model.ledger.transfer("center", "elsewhere", "test", model.ledger.balance() + 4_000.0)
+    f.bridge(3)
+    assert f.loan_eur == 4_000.0 and model.ledger.balance() == 0.0
+    assert f.free_cash(3) == pytest.approx(-4_000.0)
+    model.ledger.transfer("center", "elsewhere", "test", limit)
+    f.bridge(3)
+    assert f.loan_eur == limit and model.ledger.balance() == pytest.approx(-4_000.0)  # no more than the limit
+    model.ledger.transfer("elsewhere", "center", "test", 1_000_000.0)
+    f.bridge(4)
+    assert f.loan_eur == 0.0
+    assert flows(model, "bridge_loan") == {model.ledger.month: pytest.approx(limit)}
+    from simcenter.metrics import Snapshot
+
+    assert "lenders" in model.ledger.income_by_source("center")
+    assert "lenders" not in Snapshot(model, model.ledger.month).income  # not income in the outcomes

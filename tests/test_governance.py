@@ -1,12 +1,14 @@
-"""Governance: the decision queue, reviews, elections and capture (``simcenter/model/governance.py``).
+"""Governance: the decision queue, reviews, cuts, elections and capture (``simcenter/model/governance.py``).
 
 What these tests protect: how long a decision takes (the structure's latency, the approving body's
-for budget actions, the political delay after municipal elections) and that plan actions pass
-through the same queue; what each action does (``set`` included, which changes the centre's spec
-and its live counts); that a hire waits while it is not affordable by the rule "a year of costs
-beyond the reserve, counting only money not already owed"; the review's rule for the size and role
-of a release and its hire; that a review which reads the results wrong decides nothing; capture by
-the most engaged partner; elections only in November of 2023, 2027, 2031, ...
+for budget actions, a contract's notice for releases and moves, the political delay after municipal
+elections) and that plan actions pass through the same queue and are logged; what each action does
+(``set`` included, which changes the centre's spec and its live counts); that a core hire waits while
+it is not affordable by the rule "cash and money due plus the income committed over the hire horizon
+pay its costs with the new salary and leave the reserve, counting only money not already owed"; the
+review's cuts (in the stated order, as much as the runway needs, core staff last, nothing twice) and
+their undoing; that a review which reads the results wrong decides nothing; capture by the most
+engaged partner; elections only in November of 2023, 2027, 2031, ...
 """
 
 from __future__ import annotations
@@ -54,8 +56,15 @@ def test_budget_actions_wait_for_the_approving_body(base):
     model = build(tiny(base, legal_form="municipal_enterprise", management="multi_stakeholder_board"))
     structure = CATALOGUE.management_structures["multi_stakeholder_board"].decision_latency_months
     approval = CATALOGUE.legal_forms["municipal_enterprise"].approval_latency_months
-    for kind in ("hire", "release", "set"):
+    for kind in ("hire", "set"):
         assert model.governance.latency(kind, 0) == structure + approval, kind
+    notice = model.behaviour.staff_notice_months
+    assert notice == 1  # Labour Code art. 326(2): 30 days
+    assert model.governance.latency("release", 0) == structure + approval + notice
+    assert model.governance.latency({"action": "cut", "step": "staff"}, 0) == structure + approval + notice
+    assert model.governance.latency({"action": "cut", "step": "space"}, 0) == (
+        structure + approval + model.behaviour.rent_notice_months)
+    assert model.governance.latency({"action": "cut", "step": "promotion"}, 0) == structure + approval
     for kind in ("start_service", "stop_service", "apply", "engage_partner"):
         assert model.governance.latency(kind, 0) == structure, kind
 
@@ -145,6 +154,8 @@ def test_release_and_switches_and_courting(base):
     model = build(scenario)
     before = {pid: p.engagement for pid, p in model.partners.items()}
     model.governance.start_of_month(0)
+    assert model.center.n_mentors == 1  # a release waits for the 30 days' notice
+    model.governance.effects(model.governance.latency("release", 0))
     assert model.center.n_mentors == 0
     assert model.center.services["networking"] is False
     courting = model.behaviour.engagement_courting
@@ -162,9 +173,11 @@ def test_release_and_switches_and_courting(base):
 def test_an_insolvent_centre_carries_out_nothing(base):
     model = build(edited(tiny(base), quiet))
     model.center.closed = True
+    before = model.center.n_mentors
+    assert before > 0
     model.governance.propose(0, {"action": "release", "role": "mentor", "n": 1})
-    model.governance.effects(0)
-    assert model.center.n_mentors == 2 and model.tally["decisions"] == 0
+    model.governance.effects(model.governance.latency("release", 0))
+    assert model.center.n_mentors == before and model.tally["decisions"] == 0
 
 
 # ---------------------------------------------------------------------------------------- hires
@@ -174,11 +187,13 @@ def test_a_hire_adds_staff_up_to_the_cap_when_affordable(base):
     model = build(scenario)
     month = 2 + model.governance.latency("hire", 2)
     step_to(model, month)
-    assert model.center.n_mentors == 2
+    c = model.center
+    assert (c.n_mentors, c.n_coordinators) == (1, 1)
     model.step()
-    assert model.center.n_mentors == 2 + (8 - 3)  # only up to n_max (8) less the headcount (3)
-    assert model.center.headcount == model.center.spec.staff.n_max
+    assert c.n_mentors == 1 + (8 - 2)  # only up to n_max (8) less the core team (2)
+    assert c.core_headcount == c.spec.staff.n_max
     assert model.tally["postponed"] == 0
+    assert model.governance.plan_log[0]["done"] == month and model.governance.plan_log[0]["status"] == "done"
 
 
 def test_an_unaffordable_hire_waits_a_review_cycle_and_is_retried(base):
@@ -188,23 +203,48 @@ def test_an_unaffordable_hire_waits_a_review_cycle_and_is_retried(base):
     due = 2 + model.governance.latency("hire", 2)
     cycle = model.institution.review_cycle_months
     step_to(model, due + 1)
-    assert model.center.n_mentors == 2 and model.tally["postponed"] == 1
+    assert model.center.n_mentors == 1 and model.tally["postponed"] == 1
     assert [a["action"] for a in model.governance.pending[due + cycle]] == ["hire"]
+    assert model.governance.plan_log[0]["status"].startswith("postponed") and model.governance.plan_log[0]["done"] is None
+    assert model.governance.plan_done_share(due) == 0.0
     # Money arrives before the next review: the hire goes through then.
     model.ledger.transfer("founders", "center", "starting_cash", 2_000_000.0)
     step_to(model, due + cycle + 1)
-    assert model.center.n_mentors == 3 and model.tally["postponed"] == 1
+    assert model.center.n_mentors == 2 and model.tally["postponed"] == 1
+    assert model.governance.plan_log[0]["done"] == due + cycle and model.governance.plan_done_share(due + cycle) == 1.0
 
 
-def test_affordable_means_a_year_of_costs_beyond_the_reserve(base):
+def test_affordable_means_the_horizon_and_the_reserve_paid_with_the_committed_income(base):
+    """free cash + what running grants and subsidies bring over the horizon >= (horizon + reserve) x
+    (the burn with the new salary): exactly at the line it is affordable, a euro below it is not."""
     model = step_to(build(edited(tiny(base), quiet)), 4)
     c = model.center
-    staff = c.spec.staff
-    burn = c.burn_rate() + staff.salary_monthly_eur * (1 + staff.share_employer_contributions)
-    months = c.spec.reserve_months + model.behaviour.hire_margin_months
-    assert months == 15
+    burn = c.burn_rate() + c.salary_cost()
+    horizon = model.behaviour.hire_horizon_months
+    assert (horizon, c.spec.reserve_months) == (12, 3)
+    assert model.funding.committed_income(4, horizon) == 0.0  # quiet: no grants
+    months = c.spec.reserve_months + horizon
     assert model.governance._affordable(4, free=burn * months)
     assert not model.governance._affordable(4, free=burn * months - 1.0)
+
+
+def test_a_running_grant_counts_towards_a_hire_for_its_remaining_months(base):
+    """A grant of 240,000 over 24 months signed at month 0 brings 10,000 a month: at month 4, with 19
+    months left after this one, its committed income over a 12-month horizon is 120,000; a subsidy
+    counts its payments still due; a donation nothing (it is paid already)."""
+    def money(data):
+        data["funding"]["funders"] = {
+            "g": _funder("grant", duration_months=24, share_prefinancing=0.0),
+            "s": _funder("subsidy", duration_months=12, share_prefinancing=0.0),
+            "d": _funder("donation", duration_months=12)}
+        data["funding"]["starting_grants"] = [{"funder": "g", "amount_eur": 240_000.0},
+                                              {"funder": "s", "amount_eur": 12_000.0},
+                                              {"funder": "d", "amount_eur": 5_000.0}]
+    model = step_to(build(edited(tiny(base, years=3), quiet, money)), 5)
+    g = model.center.grants[0]
+    expected = min(240_000.0 - g.earned_eur, 10_000.0 * 12) + 1_000.0 * min(12 - 4 - 1, 12)
+    assert model.funding.committed_income(4, 12) == pytest.approx(expected)
+    assert model.funding.committed_income(4, 3) == pytest.approx(min(240_000.0 - g.earned_eur, 30_000.0) + 3_000.0)
 
 
 def _funder(kind: str, **fields) -> dict:
@@ -224,21 +264,24 @@ def test_unspent_prefinancing_does_not_pay_for_a_hire(base, kind, hired):
     scenario = edited(tiny(base), quiet, money, center(starting_cash_eur=10_000.0),
                       _plan({"month": 3, "action": "hire", "role": "mentor", "n": 1}))
     model = build(scenario)
+    before = model.center.n_mentors
     model.run_to_end()
     assert model.ledger.balance() > 500_000
-    assert (model.center.n_mentors == 3) is hired
+    assert (model.center.n_mentors == before + 1) is hired
     assert (model.tally["postponed"] > 0) is not hired
 
 
 # ---------------------------------------------------------------------------------------- reviews
 def _at_review(base, *, mentors=3, coordinators=3, cash=1500.0, demand=0.0, slots=10.0, **structure):
-    """A model at month 4 whose review will see a burn of 1,000 EUR a month, ``cash`` of free cash and
-    this mentoring demand and places (``structure``: fields of the sure board changed)."""
+    """A model at month 4 whose review will see, besides the team's salaries, 1,000 EUR a month of
+    other costs, ``cash`` of free cash and this mentoring demand and places (``structure``: fields of
+    the sure board changed)."""
     scenario = edited(tiny(base), quiet, _sure_board(**structure), center(
         starting_cash_eur=1_000_000.0, staff={"n_mentors": mentors, "n_coordinators": coordinators, "n_max": 8}))
     model = step_to(build(scenario), 4)
     assert (model.center.n_mentors, model.center.n_coordinators) == (mentors, coordinators)
     model.center.costs_history = [1000.0] * 3
+    model.center.staff_costs_history = [0.0] * 3
     gap = model.ledger.balance() - cash
     if gap > 0:
         model.ledger.transfer("center", "elsewhere", "test", gap)
@@ -254,26 +297,105 @@ def _decided(model, month):
     return [a for m, actions in model.governance.pending.items() for a in actions if m > month]
 
 
-@pytest.mark.parametrize("mentors, coordinators, cash, demand, expected", [
-    # runway 1.5 of a 3-month reserve, 6 staff: ceil(6 * (1 - 1.5/3) / 2) = 2, mentors (mentoring not busy)
-    (3, 3, 1500.0, 5.0, {"role": "mentor", "n": 2}),
-    (3, 3, 0.0, 5.0, {"role": "mentor", "n": 3}),        # no runway at all: half the team
-    (3, 3, 2900.0, 5.0, {"role": "mentor", "n": 1}),     # just below the reserve: at least one
-    (3, 3, 1500.0, 8.0, {"role": "coordinator", "n": 2}),  # mentoring busy (utilisation 0.8 > 0.7): coordinators go
-    (0, 3, 0.0, 0.0, {"role": "coordinator", "n": 2}),   # no mentors to release
-    (1, 3, 0.0, 5.0, {"role": "mentor", "n": 1}),        # ceil(4/2) = 2, but only one mentor
+def _target(model, month=4):
+    """The runway the review aims for: the reserve plus the months a staff cut takes to bite."""
+    return model.center.spec.reserve_months + model.governance.latency({"action": "cut", "step": "staff"}, month) + 1
+
+
+def _savings(model):
+    """What each of the first three cuts saves a month in the tiny base (promotion EUR 300; on-site
+    events 1 x 400 and hybrid 0.5 x 550; half of the rent of 500)."""
+    return {"promotion": 300.0, "events": 400.0 + 0.5 * 550.0, "space": 250.0}
+
+
+@pytest.mark.parametrize("shortfall, expected_steps", [
+    (100.0, ["promotion"]),                                # a little short: the promotion budget is enough
+    (300.0 + 675.0 - 1.0, ["promotion", "events"]),        # just within promotion and events
+    (300.0 + 675.0 + 1.0, ["promotion", "events", "space"]),
+    (1225.0 + 1.0, ["promotion", "events", "space", "staff"]),  # beyond all three: core staff too
 ])
-def test_a_review_short_of_reserve_releases_staff_by_the_rule(base, mentors, coordinators, cash, demand, expected):
+def test_a_review_short_of_its_target_cuts_in_the_stated_order_as_much_as_needed(base, shortfall, expected_steps):
+    """A runway under the reserve plus the months a cut takes: the review decides, at once, the cuts
+    that bring it back, in the order promotion, events, space, core staff, each saving what it saves."""
+    probe = _at_review(base)
+    burn = probe.center.burn_rate()
+    target = _target(probe)
+    assert _savings(probe)["events"] == 675.0
+    # Free cash such that the saving needed, burn - free / target, is ``shortfall``.
+    model = _at_review(base, cash=(burn - shortfall) * target)
+    model.governance.review(4)
+    decided = _decided(model, 4)
+    assert [d["step"] for d in decided] == expected_steps
+    assert all(d["action"] == "cut" for d in decided)
+    if "staff" in expected_steps:
+        rest = shortfall - sum(_savings(model).values())
+        assert decided[-1] == {"action": "cut", "step": "staff", "role": "mentor",
+                               "n": math.ceil(rest / model.center.salary_cost())}
+
+
+@pytest.mark.parametrize("mentors, coordinators, demand, salaries, expected", [
+    (3, 3, 5.0, 3.5, [("mentor", 3), ("coordinator", 1)]),   # mentoring not busy (0.5): mentors first
+    (3, 3, 8.0, 3.5, [("coordinator", 3), ("mentor", 1)]),   # busy (0.8 > 0.7): coordinators first
+    (3, 3, 8.0, 0.2, [("coordinator", 1)]),                  # a little beyond the other cuts: one
+    (0, 2, 0.0, 9.0, [("coordinator", 2)]),                  # no more than the core team
+])
+def test_core_staff_cuts_fall_by_role_as_mentoring_demand_says(base, mentors, coordinators, demand, salaries,
+                                                                expected):
+    """Free cash such that the saving needed beyond the three other cuts is ``salaries`` salaries: that
+    many core staff go, rounded up, by role, at most the core team (project staff stay)."""
+    probe = _at_review(base, mentors=mentors, coordinators=coordinators)
+    salary = probe.center.salary_cost()
+    need = sum(_savings(probe).values()) + salaries * salary
+    cash = max(0.0, (probe.center.burn_rate() - need) * _target(probe))
     model = _at_review(base, mentors=mentors, coordinators=coordinators, cash=cash, demand=demand)
     model.governance.review(4)
-    assert _decided(model, 4) == [{"action": "release", **expected}]
+    staff = [(d["role"], d["n"]) for d in _decided(model, 4) if d["step"] == "staff"]
+    assert staff == expected
+
+
+def test_a_cut_is_not_decided_twice_and_is_undone_last_first_when_money_returns(base):
+    model = _at_review(base, cash=0.0)
+    model.governance.review(4)
+    first = _decided(model, 4)
+    steps = [d["step"] for d in first]
+    assert steps[:3] == ["promotion", "events", "space"] and set(steps[3:]) == {"staff"}
+    assert model.governance.cuts == ["promotion", "events", "space"]
+    assert model.governance.staff_cuts_pending == len(steps) - 3
+    model.governance.review(4)  # the same review again, nothing in effect yet: nothing new
+    assert _decided(model, 4) == first
+    # The cuts take effect: promotion off, on-site and hybrid events gone (online kept), rent halved.
+    for month in sorted(model.governance.pending):
+        model.governance.effects(month)
+    c = model.center
+    assert not c.services["promotion"]
+    ev = c.spec.services.events
+    assert (ev.onsite_per_month, ev.hybrid_per_month, ev.online_per_month) == (0.0, 0.0, 1.0)
+    assert c.spec.rent_monthly_eur == 250.0
+    assert model.governance.staff_cuts_pending == 0
+    # Money returns: above twice the reserve, one cut is undone a review, the last first.
+    rich = model.ledger.transfer("elsewhere", "center", "test", 10_000_000.0)
+    assert rich
+    undone = []
+    for month in (5, 6, 7, 8):
+        model.governance.review(month)
+        for m in sorted(model.governance.pending):
+            for a in model.governance.pending[m]:
+                undone.append(a["step"])
+            model.governance.effects(m)
+    assert undone == ["space", "events", "promotion"]
+    assert c.services["promotion"] and c.spec.rent_monthly_eur == 500.0
+    assert (c.spec.services.events.onsite_per_month, c.spec.services.events.hybrid_per_month) == (1.0, 0.5)
+    assert model.tally["restores"] == 3
 
 
 def test_a_review_with_demand_beyond_the_places_hires_a_mentor_when_affordable(base):
     model = _at_review(base, cash=1_000_000.0, demand=25.0, slots=20.0)
     model.governance.review(4)
     assert _decided(model, 4) == [{"action": "hire", "role": "mentor", "n": 1}]
-    poor = _at_review(base, cash=3_500.0, demand=25.0, slots=20.0)  # above the reserve, short of the margin
+    burn = model.center.burn_rate() + model.center.salary_cost()
+    # Above the target, short of the horizon's costs and the reserve: no hire.
+    poor = _at_review(base, cash=burn * 10, demand=25.0, slots=20.0)
+    assert poor.center.runway_months(burn * 10) >= _target(poor)
     poor.governance.review(4)
     assert _decided(poor, 4) == []
 
@@ -298,8 +420,9 @@ def test_a_review_that_reads_the_results_wrong_decides_nothing(base):
 def test_a_review_decision_takes_effect_after_the_latency_from_the_next_month(base):
     model = _at_review(base, cash=0.0)
     model.governance.review(4)
-    lag = model.governance.latency("release", 5)
-    assert [a["action"] for a in model.governance.pending[5 + lag]] == ["release"]
+    for step in ("promotion", "events", "space", "staff"):
+        lag = model.governance.latency({"action": "cut", "step": step}, 5)
+        assert step in [a["step"] for a in model.governance.pending[5 + lag]], step
 
 
 # ---------------------------------------------------------------------------------------- capture

@@ -2,8 +2,9 @@
 
 What these tests protect: each effect follows its catalogue field (so a new catalogue entry is
 all a new form needs), the rules at their edges (no fees without revenue, eligibility 0 / share /
-1, latency additions, quality capped at 1, closure after the arrears limit), and that the model
-reads the institution rather than the catalogue (a scenario-defined form changes the run).
+1, latency additions, quality capped at 1, closure by the form's rule: insolvency after the arrears
+limit for a form with its own balance sheet, the host's yearly decision for one without), and that
+the model reads the institution rather than the catalogue (a scenario-defined form changes the run).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def test_every_form_effect_follows_its_catalogue_entry(base, form):
     assert inst.may_charge_fees == (entry.revenue != "none")
     assert inst.political_cut == entry.political_dependency
     assert inst.partner_voice(board_seat=False) == pytest.approx(inst.behaviour.voice_without_seat * entry.partner_voice)
+    assert inst.closure_rule == entry.closure_rule
+    assert inst.has_host == (entry.closure_rule != "insolvency") == (not entry.legal_personality)
 
 
 @pytest.mark.parametrize("structure", STRUCTURES)
@@ -118,6 +121,29 @@ def test_closure_after_the_arrears_limit(base):
     limit = inst.behaviour.closure_arrears_months
     assert not inst.closes(limit - 1)
     assert inst.closes(limit)
+    assert inst.host_closes(1e9, 0.0) == ""  # no host to decide
+    assert not inst.host_decides(1)
+
+
+@pytest.mark.parametrize("form, reason", [("municipal_enterprise", "council_budget"), ("university_unit", "host_review"),
+                                          ("partnership", "partners_withdrew")])
+def test_a_host_closes_its_unit_when_a_years_cover_exceeds_its_limit(base, form, reason):
+    inst = Institution(_scenario(base, form))
+    entry = builtin_catalogue().legal_forms[form]
+    assert not inst.closes(100)  # arrears never close a unit: its host carries them
+    assert inst.host_decides(entry.host_review_month) and not inst.host_decides(entry.host_review_month % 12 + 1)
+    limit = entry.host_cover_eur_year
+    assert limit > 0
+    assert inst.host_closes(limit, 1.0) == ""
+    assert inst.host_closes(limit + 0.01, 1.0) == reason
+
+
+def test_partners_withdraw_when_their_engagement_has_faded(base):
+    inst = Institution(_scenario(base, "partnership"))
+    floor = inst.behaviour.partners_withdraw_engagement
+    assert inst.host_closes(0.0, floor) == ""
+    assert inst.host_closes(0.0, floor - 0.01) == "partners_withdrew"
+    assert Institution(_scenario(base, "university_unit")).host_closes(0.0, 0.0) == ""  # a university does not
 
 
 def test_the_model_asks_the_institution(base):

@@ -88,8 +88,16 @@ def test_services_make_a_difference_for_the_people_served(small):
 
 
 def test_more_mentors_more_mentoring_hours(small):
-    few = simulate(apply_levers(small, {"n_mentors": 1, "starting_cash_eur": 400_000.0}), 5)
-    many = simulate(apply_levers(small, {"n_mentors": 5, "starting_cash_eur": 400_000.0}), 5)
+    """With the team held at its size (the cap at the starting team: the board cannot hire for unmet
+    demand) and money for it, five mentors deliver more hours than one."""
+    def team(n):
+        def edit(data):
+            data["center"]["starting_cash_eur"] = 400_000.0
+            data["center"]["staff"].update(n_mentors=n, n_max=n + data["center"]["staff"].get("n_coordinators", 1))
+        return edit
+
+    few = simulate(_with(small, team(1)), 5)
+    many = simulate(_with(small, team(5)), 5)
     assert many.kpis["mentoring_hours"] > few.kpis["mentoring_hours"]
 
 
@@ -147,7 +155,9 @@ def test_arrears_that_reimbursements_will_clear_are_a_gap_not_insolvency(small):
     model = CenterModel(_with(small, without_grant), rng=1, collect=False)
     while model.running:
         model.step()
-    assert model.center.closed and model.center.closure_month <= 6
+    # Within months: the founders' bridge loan (EUR 10,000) covers some weeks of a team's costs.
+    assert model.center.closed and model.center.closure_month <= 9
+    assert model.center.months_operating <= 6
 
 
 def test_model_scenario_is_mesas_and_carries_the_config(small):
@@ -222,9 +232,11 @@ def test_funding_cliff_shows_when_the_only_grant_ends(small):
         data["funding"]["starting_grants"] = [{"funder": "easi", "amount_eur": 200_000.0, "duration_months": 24}]
 
     result = simulate(_with(small, edit), 1)
-    assert result.kpis["closed"] == 1.0
-    # Open while the grant runs; cash runs out within months of its end.
-    assert 24 < result.kpis["closure_month"] <= 24 + 12
+    # A team while the grant runs, gone within months of its end; the centre, a shell paying its fixed
+    # costs with its founders' loan, closes later.
+    staff = result.timeseries["staff"].to_numpy()
+    assert (staff[2:24] > 0).all() and (staff[24 + 6:] == 0).all()
+    assert result.kpis["closed"] == 1.0 and result.kpis["closure_month"] > 24
     assert result.kpis["survived_grant_cliff"] == 0.0
 
 

@@ -54,7 +54,7 @@ def test_a_switched_off_service_takes_no_staff_hours(base):
     model.step()
     hours = model.shared.hours
     assert hours.coordinator == 160.0 - model.institution.management_hours_monthly
-    assert hours.mentor == 2 * 160.0 * 0.6
+    assert hours.mentor == 1 * 160.0 * 0.6  # the base's core team: one mentor, one coordinator
     assert model.shared.contacts == [] and len(model.shared.helped) == 0
 
 
@@ -117,22 +117,22 @@ def _team(students: int = 6):
 
 
 def test_staff_hours_are_the_teams_and_partners_less_the_overhead(base):
-    """Coordinators 160 + students 6 x 0.5 x 20 / 2 = 190; mentors 2 x 160 x 0.6 + 10 x 0.5 = 197;
+    """Coordinators 160 + students 6 x 0.5 x 20 / 2 = 190; mentors 1 x 160 x 0.6 + 10 x 0.5 = 101;
     volunteers 20 x 0.5; overhead: management 8 + reporting 12 + application writing due 30 = 50,
     all taken from the coordinators."""
     model = build(edited(tiny(base), quiet, _team()))
     model.funding.application_hours_due[0] = 30.0
     hours = StaffHours(model, 0)
     assert hours.overhead == 50.0
-    assert (hours.coordinator, hours.mentor, hours.volunteer) == (140.0, 197.0, 10.0)
-    assert hours.free_for_applications() == 140.0 + 0.5 * 197.0
+    assert (hours.coordinator, hours.mentor, hours.volunteer) == (140.0, 101.0, 10.0)
+    assert hours.free_for_applications() == 140.0 + 0.5 * 101.0
 
 
 def test_overhead_beyond_the_coordinators_comes_off_the_mentors(base):
     model = build(edited(tiny(base), quiet, _team(students=0), center(staff={"n_coordinators": 0})))
     hours = StaffHours(model, 0)
     assert hours.coordinator == 0.0
-    assert hours.mentor == 197.0 - (8.0 + 12.0)
+    assert hours.mentor == 101.0 - (8.0 + 12.0)
 
 
 def test_charge_takes_coordinators_first_then_mentors_and_never_below_zero(base):

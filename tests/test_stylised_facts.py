@@ -50,7 +50,7 @@ def test_grant_success_follows_the_funders_rates(base):
 def test_the_funding_cliff_of_a_grant_only_centre():
     fact = validation.funding_cliff(load_scenario(PLOVDIV / "grant-only.yaml"), SEEDS)
     assert fact.holds, fact.measured
-    assert fact.measured["share insolvent before the horizon"] == 1.0
+    assert fact.measured["share closed before the horizon"] == 1.0
     gaps = [g for g in fact.series["gaps"] if g is not None]
     assert len(gaps) == len(SEEDS) and max(gaps) <= 12
 
@@ -60,7 +60,7 @@ def test_no_cliff_for_a_centre_with_money_to_spare(base):
     rich = apply_levers(load_scenario(PLOVDIV / "grant-only.yaml"), {"starting_cash_eur": 3_000_000.0})
     fact = validation.funding_cliff(rich, SEEDS[:3])
     assert not fact.holds
-    assert fact.measured["share insolvent before the horizon"] == 0.0
+    assert fact.measured["share closed before the horizon"] == 0.0
 
 
 def test_no_large_survival_premium_and_mentoring_effects_fade(base):

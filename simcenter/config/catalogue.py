@@ -92,6 +92,22 @@ class LegalForm(_Entry):
     p_eligible_legal_entity_calls: Share = Field(
         1.0, description="Probability that a call requiring a legal entity accepts this form as lead applicant."
     )
+    closure_rule: Literal["insolvency", "council_budget", "host_review", "partners_withdraw"] = Field(
+        "insolvency",
+        description="How the centre ends: 'insolvency' (a form with its own balance sheet: months of arrears it "
+        "cannot clear); 'council_budget' (a municipal unit: the council's yearly budget decision), 'host_review' "
+        "(a unit of a host such as a university: the host's yearly review), 'partners_withdraw' (a partnership "
+        "by contract: the partners' yearly decision to go on). Without a balance sheet of its own, the host covers "
+        "the unit's deficit as it arises, and closes it when a year's cover exceeds host_cover_eur_year (or, for a "
+        "partnership, when the partners have lost interest).",
+    )
+    host_cover_eur_year: NonNegative = Field(
+        0.0, description="For a form without its own balance sheet: the deficit its host covers in a year before "
+        "its yearly decision closes it, EUR."
+    )
+    host_review_month: int = Field(
+        1, ge=1, le=12, description="Calendar month (1..12) of the host's yearly decision (forms with a host)."
+    )
 
 
 class ManagementStructure(_Entry):

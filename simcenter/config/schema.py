@@ -175,7 +175,8 @@ class Center(Section):
     platform_monthly_eur: Eur = P(60.0, "assumption: online platform, licences, website")
     other_costs_monthly_eur: Eur = P(200.0, "assumption: utilities, travel, insurance, supplies")
     reserve_months: float = P(
-        3.0, "assumption: months of costs governance keeps in reserve before hiring", ge=0.0, le=60.0,
+        3.0, "assumption: months of costs the board keeps in reserve: below it, it cuts (promotion, on-site events, "
+        "space, then core staff); a core hire must leave it", ge=0.0, le=60.0,
     )
     staff: Staff = Field(default_factory=Staff)
     services: Services = Field(default_factory=Services)
@@ -221,6 +222,13 @@ class Funder(Section):
     reimbursement_lag_months: int = P(3, "assumption: months between spending and reimbursement", ge=0, le=36)
     decision_months: int = P(4, "assumption: months from application to award", ge=0, le=36)
     p_success: Prob = P(0.18, "EaSI about 1 in 5; Horizon Europe about 16% (domain.md)")
+    share_staff: Share = P(
+        0.6, "assumption: share of a project grant's budget for the project's own staff, hired when it is signed and "
+        "released when it ends (the rest pays activities and overheads); Regulation (EU) 2021/1060 art. 56 lets a flat "
+        "rate of up to 40% of direct staff costs cover all other costs (staff about 71% of the budget then). "
+        "Not used for donations and subsidies",
+        span=(0.3, 0.75),
+    )
     application_hours: float = P(80.0, "assumption: staff hours to write one application", ge=0.0, le=10_000.0)
     reporting_hours_month: float = P(8.0, "assumption: reporting burden while a grant runs", ge=0.0, le=10_000.0)
     requires_legal_entity: bool = True

@@ -111,31 +111,40 @@ def grant_success(scenarios, seeds) -> Fact:
 
 
 def funding_cliff(scenario, seeds) -> Fact:
-    """The grant-only design: months from the end of its last project grant to insolvency.
+    """The grant-only design: months from the end of its last project grant to the end of its paid team.
 
     A grant-only centre may win another project before the first one ends: that moves the
     cliff, it does not remove it. What is measured is the gap between the end of the last
-    project that ended before the centre became insolvent and the month it did.
+    project that ended before the centre stopped operating (open with a paid team, for good) and
+    the month it stopped. A centre that has cut its team may stay open, a shell paying its
+    fixed costs, until its founders' loan runs out: its closure comes later and is shown apart.
     """
-    gaps, cash, insolvent = [], [], []
+    gaps, cash, closed, closure_gaps = [], [], [], []
     end = scenario.funding.starting_grants[0].duration_months
     for seed in seeds:
         m = _run(scenario, seed)
         c = m.center
-        insolvent.append(c.closed)
-        ends = [g.end for g in c.grants if g.kind == "grant" and g.end <= c.closure_month] if c.closed else []
-        gaps.append(c.closure_month - max(ends) if ends else math.inf)
+        closed.append(c.closed)
+        staffed = np.nonzero(m.staffed)[0]
+        stop = int(staffed[-1]) + 1 if len(staffed) else 0
+        ended = [g.end for g in c.grants if g.kind == "grant" and g.end <= stop] if stop < m.months else []
+        gaps.append(stop - max(ended) if ended else math.inf)
+        if c.closed and ended:
+            closure_gaps.append(c.closure_month - max(ended))
         cash.append((m.cash_cents / 100).tolist())
     median_gap = float(np.median(gaps))
     share_within = sum(0 <= g <= 12 for g in gaps) / len(gaps)
     return Fact("funding_cliff", "The funding cliff (grant-only design)",
-                {"median months from the last grant's end to insolvency": median_gap,
-                 "share insolvent within 12 months of a grant's end": share_within,
-                 "share insolvent before the horizon": float(np.mean(insolvent))},
-                "cash runs out within months of the grant's end: median 0-12 months, and within a year in at least "
+                {"median months from the last grant's end to the end of the paid team": median_gap,
+                 "share whose team ended within 12 months of a grant's end": share_within,
+                 "median months from the last grant's end to closure": float(np.median(closure_gaps))
+                 if closure_gaps else math.nan,
+                 "share closed before the horizon": float(np.mean(closed))},
+                "the team goes within months of the grant's end: median 0-12 months, and within a year in at least "
                 "80% of runs", 0 <= median_gap <= 12 and share_within >= 0.8,
                 series={"grant_end": end, "cash": np.median(np.array(cash), axis=0).tolist(),
                         "gaps": [g if math.isfinite(g) else None for g in gaps]})
+
 
 
 def support_effects(scenario, seeds) -> Fact:

@@ -24,6 +24,8 @@ class Grant:
     reporting_hours: float
     paid_eur: float = 0.0
     earned_eur: float = 0.0
+    staff_mentors: int = 0  # the project's own staff, on contracts for its duration
+    staff_coordinators: int = 0
 
     def running(self, month: int) -> bool:
         return self.start <= month < self.start + self.duration
@@ -41,6 +43,7 @@ class Application:
     submitted: int
     decision: int
     effort: float
+    amount_max_eur: float = float("inf")  # the most asked for: what the centre can co-finance
 
 
 class Center(mesa.Agent):
@@ -52,8 +55,12 @@ class Center(mesa.Agent):
     def __init__(self, model, spec: schema.Center):
         super().__init__(model)
         self.spec = spec  # replaced when a plan or a decision changes a lever
+        # The core team (employed by the centre, decided by its board) and the project staff its running
+        # grants pay (hired when a grant is signed, released when it ends).
         self.n_mentors = spec.staff.n_mentors
         self.n_coordinators = spec.staff.n_coordinators
+        self.project_mentors = 0
+        self.project_coordinators = 0
         self.services = {name: getattr(spec.services, name).enabled for name in schema.SERVICE_NAMES}
         self.reputation = model.behaviour.reputation_start
         self.active = False  # becomes True when the legal entity is set up
@@ -71,19 +78,57 @@ class Center(mesa.Agent):
         self.competitive_won = 0
         self.first_grant_end: int | None = None
         self.costs_history: list[float] = []
+        self.staff_costs_history: list[float] = []  # the salaries within costs_history
+
+    @property
+    def core_headcount(self) -> int:
+        """The core team: what the board hires and releases (``staff.n_max`` caps it)."""
+        return self.n_mentors + self.n_coordinators
 
     @property
     def headcount(self) -> int:
-        return self.n_mentors + self.n_coordinators
+        """Everyone paid: the core team and the running projects' staff."""
+        return self.n_mentors + self.n_coordinators + self.project_mentors + self.project_coordinators
+
+    @property
+    def mentors(self) -> int:
+        return self.n_mentors + self.project_mentors
+
+    @property
+    def coordinators(self) -> int:
+        return self.n_coordinators + self.project_coordinators
+
+    def salary_cost(self) -> float:
+        """What one employee costs a month: gross salary and the employer's contributions."""
+        s = self.spec.staff
+        return s.salary_monthly_eur * (1.0 + s.share_employer_contributions)
 
     def monthly_staff_cost(self) -> float:
-        s = self.spec.staff
-        return self.headcount * s.salary_monthly_eur * (1.0 + s.share_employer_contributions)
+        return self.headcount * self.salary_cost()
+
+    def project_staff(self, month: int) -> int:
+        """How many project staff the grants running in ``month`` pay."""
+        return sum(g.staff_mentors + g.staff_coordinators for g in self.grants
+                   if g.start <= month < g.start + g.duration)
+
+    def update_project_team(self, month: int) -> None:
+        """The project staff of the grants running this month (none once closed)."""
+        mentors = coordinators = 0
+        if not self.closed:
+            for g in self.grants:
+                if g.staff_mentors + g.staff_coordinators and g.start <= month < g.start + g.duration:
+                    mentors += g.staff_mentors
+                    coordinators += g.staff_coordinators
+        self.project_mentors, self.project_coordinators = mentors, coordinators
 
     def burn_rate(self) -> float:
-        """Average monthly cost of the last three months (staff cost before the first month)."""
+        """Monthly costs ahead: the team as it is now (core and project staff), plus the average of the
+        other costs of the last three months (the team alone before the first month)."""
         recent = self.costs_history[-3:]
-        return sum(recent) / len(recent) if recent else self.monthly_staff_cost()
+        if not recent:
+            return self.monthly_staff_cost()
+        other = (sum(recent) - sum(self.staff_costs_history[-3:])) / len(recent)
+        return self.monthly_staff_cost() + max(0.0, other)
 
     def runway_months(self, cash: float) -> float:
         """Months ``cash`` lasts at the recent burn rate (capped at 120; 0 once insolvent)."""

@@ -2,8 +2,11 @@
 
 Every movement goes through ``model.ledger``. Grants pay a pre-financing share on
 signature; the rest is reimbursed ``lag`` months after the centre spends it, and only up to
-(1 - co-financing) of what it actually spent. When a grant ends its income stops: the
-funding cliff.
+(1 - co-financing) of what it actually spent, up to the grant's monthly tranches so far (what
+a month leaves unspent can be spent later in the project). A project grant brings its own
+staff (``share_staff`` of its budget), hired when it is signed and released when it ends. When
+a grant ends its income stops: the funding cliff. A form without a balance sheet of its own
+has its deficit covered by its host as it arises (``cover_deficit``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ class FundingFlows:
         self._open_calls: dict[int, list[Funder]] | None = None  # month -> funders with an open call the centre may answer
         self._receivable: tuple[int, int, float] | None = None  # (month, version of scheduled, value)
         self._version = 0  # changes whenever ``scheduled`` does
+        self.loan_eur = 0.0  # bridge loans outstanding (founders' and partners', forms with a balance sheet)
 
     def award(self, funder: Funder, amount: float, month: int, duration: int | None = None) -> Grant:
         """Sign a grant, donation or subsidy and pay what is due on signature."""
@@ -34,6 +38,11 @@ class FundingFlows:
             share_cofinancing=s.share_cofinancing, lag=s.reimbursement_lag_months,
             reporting_hours=s.reporting_hours_month,
         )
+        if s.kind == "grant" and amount > 0:
+            # The project's own staff: its staff budget line in whole salaries, a coordinator first.
+            n = int(s.share_staff * amount / grant.duration // center.salary_cost()) if center.salary_cost() > 0 else 0
+            grant.staff_coordinators = min(1, n)
+            grant.staff_mentors = n - grant.staff_coordinators
         center.grants.append(grant)
         center.grants_won += 1
         if s.kind == "grant":
@@ -87,7 +96,8 @@ class FundingFlows:
             if center.closed or u_win >= funder.p_success(app.effort) * funder.eligible():
                 continue
             s = funder.spec
-            self.award(funder, s.amount_min_eur + u_amount * (s.amount_max_eur - s.amount_min_eur), month)
+            top = min(s.amount_max_eur, app.amount_max_eur)
+            self.award(funder, s.amount_min_eur + u_amount * (top - s.amount_min_eur), month)
             if s.kind == "grant":
                 center.competitive_won += 1
         center.applications = still
@@ -107,6 +117,13 @@ class FundingFlows:
         if not open_calls:
             return
         open_calls = list(open_calls)
+        # Own money for co-financing: what cash and money due hold beyond the reserve and the
+        # co-financing already promised in pending applications.
+        center_burn = center.burn_rate()
+        spare = max(0.0, self.free_cash(month) - center.spec.reserve_months * center_burn)
+        for app in center.applications:
+            spare -= model.funders[app.funder].spec.share_cofinancing * min(app.amount_max_eur,
+                                                                             model.funders[app.funder].spec.amount_max_eur)
         # Plan-requested funders first, then by expected value of the award.
         open_calls.sort(key=lambda f: (f.fid not in self.requested, -f.spec.p_success * (f.spec.amount_min_eur + f.spec.amount_max_eur)))
         for funder in open_calls:
@@ -116,6 +133,15 @@ class FundingFlows:
                 continue
             if funder.spec.kind == "grant" and any(g.funder == funder.fid and g.running(month) for g in center.grants):
                 continue  # one running project per programme
+            s = funder.spec
+            top = s.amount_max_eur
+            if s.kind == "grant" and s.share_cofinancing > 0:
+                # A centre asks for no more than it can co-finance; a call whose smallest project it
+                # cannot co-finance is left alone.
+                top = min(top, max(0.0, spare) / s.share_cofinancing)
+                if top < s.amount_min_eur or top <= 0:
+                    continue
+                spare -= s.share_cofinancing * top
             hours = funder.spec.application_hours
             available = model.shared.hours.free_for_applications()
             effort = 1.0 if hours <= 0 else min(1.0, available / (hours / writing))
@@ -123,7 +149,8 @@ class FundingFlows:
             for k in range(1, writing):
                 self.application_hours_due[month + k] += hours / writing
             center.applications.append(
-                Application(funder=funder.fid, submitted=month, decision=month + max(1, funder.spec.decision_months), effort=effort)
+                Application(funder=funder.fid, submitted=month, decision=month + max(1, funder.spec.decision_months),
+                            effort=effort, amount_max_eur=top)
             )
             center.grants_applied += 1
             self.requested.discard(funder.fid)
@@ -139,8 +166,10 @@ class FundingFlows:
         if month == 0:
             paid += ledger.transfer("center", "setup", "setup", model.institution.setup_cost_eur) / 100
         paid += ledger.transfer("center", "admin", "legal_form_overhead", model.institution.overhead_monthly_eur) / 100
+        salaries = 0.0
         if center.active:
-            paid += ledger.transfer("center", "staff", "salaries", center.monthly_staff_cost()) / 100
+            salaries = ledger.transfer("center", "staff", "salaries", center.monthly_staff_cost()) / 100
+            paid += salaries
             space = sum(p.space_offset_eur(model.config.region.rent_eur_per_m2_month) for p in model.partners.values())
             paid += ledger.transfer("center", "landlord", "rent", max(0.0, spec.rent_monthly_eur - space)) / 100
             paid += ledger.transfer("center", "suppliers", "platform", spec.platform_monthly_eur) / 100
@@ -152,6 +181,7 @@ class FundingFlows:
                                     model.institution.meeting_cost_monthly_eur) / 100
         paid += ledger.transfer("center", "state", "tax", model.institution.tax(fees, direct_fee_costs)) / 100
         center.costs_history.append(paid)
+        center.staff_costs_history.append(salaries)
         return paid
 
     # ------------------------------------------------------------------ phase 7: grant earnings
@@ -162,8 +192,9 @@ class FundingFlows:
         for grant in center.grants:
             if grant.kind != "grant" or not grant.running(month):
                 continue
-            tranche = grant.amount_eur / grant.duration
-            earned = min(tranche, (1.0 - grant.share_cofinancing) * uncovered, grant.amount_eur - grant.earned_eur)
+            # Up to the tranches of the months so far: a month's unspent tranche is spent later.
+            so_far = min(grant.amount_eur, grant.amount_eur * (month - grant.start + 1) / grant.duration)
+            earned = min(so_far - grant.earned_eur, (1.0 - grant.share_cofinancing) * uncovered)
             earned = max(0.0, earned)
             uncovered -= earned / max(1e-9, 1.0 - grant.share_cofinancing)
             grant.earned_eur += earned
@@ -202,6 +233,78 @@ class FundingFlows:
         return sum(max(0.0, g.paid_eur - g.earned_eur) for g in self.model.center.grants
                    if g.kind == "grant" and g.running(month))
 
+    def committed_income(self, month: int, months: float) -> float:
+        """What the running grants and subsidies will still bring over the next ``months`` months: each
+        grant's budget not yet earned, at most its tranches for those months; each subsidy's payments
+        still due in them."""
+        total = 0.0
+        for g in self.model.center.grants:
+            left = g.start + g.duration - month - 1  # months after this one
+            if left <= 0 or g.kind == "donation":
+                continue
+            ahead = min(float(left), months)
+            if g.kind == "grant":
+                total += min(g.amount_eur - g.earned_eur, g.amount_eur / g.duration * ahead)
+            else:  # a subsidy, paid month by month
+                total += g.amount_eur / g.duration * ahead
+        return total
+
+    def net_costs(self, month: int, months: int) -> float:
+        """The centre's costs over the next ``months`` months less what its running grants and subsidies
+        bring in them: a cash forecast as a board makes it. Costs: the team as it is now and the other
+        costs at their recent rate, less each project's staff once its grant has ended; income: each
+        grant's tranches while it runs (at most its budget not yet earned), each subsidy's payments."""
+        center = self.model.center
+        burn = center.burn_rate()
+        salary = center.salary_cost()
+        project_now = center.project_mentors + center.project_coordinators
+        total = 0.0
+        left = {id(g): g.amount_eur - g.earned_eur for g in center.grants if g.kind == "grant"}
+        for k in range(1, months + 1):
+            m = month + k
+            cost = burn - salary * (project_now - center.project_staff(m))
+            income = 0.0
+            for g in center.grants:
+                if g.kind == "donation" or not g.start <= m < g.start + g.duration:
+                    continue
+                tranche = g.amount_eur / g.duration
+                if g.kind == "grant":
+                    tranche = min(tranche, left[id(g)])
+                    left[id(g)] -= tranche
+                income += tranche
+            total += cost - income
+        return total
+
+    def cover_deficit(self, month: int) -> float:
+        """A form without a balance sheet of its own: its host pays what the centre is short this month
+        (money the funders owe counts first). Returns the amount covered."""
+        balance = self.model.ledger.balance()
+        short = -(balance + self.receivable(month))
+        if balance >= 0 or short <= 0:
+            return 0.0
+        cover = min(-balance, short)
+        self.model.ledger.transfer("host", "center", "host_cover", cover)
+        return cover
+
+    def bridge(self, month: int) -> None:
+        """A form with its own balance sheet: arrears that money due will not clear are bridged by a
+        loan from founders and partners, up to ``bridge_loan_eur`` outstanding; the loan is repaid from
+        cash above the reserve."""
+        model = self.model
+        center = model.center
+        balance = model.ledger.balance()
+        short = -(balance + self.receivable(month))
+        limit = model.behaviour.bridge_loan_eur
+        if balance < 0 and short > 0 and self.loan_eur < limit:
+            lend = min(short, -balance, limit - self.loan_eur)
+            self.loan_eur += model.ledger.transfer("lenders", "center", "bridge_loan", lend) / 100
+        elif self.loan_eur > 0 and not center.closed:
+            spare = balance - center.spec.reserve_months * center.burn_rate()
+            if spare > 0:
+                self.loan_eur -= model.ledger.transfer("center", "lenders", "loan_repayment", min(spare, self.loan_eur)) / 100
+                self.loan_eur = max(0.0, round(self.loan_eur, 2))
+
     def free_cash(self, month: int) -> float:
-        """Cash plus money due, minus pre-financing not yet earned: what governance can plan with."""
-        return self.model.ledger.balance() + self.receivable(month) - self.unearned(month)
+        """Cash plus money due, minus pre-financing not yet earned and bridge loans: what governance can
+        plan with."""
+        return self.model.ledger.balance() + self.receivable(month) - self.unearned(month) - self.loan_eur

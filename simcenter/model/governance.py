@@ -1,10 +1,14 @@
-"""How the centre decides: the decision queue, reviews, elections and capture.
+"""How the centre decides: the decision queue, reviews, cuts, elections and capture.
 
 The governing body reviews results every ``review_cycle_months``. What it decides takes
 effect after the structure's decision latency, plus, for budget and staff changes, the
-time the legal form's approving body needs. The plan's dated actions pass through the
-same queue. Decision quality is the chance the body reads the results right; when it does
-not, it does nothing (inertia). A politically dependent form loses municipal money and
+time the legal form's approving body needs, plus the notice a contract needs (30 days for an
+employee, a month for a lease). The plan's dated actions pass through the same queue; a
+planned hire waits until it is affordable. When the runway falls under the reserve, the body
+cuts in a stated order (``CUTS``: promotion, on-site and hybrid events, space, then core staff),
+one step a review, and undoes its cuts, the last first, once the runway is back above
+``restore_reserve_factor`` times the reserve. Decision quality is the chance the body reads
+the results right; when it does not, it does nothing (inertia). A politically dependent form loses municipal money and
 speed after municipal elections; a lead-partner structure may be captured by its lead. How
 long, how well and how much: the legal form's and the structure's effects (``institution.py``).
 """
@@ -22,7 +26,11 @@ from simcenter.errors import parse_path
 
 ELECTION_YEAR_MOD = (2023 % 4)  # Bulgarian municipal elections: 2023, 2027, 2031, ... (domain.md)
 ELECTION_MONTH = 11             # results take effect from November of an election year
-BUDGET_ACTIONS = {"hire", "release", "set"}
+BUDGET_ACTIONS = {"hire", "release", "set", "cut", "restore"}
+CUTS = ("promotion", "events", "space", "staff")
+"""What a centre short of money gives up, in this order, one step a review: the promotion budget,
+the on-site and hybrid events (online ones go on), part of its space (``share_rent_after_move``),
+then core staff (project staff stay while their grants pay them)."""
 
 
 class Governance:
@@ -44,16 +52,28 @@ class Governance:
         self.political_cut_until = -1
         self.political_delay_until = -1
         self.captor_until = -1
+        self.cuts: list[str] = []  # cuts decided (in force or pending), in order
+        self.saved: dict[str, object] = {}  # what each cut changed, to undo it
+        self.staff_cuts_pending = 0  # staff cuts decided, not yet in effect (no second one meanwhile)
 
     # ------------------------------------------------------------------ queue
-    def latency(self, action_kind: str, month: int) -> int:
-        """Months between deciding ``action_kind`` and its effect."""
-        return self.model.institution.latency(action_kind in BUDGET_ACTIONS, month < self.political_delay_until)
+    def latency(self, action: dict | str, month: int) -> int:
+        """Months between deciding ``action`` (an action, or its kind) and its effect: the body's, and the
+        notice a contract needs."""
+        if isinstance(action, str):
+            action = {"action": action}
+        kind = action["action"]
+        months = self.model.institution.latency(kind in BUDGET_ACTIONS, month < self.political_delay_until)
+        b = self.model.behaviour
+        if kind == "release" or (kind == "cut" and action.get("step") == "staff"):
+            months += b.staff_notice_months
+        elif kind == "cut" and action.get("step") == "space":
+            months += b.rent_notice_months
+        return months
 
-    def propose(self, month: int, action) -> None:
+    def propose(self, month: int, action: dict) -> None:
         """Queue a plan action or a decision; it takes effect after the latency."""
-        kind = action.action if not isinstance(action, dict) else action["action"]
-        lag = self.latency(kind, month)
+        lag = self.latency(action, month)
         self.latencies.append(lag)
         self.pending[month + lag].append(action)
 
@@ -75,7 +95,7 @@ class Governance:
     def _execute(self, action, month: int) -> None:
         model = self.model
         center = model.center
-        a = action if isinstance(action, dict) else action.model_dump()
+        a = action
         kind = a["action"]
         if center.closed:
             self._plan_status(a, month, "not done: the centre had closed")
@@ -87,7 +107,7 @@ class Governance:
                 model.tally["postponed"] += 1
                 self._plan_status(a, None, "postponed: not affordable yet")
                 return
-            room = center.spec.staff.n_max - center.headcount
+            room = center.spec.staff.n_max - center.core_headcount
             n = max(0, min(a.get("n", 1), room))
             if n == 0:
                 self._plan_status(a, month, "not done: the team is at its cap (n_max)")
@@ -103,6 +123,10 @@ class Governance:
                 center.n_mentors = max(0, center.n_mentors - n)
             else:
                 center.n_coordinators = max(0, center.n_coordinators - n)
+        elif kind == "cut":
+            self._cut(a["step"], a.get("role"), a.get("n", 1))
+        elif kind == "restore":
+            self._restore(a["step"])
         elif kind in ("start_service", "stop_service"):
             center.services[a["service"]] = kind == "start_service"
         elif kind == "apply":
@@ -151,7 +175,8 @@ class Governance:
 
     # ------------------------------------------------------------------ reviews
     def review(self, month: int) -> None:
-        """The governing body looks at cash and demand and decides on staff."""
+        """The governing body looks at cash and demand: it cuts when the runway is under the reserve,
+        undoes its cuts when the runway is well above it, or hires a mentor for unmet demand."""
         model = self.model
         center = model.center
         institution = model.institution
@@ -161,38 +186,144 @@ class Governance:
         u_read, u_capture = rng.random(), rng.random()  # = rng.random(2), as Python floats (faster)
         self._capture(month, u_capture)
         free = model.funding.free_cash(month)
-        runway = center.runway_months(free)
         demand = model.shared.stats.get("mentoring_demand", 0.0)
         slots = model.shared.stats.get("mentoring_slots", 0.0)
         utilisation = demand / slots if slots > 0 else (2.0 if demand > 0 else 0.0)
-        reserve = center.spec.reserve_months
-        decision = None
-        if runway < reserve and center.headcount > 0:
-            busy = utilisation > model.behaviour.utilisation_keep_coordinators
-            role = "coordinator" if (busy and center.n_coordinators > 0) or center.n_mentors == 0 else "mentor"
-            # Enough people to bring the runway back towards the reserve, at least one.
-            n = max(1, math.ceil(center.headcount * (1.0 - runway / reserve) / 2))
-            decision = {"action": "release", "role": role, "n": min(n, getattr(center, f"n_{role}s"))}
-        elif utilisation > model.behaviour.utilisation_hire and center.headcount < center.spec.staff.n_max and self._affordable(month, free):
-            decision = {"action": "hire", "role": "mentor", "n": 1}
-        if decision is None:
+        # The body plans with a cash forecast: free cash must cover the next ``target`` months of costs
+        # less what the running grants and subsidies bring (their end dates included): the reserve, plus
+        # the months a cut takes to bite (its latency, a contract's notice), since a cut saves nothing before.
+        lead = self.latency({"action": "cut", "step": "staff"}, month) + 1
+        target = math.ceil(center.spec.reserve_months + lead)
+        short = model.funding.net_costs(month, target) - free
+        decisions = []
+        if short > 0:
+            decisions = self._next_cuts(utilisation, short / target)
+        elif self.cuts and self._restorable(month, free, math.ceil(model.behaviour.restore_reserve_factor * target)):
+            decisions = [{"action": "restore", "step": self.cuts[-1]}]
+        elif (utilisation > model.behaviour.utilisation_hire and center.core_headcount < center.spec.staff.n_max
+              and self._affordable(month, free)):
+            decisions = [{"action": "hire", "role": "mentor", "n": 1}]
+        if not decisions:
             return
         engaged_voice = sum(p.engagement * p.voice for p in model.partners.values()) / max(1, len(model.partners))
         quality = institution.decision_quality(engaged_voice)
-        if u_read < quality:
-            self.propose(month + 1, decision)  # decided at the end of this month
-        else:
+        if u_read >= quality:
             model.tally["missed_decisions"] += 1
+            return
+        for decision in decisions:  # decided at the end of this month
+            if decision["action"] == "cut" and decision["step"] == "staff":
+                self.staff_cuts_pending += 1
+            elif decision["action"] == "cut":
+                self.cuts.append(decision["step"])
+            elif decision["action"] == "restore":
+                self.cuts.pop()
+            self.propose(month + 1, decision)
+
+    def _savings(self) -> dict[str, float]:
+        """What each cut saves a month, at the centre's spec now (a cut in force saves nothing more)."""
+        center = self.model.center
+        spec = center.spec
+        ev = spec.services.events
+        return {
+            "promotion": spec.services.promotion.budget_monthly_eur if center.services["promotion"] else 0.0,
+            "events": (ev.onsite_per_month * ev.cost_onsite_eur + ev.hybrid_per_month * ev.cost_hybrid_eur)
+            if center.services["events"] else 0.0,
+            "space": spec.rent_monthly_eur * (1.0 - self.model.behaviour.share_rent_after_move),
+        }
+
+    def _restorable(self, month: int, free: float, months: int) -> bool:
+        """Would free cash still cover ``months`` months of the forecast with the last cut undone (its
+        cost back)?"""
+        step = self.cuts[-1]
+        saved = self.saved.get(step)
+        if saved is None:
+            return False  # decided, not yet in effect
+        center = self.model.center
+        spec = center.spec
+        if step == "promotion":
+            back = spec.services.promotion.budget_monthly_eur if saved else 0.0
+        elif step == "events":
+            back = saved[0] * spec.services.events.cost_onsite_eur + saved[1] * spec.services.events.cost_hybrid_eur
+        else:
+            back = saved - spec.rent_monthly_eur
+        return free >= self.model.funding.net_costs(month, months) + back * months
+
+    def _next_cuts(self, utilisation: float, needed: float) -> list[dict]:
+        """The cuts that save ``needed`` a month: the steps of ``CUTS`` not yet taken, in order, each
+        saving what it saves a month, until the savings are enough; core staff last, as many as the
+        rest of the saving needs (project staff stay while their grants pay them)."""
+        center = self.model.center
+        decisions = []
+        saves = self._savings()
+        for step in CUTS[:-1]:
+            if needed <= 0:
+                return decisions
+            if step in self.cuts or saves[step] <= 0:
+                continue
+            decisions.append({"action": "cut", "step": step})
+            needed -= saves[step]
+        salary = center.salary_cost()
+        if needed <= 0 or center.core_headcount == 0 or salary <= 0 or self.staff_cuts_pending:
+            return decisions
+        n = min(center.core_headcount, math.ceil(needed / salary))
+        busy = utilisation > self.model.behaviour.utilisation_keep_coordinators
+        # Coordinators go first while mentoring demand is met, mentors first while it is not.
+        order = ("coordinator", "mentor") if busy else ("mentor", "coordinator")
+        for role in order:
+            k = min(n, getattr(center, f"n_{role}s"))
+            if k:
+                decisions.append({"action": "cut", "step": "staff", "role": role, "n": k})
+                n -= k
+        return decisions
+
+    def _cut(self, step: str, role: str | None, n: int) -> None:
+        center = self.model.center
+        self.model.tally[f"cuts_{step}"] += 1
+        if step == "staff":
+            self.staff_cuts_pending -= 1
+            if role == "mentor":
+                center.n_mentors = max(0, center.n_mentors - n)
+            else:
+                center.n_coordinators = max(0, center.n_coordinators - n)
+        elif step == "promotion":
+            self.saved["promotion"] = center.services["promotion"]
+            center.services["promotion"] = False
+        elif step == "events":
+            ev = center.spec.services.events
+            self.saved["events"] = (ev.onsite_per_month, ev.hybrid_per_month)
+            center.spec = _set_fields(center.spec, {"services.events.onsite_per_month": 0.0,
+                                                     "services.events.hybrid_per_month": 0.0})
+        elif step == "space":
+            self.saved["space"] = center.spec.rent_monthly_eur
+            center.spec = _set_fields(center.spec, {"rent_monthly_eur": center.spec.rent_monthly_eur
+                                                    * self.model.behaviour.share_rent_after_move})
+
+    def _restore(self, step: str) -> None:
+        center = self.model.center
+        saved = self.saved.pop(step, None)
+        if saved is None:
+            return
+        self.model.tally["restores"] += 1
+        if step == "promotion":
+            center.services["promotion"] = saved
+        elif step == "events":
+            center.spec = _set_fields(center.spec, {"services.events.onsite_per_month": saved[0],
+                                                     "services.events.hybrid_per_month": saved[1]})
+        elif step == "space":
+            center.spec = _set_fields(center.spec, {"rent_monthly_eur": saved})
 
     def _affordable(self, month: int, free: float | None = None) -> bool:
-        """Would the runway, counting only money not already owed, stay a year above the reserve
-        with one more salary?"""
-        center = self.model.center
-        staff = center.spec.staff
-        burn = center.burn_rate() + staff.salary_monthly_eur * (1.0 + staff.share_employer_contributions)
+        """Can the centre take on one more core salary? Cash and money due (``free_cash``), plus what
+        the running grants and subsidies will bring over the next ``hire_horizon_months``, must pay
+        those months of costs with the new salary and still leave ``reserve_months`` of them."""
+        model = self.model
+        center = model.center
+        horizon = model.behaviour.hire_horizon_months
+        burn = center.burn_rate() + center.salary_cost()  # the team as it is now, and the new salary
         if free is None:  # ``free``: free_cash(month), if already known
-            free = self.model.funding.free_cash(month)
-        return burn > 0 and free / burn >= center.spec.reserve_months + self.model.behaviour.hire_margin_months
+            free = model.funding.free_cash(month)
+        ahead = free + model.funding.committed_income(month, horizon) - horizon * burn
+        return burn > 0 and ahead >= center.spec.reserve_months * burn
 
     def _capture(self, month: int, u: float) -> None:
         model = self.model
@@ -229,6 +360,12 @@ def _describe(a: dict) -> str:
 def _set_field(center: schema.Center, dotted: str, value) -> schema.Center:
     """``center`` with the field at ``dotted`` set to ``value`` (the loader checked the field and value;
     ValidationError if it no longer fits with the rest of the centre)."""
+    return _set_fields(center, {dotted: value})
+
+
+def _set_fields(center: schema.Center, values: dict) -> schema.Center:
+    """``center`` with each dotted field of ``values`` set."""
     data = center.model_dump()
-    set_path(data, parse_path(dotted), value)
+    for dotted, value in values.items():
+        set_path(data, parse_path(dotted), value)
     return schema.Center.model_validate(data)

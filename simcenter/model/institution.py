@@ -14,8 +14,10 @@ is one catalogue entry, and what a form changes can be read here, whole:
   results right, the risk that one partner captures the centre;
 - partners: seats on the governing body, the voice a partner gets with and without a seat.
 
-Closure is the same for every form today: some months of arrears that funders' debts do not
-cover (``closes``, ``closure_arrears_months`` in the behaviour).
+- closure: by the form's own rule (``closure_rule``): insolvency for a form with its own balance
+  sheet (months of arrears that funders' debts do not cover, ``closure_arrears_months`` in the
+  behaviour); for a form without one, its host (the council, the university, the partners)
+  covers the deficit as it arises and decides once a year whether to go on (``host_closes``).
 """
 
 from __future__ import annotations
@@ -140,10 +142,39 @@ class Institution:
         return self.structure.capture_risk * self.structure.review_cycle_months / 12.0
 
     # ------------------------------------------------------------------ closure
+    @property
+    def closure_rule(self) -> str:
+        """How the centre ends: 'insolvency', 'council_budget', 'host_review' or 'partners_withdraw'."""
+        return self.form.closure_rule
+
+    @property
+    def has_host(self) -> bool:
+        """Does a host (council, university, partners) carry the centre's deficit? Forms without a
+        balance sheet of their own."""
+        return self.form.closure_rule != "insolvency"
+
     def closes(self, arrears_months: int) -> bool:
-        """Does the centre close after ``arrears_months`` running of arrears that what funders owe
-        would not clear?"""
-        return arrears_months >= self.behaviour.closure_arrears_months
+        """A form with its own balance sheet: does it close after ``arrears_months`` running of
+        arrears that what funders owe would not clear?"""
+        return not self.has_host and arrears_months >= self.behaviour.closure_arrears_months
+
+    def host_decides(self, calendar_month: int) -> bool:
+        """Is this the month of the host's yearly decision?"""
+        return self.has_host and calendar_month == self.form.host_review_month
+
+    def host_closes(self, cover_last_year_eur: float, partner_engagement: float) -> str:
+        """The host's yearly decision: the reason it closes the centre ('' to go on). It closes a unit
+        whose deficit cost it more than ``host_cover_eur_year`` over the last twelve months; partners
+        also withdraw when their mean engagement has fallen below ``partners_withdraw_engagement``."""
+        if not self.has_host:
+            return ""
+        rule = self.form.closure_rule
+        if rule == "partners_withdraw" and partner_engagement < self.behaviour.partners_withdraw_engagement:
+            return "partners_withdrew"
+        if cover_last_year_eur > self.form.host_cover_eur_year:
+            return {"council_budget": "council_budget", "host_review": "host_review",
+                    "partners_withdraw": "partners_withdrew"}[rule]
+        return ""
 
     # ------------------------------------------------------------------ partners
     @property

@@ -80,6 +80,7 @@ class CenterModel(mesa.Model):
         self.tally: dict[str, float] = defaultdict(float)
         self.shared: services.Shared | None = None  # what this month's services share (staff hours, contacts)
         self.spending_eur = 0.0
+        self.host_cover: list[float] = []  # what the host paid of the deficit, month by month (forms with a host)
 
         self.center = Center(self, config.center)
         self.partners = {pid: Partner(self, pid, spec) for pid, spec in config.partners.items()}
@@ -112,6 +113,7 @@ class CenterModel(mesa.Model):
             for step in ("prepare", "select", "deliver"))
         self.timeseries = np.full((self.months, len(metrics.OUTCOMES)), np.nan)
         self.cash_cents = np.zeros(self.months, dtype=np.int64)
+        self.staffed = np.zeros(self.months, dtype=bool)  # months open with a paid team
         self.datacollector = (
             mesa.DataCollector(model_reporters={name: partial(_latest, index=i) for i, name in enumerate(metrics.NAMES)})
             if collect else None
@@ -155,7 +157,8 @@ class CenterModel(mesa.Model):
         6. entrepreneurs: progress, closure, fading of gains, new ideas arriving
         7. partners: engagement, sponsorship
         8. reputation
-        9. governance: elections, reviews, capture; solvency (arrears that funders' debts do not cover)
+        9. governance: elections, reviews (cuts, their undoing, hires), capture; closure by the legal form's
+           rule (insolvency, or the host's yearly decision after covering the deficit)
         10. outcomes measured
         """
         month = self.steps - 1
@@ -168,6 +171,7 @@ class CenterModel(mesa.Model):
         if month == self.institution.setup_months and not center.closed:
             center.active = True
         self.governance.start_of_month(month)
+        center.update_project_team(month)
 
         self.shared = shared = services.Shared(services.StaffHours(self, month))
         self.funding.step(month)
@@ -188,6 +192,7 @@ class CenterModel(mesa.Model):
         if center.closed:
             costs = 0.0
             center.costs_history.append(0.0)
+            center.staff_costs_history.append(0.0)
         else:
             costs = self.funding.pay_costs(month, event_costs, fees, direct_costs)
         self.spending_eur += costs
@@ -204,9 +209,10 @@ class CenterModel(mesa.Model):
         self._update_reputation()
         self.governance.elections(month)
         self.governance.review(month)
-        self._solvency(month)
+        self._closure(month)
         if center.active and center.headcount > 0:
             center.months_operating += 1
+            self.staffed[month] = True
 
         self.cash_cents[month] = self.ledger.balance_cents(CENTER)
         self.timeseries[month] = metrics.measure(self, month)
@@ -238,25 +244,48 @@ class CenterModel(mesa.Model):
             target = 0.0 if c.closed else c.reputation
         c.reputation += b.reputation_speed * (target - c.reputation)
 
-    def _solvency(self, month: int) -> None:
-        """Three months running of arrears that what funders owe would not clear make the centre
-        insolvent: it closes and stops all services. Arrears that a signed grant's reimbursements
-        will clear are a liquidity gap, bridged (late salaries, a partner's loan), not the end."""
+    def _closure(self, month: int) -> None:
+        """Does the centre close this month, by its legal form's rule (``Institution.closure_rule``)?
+
+        A form with its own balance sheet closes after months of arrears that what funders owe would
+        not clear (``closure_arrears_months`` running): arrears that a signed grant's reimbursements
+        will clear are a liquidity gap, bridged (late salaries, a partner's loan), not the end. A form
+        without one has its deficit covered by its host as it arises, and the host decides once a
+        year whether to go on."""
         c = self.center
+        institution = self.institution
+        if institution.has_host:  # the host carries its unit's debts, after its closure too
+            self.host_cover.append(self.funding.cover_deficit(month))
+            if c.closed:
+                return
+            if institution.host_decides(self.calendar(month)[1]) and month >= 11:
+                engagement = (sum(p.engagement for p in self.partners.values()) / len(self.partners)
+                              if self.partners else 1.0)
+                reason = institution.host_closes(sum(self.host_cover[-12:]), engagement)
+                if reason:
+                    self._close(month, reason)
+            return
         if c.closed:
             return
+        self.funding.bridge(month)
         balance = self.ledger.balance_cents(CENTER)
         uncovered = balance < 0 and balance / 100 + self.funding.receivable(month) < 0
         c.arrears_months = c.arrears_months + 1 if uncovered else 0
-        if self.institution.closes(c.arrears_months):
-            c.closed = True
-            c.active = False
-            c.closure_month = month + 1
-            c.closure_reason = "insolvency"
-            c.n_mentors = c.n_coordinators = 0
-            self.captor = None  # no centre left to capture
-            c.applications = []
-            self.pop.prog_left[:] = 0
+        if institution.closes(c.arrears_months):
+            self._close(month, "insolvency")
+
+    def _close(self, month: int, reason: str) -> None:
+        """The centre closes: services stop, staff go, pending applications are withdrawn."""
+        c = self.center
+        c.closed = True
+        c.active = False
+        c.closure_month = month + 1
+        c.closure_reason = reason
+        c.n_mentors = c.n_coordinators = 0
+        c.project_mentors = c.project_coordinators = 0
+        self.captor = None  # no centre left to capture
+        c.applications = []
+        self.pop.prog_left[:] = 0
 
     # ------------------------------------------------------------------ results
     def outcome(self, name: str) -> float:

@@ -33,6 +33,8 @@ TABLES = {
     "timeseries.csv": ("replicate", "month", *metrics.NAMES),
     "kpis.csv": ("replicate", "seed", *metrics.NAMES),
     "ledger.csv": ("replicate", "month", "source", "destination", "kind", "amount_eur"),
+    "plan.csv": ("replicate", "planned_month", "action", "done_month", "status"),
+    "closure.csv": ("replicate", "seed", "closed", "closure_month", "closure_reason"),
 }
 """The tables of a run folder and their columns, in the order they are written."""
 
@@ -70,7 +72,7 @@ def run_scenario(scenario: Scenario, reps: int, seed: int = 1, *, out: str | os.
             with staged(out, "run") as tmp:
                 writer = RunWriter(tmp, scenario, reps, figures=figures, shown=Path(out))
                 try:
-                    for result in iter_replicates(scenario, reps, seed, engine, Keep(ledger=True), progress):
+                    for result in iter_replicates(scenario, reps, seed, engine, Keep(ledger=True, plan=True), progress):
                         writer.add(result)
                     kpis = writer.finish(seeds, time.perf_counter() - start)
                 except BaseException:
@@ -84,7 +86,7 @@ def run_scenario(scenario: Scenario, reps: int, seed: int = 1, *, out: str | os.
 
 def write_run(folder: Path, scenario: Scenario, results: Sequence[RunResult], seeds: Sequence[int],
               wall_seconds: float, figures: bool = True) -> list[Path]:
-    """Write timeseries.csv, kpis.csv, ledger.csv, scenario.resolved.yaml, run.json and figures/
+    """Write timeseries.csv, kpis.csv, ledger.csv, plan.csv, closure.csv, scenario.resolved.yaml, run.json and figures/
     into ``folder`` from the runs' results (in replicate order); return the files written."""
     writer = RunWriter(Path(folder), scenario, len(results), figures=figures)
     try:
@@ -139,7 +141,15 @@ class RunWriter:
         kpis = self.pd.DataFrame([{"replicate": i, "seed": result.seed, **result.kpis}], columns=list(TABLES["kpis.csv"]))
         ledger = result.ledger
         ledger.insert(0, "replicate", i)
-        for name, frame in (("timeseries.csv", ts), ("kpis.csv", kpis), ("ledger.csv", ledger)):
+        plan = self.pd.DataFrame([{"replicate": i, "planned_month": e["planned"], "action": e["action"],
+                                   "done_month": e["done"], "status": e["status"]} for e in result.plan or ()],
+                                 columns=list(TABLES["plan.csv"]))
+        plan["done_month"] = plan["done_month"].astype("Int64")
+        closure = self.pd.DataFrame([{"replicate": i, "seed": result.seed, "closed": int(bool(result.closure_reason)),
+                                      "closure_month": result.kpis.get("closure_month"),
+                                      "closure_reason": result.closure_reason}], columns=list(TABLES["closure.csv"]))
+        for name, frame in (("timeseries.csv", ts), ("kpis.csv", kpis), ("ledger.csv", ledger), ("plan.csv", plan),
+                            ("closure.csv", closure)):
             if len(frame):
                 self.tables[name].write(frame.to_csv(index=False, header=False, float_format=FLOAT_FORMAT,
                                                      lineterminator="\n"), flush=True)

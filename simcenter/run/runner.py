@@ -21,9 +21,11 @@ from simcenter.run.many import run_many
 from simcenter.run.task import Keep, Run, RunResult, reduce, run_model
 
 
-def simulate(scenario: Scenario, seed: int, levers: dict | None = None, keep: Keep = Keep(ledger=True)) -> RunResult:
+def simulate(scenario: Scenario, seed: int, levers: dict | None = None,
+             keep: Keep = Keep(ledger=True, plan=True)) -> RunResult:
     """Run one scenario (with ``levers`` applied) with one seed; return its result: every outcome's
-    final value (``kpis``) and monthly values (``timeseries``), and the ledger (``ledger``).
+    final value (``kpis``) and monthly values (``timeseries``), the ledger (``ledger``), what became
+    of each plan action (``plan``) and why the centre closed (``closure_reason``, "" if it did not).
 
     Raises:
         RuntimeError: if the run's ledger does not balance (a bug: money was created or lost).

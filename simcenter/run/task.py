@@ -26,12 +26,14 @@ MAX_ERROR_CHARS = 2000
 class Keep:
     """What a run sends back, besides its status: the final value of ``outcomes`` (None: every
     outcome), the monthly values of ``series`` (None: every outcome; (): none), the monthly income
-    by category (``metrics.INCOME_CATEGORIES``), every money movement of the ledger."""
+    by category (``metrics.INCOME_CATEGORIES``), every money movement of the ledger, and what became
+    of each of the plan's dated actions."""
 
     outcomes: tuple[str, ...] | None = None
     series: tuple[str, ...] | None = None
     income: bool = False
     ledger: bool = False
+    plan: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class RunResult:
     income: np.ndarray | None = None  # months x INCOME_CATEGORIES, EUR
     ledger_rows: dict[str, list] | None = None  # month, source, destination, kind, amount_eur
     network_edges: int = 0
+    plan: list[dict] | None = None  # per plan action: planned, action, done (month or None), status
+    closure_reason: str = ""  # why the centre closed ("" while open)
 
     @property
     def ok(self) -> bool:
@@ -140,8 +144,10 @@ def reduce(model, run: Run, seconds: float = 0.0) -> RunResult:
             k = column.get(src)
             if k is not None:
                 income[month, k] += cents / 100
+    plan = [dict(entry) for entry in model.governance.plan_log] if keep.plan else None
     return RunResult(run.key, model.config.name, int(run.seed), "ok", None, seconds, kpis, series, names, income,
-                     model.ledger.rows() if keep.ledger else None, model.network.number_of_edges())
+                     model.ledger.rows() if keep.ledger else None, model.network.number_of_edges(), plan,
+                     model.center.closure_reason)
 
 
 def describe(exc: BaseException) -> str:

@@ -126,9 +126,9 @@ PARTNER_RING, FUNDER_RING = 1.2, 2.2
 
 def layout(run: Run) -> dict[str, tuple[float, float]]:
     """Stable positions: the centre in the middle, partners around it, funders further out,
-    each entrepreneur next to the first partner or funder it is tied to.
+    each entrepreneur next to the partner or funder of its first tie.
 
-    Positions depend only on node names, so the picture grows without jumping.
+    Positions depend only on node names and first ties, so the picture grows without jumping.
     """
     model = run.model
     pos: dict[str, tuple[float, float]] = {CENTER_NODE: (0.0, 0.0)}
@@ -142,10 +142,13 @@ def layout(run: Run) -> dict[str, tuple[float, float]]:
         if node in pos:
             continue
         k = _index(node)
-        anchors = sorted(n for n in model.network.neighbors(node) if n in pos and n != CENTER_NODE)
+        # Next to the partner or funder of its first tie (the network keeps each node's ties in the order
+        # they were made), if its first tie is one; later ties never move it.
+        first = next(iter(model.network.neighbors(node)), None)
+        anchor = first if first is not None and first[:2] in ("p:", "f:") and first in pos else None
         turn = 2 * math.pi * ((k * 0.6180339887) % 1.0)
-        if anchors:
-            ax, ay = pos[anchors[0]]
+        if anchor is not None:
+            ax, ay = pos[anchor]
             r = 0.18 + 0.22 * ((k * 0.7548776662) % 1.0)
             pos[node] = (ax * 1.3 + r * math.cos(turn), ay * 1.3 + r * math.sin(turn))
         else:

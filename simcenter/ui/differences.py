@@ -108,7 +108,7 @@ def known_lines(lang: str, workshop: Workshop) -> list[Known]:
 
 def outcome_lines(lang: str, workshop: Workshop) -> tuple[dict[str, list[str]], list[str]]:
     """Sentences on the outcomes where each design does materially better, largest first,
-    and a sentence for each design that has closed for lack of money."""
+    and a sentence for each design that has closed, saying by whose rule."""
     runs = workshop.live_runs()
     better: dict[str, list[tuple[float, str]]] = {"A": [], "B": []}
     closed = []
@@ -117,7 +117,8 @@ def outcome_lines(lang: str, workshop: Workshop) -> tuple[dict[str, list[str]], 
     for which, run in runs.items():
         center = run.model.center
         if center.closed:
-            closed.append(tr(lang, "app.diff.closed", design=letter(lang, which), month=center.closure_month))
+            key = "app.diff.closed" if center.closure_reason == "insolvency" else "app.diff.closed_by_host"
+            closed.append(tr(lang, key, design=letter(lang, which), month=center.closure_month))
     ra, rb = runs["A"], runs["B"]
     month = min(ra.month, rb.month)
     if month == 0:

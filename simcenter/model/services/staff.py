@@ -22,9 +22,9 @@ class StaffHours:
             students += p.student_hours()
             volunteers += p.volunteer_hours()
             mentors += p.mentor_hours()
-        self.coordinator = center.n_coordinators * h + students * b.share_student_hours_usable
+        self.coordinator = center.coordinators * h + students * b.share_student_hours_usable
         self.volunteer = volunteers
-        self.mentor = center.n_mentors * h * center.spec.services.mentorship.share_time_delivering
+        self.mentor = center.mentors * h * center.spec.services.mentorship.share_time_delivering
         self.mentor += mentors
         overhead = model.institution.management_hours_monthly
         reporting = 0
