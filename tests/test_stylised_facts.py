@@ -84,7 +84,7 @@ def test_inclusive_governance_raises_engagement_and_slows_decisions(base):
     inclusive = load_scenario(PLOVDIV / "association-multistakeholder.yaml")
     fact = validation.inclusive_governance(base, inclusive, SEEDS)
     assert fact.holds, fact.measured
-    assert fact.measured["engagement gain while both are solvent (median)"] > 0.05
+    assert fact.measured["engagement gain while both are open (median)"] > 0.05
     assert fact.measured["latency added, months (median)"] >= 1.0
 
 
@@ -92,7 +92,7 @@ def test_the_same_design_shows_no_governance_effect(base):
     """Control: a design compared with itself gains no engagement and no latency."""
     fact = validation.inclusive_governance(base, base, SEEDS[:3])
     assert not fact.holds
-    assert fact.measured["engagement gain while both are solvent (median)"] == 0.0
+    assert fact.measured["engagement gain while both are open (median)"] == 0.0
     assert fact.measured["latency added, months (median)"] == 0.0
 
 

@@ -189,7 +189,7 @@ def support_effects(scenario, seeds) -> Fact:
 
 def _paired(a_scenario, b_scenario, seeds, outcomes, over_time=()) -> dict[str, list[tuple[float, float]]]:
     """Outcomes of two designs in the same worlds; those in ``over_time`` averaged over the months
-    both centres were solvent (a design that fails early is not compared with a working one)."""
+    both centres were open (a design that fails early is not compared with a working one)."""
     from simcenter import metrics
 
     out: dict[str, list[tuple[float, float]]] = {o: [] for o in outcomes}
@@ -214,7 +214,7 @@ def inclusive_governance(director, inclusive, seeds) -> Fact:
     lat = [b - a for a, b in pairs["decision_latency_months"] if not math.isnan(a - b)]
     share_eng, share_lat = np.mean(np.array(eng) > 0), np.mean(np.array(lat) > 0)
     return Fact("inclusive_governance", "Inclusive governance: more engagement, slower decisions",
-                {"engagement gain while both are solvent (median)": _median(eng), "latency added, months (median)": _median(lat),
+                {"engagement gain while both are open (median)": _median(eng), "latency added, months (median)": _median(lat),
                  "share of worlds with more engagement": float(share_eng),
                  "share of worlds with slower decisions": float(share_lat)},
                 "in at least 80% of paired worlds both higher engagement and longer latency",

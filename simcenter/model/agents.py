@@ -131,7 +131,7 @@ class Center(mesa.Agent):
         return self.monthly_staff_cost() + max(0.0, other)
 
     def runway_months(self, cash: float) -> float:
-        """Months ``cash`` lasts at the recent burn rate (capped at 120; 0 once insolvent)."""
+        """Months ``cash`` lasts at the recent burn rate (capped at 120; 0 once closed)."""
         if self.closed:
             return 0.0
         burn = self.burn_rate()
