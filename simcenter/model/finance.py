@@ -255,24 +255,18 @@ class FundingFlows:
         costs at their recent rate, less each project's staff once its grant has ended; income: each
         grant's tranches while it runs (at most its budget not yet earned), each subsidy's payments."""
         center = self.model.center
-        burn = center.burn_rate()
         salary = center.salary_cost()
-        project_now = center.project_mentors + center.project_coordinators
-        total = 0.0
-        left = {id(g): g.amount_eur - g.earned_eur for g in center.grants if g.kind == "grant"}
-        for k in range(1, months + 1):
-            m = month + k
-            cost = burn - salary * (project_now - center.project_staff(m))
-            income = 0.0
-            for g in center.grants:
-                if g.kind == "donation" or not g.start <= m < g.start + g.duration:
-                    continue
-                tranche = g.amount_eur / g.duration
-                if g.kind == "grant":
-                    tranche = min(tranche, left[id(g)])
-                    left[id(g)] -= tranche
-                income += tranche
-            total += cost - income
+        total = months * (center.burn_rate() - salary * (center.project_mentors + center.project_coordinators))
+        first, last = month + 1, month + months + 1  # the months ahead: [first, last)
+        for g in center.grants:
+            if g.kind == "donation":
+                continue
+            ahead = max(0, min(g.start + g.duration, last) - max(g.start, first))  # its months among them
+            if not ahead:
+                continue
+            total += salary * (g.staff_mentors + g.staff_coordinators) * ahead  # its staff while it pays them
+            tranches = g.amount_eur / g.duration * ahead
+            total -= min(tranches, g.amount_eur - g.earned_eur) if g.kind == "grant" else tranches
         return total
 
     def cover_deficit(self, month: int) -> float:
