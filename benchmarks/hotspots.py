@@ -120,7 +120,7 @@ def _instrument_phases() -> None:
     for name in ("advance", "fade_idle", "arrive"):
         wrap(population.Population, name, f"population.{name}")
     wrap(draws.PersonDraws, "month", "random numbers (per person)")
-    for name in ("_update_reputation", "_solvency", "verify_ledger"):
+    for name in ("_update_reputation", "_closure", "verify_ledger"):
         wrap(model.CenterModel, name, f"model.{name}")
     wrap(model.CenterModel, "__init__", "model construction")
     wrap(model.CenterModel, "step", "month (all of step)")
