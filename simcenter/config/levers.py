@@ -87,6 +87,7 @@ LEVERS: dict[str, Callable[[dict, object], None]] = {
     "starting_cash_eur": _path("center.starting_cash_eur"),
     "mentoring_fee_eur": _path("center.services.mentorship.fee_per_hour_eur"),
     "event_fee_eur": _path("center.services.events.fee_eur"),
+    "success_fee_share": _path("center.services.funding_support.share_success_fee"),
     "promotion_budget_eur": _path("center.services.promotion.budget_monthly_eur"),
     "share_online_events": _online_share,
     "partner_seats": _partner_seats,

@@ -46,6 +46,7 @@ CONTROLS: tuple[Control, ...] = (
     Control("n_mentors", "slider", 0, 10, 1, "people"),
     Control("mentoring_fee_eur", "number", 0, 200, 1, "EUR"),
     Control("event_fee_eur", "number", 0, 200, 1, "EUR"),
+    Control("success_fee_share", "slider", 0.0, 0.1, 0.01, "share"),
     Control("share_online_events", "slider", 0.0, 1.0, 0.05, "share"),
     Control("promotion_budget_eur", "slider", 0, 3000, 50, "EUR"),
     Control("partner_seats", "slider", 0, 12, 1, "seats"),
@@ -75,6 +76,8 @@ def lever_value(config: Scenario, name: str) -> float | str | None:
         return services.mentorship.fee_per_hour_eur
     if name == "event_fee_eur":
         return services.events.fee_eur
+    if name == "success_fee_share":
+        return services.funding_support.share_success_fee
     if name == "promotion_budget_eur":
         return services.promotion.budget_monthly_eur
     if name == "share_online_events":
