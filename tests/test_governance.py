@@ -410,11 +410,24 @@ def test_a_review_without_cause_or_out_of_cycle_decides_nothing(base):
 
 
 def test_a_review_that_reads_the_results_wrong_decides_nothing(base):
-    """Decision quality 0 and no partners: every decision is missed (inertia), and counted."""
-    model = _at_review(base, cash=0.0, decision_quality=0.0)
+    """Decision quality 0 and no partners: a cut the forecast asks for but the money does not yet need
+    is missed (inertia), and counted."""
+    probe = _at_review(base, decision_quality=0.0)
+    lead = probe.governance.latency({"action": "cut", "step": "staff"}, 4) + 1
+    cash = probe.funding.net_costs(4, lead) + 1.0  # lasts until a cut bites, short of the target
+    model = _at_review(base, cash=cash, decision_quality=0.0)
+    assert model.funding.net_costs(4, _target(model)) > cash
     model.governance.review(4)
     assert _decided(model, 4) == []
     assert model.tally["missed_decisions"] == 1
+
+
+def test_no_body_overlooks_money_that_will_not_last_until_a_cut_bites(base):
+    """Decision quality 0: with free cash short of the months a cut takes, the cuts are decided all the same."""
+    model = _at_review(base, cash=0.0, decision_quality=0.0)
+    model.governance.review(4)
+    assert [d["step"] for d in _decided(model, 4)][:3] == ["promotion", "events", "space"]
+    assert model.tally["missed_decisions"] == 0
 
 
 def test_a_review_decision_takes_effect_after_the_latency_from_the_next_month(base):

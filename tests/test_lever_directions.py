@@ -21,8 +21,10 @@ replicates of each of 6 arms at each horizon, run once for the module on 2 worke
 (about 60 s on the shared 2-core machine).
 
 Properties that today's model breaks are marked ``xfail(strict=True)`` with the measured failure:
-they turn into errors when the staff and finance rewrite of issue 17 makes them hold, and the mark
-must then be removed.
+they turn into errors when a change makes them hold, and the mark must then be removed. The staff
+and finance rewrite of issue 17 made the funded mentor's closure property hold (its closure share at
+10 years was +17 points, now within noise); a mentoring fee still raises the people served and the
+hours, through the team its income keeps.
 """
 
 from __future__ import annotations
@@ -132,9 +134,7 @@ def test_more_municipal_support_never_raises_closure(worlds, years):
     assert ok, f"more municipal support raised the closure share: {figures}"
 
 
-@pytest.mark.parametrize("years", [5, pytest.param(10, marks=pytest.mark.xfail(strict=True, reason=(
-    "issue 17: at 10 years a third mentor who comes with his or her whole cost in cash raises the closure share "
-    "from 34% to 51% (+0.17, SE 0.057; closed in 26 worlds where the base did not, 9 the other way)")))])
+@pytest.mark.parametrize("years", HORIZONS)
 def test_one_more_funded_mentor_never_raises_closure(worlds, years):
     """A third mentor with the money for his or her whole cost over the horizon (salary and employer contributions,
     added to the starting cash): the closure share may not rise by more than 2 SE of the paired difference
@@ -157,15 +157,20 @@ def test_fifty_euros_a_month_more_cost_moves_closure_by_a_few_points_at_most(wor
 
 
 # --------------------------------------------------------------------------------------------- fees
-FEE_SERVED = {5: "+102 a world (SE 8.7; higher in 83 of 100 worlds, lower in 17)",
-              10: "+178 a world (SE 11.1; higher in 97 of 100 worlds, lower in 3)"}
-FEE_HOURS = {5: "+1,519 a world (SE 156; higher in 83 of 100 worlds, lower in 17)",
-             10: "+5,012 a world (SE 406; higher in 93 of 100 worlds, lower in 7)"}
+FEE_SERVED = {5: "+63 a world (SE 9.5; higher in 77 of 100 worlds, lower in 23)",
+              10: "+65 a world (SE 10.2; higher in 77 of 100 worlds, lower in 23)"}
+FEE_HOURS = {5: "+630 a world (SE 191; higher in 63 of 100 worlds, lower in 37)",
+             10: "+1,860 a world (SE 394; higher in 70 of 100 worlds, lower in 30)"}
+FEE_TEAM = {5: "+5.8 months with a paid team (SE 0.8)", 10: "+12.7 months with a paid team (SE 1.4)"}
+# Measured after the staff and finance rewrite of issue 17 (the closure share no longer differs: 0 in both arms):
+# the fee's income keeps the team longer, and the team, more than the price (demand falls by fee_elasticity, 2% a
+# euro of the hourly fee), decides how many are served. Whether that is wrong is a calibration question (how
+# much a EUR 5/hour fee puts off Plovdiv's social entrepreneurs: no source in domain.md), left open on issue 17.
 
 
 @pytest.mark.parametrize("years", [pytest.param(y, marks=pytest.mark.xfail(strict=True, reason=(
-    f"issue 17: at {y} years a EUR 5/hour mentoring fee raises people served by {FEE_SERVED[y]} and lowers the "
-    "closure share by 15 points: the fee income keeps the team, and the team, not the price, decides uptake")))
+    f"issue 17: at {y} years a EUR 5/hour mentoring fee raises people served by {FEE_SERVED[y]}: the fee income "
+    f"keeps the team ({FEE_TEAM[y]}), and the team, not the price, decides uptake")))
     for y in HORIZONS])
 def test_a_higher_mentoring_fee_never_raises_the_people_served(worlds, years):
     """A mentoring fee of EUR 5 an hour (0 in the base): people served may not rise by more than 2 SE of the paired

@@ -115,8 +115,8 @@ def funding_cliff(scenario, seeds) -> Fact:
 
     A grant-only centre may win another project before the first one ends: that moves the
     cliff, it does not remove it. What is measured is the gap between the end of the last
-    project that ended before the centre stopped operating (open with a paid team, for good) and
-    the month it stopped. A centre that has cut its team may stay open, a shell paying its
+    project begun before the centre stopped operating (open with a paid team, for good) and the
+    month it stopped (0 if it stopped before that project's end). A centre that has cut its team may stay open, a shell paying its
     fixed costs, until its founders' loan runs out: its closure comes later and is shown apart.
     """
     gaps, cash, closed, closure_gaps = [], [], [], []
@@ -127,8 +127,9 @@ def funding_cliff(scenario, seeds) -> Fact:
         closed.append(c.closed)
         staffed = np.nonzero(m.staffed)[0]
         stop = int(staffed[-1]) + 1 if len(staffed) else 0
-        ended = [g.end for g in c.grants if g.kind == "grant" and g.end <= stop] if stop < m.months else []
-        gaps.append(stop - max(ended) if ended else math.inf)
+        # The projects begun before the team stopped; one still running when it stopped counts as a gap of 0.
+        ended = [g.end for g in c.grants if g.kind == "grant" and g.start < stop] if stop < m.months else []
+        gaps.append(max(0, stop - max(ended)) if ended else math.inf)
         if c.closed and ended:
             closure_gaps.append(c.closure_month - max(ended))
         cash.append((m.cash_cents / 100).tolist())

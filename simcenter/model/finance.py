@@ -167,7 +167,13 @@ class FundingFlows:
             paid += ledger.transfer("center", "setup", "setup", model.institution.setup_cost_eur) / 100
         paid += ledger.transfer("center", "admin", "legal_form_overhead", model.institution.overhead_monthly_eur) / 100
         salaries = 0.0
-        if center.active:
+        if center.active and center.headcount == 0:
+            # Dormant: without any paid staff the centre keeps its registration (the form's overhead) and its
+            # body (meetings), not premises, a platform or running costs; events and promotion need staff.
+            model.tally["dormant_months"] += 1
+            paid += ledger.transfer("center", "governance", "governance_meetings",
+                                    model.institution.meeting_cost_monthly_eur) / 100
+        elif center.active:
             salaries = ledger.transfer("center", "staff", "salaries", center.monthly_staff_cost()) / 100
             paid += salaries
             space = sum(p.space_offset_eur(model.config.region.rent_eur_per_m2_month) for p in model.partners.values())

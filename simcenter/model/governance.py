@@ -6,9 +6,10 @@ time the legal form's approving body needs, plus the notice a contract needs (30
 employee, a month for a lease). The plan's dated actions pass through the same queue; a
 planned hire waits until it is affordable. When the runway falls under the reserve, the body
 cuts in a stated order (``CUTS``: promotion, on-site and hybrid events, space, then core staff),
-one step a review, and undoes its cuts, the last first, once the runway is back above
-``restore_reserve_factor`` times the reserve. Decision quality is the chance the body reads
-the results right; when it does not, it does nothing (inertia). A politically dependent form loses municipal money and
+as much as its cash forecast needs, and undoes its cuts, the last first, once the forecast covers
+``restore_reserve_factor`` times that. Decision quality is the chance the body reads the results
+right; when it does not, it does nothing (inertia), except when its money will not last until a
+cut bites. A politically dependent form loses municipal money and
 speed after municipal elections; a lead-partner structure may be captured by its lead. How
 long, how well and how much: the legal form's and the structure's effects (``institution.py``).
 """
@@ -195,6 +196,8 @@ class Governance:
         lead = self.latency({"action": "cut", "step": "staff"}, month) + 1
         target = math.ceil(center.spec.reserve_months + lead)
         short = model.funding.net_costs(month, target) - free
+        # Money that will not last until a cut bites: no body overlooks that, whatever its quality.
+        urgent = short > 0 and free < model.funding.net_costs(month, lead)
         decisions = []
         if short > 0:
             decisions = self._next_cuts(utilisation, short / target)
@@ -207,7 +210,7 @@ class Governance:
             return
         engaged_voice = sum(p.engagement * p.voice for p in model.partners.values()) / max(1, len(model.partners))
         quality = institution.decision_quality(engaged_voice)
-        if u_read >= quality:
+        if u_read >= quality and not urgent:
             model.tally["missed_decisions"] += 1
             return
         for decision in decisions:  # decided at the end of this month
