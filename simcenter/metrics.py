@@ -96,7 +96,6 @@ class Snapshot:
         alive, alive_c = pop.n_op_after_alive
         self.survival = _share(alive, ever)
         self.survival_c = _share(alive_c, ever_c)
-        self.client_launched = pop.n_client_launched
         # Sums of float32 amounts in float64, exact: the same whatever the order of summation.
         self.client_funding, self.client_funding_c = pop.served_funding.tolist()
 
@@ -177,9 +176,10 @@ OUTCOMES: tuple[Outcome, ...] = (
             _cliff),
     Outcome("spending_eur", "EUR", "info", "Everything the centre paid out, cumulative.",
             lambda s: s.spending),
-    Outcome("cost_per_venture_eur", "EUR", "min",
-            "Spending divided by ventures launched by served people (empty if none).",
-            lambda s: _share(s.spending, s.client_launched)),
+    Outcome("cost_per_venture_added_eur", "EUR", "min",
+            "Spending divided by the ventures the centre added (ventures_launched_added); empty when it added "
+            "none or fewer than none, where a cost per venture added has no meaning.",
+            lambda s: _share(s.spending, s.launched - s.launched_c)),
     Outcome("partner_engagement", "0..1", "max", "Mean engagement of the partners.",
             lambda s: sum(p.engagement for p in s.model.partners.values()) / len(s.model.partners) if s.model.partners else math.nan),
     Outcome("network_ties", "ties", "max", "Ties brokered between entrepreneurs, partners and funders, cumulative.",

@@ -23,7 +23,7 @@ TIME_OUTCOMES = ("cash_eur", "served", "ventures_launched_added", "jobs_added", 
 FOREST_OUTCOMES = ("served", "mentoring_hours", "ventures_launched_added", "jobs_added", "client_funding_added_eur",
                    "survival_premium", "months_operating", "closed", "survived_grant_cliff", "own_revenue_share",
                    "funding_hhi", "partner_engagement", "regional_reach", "dropout_rate", "decision_latency_months",
-                   "cost_per_venture_eur")
+                   "cost_per_venture_added_eur")
 SAVE = {"metadata": {"Software": None}}
 
 

@@ -20,7 +20,7 @@ from simcenter.ui.text import entry_label, fmt, letter, outcome_label, outcome_v
 COMPARED = ("reached", "served", "ventures_launched", "ventures_launched_added", "ventures_scaled", "jobs",
             "jobs_added", "client_funding_eur", "runway_months", "own_revenue_share", "funding_hhi",
             "grants_won", "partner_engagement", "network_ties", "regional_reach", "dropout_rate",
-            "cost_per_venture_eur", "decision_latency_months")
+            "cost_per_venture_added_eur", "decision_latency_months")
 """Outcomes with a direction (more or less is better) that the panel compares."""
 MAX_SENTENCES = 6
 """Sentences per side: the largest differences first."""
