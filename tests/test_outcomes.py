@@ -97,3 +97,60 @@ def test_cohort_survival_outcomes_read_the_counters(small):
     assert 0.6 < k["cohort_survival_comparison_1y"] < 0.95
     assert k["cohort_ventures_5y"] == 0 and math.isnan(k["cohort_survival_5y"])
     assert metrics.BY_NAME["cohort_survival_3y"].base == "cohort_ventures_3y"
+
+
+# ---------------------------------------------------------------- no pro from very few people
+def _results(b_reached: float, b_towns: float, a_reached: float = 1000.0, reps: int = 20):
+    """Two designs, A (the baseline) and B, alike in everything but regional reach: B reaches a larger share
+    outside the city, of ``b_reached`` people (``b_towns`` of them outside the city); A 40% of ``a_reached``."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from simcenter.report.analysis import Results
+
+    rng = np.random.default_rng(5)
+    rows = []
+    for design, reached, towns in (("A", a_reached, 0.4 * a_reached), ("B", b_reached, b_towns)):
+        for r in range(reps):
+            row = {name: 100.0 for name in metrics.NAMES}
+            row.update(scenario=design, replicate=r, reached=reached, reached_towns=towns,
+                       regional_reach=towns / reached + rng.normal(0, 0.005))
+            rows.append(row)
+    meta = {"designs": [{"name": "A"}, {"name": "B"}], "baseline": "A", "seed": 1}
+    return Results(Path("."), meta, pd.DataFrame(rows), pd.DataFrame(), pd.DataFrame())
+
+
+def _reach_sentences(res) -> tuple[list[str], list[str], str]:
+    from simcenter.i18n import speaking
+    from simcenter.report import analysis
+
+    with speaking("en"):
+        summary = analysis.summary_table(res)
+        pc = analysis.pros_and_cons(res, summary)["B"]
+        best = analysis.tradeoffs(res).set_index("outcome").loc["regional_reach", "best"]
+    label = metrics.BY_NAME["regional_reach"].label
+    return [s for s in pc["pros"] if label in s], [s for s in pc["cons"] if label in s], best
+
+
+def test_a_share_of_very_few_people_is_no_pro_and_not_the_best():
+    pros, _, best = _reach_sentences(_results(b_reached=1000.0, b_towns=600.0))  # 60% of 1,000 against 40%
+    assert pros and best == "B"  # enough people, and more of them outside the city: a pro
+    pros, _, best = _reach_sentences(_results(b_reached=40.0, b_towns=24.0, a_reached=20.0))
+    assert pros and best == "B"  # 60% of 40 people against 40% of 20: B's share stands, against the field
+    pros, cons, best = _reach_sentences(_results(b_reached=25.0, b_towns=15.0, a_reached=20.0))  # 60% of 25
+    assert metrics.MIN_BASE == 30 and not pros and not cons and best != "B"
+
+
+def test_a_larger_share_of_fewer_people_outside_the_city_is_no_pro():
+    """The grant-only case: a larger share (60%) of fewer people reached outside the city (300 against 400)."""
+    pros, _, _ = _reach_sentences(_results(b_reached=500.0, b_towns=300.0))
+    assert not pros
+
+
+def test_the_report_states_the_minimum_in_both_languages():
+    from simcenter.i18n import t, speaking
+
+    for lang in ("en", "bg"):
+        with speaking(lang):
+            assert str(metrics.MIN_BASE) in t("report.min_base_note", n=metrics.MIN_BASE)

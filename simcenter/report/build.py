@@ -182,7 +182,7 @@ def _markdown(res, summary, pros_cons, trade, figures) -> str:
             text, mark = _diff_cell(rows, d, o)
             cells.append(f"**{text}** {'▲' if mark == 'better' else '▼'}" if mark else text)
         out.append("| " + " | ".join([d] + cells) + " |")
-    out += ["", f"## {t('report.pros_cons')}", ""]
+    out += ["", f"## {t('report.pros_cons')}", "", t("report.min_base_note", n=metrics.MIN_BASE), ""]
     for d in res.designs:
         out += [f"### {d}", "", f"**{t('report.pros')}**", ""]
         out += [f"- {s}" for s in pros_cons[d]["pros"]] or [f"- {t('report.none')}"]
@@ -247,7 +247,8 @@ def _html(res, summary, pros_cons, trade, figures) -> str:
         parts.append("<tr>" + "".join(row) + "</tr>")
     parts.append("</tbody></table></div>")
 
-    parts.append(f"<h2>{e(t('report.pros_cons'))}</h2><div class=\"scroll\"><table class=\"designs pros-cons\"><thead><tr>")
+    parts.append(f"<h2>{e(t('report.pros_cons'))}</h2><p class=\"note\">{e(t('report.min_base_note', n=metrics.MIN_BASE))}</p>"
+                 f"<div class=\"scroll\"><table class=\"designs pros-cons\"><thead><tr>")
     parts += [f"<th>{e(h)}</th>" for h in (t("report.design"), t("report.pros"), t("report.cons"))]
     parts.append("</tr></thead><tbody>")
     for d in res.designs:
