@@ -147,8 +147,8 @@ def test_a_share_of_very_few_people_is_no_pro_and_not_the_best():
 
 def test_a_larger_share_of_fewer_people_outside_the_city_is_no_pro():
     """The grant-only case: a larger share (60%) of fewer people reached outside the city (300 against 400)."""
-    pros, _, _ = _reach_sentences(_results(b_reached=500.0, b_towns=300.0))
-    assert not pros
+    pros, _, best = _reach_sentences(_results(b_reached=500.0, b_towns=300.0))
+    assert not pros and best == "A"
 
 
 def test_the_report_states_the_minimum_in_both_languages():

@@ -234,7 +234,9 @@ def pros_and_cons(res: Results, summary: pd.DataFrame) -> dict[str, dict[str, li
 def tradeoffs(res: Results) -> pd.DataFrame:
     """Per directional outcome: the best design, and the share of replicates each design is best.
     A design whose share rests on fewer than ``metrics.MIN_BASE`` people or ventures (median run) is
-    left out of that outcome's row (its share of replicates empty): it cannot be the best on it."""
+    left out of that outcome's row (its share of replicates empty): it cannot be the best on it; so is,
+    for a share whose numerator is a good (``count``), a design whose median count is materially (2%) below
+    the baseline's."""
     designs = res.designs
     rows = []
     for outcome in metrics.OUTCOMES:
@@ -242,6 +244,10 @@ def tradeoffs(res: Results) -> pd.DataFrame:
             continue
         matrix = np.stack([res.values(d, outcome.name) for d in designs])
         few = np.array([too_few(res, d, outcome.name) for d in designs])
+        if outcome.count:  # a larger share of fewer people than the baseline's (reach outside the city) is not the best
+            base_count = np.nanmedian(res.values(res.baseline, outcome.count))
+            few |= np.array([np.nanmedian(res.values(d, outcome.count)) < (1 - metrics.MATERIAL_RELATIVE) * base_count
+                             for d in designs])
         matrix[few] = np.nan
         signed = matrix if outcome.direction == "max" else -matrix
         share = np.zeros(len(designs))
