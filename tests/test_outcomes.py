@@ -183,3 +183,28 @@ def test_the_base_design_sits_in_the_anchor_band(base):
         models.append(model)
     measured = scale.measure(models)
     assert scale.holds(measured), (measured, scale.band())
+
+
+def test_the_app_panel_gives_no_share_sentence_from_few_people():
+    """The app's A-against-B panel (one world): regional reach is compared only when both designs reached
+    at least MIN_BASE people, and a higher share is no sentence when fewer people outside the city were reached."""
+    from types import SimpleNamespace
+
+    pytest.importorskip("solara", reason="the app's packages (pip install -e '.[app]')")
+    from simcenter.ui import differences
+
+    def run(**values):
+        series = {name: np.array([values.get(name, 100.0)]) for name in metrics.NAMES}
+        return SimpleNamespace(month=1, model=SimpleNamespace(center=SimpleNamespace(closed=False)),
+                               series=lambda name: series[name])
+
+    def sentences(a, b):
+        workshop = SimpleNamespace(live_runs=lambda: {"A": run(**a), "B": run(**b)})
+        better, _ = differences.outcome_lines("en", workshop)
+        label = metrics.BY_NAME["regional_reach"].label
+        return [s for s in better["B"] if label in s]
+
+    a = {"regional_reach": 0.4, "reached": 1000.0, "reached_towns": 400.0}
+    assert sentences(a, {"regional_reach": 0.6, "reached": 1000.0, "reached_towns": 600.0})
+    assert not sentences(a, {"regional_reach": 0.6, "reached": 25.0, "reached_towns": 15.0})  # 25 people
+    assert not sentences(a, {"regional_reach": 0.6, "reached": 500.0, "reached_towns": 300.0})  # fewer outside
