@@ -126,6 +126,43 @@ def _cliff(s: Snapshot) -> float:
     return 1.0
 
 
+COHORT_YEARS = (1, 3, 5)
+"""Cohort survival is measured k years after launch for these k (``simcenter.fast.population.COHORT_YEARS``)."""
+
+
+def _years(k: int) -> str:
+    return f"{k} year{'s' if k > 1 else ''}"
+
+
+def _cohort_survival(j: int, k: int) -> tuple[Outcome, Outcome]:
+    """Cohort survival at ``k`` years (the ``j``-th of ``COHORT_YEARS``), supported and comparison."""
+    return (
+        Outcome(f"cohort_survival_{k}y", "share", "max",
+                f"Of the supported ventures launched at least {_years(k)} before, the share still running {_years(k)} "
+                "after their launch. Supported: launched during the run by a person the centre had served (mentoring or "
+                "funding help) in or before the month of launch (empty before any).",
+                lambda s: _share(s.cohort_alive[TREATED][j], s.cohort_n[TREATED][j]), base=f"cohort_ventures_{k}y"),
+        Outcome(f"cohort_survival_comparison_{k}y", "share", "info",
+                "The same for the same people in the comparison world: their ventures launched there in or after the "
+                f"month the centre first served them, still running {_years(k)} after launch.",
+                lambda s: _share(s.cohort_alive[COMPARISON][j], s.cohort_n[COMPARISON][j]),
+                base=f"cohort_ventures_comparison_{k}y"),
+    )
+
+
+def _cohort_ventures(j: int, k: int) -> tuple[Outcome, Outcome]:
+    """The cohorts' sizes at ``k`` years: what the cohort survival shares are shares of."""
+    return (
+        Outcome(f"cohort_ventures_{k}y", "ventures", "info",
+                f"Supported ventures launched at least {_years(k)} before (what cohort_survival_{k}y is a share of).",
+                lambda s: float(s.cohort_n[TREATED][j])),
+        Outcome(f"cohort_ventures_comparison_{k}y", "ventures", "info",
+                f"The same people's ventures in the comparison world launched at least {_years(k)} before "
+                f"(what cohort_survival_comparison_{k}y is a share of).",
+                lambda s: float(s.cohort_n[COMPARISON][j])),
+    )
+
+
 OUTCOMES: tuple[Outcome, ...] = (
     Outcome("reached", "people", "max", "People who used any service (event, mentoring, funding support), cumulative.",
             lambda s: float(s.reached)),
@@ -155,60 +192,8 @@ OUTCOMES: tuple[Outcome, ...] = (
             "Ventures of served people that operated after the person's first service, cumulative (what "
             "survival_supported is a share of).",
             lambda s: float(s.supported_ventures)),
-    Outcome("cohort_survival_1y", "share", "max",
-            "Of the supported ventures launched at least 1 year before, the share still running 1 year "
-            "after their launch. Supported: launched during the run by a person the centre had served (mentoring or "
-            "funding help) in or before the month of launch (empty before any).",
-            lambda s: _share(s.cohort_alive[TREATED][0], s.cohort_n[TREATED][0]),
-            base="cohort_ventures_1y"),
-    Outcome("cohort_survival_comparison_1y", "share", "info",
-            "The same for the same people in the comparison world: their ventures launched there in or after the "
-            "month the centre first served them, still running 1 year after launch.",
-            lambda s: _share(s.cohort_alive[COMPARISON][0], s.cohort_n[COMPARISON][0]),
-            base="cohort_ventures_comparison_1y"),
-    Outcome("cohort_survival_3y", "share", "max",
-            "Of the supported ventures launched at least 3 years before, the share still running 3 years "
-            "after their launch. Supported: launched during the run by a person the centre had served (mentoring or "
-            "funding help) in or before the month of launch (empty before any).",
-            lambda s: _share(s.cohort_alive[TREATED][1], s.cohort_n[TREATED][1]),
-            base="cohort_ventures_3y"),
-    Outcome("cohort_survival_comparison_3y", "share", "info",
-            "The same for the same people in the comparison world: their ventures launched there in or after the "
-            "month the centre first served them, still running 3 years after launch.",
-            lambda s: _share(s.cohort_alive[COMPARISON][1], s.cohort_n[COMPARISON][1]),
-            base="cohort_ventures_comparison_3y"),
-    Outcome("cohort_survival_5y", "share", "max",
-            "Of the supported ventures launched at least 5 years before, the share still running 5 years "
-            "after their launch. Supported: launched during the run by a person the centre had served (mentoring or "
-            "funding help) in or before the month of launch (empty before any).",
-            lambda s: _share(s.cohort_alive[TREATED][2], s.cohort_n[TREATED][2]),
-            base="cohort_ventures_5y"),
-    Outcome("cohort_survival_comparison_5y", "share", "info",
-            "The same for the same people in the comparison world: their ventures launched there in or after the "
-            "month the centre first served them, still running 5 years after launch.",
-            lambda s: _share(s.cohort_alive[COMPARISON][2], s.cohort_n[COMPARISON][2]),
-            base="cohort_ventures_comparison_5y"),
-    Outcome("cohort_ventures_1y", "ventures", "info",
-            "Supported ventures launched at least 1 year before (what cohort_survival_1y is a share of).",
-            lambda s: float(s.cohort_n[TREATED][0])),
-    Outcome("cohort_ventures_comparison_1y", "ventures", "info",
-            "The same people's ventures in the comparison world launched at least 1 year before "
-            "(what cohort_survival_comparison_1y is a share of).",
-            lambda s: float(s.cohort_n[COMPARISON][0])),
-    Outcome("cohort_ventures_3y", "ventures", "info",
-            "Supported ventures launched at least 3 years before (what cohort_survival_3y is a share of).",
-            lambda s: float(s.cohort_n[TREATED][1])),
-    Outcome("cohort_ventures_comparison_3y", "ventures", "info",
-            "The same people's ventures in the comparison world launched at least 3 years before "
-            "(what cohort_survival_comparison_3y is a share of).",
-            lambda s: float(s.cohort_n[COMPARISON][1])),
-    Outcome("cohort_ventures_5y", "ventures", "info",
-            "Supported ventures launched at least 5 years before (what cohort_survival_5y is a share of).",
-            lambda s: float(s.cohort_n[TREATED][2])),
-    Outcome("cohort_ventures_comparison_5y", "ventures", "info",
-            "The same people's ventures in the comparison world launched at least 5 years before "
-            "(what cohort_survival_comparison_5y is a share of).",
-            lambda s: float(s.cohort_n[COMPARISON][2])),
+    *(o for j, k in enumerate(COHORT_YEARS) for o in _cohort_survival(j, k)),
+    *(o for j, k in enumerate(COHORT_YEARS) for o in _cohort_ventures(j, k)),
     Outcome("jobs", "jobs", "max", "Jobs in running ventures (operating and scaling) in the region.",
             lambda s: s.jobs),
     Outcome("jobs_vulnerable", "jobs", "max", "Jobs held by people from vulnerable groups.",

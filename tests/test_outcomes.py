@@ -208,3 +208,10 @@ def test_the_app_panel_gives_no_share_sentence_from_few_people():
     assert sentences(a, {"regional_reach": 0.6, "reached": 1000.0, "reached_towns": 600.0})
     assert not sentences(a, {"regional_reach": 0.6, "reached": 25.0, "reached_towns": 15.0})  # 25 people
     assert not sentences(a, {"regional_reach": 0.6, "reached": 500.0, "reached_towns": 300.0})  # fewer outside
+
+
+def test_the_outcomes_and_the_compiled_month_count_the_same_cohorts():
+    from simcenter.fast import population
+
+    assert metrics.COHORT_YEARS == population.COHORT_YEARS
+    assert population.C_COHORT_ALIVE - population.C_COHORT_N == 2 * len(population.COHORT_YEARS)
