@@ -189,6 +189,24 @@ def _count_worse(summary_by: dict, design: str, outcome: str, against_field: boo
     return bool(robust) and material(row, diff, row["median"]) and not _better(row["direction"], diff)
 
 
+def no_verdict(res: Results, summary: pd.DataFrame) -> set[tuple[str, str]]:
+    """The (design, outcome) pairs whose difference from the baseline is no verdict, better or worse, even
+    when robust: a share resting on fewer than ``metrics.MIN_BASE`` in the design's or the baseline's median
+    run, or a higher share (``count``) of fewer people than the baseline's (the pros and cons, and the
+    report's table of differences)."""
+    by_design = {d: summary[summary["scenario"] == d].set_index("outcome") for d in res.designs}
+    out = set()
+    for design in res.designs:
+        for o in metrics.OUTCOMES:
+            if o.base is None and o.count is None:
+                continue
+            row = by_design[design].loc[o.name]
+            if (too_few(res, design, o.name) or too_few(res, res.baseline, o.name)
+                    or (_better(row["direction"], row["diff_median"]) and _count_worse(by_design, design, o.name, False))):
+                out.add((design, o.name))
+    return out
+
+
 def pros_and_cons(res: Results, summary: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
     """For each design: plain sentences for the outcomes on which it is robustly (and materially)
     better or worse than the baseline and than the field (the other designs on average).
@@ -200,6 +218,7 @@ def pros_and_cons(res: Results, summary: pd.DataFrame) -> dict[str, dict[str, li
     out: dict[str, dict[str, list[str]]] = {}
     baseline = summary[summary["scenario"] == res.baseline].set_index("outcome")
     by_design = {d: summary[summary["scenario"] == d].set_index("outcome") for d in res.designs}
+    quiet = no_verdict(res, summary)
     for design in res.designs:
         pros: list[str] = []
         cons: list[str] = []
@@ -210,10 +229,7 @@ def pros_and_cons(res: Results, summary: pd.DataFrame) -> dict[str, dict[str, li
             level, unit = row[col], row["unit"]
             against = []
             verdicts = set()
-            if (row["robust"] and material(row, row["diff_median"], level)
-                    and not too_few(res, res.baseline, row["outcome"])
-                    and not (_better(row["direction"], row["diff_median"])
-                             and _count_worse(by_design, design, row["outcome"], False))):
+            if row["robust"] and material(row, row["diff_median"], level) and (design, row["outcome"]) not in quiet:
                 against.append(t("report.against", value=fmt(baseline.loc[row["outcome"], col], unit), who=res.baseline))
                 verdicts.add(_better(row["direction"], row["diff_median"]))
             if (row["field_robust"] and material(row, row["field_diff"], level)
