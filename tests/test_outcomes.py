@@ -185,6 +185,25 @@ def test_the_base_design_sits_in_the_anchor_band(base):
     assert scale.holds(measured), (measured, scale.band())
 
 
+def test_the_scale_check_fails_on_the_old_calibration():
+    """The control: the stage mix and launch rates before the recalibration give 5 to 6 times the band."""
+    from simcenter import load_scenario
+    from simcenter.facts import scale
+
+    from conftest import BASE
+
+    old = load_scenario(BASE, ["region.new_ideas_per_month=8", "region.share_idea=0.55", "region.share_pilot=0.2",
+                               "region.share_operating=0.2", "region.share_scaling=0.05",
+                               "behaviour.p_idea_to_pilot=0.03", "behaviour.p_pilot_to_operating=0.04"])
+    models = []
+    for seed in range(1, 4):
+        model = CenterModel(old, rng=seed, collect=False)
+        model.run_to_end()
+        models.append(model)
+    measured = scale.measure(models)
+    assert not scale.holds(measured) and measured["jobs"] > 2 * scale.band().jobs[1]
+
+
 def test_the_app_panel_gives_no_share_sentence_from_few_people():
     """The app's A-against-B panel (one world): regional reach is compared only when both designs reached
     at least MIN_BASE people, and a higher share is no sentence when fewer people outside the city were reached."""
