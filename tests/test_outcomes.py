@@ -170,18 +170,25 @@ def test_the_anchor_is_the_register_scaled_to_the_province():
     assert 160 < b.jobs[0] < 170 and 660 < b.jobs[1] < 680
 
 
+def _scale_of(scenario, seeds) -> dict[str, float]:
+    """``facts.scale.measure`` of ``scenario`` run to its horizon in each world of ``seeds``."""
+    from simcenter.facts import scale
+
+    models = []
+    for seed in seeds:
+        model = CenterModel(scenario, rng=seed, collect=False)
+        model.run_to_end()
+        models.append(model)
+    return scale.measure(models)
+
+
 def test_the_base_design_sits_in_the_anchor_band(base):
     """Five worlds of the shipped base design: running ventures, jobs and launches a year at the horizon
     within the band of the register scaled to the province (before the recalibration: 368 running
     ventures, 1,778 jobs and 72 launches a year)."""
     from simcenter.facts import scale
 
-    models = []
-    for seed in range(1, 6):
-        model = CenterModel(base, rng=seed, collect=False)
-        model.run_to_end()
-        models.append(model)
-    measured = scale.measure(models)
+    measured = _scale_of(base, range(1, 6))
     assert scale.holds(measured), (measured, scale.band())
 
 
@@ -195,12 +202,7 @@ def test_the_scale_check_fails_on_the_old_calibration():
     old = load_scenario(BASE, ["region.new_ideas_per_month=8", "region.share_idea=0.55", "region.share_pilot=0.2",
                                "region.share_operating=0.2", "region.share_scaling=0.05",
                                "behaviour.p_idea_to_pilot=0.03", "behaviour.p_pilot_to_operating=0.04"])
-    models = []
-    for seed in range(1, 4):
-        model = CenterModel(old, rng=seed, collect=False)
-        model.run_to_end()
-        models.append(model)
-    measured = scale.measure(models)
+    measured = _scale_of(old, range(1, 4))
     assert not scale.holds(measured) and measured["jobs"] > 2 * scale.band().jobs[1]
 
 
