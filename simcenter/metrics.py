@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Literal
 
 from simcenter.i18n import t
-from simcenter.stages import OPERATING, SCALING, TREATED
+from simcenter.stages import COMPARISON, OPERATING, SCALING, TREATED
 
 Direction = Literal["max", "min", "info"]
 
@@ -27,6 +27,12 @@ class Outcome:
     direction: Direction
     definition: str
     compute: Callable
+    base: str | None = None
+    """For a share of people or ventures: the outcome that counts them (its denominator). A share whose
+    base is below ``MIN_BASE`` in a design's median run is no pro or con of it (the report and the app)."""
+    count: str | None = None
+    """For a share whose numerator is itself a good (people reached outside the city): the outcome that
+    counts it. A higher share is no pro when that count is worse (a smaller centre with a larger share)."""
 
     @property
     def label(self) -> str:
@@ -38,6 +44,10 @@ MATERIAL_POINTS = 0.02
 """Smallest difference in a share worth a sentence (2 percentage points): the report and the app."""
 MATERIAL_RELATIVE = 0.02
 """Smallest relative difference in other outcomes worth a sentence (2%)."""
+MIN_BASE = 30
+"""Fewest people or ventures a share may rest on to be a pro or a con (the report and the app): a share of
+fewer than 30 moves by 3 points or more with one person (and its sampling error is about 9 points), far
+above the 2 points a sentence needs. The count is the share's ``base`` outcome in the design's median run."""
 
 INCOME_CATEGORIES = ("eu", "national", "municipal", "corporate", "philanthropy", "partners", "fees")
 """Where the centre's money comes from, as the funding-mix figures show it."""
@@ -98,9 +108,11 @@ class Snapshot:
         # Of the served people's ventures that operated after their first service, the share still running.
         ever, ever_c = pop.n_op_after
         alive, alive_c = pop.n_op_after_alive
+        self.supported_ventures = ever
         self.survival = _share(alive, ever)
         self.survival_c = _share(alive_c, ever_c)
-        self.client_launched = pop.n_client_launched
+        # Cohorts: supported ventures launched at least k years before, and still running k years after launch.
+        self.cohort_n, self.cohort_alive = pop.cohort_n, pop.cohort_alive
         # Sums of float32 amounts in float64, exact: the same whatever the order of summation.
         self.client_funding, self.client_funding_c = pop.served_funding.tolist()
 
@@ -117,6 +129,43 @@ def _cliff(s: Snapshot) -> float:
     if not staffed[end - 1]:
         return math.nan
     return float(staffed[end + 11])
+
+
+COHORT_YEARS = (1, 3, 5)
+"""Cohort survival is measured k years after launch for these k (``simcenter.fast.population.COHORT_YEARS``)."""
+
+
+def _years(k: int) -> str:
+    return f"{k} year{'s' if k > 1 else ''}"
+
+
+def _cohort_survival(j: int, k: int) -> tuple[Outcome, Outcome]:
+    """Cohort survival at ``k`` years (the ``j``-th of ``COHORT_YEARS``), supported and comparison."""
+    return (
+        Outcome(f"cohort_survival_{k}y", "share", "max",
+                f"Of the supported ventures launched at least {_years(k)} before, the share still running {_years(k)} "
+                "after their launch. Supported: launched during the run by a person the centre had served (mentoring or "
+                "funding help) in or before the month of launch (empty before any).",
+                lambda s: _share(s.cohort_alive[TREATED][j], s.cohort_n[TREATED][j]), base=f"cohort_ventures_{k}y"),
+        Outcome(f"cohort_survival_comparison_{k}y", "share", "info",
+                "The same for the same people in the comparison world: their ventures launched there in or after the "
+                f"month the centre first served them, still running {_years(k)} after launch.",
+                lambda s: _share(s.cohort_alive[COMPARISON][j], s.cohort_n[COMPARISON][j]),
+                base=f"cohort_ventures_comparison_{k}y"),
+    )
+
+
+def _cohort_ventures(j: int, k: int) -> tuple[Outcome, Outcome]:
+    """The cohorts' sizes at ``k`` years: what the cohort survival shares are shares of."""
+    return (
+        Outcome(f"cohort_ventures_{k}y", "ventures", "info",
+                f"Supported ventures launched at least {_years(k)} before (what cohort_survival_{k}y is a share of).",
+                lambda s: float(s.cohort_n[TREATED][j])),
+        Outcome(f"cohort_ventures_comparison_{k}y", "ventures", "info",
+                f"The same people's ventures in the comparison world launched at least {_years(k)} before "
+                f"(what cohort_survival_comparison_{k}y is a share of).",
+                lambda s: float(s.cohort_n[COMPARISON][j])),
+    )
 
 
 OUTCOMES: tuple[Outcome, ...] = (
@@ -136,13 +185,20 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("ventures_scaled", "ventures", "max", "Operating ventures that began scaling, cumulative.",
             lambda s: float(s.scaled)),
     Outcome("survival_supported", "share", "max",
-            "Share still running of the served people's ventures that operated after their first service.",
-            lambda s: s.survival),
+            "Share of the stock still running: of all ventures of served people that operated after the person's first "
+            "service (whatever their age), the share running now. Not a survival rate: see cohort_survival_*.",
+            lambda s: s.survival, base="supported_ventures"),
     Outcome("survival_comparison", "share", "info",
-            "The same share for the same people in the comparison world without the centre.",
-            lambda s: s.survival_c),
-    Outcome("survival_premium", "share", "max", "survival_supported minus survival_comparison.",
-            lambda s: s.survival - s.survival_c),
+            "The same share of the stock for the same people in the comparison world without the centre.",
+            lambda s: s.survival_c, base="supported_ventures"),
+    Outcome("survival_premium", "share", "max", "survival_supported minus survival_comparison (shares of the stock).",
+            lambda s: s.survival - s.survival_c, base="supported_ventures"),
+    Outcome("supported_ventures", "ventures", "info",
+            "Ventures of served people that operated after the person's first service, cumulative (what "
+            "survival_supported is a share of).",
+            lambda s: float(s.supported_ventures)),
+    *(o for j, k in enumerate(COHORT_YEARS) for o in _cohort_survival(j, k)),
+    *(o for j, k in enumerate(COHORT_YEARS) for o in _cohort_ventures(j, k)),
     Outcome("jobs", "jobs", "max", "Jobs in running ventures (operating and scaling) in the region.",
             lambda s: s.jobs),
     Outcome("jobs_vulnerable", "jobs", "max", "Jobs held by people from vulnerable groups.",
@@ -182,16 +238,20 @@ OUTCOMES: tuple[Outcome, ...] = (
             _cliff),
     Outcome("spending_eur", "EUR", "info", "Everything the centre paid out, cumulative.",
             lambda s: s.spending),
-    Outcome("cost_per_venture_eur", "EUR", "min",
-            "Spending divided by ventures launched by served people (empty if none).",
-            lambda s: _share(s.spending, s.client_launched)),
+    Outcome("cost_per_venture_added_eur", "EUR", "min",
+            "Spending divided by the ventures the centre added (ventures_launched_added); empty when it added "
+            "none or fewer than none, where a cost per venture added has no meaning.",
+            lambda s: _share(s.spending, s.launched - s.launched_c)),
     Outcome("partner_engagement", "0..1", "max", "Mean engagement of the partners.",
             lambda s: sum(p.engagement for p in s.model.partners.values()) / len(s.model.partners) if s.model.partners else math.nan),
     Outcome("network_ties", "ties", "max", "Ties brokered between entrepreneurs, partners and funders, cumulative.",
             lambda s: float(s.tally["ties"])),
     Outcome("regional_reach", "share", "max",
             "Share of the people reached by any service (events, mentoring, funding help) who live outside the city.",
-            lambda s: _share(s.reached_towns, s.reached)),
+            lambda s: _share(s.reached_towns, s.reached), base="reached", count="reached_towns"),
+    Outcome("reached_towns", "people", "max",
+            "People reached by any service who live outside the city, cumulative (regional reach in people).",
+            lambda s: float(s.reached_towns)),
     Outcome("online_share", "share", "info", "Share of service contacts delivered online, cumulative.",
             lambda s: _share(s.tally["contacts_online"], s.tally["contacts_online"] + s.tally["contacts_onsite"])),
     Outcome("dropout_rate", "share", "min",
@@ -199,7 +259,11 @@ OUTCOMES: tuple[Outcome, ...] = (
             lambda s: _share(
                 s.tally["no_shows_online"] + s.tally["no_shows_onsite"] + s.tally["dropouts_online"] + s.tally["dropouts_onsite"],
                 s.tally["registrations_online"] + s.tally["registrations_onsite"]
-                + s.tally["programme_starts_online"] + s.tally["programme_starts_onsite"])),
+                + s.tally["programme_starts_online"] + s.tally["programme_starts_onsite"]), base="registrations"),
+    Outcome("registrations", "registrations", "info",
+            "Event registrations and mentoring programmes started, cumulative (what dropout_rate is a share of).",
+            lambda s: float(s.tally["registrations_online"] + s.tally["registrations_onsite"]
+                            + s.tally["programme_starts_online"] + s.tally["programme_starts_onsite"])),
     Outcome("dropout_online", "share", "info",
             "Mentoring programmes delivered online that were dropped before their end, per programme started, cumulative.",
             lambda s: _share(s.tally["dropouts_online"], s.tally["programme_starts_online"])),
@@ -230,6 +294,7 @@ OUTCOMES: tuple[Outcome, ...] = (
 
 NAMES: tuple[str, ...] = tuple(o.name for o in OUTCOMES)
 BY_NAME: dict[str, Outcome] = {o.name: o for o in OUTCOMES}
+assert all(o.base in BY_NAME for o in OUTCOMES if o.base) and all(o.count in BY_NAME for o in OUTCOMES if o.count)
 
 
 _COMPUTE = tuple(o.compute for o in OUTCOMES)

@@ -88,7 +88,9 @@ def state(seed: int, n: int, any_served: bool = True) -> SimpleNamespace:
         p_close_lut=LUT, boost_min=f32(BOOST_MIN), cap_mean=f32(0.45), e_prog=0.8, e_hazard=-0.6,
         counts=rng.integers(0, 1000, C_SIZE), keep_out=np.full(cap, -1, dtype=np.intp),
         launched_out=np.full(2 * cap, -1, dtype=np.intp), changes=np.zeros(cap, dtype=np.bool_),
-        funding=np.where(funded, award, f32(0)), award=award)
+        funding=np.where(funded, award, f32(0)), award=award, month=61,
+        first_served=np.pad(np.where(rng.random(n) < 0.5, rng.integers(0, 62, n), -1), (0, 4), constant_values=-1).astype(np.int16),
+        cohort=rng.integers(0, 50, (8, 70)).astype(np.int64))
 
 
 def args(kernel, s: SimpleNamespace, **given) -> list:

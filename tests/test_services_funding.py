@@ -20,9 +20,15 @@ from simcenter.stages import CLOSED, COMPARISON, IDEA, PILOT, TREATED
 from rooms import add_form, behaviour, build, center, edited, flows, frozen_ventures, instant, only, quiet, tiny, use
 
 
+def _many_ventures(data: dict) -> None:
+    """Many pilots and running ventures among the few people of ``tiny`` (these tests count them; the
+    base scenario's stage mix, scaled to the province, has 2% running ventures and 8% pilots)."""
+    data["region"].update(share_idea=0.55, share_pilot=0.2, share_operating=0.2, share_scaling=0.05)
+
+
 def _funding(base, *edits):
     """Funding support only, open from month 0, everyone aware and eager; ventures frozen."""
-    return edited(tiny(base), quiet, instant, frozen_ventures, only("funding_support"),
+    return edited(tiny(base), _many_ventures, quiet, instant, frozen_ventures, only("funding_support"),
                   behaviour(p_aware_start=1.0, p_seek_mentoring=1.0), *edits)
 
 
@@ -83,7 +89,8 @@ def _applying(**more):
 def test_own_funding_runs_in_both_worlds_on_the_same_numbers(base):
     """Without the centre's help (funding support off) the two worlds' ventures are the same (frozen),
     so each must get exactly the same awards in both."""
-    scenario = edited(tiny(base), frozen_ventures, only("mentorship", "events", "networking", "promotion"), _applying())
+    scenario = edited(tiny(base), _many_ventures, frozen_ventures, only("mentorship", "events", "networking", "promotion"),
+                      _applying())
     model = build(scenario)
     model.run_for(4)
     treated, comparison = _funding_now(model, TREATED), _funding_now(model, COMPARISON)
@@ -92,7 +99,7 @@ def test_own_funding_runs_in_both_worlds_on_the_same_numbers(base):
 
 
 def test_own_funding_only_for_pilots_and_running_ventures(base):
-    model = build(edited(tiny(base), quiet, frozen_ventures, only(), _applying(p_client_funding_base=1.0)))
+    model = build(edited(tiny(base), _many_ventures, quiet, frozen_ventures, only(), _applying(p_client_funding_base=1.0)))
     model.run_for(4)
     stage, funded = model.pop.stage[COMPARISON, :model.pop.n], _funding_now(model, COMPARISON) > 0
     assert funded.sum() > 20

@@ -32,7 +32,7 @@ uncertainties:
 design: {method: latin_hypercube, samples: 6, levers: full_factorial}
 replicates: 2
 seed: 3
-outcomes: [closed, months_operating, ventures_launched, cash_eur, cost_per_venture_eur]
+outcomes: [closed, months_operating, ventures_launched, cash_eur, cost_per_venture_added_eur]
 timeseries: [cash_eur]
 """
 
@@ -70,7 +70,7 @@ def test_store_holds_one_row_per_run_with_parameters_seed_and_status(reference):
     assert {"legal_form", "p_success", "starting_cash_eur", "seed"} <= set(runs.columns)
     assert runs.groupby("replicate")["seed"].nunique().eq(1).all(), "replicate i has the same seed at every point"
     assert len(t["outcomes"]) == 24 and len(t["timeseries"]) == 24 * 12
-    assert t["outcomes"]["cost_per_venture_eur"].isna().sum() >= 0  # empty outcomes are NULL, never an error
+    assert t["outcomes"]["cost_per_venture_added_eur"].isna().sum() >= 0  # empty outcomes are NULL, never an error
 
 
 def test_two_workers_give_bit_identical_results(reference, tmp_path):

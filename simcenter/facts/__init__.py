@@ -10,7 +10,8 @@ The facts (``../shared/domain.md``):
 3. the funding cliff: a grant-only centre's cash runs out within months of the grant's end;
 4. no large survival premium from support, and mentoring effects fade after support ends;
 5. inclusive governance raises partner engagement and slows decisions;
-6. online delivery widens regional reach, with higher drop-out than on-site delivery.
+6. online delivery widens regional reach, with higher drop-out than on-site delivery;
+7. the scale: running ventures, jobs and launches within a band of a sourced anchor (``facts.scale``).
 """
 
 from __future__ import annotations
@@ -241,6 +242,17 @@ def online_delivery(scenario, seeds) -> Fact:
                 share_reach >= 0.8 and share_drop >= 0.8, series={"pairs": pairs})
 
 
+def scale_check(scenario, seeds) -> Fact:
+    """Running ventures, jobs and launches a year of the base design against the sourced anchor."""
+    from simcenter.facts import scale
+
+    models = [_run(scenario, seed) for seed in seeds]
+    measured = scale.measure(models)
+    b = scale.band()
+    return Fact("scale", "Scale: ventures and jobs in proportion to the province", measured, scale.target(),
+                scale.holds(measured, b), series={"band": b, "jobs": [m.outcome("jobs") for m in models]})
+
+
 def all_facts(reps: int = 20, seed: int = 1, folder: Path = SCENARIOS) -> list[Fact]:
     """Measure every stylised fact on the shipped Plovdiv scenarios."""
     seeds = replicate_seeds(seed, reps)
@@ -252,6 +264,7 @@ def all_facts(reps: int = 20, seed: int = 1, folder: Path = SCENARIOS) -> list[F
         support_effects(base, seeds),
         inclusive_governance(base, load_scenario(folder / "association-multistakeholder.yaml"), seeds),
         online_delivery(base, seeds),
+        scale_check(base, seeds),
     ]
 
 
@@ -304,6 +317,11 @@ def figures(facts: list[Fact], folder: Path) -> dict[str, Path]:
             ax.tick_params(axis="y", labelsize=7)
             ax.set_xlabel("share (replicates; drop-out in the 80%-online design)")
             ax.set_xlim(0, 1)
+        elif f.key == "scale":
+            ax.hist(s["jobs"], bins=12, color="tab:blue", label="jobs at the horizon, runs")
+            ax.axvspan(*s["band"].jobs, color="green", alpha=0.15, label="anchor band (register scaled, x1-4)")
+            ax.set_xlabel("jobs in running ventures in the province")
+            ax.set_ylabel("runs")
         elif f.key == "inclusive_governance":
             # Two panels, one per unit: engagement (0..1) and latency (months), each a paired
             # difference, multi-stakeholder board minus executive director, in the same world.

@@ -41,20 +41,33 @@ C_SCALED = 12         # [12, 14): scaled during the run (operating -> scaling), 
 C_OP_AFTER = 14       # [14, 16): operating after first being served (op_after), by world
 C_OP_ALIVE = 16       # [16, 18): op_after and not closed, by world
 C_CLIENT_LAUNCHED = 18  # launched and op_after, treated world
-C_SIZE = 19
+C_COHORT_N = 19       # [19, 25): supported ventures launched at least k years before, w * 3 + index of k
+C_COHORT_ALIVE = 25   # [25, 31): of those, still running k years after their launch, w * 3 + index of k
+C_SIZE = 31
+
+COHORT_YEARS = (1, 3, 5)
+"""Cohort survival is measured k years after launch, for these k."""
+COHORT_ROWS = 4
+"""Rows of the population's ``cohort`` table per world (w * 4 + row, by month of launch L): row 0 the
+supported ventures launched in month L; row 1 + j those of them that closed at most COHORT_YEARS[j] years
+after L. A venture is *supported* when its person had been served (mentoring or funding help) in or
+before the month of its launch (``0 <= first_served <= L``), in either world: in the comparison world,
+the same people's launches on or after the month the centre first served them in the treated one."""
 
 
 @njit(cache=True, nogil=True)
 def advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close, p_stage_of,
             p_close_base, prog_mult, hazard_mult, launched, scaled, op_after, served,
-            p_stage_of_code, p_close_lut, counts, launched_out, changes):
+            p_stage_of_code, p_close_lut, counts, launched_out, changes, month, first_served, cohort):
     """One month of progress and closure in both worlds (flat two-world arrays, entry w * cap + i).
 
     The same decisions as the numpy formulation: close if u_close < p_close; move one stage if
     u_prog < p_prog and not closing; running ventures (and closed ones) age a month; then each
     change of stage updates ``counts`` (layout C_*), the entry's probabilities, launched / scaled
     marks and op_after (operating after first being served). The flat indices of the launches,
-    treated first, go to ``launched_out``; returns the launches in each world.
+    treated first, go to ``launched_out``; returns the launches in each world. Supported launches
+    and their closures go to the ``cohort`` table (``COHORT_ROWS``) by month of launch; at the end, the
+    cohorts launched k years before ``month`` are counted into ``counts`` (C_COHORT_*).
 
     Two passes per world: first, without branches (so that the compiler can vectorise it), every
     entry ages and ``changes`` (scratch, n entries) marks those whose stage changes; then the few
@@ -94,6 +107,8 @@ def advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close,
                 launched_out[nl] = f
                 nl += 1
                 counts[C_LAUNCHED + w] += 1
+                if any_served and served[i]:
+                    cohort[w * COHORT_ROWS, month] += 1
                 if w == 0:
                     launches_t += 1
                     if any_served and op_after[f]:
@@ -101,6 +116,13 @@ def advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close,
             elif not closing and s == OPERATING:
                 scaled[f] = True
                 counts[C_SCALED + w] += 1
+            if closing and any_served and launched[f] and served[i]:
+                months_run = np.int64(op_age[f])
+                start = month - months_run
+                if start >= 0 and first_served[i] <= start:
+                    for j in range(len(COHORT_YEARS)):
+                        if months_run <= 12 * COHORT_YEARS[j]:
+                            cohort[w * COHORT_ROWS + 1 + j, start] += 1
             if any_served:
                 was = op_after[f]
                 if was and closing:
@@ -111,6 +133,13 @@ def advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close,
                     counts[C_OP_ALIVE + w] += 1
                     if w == 0 and launched[f]:
                         counts[C_CLIENT_LAUNCHED] += 1
+    for w in range(2):
+        for j in range(len(COHORT_YEARS)):
+            start = month - 12 * COHORT_YEARS[j]
+            if start >= 0:
+                k = cohort[w * COHORT_ROWS, start]
+                counts[C_COHORT_N + 3 * w + j] += k
+                counts[C_COHORT_ALIVE + 3 * w + j] += k - cohort[w * COHORT_ROWS + 1 + j, start]
     return launches_t, nl - launches_t
 
 
@@ -337,7 +366,7 @@ def month_end(do_advance, n, cap, any_served, u_prog, u_close, ends, dirty, cand
               stage, op_age, p_prog, p_close, p_stage_of, p_close_base, prog_mult, hazard_mult, f_fund, funded,
               launched, scaled, op_after, served, boost, cap0, prog_mult0, hazard_mult0, in_boosted, ties, f_tie,
               f_funded, f_ties, p_close_later, p_stage_of_code, p_close_lut, boost_min, cap_mean, e_prog,
-              e_hazard, counts, keep_out, launched_out, changes):
+              e_hazard, counts, keep_out, launched_out, changes, month, first_served, cohort):
     """The population's month in one call (flat two-world arrays, entry w * cap + i): bring the
     probabilities up to date (``first_year_over`` for ``ends``, ``refresh_dirty`` for ``dirty``,
     ``refresh_boosted`` for ``cand``: the boosted still above ``boost_min`` go to ``keep_out``); then,
@@ -353,6 +382,6 @@ def month_end(do_advance, n, cap, any_served, u_prog, u_close, ends, dirty, cand
         return kept, 0, 0
     lt, lc = advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close, p_stage_of,
                      p_close_base, prog_mult, hazard_mult, launched, scaled, op_after, served,
-                     p_stage_of_code, p_close_lut, counts, launched_out, changes)
+                     p_stage_of_code, p_close_lut, counts, launched_out, changes, month, first_served, cohort)
     mark_op_after(served_people, cap, stage, op_after, launched, counts)
     return kept, lt, lc

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from simcenter.fast.population import (BOOST_MIN, C_CLIENT_LAUNCHED, C_LAUNCHED, C_OP_AFTER, C_OP_ALIVE, C_SCALED,
-                                       C_STAGE, MONTHS_FIRST_YEAR)
+from simcenter.fast.population import (BOOST_MIN, C_CLIENT_LAUNCHED, C_COHORT_ALIVE, C_COHORT_N, C_LAUNCHED,
+                                       C_OP_AFTER, C_OP_ALIVE, C_SCALED, C_STAGE, COHORT_ROWS, COHORT_YEARS,
+                                       MONTHS_FIRST_YEAR)
 from simcenter.fast.reference import as_numba, power32, put
 from simcenter.stages import CLOSED, COMPARISON, OPERATING, PILOT, SCALING, TREATED
 
@@ -32,7 +33,7 @@ def month_end(do_advance, n, cap, any_served, u_prog, u_close, ends, dirty, cand
               stage, op_age, p_prog, p_close, p_stage_of, p_close_base, prog_mult, hazard_mult, f_fund, funded,
               launched, scaled, op_after, served, boost, cap0, prog_mult0, hazard_mult0, in_boosted, ties, f_tie,
               f_funded, f_ties, p_close_later, p_stage_of_code, p_close_lut, boost_min, cap_mean, e_prog,
-              e_hazard, counts, keep_out, launched_out, changes):
+              e_hazard, counts, keep_out, launched_out, changes, month, first_served, cohort):
     """``month_end``: the population's month. The probabilities brought up to date, in this order:
     entries whose first year of operation ended (``ends``), entries first funded or newly tied
     (``dirty``), people whose boost may have changed (``cand``, treated world; those still boosted
@@ -49,14 +50,14 @@ def month_end(do_advance, n, cap, any_served, u_prog, u_close, ends, dirty, cand
         return kept, 0, 0
     launches = advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close, p_stage_of, p_close_base,
                        prog_mult, hazard_mult, launched, scaled, op_after, served, p_stage_of_code, p_close_lut,
-                       counts, launched_out, changes)
+                       counts, launched_out, changes, month, first_served, cohort)
     mark_op_after(served_people, cap, stage, op_after, launched, counts)
     return kept, *launches
 
 
 def advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close, p_stage_of, p_close_base,
             prog_mult, hazard_mult, launched, scaled, op_after, served, p_stage_of_code, p_close_lut, counts,
-            launched_out, changes):
+            launched_out, changes, month, first_served, cohort):
     """``advance``: one month of progress and closure in both worlds, on the same numbers (person
     ``i``'s ``u_prog[i]`` and ``u_close[i]`` in both).
 
@@ -72,7 +73,15 @@ def advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close,
     operating after its person was served (``op_after``) leaves those alive; one that
     becomes operating or scaling, not yet ``op_after``, whose person has been served
     (``served``), now is; a treated launch that is (before or now) ``op_after`` is a client
-    launch. Returns the launches in each world."""
+    launch.
+
+    Cohorts (``cohort``, rows ``COHORT_ROWS`` per world, columns by month of launch): a launch in
+    ``month`` by a person already served is a supported launch of that month; a launched venture of a
+    served person that closes after ``op_age`` months of operation, launched in L = month - op_age
+    with ``0 <= first_served <= L``, closed within k years of its launch for each k of
+    ``COHORT_YEARS`` with op_age <= 12 k. Then, for each world and k, the supported ventures launched
+    in month - 12 k, and how many of them had not closed within k years, are added to ``counts``
+    (``C_COHORT_N``, ``C_COHORT_ALIVE``). Returns the launches in each world."""
     launches = []
     for w in (TREATED, COMPARISON):
         world = slice(w * cap, w * cap + n)
@@ -95,12 +104,30 @@ def advance(n, cap, any_served, u_prog, u_close, stage, op_age, p_prog, p_close,
         counts[C_SCALED + w] += len(scale)
         launches.append(launch)
         if any_served:
+            sup = launch[served[launch - w * cap]]
+            np.add.at(cohort[w * COHORT_ROWS], np.full(len(sup), month), 1)
+            gone = e[c & launched[e] & served[i]]
+            run = op_age[gone].astype(np.int64)
+            start = month - run
+            fs = first_served[gone - w * cap]
+            keep = (start >= 0) & (fs <= start)
+            for j, years in enumerate(COHORT_YEARS):
+                within = keep & (run <= 12 * years)
+                np.add.at(cohort[w * COHORT_ROWS + 1 + j], start[within], 1)
+        if any_served:
             counts[C_OP_ALIVE + w] -= np.count_nonzero(op_after[e] & c)
             if w == TREATED:
                 counts[C_CLIENT_LAUNCHED] += np.count_nonzero(op_after[launch])
             now = e[((new == OPERATING) | (new == SCALING)) & ~op_after[e] & served[i]]
             _operate_after(now, w, op_after, launched, counts)
     put(launched_out, np.concatenate(launches))
+    for w in (TREATED, COMPARISON):
+        for j, years in enumerate(COHORT_YEARS):
+            start = month - 12 * years
+            if start >= 0:
+                k = cohort[w * COHORT_ROWS, start]
+                counts[C_COHORT_N + 3 * w + j] += k
+                counts[C_COHORT_ALIVE + 3 * w + j] += k - cohort[w * COHORT_ROWS + 1 + j, start]
     return len(launches[TREATED]), len(launches[COMPARISON])
 
 
@@ -300,6 +327,7 @@ def check_population(pop) -> list[str]:
         for name, (ref, kept) in expected.items():
             if not np.array_equal(ref, kept):
                 problems.append(f"{name}[{w}] differs: {ref} != {kept}")
+    problems += _check_cohorts(pop)
     if np.count_nonzero(pop.launched[TREATED, :n] & pop.op_after[TREATED, :n]) != pop.n_client_launched:
         problems.append("n_client_launched differs")
     if np.count_nonzero(pop.reached[:n]) != pop.n_reached or not np.array_equal(
@@ -311,4 +339,27 @@ def check_population(pop) -> list[str]:
         problems.append("n_reached_towns differs")
     if np.count_nonzero(pop.boost[:n]) > len(pop._boost_all):
         problems.append("_boost_all misses someone with a boost")
+    return problems
+
+
+def _check_cohorts(pop) -> list[str]:
+    """The cohort counts from the people's state: a launched venture began operating ``op_age`` months
+    before the last month advanced (ages keep counting after closure), so the supported ventures
+    launched at least k years before are known exactly; of them, those running now were running k years
+    after their launch, and no more than all of them."""
+    problems = []
+    n, last = pop.n, pop._month - 1
+    if last < 0:
+        return problems
+    fs = pop.first_served[:n].astype(np.int64)
+    for w in (TREATED, COMPARISON):
+        start = last - pop.op_age[w, :n].astype(np.int64)
+        supported = pop.launched[w, :n] & (fs >= 0) & (fs <= start)
+        running = pop.stage[w, :n] < CLOSED
+        for j, years in enumerate(COHORT_YEARS):
+            old = supported & (start <= last - 12 * years)
+            if np.count_nonzero(old) != pop.cohort_n[w][j]:
+                problems.append(f"cohort_n[{w}][{j}] differs: {np.count_nonzero(old)} != {pop.cohort_n[w][j]}")
+            if not np.count_nonzero(old & running) <= pop.cohort_alive[w][j] <= pop.cohort_n[w][j]:
+                problems.append(f"cohort_alive[{w}][{j}] out of its bounds")
     return problems

@@ -161,6 +161,12 @@ class Population:
         self.n_op_after_alive = [0, 0]                     # op_after and not closed
         self.n_client_launched = 0                         # launched and op_after, treated world
         self.served_funding = np.zeros(2, dtype=np.float64)  # funding of the served people, EUR
+        # Cohort survival (kernels.COHORT_ROWS): supported launches and their closures by month of launch,
+        # and, per world and k of kernels.COHORT_YEARS, the supported ventures launched at least k years
+        # before and those of them still running k years after their launch.
+        self.cohort = np.zeros((2 * kernels.COHORT_ROWS, 121), dtype=np.int64)
+        self.cohort_n = [[0] * len(kernels.COHORT_YEARS), [0] * len(kernels.COHORT_YEARS)]
+        self.cohort_alive = [[0] * len(kernels.COHORT_YEARS), [0] * len(kernels.COHORT_YEARS)]
         self.n_reached = 0
         self.n_served = 0
         self.n_reached_towns = 0                           # reached people living outside the city
@@ -240,6 +246,10 @@ class Population:
         self.n_op_after = c[14:16]
         self.n_op_after_alive = c[16:18]
         self.n_client_launched = c[18]
+        k = len(kernels.COHORT_YEARS)
+        a, b = kernels.C_COHORT_N, kernels.C_COHORT_ALIVE
+        self.cohort_n = [c[a:a + k], c[a + k:a + 2 * k]]
+        self.cohort_alive = [c[b:b + k], c[b + k:b + 2 * k]]
 
     def _grow(self, needed: int) -> None:
         new_cap = max(needed, int(self.capacity * 1.5))
@@ -376,9 +386,11 @@ class Population:
         args = self._month_end_args
         if args is None:
             args = self._month_end_args = self._make_month_end_args()
+        if month >= self.cohort.shape[1]:  # a longer run than the table: twice as many months
+            self.cohort = np.pad(self.cohort, ((0, 0), (0, max(month + 1, 2 * self.cohort.shape[1]) - self.cohort.shape[1])))
         kept, lt, lc = kernels.month_end(do_advance, self.n, self.capacity, self._any_served, u_prog, u_close, ends,
                                          dirty, cand, people, *args, keep, self._launched_out,
-                                         self._changes)
+                                         self._changes, month, self.first_served, self.cohort)
         self._boosted = keep[:kept].copy()
         if lt or lc:
             launched = self._launched_out[: lt + lc].copy()

@@ -162,25 +162,79 @@ def material(row: pd.Series, diff: float, level: float) -> bool:
     return abs(diff) >= metrics.MATERIAL_RELATIVE * max(abs(level), abs(level - diff), 1e-9)
 
 
+def base_median(res: Results, design: str, outcome: str) -> float:
+    """The median over ``design``'s runs of what a share ``outcome`` rests on (its ``base`` outcome:
+    people reached, supported ventures, registrations); infinite for an outcome without one."""
+    base = metrics.BY_NAME[outcome].base
+    if base is None:
+        return math.inf
+    v = res.values(design, base)
+    v = v[~np.isnan(v)]
+    return float(np.median(v)) if v.size else 0.0
+
+
+def too_few(res: Results, design: str, outcome: str) -> bool:
+    """True when a share rests on fewer than ``metrics.MIN_BASE`` people or ventures in the design's median run."""
+    return base_median(res, design, outcome) < metrics.MIN_BASE
+
+
+def _count_worse(summary_by: dict, design: str, outcome: str, against_field: bool) -> bool:
+    """For a share whose numerator is a good (``count``): the count itself is robustly and materially worse."""
+    count = metrics.BY_NAME[outcome].count
+    if count is None:
+        return False
+    row = summary_by[design].loc[count]
+    diff = row["field_diff"] if against_field else row["diff_median"]
+    robust = row["field_robust"] if against_field else row["robust"]
+    return bool(robust) and material(row, diff, row["median"]) and not _better(row["direction"], diff)
+
+
+def no_verdict(res: Results, summary: pd.DataFrame) -> set[tuple[str, str]]:
+    """The (design, outcome) pairs whose difference from the baseline is no verdict, better or worse, even
+    when robust: a share resting on fewer than ``metrics.MIN_BASE`` in the design's or the baseline's median
+    run, or a higher share (``count``) of fewer people than the baseline's (the pros and cons, and the
+    report's table of differences)."""
+    by_design = {d: summary[summary["scenario"] == d].set_index("outcome") for d in res.designs}
+    out = set()
+    for design in res.designs:
+        for o in metrics.OUTCOMES:
+            if o.base is None and o.count is None:
+                continue
+            row = by_design[design].loc[o.name]
+            if (too_few(res, design, o.name) or too_few(res, res.baseline, o.name)
+                    or (_better(row["direction"], row["diff_median"]) and _count_worse(by_design, design, o.name, False))):
+                out.add((design, o.name))
+    return out
+
+
 def pros_and_cons(res: Results, summary: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
     """For each design: plain sentences for the outcomes on which it is robustly (and materially)
-    better or worse than the baseline and than the field (the other designs on average)."""
+    better or worse than the baseline and than the field (the other designs on average).
+
+    A share of people or ventures is no pro or con of a design whose median run has fewer than
+    ``metrics.MIN_BASE`` of them (its ``base`` outcome), nor against a baseline that has fewer; a higher
+    share whose numerator is a good (regional reach: people outside the city) is no pro when that count
+    is worse (a smaller centre, a larger share of fewer people)."""
     out: dict[str, dict[str, list[str]]] = {}
     baseline = summary[summary["scenario"] == res.baseline].set_index("outcome")
+    by_design = {d: summary[summary["scenario"] == d].set_index("outcome") for d in res.designs}
+    quiet = no_verdict(res, summary)
     for design in res.designs:
         pros: list[str] = []
         cons: list[str] = []
         for _, row in summary[summary["scenario"] == design].iterrows():
-            if row["direction"] == "info":
+            if row["direction"] == "info" or too_few(res, design, row["outcome"]):
                 continue
             col = "mean" if row["statistic"] == "mean" else "median"
             level, unit = row[col], row["unit"]
             against = []
             verdicts = set()
-            if row["robust"] and material(row, row["diff_median"], level):
+            if row["robust"] and material(row, row["diff_median"], level) and (design, row["outcome"]) not in quiet:
                 against.append(t("report.against", value=fmt(baseline.loc[row["outcome"], col], unit), who=res.baseline))
                 verdicts.add(_better(row["direction"], row["diff_median"]))
-            if row["field_robust"] and material(row, row["field_diff"], level):
+            if (row["field_robust"] and material(row, row["field_diff"], level)
+                    and not (_better(row["direction"], row["field_diff"])
+                             and _count_worse(by_design, design, row["outcome"], True))):
                 against.append(t("report.against", value=fmt(row["field_value"], unit), who=t("report.the_field")))
                 verdicts.add(_better(row["direction"], row["field_diff"]))
             if not against or len(verdicts) != 1:
@@ -194,13 +248,23 @@ def pros_and_cons(res: Results, summary: pd.DataFrame) -> dict[str, dict[str, li
 
 
 def tradeoffs(res: Results) -> pd.DataFrame:
-    """Per directional outcome: the best design, and the share of replicates each design is best."""
+    """Per directional outcome: the best design, and the share of replicates each design is best.
+    A design whose share rests on fewer than ``metrics.MIN_BASE`` people or ventures (median run) is
+    left out of that outcome's row (its share of replicates empty): it cannot be the best on it; so is,
+    for a share whose numerator is a good (``count``), a design whose median count is materially (2%) below
+    the baseline's."""
     designs = res.designs
     rows = []
     for outcome in metrics.OUTCOMES:
         if outcome.direction == "info":
             continue
         matrix = np.stack([res.values(d, outcome.name) for d in designs])
+        few = np.array([too_few(res, d, outcome.name) for d in designs])
+        if outcome.count:  # a larger share of fewer people than the baseline's (reach outside the city) is not the best
+            base_count = np.nanmedian(res.values(res.baseline, outcome.count))
+            few |= np.array([np.nanmedian(res.values(d, outcome.count)) < (1 - metrics.MATERIAL_RELATIVE) * base_count
+                             for d in designs])
+        matrix[few] = np.nan
         signed = matrix if outcome.direction == "max" else -matrix
         share = np.zeros(len(designs))
         counted = 0
@@ -212,6 +276,7 @@ def tradeoffs(res: Results) -> pd.DataFrame:
             share[best] += 1.0 / len(best)
             counted += 1
         share = share / counted if counted else np.full(len(designs), np.nan)
+        share[few] = np.nan
         how = statistic(outcome.name)
         centre = np.array([_stat(row, how) for row in signed])
         best_design = designs[int(np.nanargmax(centre))] if not np.all(np.isnan(centre)) else ""

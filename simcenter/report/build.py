@@ -134,14 +134,16 @@ def _cell(rows: dict, design: str, outcome: str) -> str:
     return f"{fmt(row['median'], unit)} [{fmt(row['p05'], unit, bare=True)}–{fmt(row['p95'], unit, bare=True)}]"
 
 
-def _diff_cell(rows: dict, design: str, outcome: str) -> tuple[str, str]:
+def _diff_cell(rows: dict, design: str, outcome: str, quiet: set = frozenset()) -> tuple[str, str]:
+    """The difference from the baseline as text, and "better", "worse" or "" (not robust, or no verdict:
+    ``analysis.no_verdict``)."""
     row = rows[(design, outcome)]
     if row["direction"] == "info" or pd.isna(row["diff_median"]):
         return "–", ""
     unit = "share" if row["unit"] == "0/1" else row["unit"]
     sign = "+" if row["diff_median"] > 0 else ""
     text = f"{sign}{fmt(row['diff_median'], unit)} [{fmt(row['diff_ci_low'], unit)}, {fmt(row['diff_ci_high'], unit)}]"
-    if not row["robust"]:
+    if not row["robust"] or (design, outcome) in quiet:
         return text, ""
     good = (row["direction"] == "max") == (row["diff_median"] > 0)
     return text, "better" if good else "worse"
@@ -167,6 +169,7 @@ def _intro(res) -> list[str]:
 # --------------------------------------------------------------------------- markdown
 def _markdown(res, summary, pros_cons, trade, figures) -> str:
     rows = _rows(summary)
+    quiet = analysis.no_verdict(res, summary)
     out = [f"# {t('report.title')}", "", *[p + "\n" for p in _intro(res)], f"## {t('report.overview')}", ""]
     heads = [t("report.design"), t("report.legal_form"), t("report.management")] + [metrics.BY_NAME[o].label for o in OVERVIEW]
     out += ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
@@ -179,10 +182,10 @@ def _markdown(res, summary, pros_cons, trade, figures) -> str:
     for d in res.designs:
         cells = []
         for o in OVERVIEW:
-            text, mark = _diff_cell(rows, d, o)
+            text, mark = _diff_cell(rows, d, o, quiet)
             cells.append(f"**{text}** {'▲' if mark == 'better' else '▼'}" if mark else text)
         out.append("| " + " | ".join([d] + cells) + " |")
-    out += ["", f"## {t('report.pros_cons')}", ""]
+    out += ["", f"## {t('report.pros_cons')}", "", t("report.min_base_note", n=metrics.MIN_BASE), ""]
     for d in res.designs:
         out += [f"### {d}", "", f"**{t('report.pros')}**", ""]
         out += [f"- {s}" for s in pros_cons[d]["pros"]] or [f"- {t('report.none')}"]
@@ -220,6 +223,7 @@ def _img(path: Path) -> str:
 
 def _html(res, summary, pros_cons, trade, figures) -> str:
     rows = _rows(summary)
+    quiet = analysis.no_verdict(res, summary)
     e = html.escape
     parts = [f"<!DOCTYPE html><html lang=\"{e(t('report.lang'))}\"><head><meta charset=\"utf-8\">",
              f"<title>{e(t('report.title'))}</title><style>{CSS}</style></head><body>",
@@ -242,12 +246,13 @@ def _html(res, summary, pros_cons, trade, figures) -> str:
     for d in res.designs:
         row = [f"<td>{e(d)}</td>"]
         for o in OVERVIEW:
-            text, mark = _diff_cell(rows, d, o)
+            text, mark = _diff_cell(rows, d, o, quiet)
             row.append(f'<td class="{mark}">{e(text)}</td>')
         parts.append("<tr>" + "".join(row) + "</tr>")
     parts.append("</tbody></table></div>")
 
-    parts.append(f"<h2>{e(t('report.pros_cons'))}</h2><div class=\"scroll\"><table class=\"designs pros-cons\"><thead><tr>")
+    parts.append(f"<h2>{e(t('report.pros_cons'))}</h2><p class=\"note\">{e(t('report.min_base_note', n=metrics.MIN_BASE))}</p>"
+                 f"<div class=\"scroll\"><table class=\"designs pros-cons\"><thead><tr>")
     parts += [f"<th>{e(h)}</th>" for h in (t("report.design"), t("report.pros"), t("report.cons"))]
     parts.append("</tr></thead><tbody>")
     for d in res.designs:

@@ -17,13 +17,13 @@ from simcenter import metrics  # noqa: E402
 from simcenter.errors import writing_to  # noqa: E402
 from simcenter.metrics import INCOME_CATEGORIES  # noqa: E402
 from simcenter.i18n import t  # noqa: E402
-from simcenter.report.analysis import Results  # noqa: E402
+from simcenter.report.analysis import Results, no_verdict  # noqa: E402
 
 TIME_OUTCOMES = ("cash_eur", "served", "ventures_launched_added", "jobs_added", "partner_engagement", "network_ties")
 FOREST_OUTCOMES = ("served", "mentoring_hours", "ventures_launched_added", "jobs_added", "client_funding_added_eur",
                    "survival_premium", "months_operating", "closed", "survived_grant_cliff", "own_revenue_share",
                    "funding_hhi", "partner_engagement", "regional_reach", "dropout_rate", "decision_latency_months",
-                   "cost_per_venture_eur")
+                   "cost_per_venture_added_eur")
 SAVE = {"metadata": {"Software": None}}
 
 
@@ -102,6 +102,7 @@ def forest(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
     rows = int(np.ceil(len(outcomes) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 0.35 * len(others) * rows + 1.6 * rows), squeeze=False)
     y = np.arange(len(others))
+    quiet = no_verdict(res, summary)  # robust, but no verdict: grey, as the report's tables say
     for k, outcome in enumerate(outcomes):
         ax = axes[k // cols][k % cols]
         o = metrics.BY_NAME[outcome]
@@ -109,7 +110,7 @@ def forest(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
         point = sub["diff_median"].to_numpy(dtype=float)
         lo = sub["diff_ci_low"].to_numpy(dtype=float)
         hi = sub["diff_ci_high"].to_numpy(dtype=float)
-        robust = sub["robust"].fillna(False).to_numpy(dtype=bool)
+        robust = sub["robust"].fillna(False).to_numpy(dtype=bool) & np.array([(d, outcome) not in quiet for d in others])
         good = np.array([(o.direction == "max" and p > 0) or (o.direction == "min" and p < 0) for p in point])
         color = np.where(~robust, "grey", np.where(good, "tab:green", "tab:red"))
         for c in np.unique(color):  # one call per colour: the same marks, fewer artists to draw
@@ -141,10 +142,11 @@ def pros_cons_map(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
     grid = np.zeros((len(res.designs), len(outcomes)))
     rows = {(r.scenario, r.outcome): r for r in summary[["scenario", "outcome", "robust", "direction", "diff_median"]]
             .itertuples(index=False)}
+    quiet = no_verdict(res, summary)
     for i, design in enumerate(res.designs):
         for j, outcome in enumerate(outcomes):
             row = rows[(design, outcome)]
-            if row.robust:
+            if row.robust and (design, outcome) not in quiet:
                 good = (row.direction == "max") == (row.diff_median > 0)
                 grid[i, j] = 1 if good else -1
     # At least 2.8 inches high: the slanted outcome names below the map need about two (with one

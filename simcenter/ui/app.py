@@ -356,7 +356,7 @@ def ProsCons(workshop: Workshop, lang: str):
     update_counter.get()
     panel = differences.panel(lang, workshop)
     with solara.Card(tr(lang, "app.pros_cons"), classes=["sc-proscons"]):
-        solara.Text(tr(lang, "app.pros_cons_intro", month=panel.month), classes=["sc-note"])
+        solara.Text(tr(lang, "app.pros_cons_intro", month=panel.month, n=differences.MIN_BASE), classes=["sc-note"])
         if not panel.design:
             solara.Info(tr(lang, "app.same_design"), classes=["sc-same"])
         else:

@@ -4,7 +4,9 @@ Results are compared in the month on screen, in the one random world both design
 a difference comes from the designs, not from different draws; but one world is one story:
 the panel says so, and ``simcenter compare`` gives the answer over many worlds. A difference is worth a sentence
 when it is material in the report's sense (``simcenter.report.analysis``: two percentage
-points for shares, 2% otherwise).
+points for shares, 2% otherwise), and a share is compared only when both designs' share rests on
+at least ``metrics.MIN_BASE`` people or ventures (its ``base`` outcome), a higher regional reach only when
+it reaches no fewer people outside the city (its ``count``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from simcenter.metrics import BY_NAME, MATERIAL_POINTS, MATERIAL_RELATIVE
+from simcenter.metrics import BY_NAME, MATERIAL_POINTS, MATERIAL_RELATIVE, MIN_BASE
 from simcenter.ui import controls
 from simcenter.ui.session import Workshop
 from simcenter.ui.text import entry_label, fmt, letter, outcome_label, outcome_value, tr
@@ -20,7 +22,7 @@ from simcenter.ui.text import entry_label, fmt, letter, outcome_label, outcome_v
 COMPARED = ("reached", "served", "ventures_launched", "ventures_launched_added", "ventures_scaled", "jobs",
             "jobs_added", "client_funding_eur", "runway_months", "own_revenue_share", "funding_hhi",
             "grants_won", "partner_engagement", "network_ties", "regional_reach", "dropout_rate",
-            "cost_per_venture_eur", "decision_latency_months")
+            "cost_per_venture_added_eur", "decision_latency_months")
 """Outcomes with a direction (more or less is better) that the panel compares."""
 MAX_SENTENCES = 6
 """Sentences per side: the largest differences first."""
@@ -128,7 +130,13 @@ def outcome_lines(lang: str, workshop: Workshop) -> tuple[dict[str, list[str]], 
         a, b = float(ra.series(name)[month - 1]), float(rb.series(name)[month - 1])
         if math.isnan(a) or math.isnan(b) or not material(outcome.unit, a, b):
             continue
+        if outcome.base and min(ra.series(outcome.base)[month - 1], rb.series(outcome.base)[month - 1]) < MIN_BASE:
+            continue  # a share of very few people says nothing about the design
         b_better = (b > a) if outcome.direction == "max" else (b < a)
+        if outcome.count:
+            ca, cb = float(ra.series(outcome.count)[month - 1]), float(rb.series(outcome.count)[month - 1])
+            if (cb < ca) if b_better else (ca < cb):
+                continue  # a larger share of fewer people is no wider reach
         winner, loser = ("B", "A") if b_better else ("A", "B")
         vw, vl = (b, a) if b_better else (a, b)
         size = abs(b - a) / max(abs(a), abs(b), 1e-9)
