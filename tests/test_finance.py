@@ -476,3 +476,20 @@ def test_a_bridge_loan_covers_small_arrears_and_is_repaid(base):
 
     assert "lenders" in model.ledger.income_by_source("center")
     assert "lenders" not in Snapshot(model, model.ledger.month).income  # not income in the outcomes
+
+
+def test_a_salary_of_almost_nothing_buys_a_large_team_not_an_endless_one(base):
+    """A salary of a fraction of a cent (valid input; found by the generated-scenario test): a project's staff
+    stop at MAX_PROJECT_STAFF, the cuts at the core team, and the money still balances."""
+    from simcenter.model.finance import MAX_PROJECT_STAFF
+
+    def grant(data):
+        data["funding"]["funders"] = {"g": {"type": "national", "kind": "grant", "requires_legal_entity": False}}
+        data["funding"]["starting_grants"] = [{"funder": "g", "amount_eur": 100_000.0}]
+    scenario = edited(tiny(base, years=2), quiet, grant, center(staff={"salary_monthly_eur": 1e-300},
+                                                                 starting_cash_eur=0.0))
+    model = build(scenario)
+    g = model.center.grants[0]
+    assert g.staff_mentors + g.staff_coordinators == MAX_PROJECT_STAFF
+    model.run_to_end()
+    assert model.verify_ledger() == []

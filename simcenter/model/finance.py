@@ -16,6 +16,10 @@ from collections import defaultdict
 from simcenter.model.agents import Application, Funder, Grant
 
 
+MAX_PROJECT_STAFF = 1000
+"""The most staff one project pays (the schema's largest team, ``staff.n_max`` <= 1000)."""
+
+
 class FundingFlows:
     """The centre's funding pipeline and payments for one run."""
 
@@ -40,7 +44,9 @@ class FundingFlows:
         )
         if s.kind == "grant" and amount > 0:
             # The project's own staff: its staff budget line in whole salaries, a coordinator first.
-            n = int(s.share_staff * amount / grant.duration // center.salary_cost()) if center.salary_cost() > 0 else 0
+            # (at most MAX_PROJECT_STAFF: a salary of a few cents would otherwise buy an endless team)
+            salary = center.salary_cost()
+            n = int(min(s.share_staff * amount / grant.duration // salary, MAX_PROJECT_STAFF)) if salary > 0 else 0
             grant.staff_coordinators = min(1, n)
             grant.staff_mentors = n - grant.staff_coordinators
         center.grants.append(grant)

@@ -268,7 +268,7 @@ class Governance:
         salary = center.salary_cost()
         if needed <= 0 or center.core_headcount == 0 or salary <= 0 or self.staff_cuts_pending:
             return decisions
-        n = min(center.core_headcount, math.ceil(needed / salary))
+        n = center.core_headcount if needed >= center.core_headcount * salary else math.ceil(needed / salary)
         busy = utilisation > self.model.behaviour.utilisation_keep_coordinators
         # Coordinators go first while mentoring demand is met, mentors first while it is not.
         order = ("coordinator", "mentor") if busy else ("mentor", "coordinator")
