@@ -283,7 +283,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("grant_success_rate", "share", "info",
             "Project grants won over project-grant applications decided, cumulative (donations and subsidies excluded).",
             lambda s: _share(s.model.center.competitive_won, s.model.center.competitive_decided)),
-    Outcome("plan_done_share", "share", "max",
+    Outcome("plan_done_share", "share", "info",
             "Share of the plan's dated actions (up to this month) carried out so far.",
             lambda s: s.model.governance.plan_done_share(s.month)),
     Outcome("staff", "people", "info", "Paid staff (mentors and coordinators).",
