@@ -191,9 +191,9 @@ def test_spending_first_uses_up_the_prefinancing_then_is_reimbursed_after_the_la
     grant = _grant(paid_eur=3_000.0)  # 25% pre-financing received
     model.center.grants = [grant]
     for month in range(3):
-        model.funding.earn(month, 1_000.0)
+        model.funding.earn(month, {"staff": 1_000.0})
     assert grant.earned_eur == 3_000.0 and dict(model.funding.scheduled) == {}
-    model.funding.earn(3, 1_500.0)  # a tranche (1,000) at most
+    model.funding.earn(3, {"staff": 1_500.0})  # a tranche (1,000) at most
     assert grant.earned_eur == 4_000.0 and grant.paid_eur == 4_000.0
     assert model.funding.scheduled[5] == [("g", "reimbursement", 1_000.0)]
 
@@ -202,16 +202,16 @@ def test_a_grant_pays_only_its_share_of_what_was_spent(flows_only):
     model = flows_only
     grant = _grant(amount_eur=120_000.0, share_cofinancing=0.2)
     model.center.grants = [grant]
-    model.funding.earn(0, 1_000.0)
+    model.funding.earn(0, {"staff": 1_000.0})
     assert grant.earned_eur == pytest.approx(800.0)
     assert model.funding.scheduled[2] == [("g", "reimbursement", pytest.approx(800.0))]
 
 
 def test_a_grant_never_earns_more_than_its_amount(flows_only):
     model = flows_only
-    grant = _grant(earned_eur=11_500.0, paid_eur=11_500.0)
+    grant = _grant(earned_eur=11_500.0, paid_eur=11_500.0, earned_lines={"staff": 11_500.0, "activities": 0.0, "overheads": 0.0})
     model.center.grants = [grant]
-    model.funding.earn(11, 5_000.0)
+    model.funding.earn(11, {"staff": 5_000.0})
     assert grant.earned_eur == 12_000.0
 
 
@@ -221,11 +221,11 @@ def test_a_months_unspent_tranche_can_be_spent_later_in_the_project(flows_only):
     model = flows_only
     grant = _grant()
     model.center.grants = [grant]
-    model.funding.earn(0, 300.0)
+    model.funding.earn(0, {"staff": 300.0})
     assert grant.earned_eur == 300.0
-    model.funding.earn(1, 2_000.0)
+    model.funding.earn(1, {"staff": 2_000.0})
     assert grant.earned_eur == 2_000.0
-    model.funding.earn(2, 500.0)
+    model.funding.earn(2, {"staff": 500.0})
     assert grant.earned_eur == 2_500.0
 
 
@@ -235,7 +235,7 @@ def test_two_grants_share_the_spending_in_award_order(flows_only):
     model = flows_only
     first, second = _grant(amount_eur=3_000.0, share_cofinancing=0.5), _grant(funder="h", amount_eur=120_000.0)
     model.center.grants = [first, second]
-    model.funding.earn(0, 1_000.0)
+    model.funding.earn(0, {"staff": 1_000.0})
     assert (first.earned_eur, second.earned_eur) == (250.0, 500.0)
 
 
@@ -243,7 +243,7 @@ def test_only_running_project_grants_earn(flows_only):
     model = flows_only
     later, ended, gift = _grant(start=3), _grant(start=0, duration=2), _grant(kind="donation")
     model.center.grants = [later, ended, gift]
-    model.funding.earn(2, 5_000.0)
+    model.funding.earn(2, {"staff": 5_000.0})
     assert later.earned_eur == ended.earned_eur == gift.earned_eur == 0.0
 
 
@@ -251,10 +251,10 @@ def test_unspent_prefinancing_is_refunded_after_the_last_month(flows_only):
     model = flows_only
     grant = _grant(amount_eur=3_000.0, duration=3, paid_eur=3_000.0, lag=1)
     model.center.grants = [grant]
-    model.funding.earn(0, 0.0)
-    model.funding.earn(1, 0.0)
+    model.funding.earn(0, {"staff": 0.0})
+    model.funding.earn(1, {"staff": 0.0})
     assert dict(model.funding.scheduled) == {}
-    model.funding.earn(2, 500.0)  # the last month
+    model.funding.earn(2, {"staff": 500.0})  # the last month
     assert model.funding.scheduled[3] == [("g", "refund", 2_500.0)]
     assert grant.paid_eur == grant.earned_eur == 500.0
     assert model.funding.receivable(2) == -2_500.0
@@ -264,7 +264,7 @@ def test_without_a_lag_reimbursements_and_refunds_move_at_once(flows_only):
     model = flows_only
     cash = model.ledger.balance()
     model.center.grants = [_grant(lag=0), _grant(funder="h", amount_eur=1_000.0, duration=1, paid_eur=1_000.0, lag=0)]
-    model.funding.earn(0, 600.0)  # the first earns 600 (its tranche is 1,000); the second has nothing left to earn on
+    model.funding.earn(0, {"staff": 600.0})  # the first earns 600 (its tranche is 1,000); the second has nothing left to earn on
     assert dict(model.funding.scheduled) == {}
     assert flows(model, "reimbursement") == {0: 600.0}
     assert flows(model, "refund") == {0: 1_000.0}
@@ -272,7 +272,8 @@ def test_without_a_lag_reimbursements_and_refunds_move_at_once(flows_only):
 
 
 def test_reimbursements_arrive_after_the_lag_in_a_run(base):
-    """No pre-financing, a lag of 3: each month's costs come back three months later."""
+    """No pre-financing, a lag of 3: each month's costs come back three months later, but the set-up (no budget
+    line pays it; no fees, so no tax either)."""
     def start(data):
         data["funding"]["starting_grants"] = [{"funder": "g", "amount_eur": 1_000_000.0}]
 
@@ -281,7 +282,10 @@ def test_reimbursements_arrive_after_the_lag_in_a_run(base):
     model = build(scenario)
     model.run_to_end()
     paid = model.center.costs_history
-    assert flows(model, "reimbursement") == {m + 3: pytest.approx(paid[m], abs=0.01) for m in range(9)}
+    setup = model.institution.setup_cost_eur
+    assert setup > 0
+    assert flows(model, "reimbursement") == {m + 3: pytest.approx(paid[m] - (setup if m == 0 else 0.0), abs=0.01)
+                                             for m in range(9)}
 
 
 # ---------------------------------------------------------------------------------------- costs and taxes
@@ -493,3 +497,26 @@ def test_a_salary_of_almost_nothing_buys_a_large_team_not_an_endless_one(base):
     assert g.staff_mentors + g.staff_coordinators == MAX_PROJECT_STAFF
     model.run_to_end()
     assert model.verify_ledger() == []
+
+
+def test_a_project_grant_pays_each_budget_line_up_to_its_share(flows_only):
+    """Lines of 60% staff, 9% overheads, 31% activities of a 12,000 grant over 12 months (a tranche of 1,000):
+    in month 0 it pays at most 600 of staff, 90 of overheads and 310 of activities, whatever was spent on
+    each; set-up and taxes are no line; an unspent line is spent later in the project."""
+    model = flows_only
+    grant = _grant(share_staff=0.6, share_overheads=0.09)
+    model.center.grants = [grant]
+    model.funding.earn(0, {"staff": 5_000.0, "overheads": 5_000.0, "activities": 100.0})
+    assert grant.earned_lines == pytest.approx({"staff": 600.0, "overheads": 90.0, "activities": 100.0})
+    assert grant.earned_eur == pytest.approx(790.0)
+    model.funding.earn(1, {"staff": 0.0, "overheads": 0.0, "activities": 1_000.0})
+    assert grant.earned_lines["activities"] == pytest.approx(2 * 310.0)  # month 0's unspent 210 and month 1's 310
+
+
+def test_the_budget_lines_are_shares_of_one_amount(base):
+    from simcenter.errors import InputError
+
+    def lines(data):
+        data["funding"]["funders"]["hrdp_social_economy"].update(share_staff=0.8, share_overheads=0.3)
+    with pytest.raises(InputError, match="share_staff \\+ share_overheads"):
+        edited(tiny(base), lines)

@@ -58,7 +58,9 @@ def test_an_always_successful_grant_keeps_the_centre_alive(small):
     for seed in (1, 2, 3):
         result = simulate(_with(small, edit), seed)
         assert result.kpis["closed"] == 0.0, seed
-        assert result.kpis["months_operating"] == small.horizon.months - small.form.setup_months  # a team from opening on
+        # A team from opening on, but for a month between two projects when the core team, which the projects'
+        # staff lines do not pay in full, has been cut.
+        assert result.kpis["months_operating"] >= small.horizon.months - small.form.setup_months - 2
         assert result.kpis["grants_won"] >= small.horizon.years
 
 

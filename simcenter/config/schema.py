@@ -229,6 +229,14 @@ class Funder(Section):
         "Not used for donations and subsidies",
         span=(0.3, 0.75),
     )
+    share_overheads: Share = P(
+        0.09, "Regulation (EU) 2021/1060 art. 54(b): indirect costs at a flat rate of up to 15% of direct staff costs "
+        "(0.15 x share_staff 0.6 = 0.09 of the budget): the most a project grant pays of the centre's rent, running "
+        "costs, the form's overhead and its body's meetings; assumption for calls other than ESF+. The rest of the "
+        "budget (1 - share_staff - share_overheads) pays activities: events, promotion, the platform. Set-up and "
+        "taxes are no line. Not used for donations and subsidies",
+        span=(0.0, 0.2),
+    )
     application_hours: float = P(80.0, "assumption: staff hours to write one application", ge=0.0, le=10_000.0)
     reporting_hours_month: float = P(8.0, "assumption: reporting burden while a grant runs", ge=0.0, le=10_000.0)
     requires_legal_entity: bool = True
@@ -244,6 +252,9 @@ class Funder(Section):
             )
         if self.last_year is not None and self.last_year < self.first_year:
             raise ValueError(f"last_year ({self.last_year}) is before first_year ({self.first_year})")
+        if self.share_staff + self.share_overheads > 1.0 + 1e-9:
+            raise ValueError(f"share_staff + share_overheads ({self.share_staff + self.share_overheads:g}) exceeds 1: "
+                             "the budget lines are shares of one amount")
         return self
 
 

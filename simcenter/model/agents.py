@@ -3,7 +3,7 @@ grants and applications that pass between them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import mesa
 
@@ -26,6 +26,19 @@ class Grant:
     earned_eur: float = 0.0
     staff_mentors: int = 0  # the project's own staff, on contracts for its duration
     staff_coordinators: int = 0
+    # Its budget lines, shares of the amount: staff (the project's own and the centre's staff working on it),
+    # overheads (rent, running costs, the form's overhead, meetings), and activities (the rest: events,
+    # promotion, the platform). Set, a project grant pays each line up to its share; by default one line.
+    share_staff: float = 1.0
+    share_overheads: float = 0.0
+    earned_lines: dict = field(default_factory=lambda: {"staff": 0.0, "activities": 0.0, "overheads": 0.0})
+
+    def line_share(self, line: str) -> float:
+        if line == "staff":
+            return self.share_staff
+        if line == "overheads":
+            return self.share_overheads
+        return max(0.0, 1.0 - self.share_staff - self.share_overheads)
 
     def running(self, month: int) -> bool:
         return self.start <= month < self.start + self.duration

@@ -16,6 +16,8 @@ from collections import defaultdict
 from simcenter.model.agents import Application, Funder, Grant
 
 
+LINES = ("staff", "activities", "overheads")
+"""A project grant's budget lines (``Grant.line_share``)."""
 MAX_PROJECT_STAFF = 1000
 """The most staff one project pays (the schema's largest team, ``staff.n_max`` <= 1000)."""
 
@@ -31,6 +33,8 @@ class FundingFlows:
         self._open_calls: dict[int, list[Funder]] | None = None  # month -> funders with an open call the centre may answer
         self._receivable: tuple[int, int, float] | None = None  # (month, version of scheduled, value)
         self._version = 0  # changes whenever ``scheduled`` does
+        self.month_costs = {"staff": 0.0, "activities": 0.0, "overheads": 0.0}  # this month's, by budget line
+        self.line_history: list[dict[str, float]] = []  # month_costs, month by month
         self.loan_eur = 0.0  # bridge loans outstanding (founders' and partners', forms with a balance sheet)
 
     def award(self, funder: Funder, amount: float, month: int, duration: int | None = None) -> Grant:
@@ -42,6 +46,8 @@ class FundingFlows:
             share_cofinancing=s.share_cofinancing, lag=s.reimbursement_lag_months,
             reporting_hours=s.reporting_hours_month,
         )
+        if s.kind == "grant":
+            grant.share_staff, grant.share_overheads = s.share_staff, s.share_overheads
         if s.kind == "grant" and amount > 0:
             # The project's own staff: its staff budget line in whole salaries, a coordinator first.
             # (at most MAX_PROJECT_STAFF: a salary of a few cents would otherwise buy an endless team)
@@ -163,53 +169,65 @@ class FundingFlows:
 
     # ------------------------------------------------------------------ phase 6: costs
     def pay_costs(self, month: int, event_costs: float, fees: float, direct_fee_costs: float) -> float:
-        """Pay this month's costs and taxes; return the total paid."""
+        """Pay this month's costs and taxes; return the total paid (``month_costs``: by budget line)."""
         model = self.model
         center = model.center
         spec = center.spec
         ledger = model.ledger
+        line = self.month_costs = {"staff": 0.0, "activities": 0.0, "overheads": 0.0}
         paid = 0.0
         if month == 0:
             paid += ledger.transfer("center", "setup", "setup", model.institution.setup_cost_eur) / 100
-        paid += ledger.transfer("center", "admin", "legal_form_overhead", model.institution.overhead_monthly_eur) / 100
+        line["overheads"] += ledger.transfer("center", "admin", "legal_form_overhead",
+                                             model.institution.overhead_monthly_eur) / 100
         salaries = 0.0
         if center.active and center.headcount == 0:
             # Dormant: without any paid staff the centre keeps its registration (the form's overhead) and its
             # body (meetings), not premises, a platform or running costs; events and promotion need staff.
             model.tally["dormant_months"] += 1
-            paid += ledger.transfer("center", "governance", "governance_meetings",
-                                    model.institution.meeting_cost_monthly_eur) / 100
+            line["overheads"] += ledger.transfer("center", "governance", "governance_meetings",
+                                                 model.institution.meeting_cost_monthly_eur) / 100
         elif center.active:
             salaries = ledger.transfer("center", "staff", "salaries", center.monthly_staff_cost()) / 100
-            paid += salaries
+            line["staff"] += salaries
             space = sum(p.space_offset_eur(model.config.region.rent_eur_per_m2_month) for p in model.partners.values())
-            paid += ledger.transfer("center", "landlord", "rent", max(0.0, spec.rent_monthly_eur - space)) / 100
-            paid += ledger.transfer("center", "suppliers", "platform", spec.platform_monthly_eur) / 100
-            paid += ledger.transfer("center", "suppliers", "other_costs", spec.other_costs_monthly_eur) / 100
-            paid += ledger.transfer("center", "suppliers", "events", event_costs) / 100
+            line["overheads"] += ledger.transfer("center", "landlord", "rent", max(0.0, spec.rent_monthly_eur - space)) / 100
+            line["activities"] += ledger.transfer("center", "suppliers", "platform", spec.platform_monthly_eur) / 100
+            line["overheads"] += ledger.transfer("center", "suppliers", "other_costs", spec.other_costs_monthly_eur) / 100
+            line["activities"] += ledger.transfer("center", "suppliers", "events", event_costs) / 100
             if center.services["promotion"]:
-                paid += ledger.transfer("center", "media", "promotion", spec.services.promotion.budget_monthly_eur) / 100
-            paid += ledger.transfer("center", "governance", "governance_meetings",
-                                    model.institution.meeting_cost_monthly_eur) / 100
+                line["activities"] += ledger.transfer("center", "media", "promotion",
+                                                      spec.services.promotion.budget_monthly_eur) / 100
+            line["overheads"] += ledger.transfer("center", "governance", "governance_meetings",
+                                                 model.institution.meeting_cost_monthly_eur) / 100
+        paid += line["staff"] + line["activities"] + line["overheads"]
+        self.line_history.append(line)
         paid += ledger.transfer("center", "state", "tax", model.institution.tax(fees, direct_fee_costs)) / 100
         center.costs_history.append(paid)
         center.staff_costs_history.append(salaries)
         return paid
 
     # ------------------------------------------------------------------ phase 7: grant earnings
-    def earn(self, month: int, costs: float) -> None:
-        """Charge this month's spending to running grants and schedule the reimbursements."""
+    def earn(self, month: int, costs: dict[str, float]) -> None:
+        """Charge this month's spending, by budget line (``LINES``: staff, activities, overheads; set-up and
+        taxes are no line of any grant), to running grants, and schedule the reimbursements."""
         center = self.model.center
-        uncovered = costs
+        uncovered = {line: costs.get(line, 0.0) for line in LINES}
         for grant in center.grants:
             if grant.kind != "grant" or not grant.running(month):
                 continue
-            # Up to the tranches of the months so far: a month's unspent tranche is spent later.
+            # Up to the tranches of the months so far (a month's unspent tranche is spent later), each line
+            # up to its share of them, at most (1 - co-financing) of what was spent on it.
             so_far = min(grant.amount_eur, grant.amount_eur * (month - grant.start + 1) / grant.duration)
-            earned = min(so_far - grant.earned_eur, (1.0 - grant.share_cofinancing) * uncovered)
-            earned = max(0.0, earned)
-            uncovered -= earned / max(1e-9, 1.0 - grant.share_cofinancing)
-            grant.earned_eur += earned
+            paying = max(1e-9, 1.0 - grant.share_cofinancing)
+            for line in LINES:
+                earned = min(grant.line_share(line) * so_far - grant.earned_lines[line],
+                             (1.0 - grant.share_cofinancing) * uncovered[line])
+                if earned <= 0:
+                    continue
+                uncovered[line] -= earned / paying
+                grant.earned_lines[line] += earned
+                grant.earned_eur += earned
             # Spending first uses up the pre-financing; only the rest is reimbursed, after the lag.
             due = max(0.0, grant.earned_eur - grant.paid_eur)
             if due > 0:
@@ -263,22 +281,34 @@ class FundingFlows:
 
     def net_costs(self, month: int, months: int) -> float:
         """The centre's costs over the next ``months`` months less what its running grants and subsidies
-        bring in them: a cash forecast as a board makes it. Costs: the team as it is now and the other
-        costs at their recent rate, less each project's staff once its grant has ended; income: each
-        grant's tranches while it runs (at most its budget not yet earned), each subsidy's payments."""
+        bring in them: a cash forecast as a board makes it. Costs, by budget line: the team as it is now
+        (each project's staff leaving when its grant ends) and the other costs at the mean of the last three
+        months; income: each grant's tranches while it runs, each line paying at most its share of them and
+        what is spent on it (and at most the grant's budget not yet earned), each subsidy's payments."""
         center = self.model.center
         salary = center.salary_cost()
-        total = months * (center.burn_rate() - salary * (center.project_mentors + center.project_coordinators))
-        first, last = month + 1, month + months + 1  # the months ahead: [first, last)
-        for g in center.grants:
-            if g.kind == "donation":
-                continue
-            ahead = max(0, min(g.start + g.duration, last) - max(g.start, first))  # its months among them
-            if not ahead:
-                continue
-            total += salary * (g.staff_mentors + g.staff_coordinators) * ahead  # its staff while it pays them
-            tranches = g.amount_eur / g.duration * ahead
-            total -= min(tranches, g.amount_eur - g.earned_eur) if g.kind == "grant" else tranches
+        recent = self.line_history[-3:]
+        other = {line: sum(h[line] for h in recent) / len(recent) if recent else 0.0 for line in LINES[1:]}
+        project_now = center.project_mentors + center.project_coordinators
+        total = 0.0
+        left = {id(g): g.amount_eur - g.earned_eur for g in center.grants if g.kind == "grant"}
+        for k in range(1, int(months) + 1):
+            m = month + k
+            cost = {"staff": salary * (center.headcount - project_now + center.project_staff(m)), **other}
+            pays = dict.fromkeys(LINES, 0.0)
+            subsidies = 0.0
+            for g in center.grants:
+                if g.kind == "donation" or not g.start <= m < g.start + g.duration:
+                    continue
+                tranche = g.amount_eur / g.duration
+                if g.kind == "subsidy":
+                    subsidies += tranche
+                    continue
+                tranche = min(tranche, left[id(g)])
+                left[id(g)] -= tranche
+                for line in LINES:
+                    pays[line] += g.line_share(line) * tranche
+            total += sum(cost.values()) - sum(min(cost[line], pays[line]) for line in LINES) - subsidies
         return total
 
     def cover_deficit(self, month: int) -> float:

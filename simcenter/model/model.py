@@ -193,10 +193,11 @@ class CenterModel(mesa.Model):
             costs = 0.0
             center.costs_history.append(0.0)
             center.staff_costs_history.append(0.0)
+            self.funding.month_costs = {}
         else:
             costs = self.funding.pay_costs(month, event_costs, fees, direct_costs)
         self.spending_eur += costs
-        self.funding.earn(month, costs)
+        self.funding.earn(month, self.funding.month_costs)
 
         (u_progress,) = self.draws["progress"].month(month, pop.n)
         (u_close,) = self.draws["close"].month(month, pop.n)
