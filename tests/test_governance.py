@@ -281,8 +281,7 @@ def _at_review(base, *, mentors=3, coordinators=3, cash=1500.0, demand=0.0, slot
     model = step_to(build(scenario), 4)
     assert (model.center.n_mentors, model.center.n_coordinators) == (mentors, coordinators)
     model.center.costs_history = [1000.0] * 3
-    model.center.staff_costs_history = [0.0] * 3
-    model.funding.line_history = [{"staff": 0.0, "activities": 0.0, "overheads": 1000.0}] * 3
+    model.center.cost_lines = [{"staff": 0.0, "activities": 0.0, "overheads": 1000.0}] * 3
     gap = model.ledger.balance() - cash
     if gap > 0:
         model.ledger.transfer("center", "elsewhere", "test", gap)

@@ -91,7 +91,7 @@ class Center(mesa.Agent):
         self.competitive_won = 0
         self.first_grant_end: int | None = None
         self.costs_history: list[float] = []
-        self.staff_costs_history: list[float] = []  # the salaries within costs_history
+        self.cost_lines: list[dict[str, float]] = []  # the same months' costs by grant budget line (staff, ...)
 
     @property
     def core_headcount(self) -> int:
@@ -121,15 +121,14 @@ class Center(mesa.Agent):
 
     def project_staff(self, month: int) -> int:
         """How many project staff the grants running in ``month`` pay."""
-        return sum(g.staff_mentors + g.staff_coordinators for g in self.grants
-                   if g.start <= month < g.start + g.duration)
+        return sum(g.staff_mentors + g.staff_coordinators for g in self.grants if g.running(month))
 
     def update_project_team(self, month: int) -> None:
         """The project staff of the grants running this month (none once closed)."""
         mentors = coordinators = 0
         if not self.closed:
             for g in self.grants:
-                if g.staff_mentors + g.staff_coordinators and g.start <= month < g.start + g.duration:
+                if g.staff_mentors + g.staff_coordinators and g.running(month):
                     mentors += g.staff_mentors
                     coordinators += g.staff_coordinators
         self.project_mentors, self.project_coordinators = mentors, coordinators
@@ -140,7 +139,7 @@ class Center(mesa.Agent):
         recent = self.costs_history[-3:]
         if not recent:
             return self.monthly_staff_cost()
-        other = (sum(recent) - sum(self.staff_costs_history[-3:])) / len(recent)
+        other = (sum(recent) - sum(line["staff"] for line in self.cost_lines[-3:])) / len(recent)
         return self.monthly_staff_cost() + max(0.0, other)
 
     def runway_months(self, cash: float) -> float:

@@ -33,8 +33,6 @@ class FundingFlows:
         self._open_calls: dict[int, list[Funder]] | None = None  # month -> funders with an open call the centre may answer
         self._receivable: tuple[int, int, float] | None = None  # (month, version of scheduled, value)
         self._version = 0  # changes whenever ``scheduled`` does
-        self.month_costs = {"staff": 0.0, "activities": 0.0, "overheads": 0.0}  # this month's, by budget line
-        self.line_history: list[dict[str, float]] = []  # month_costs, month by month
         self.loan_eur = 0.0  # bridge loans outstanding (founders' and partners', forms with a balance sheet)
 
     def award(self, funder: Funder, amount: float, month: int, duration: int | None = None) -> Grant:
@@ -169,18 +167,17 @@ class FundingFlows:
 
     # ------------------------------------------------------------------ phase 6: costs
     def pay_costs(self, month: int, event_costs: float, fees: float, direct_fee_costs: float) -> float:
-        """Pay this month's costs and taxes; return the total paid (``month_costs``: by budget line)."""
+        """Pay this month's costs and taxes; return the total paid (by budget line: ``center.cost_lines``)."""
         model = self.model
         center = model.center
         spec = center.spec
         ledger = model.ledger
-        line = self.month_costs = {"staff": 0.0, "activities": 0.0, "overheads": 0.0}
+        line = dict.fromkeys(LINES, 0.0)
         paid = 0.0
         if month == 0:
             paid += ledger.transfer("center", "setup", "setup", model.institution.setup_cost_eur) / 100
         line["overheads"] += ledger.transfer("center", "admin", "legal_form_overhead",
                                              model.institution.overhead_monthly_eur) / 100
-        salaries = 0.0
         if center.active and center.headcount == 0:
             # Dormant: without any paid staff the centre keeps its registration (the form's overhead) and its
             # body (meetings), not premises, a platform or running costs; events and promotion need staff.
@@ -188,8 +185,7 @@ class FundingFlows:
             line["overheads"] += ledger.transfer("center", "governance", "governance_meetings",
                                                  model.institution.meeting_cost_monthly_eur) / 100
         elif center.active:
-            salaries = ledger.transfer("center", "staff", "salaries", center.monthly_staff_cost()) / 100
-            line["staff"] += salaries
+            line["staff"] += ledger.transfer("center", "staff", "salaries", center.monthly_staff_cost()) / 100
             space = sum(p.space_offset_eur(model.config.region.rent_eur_per_m2_month) for p in model.partners.values())
             line["overheads"] += ledger.transfer("center", "landlord", "rent", max(0.0, spec.rent_monthly_eur - space)) / 100
             line["activities"] += ledger.transfer("center", "suppliers", "platform", spec.platform_monthly_eur) / 100
@@ -201,10 +197,9 @@ class FundingFlows:
             line["overheads"] += ledger.transfer("center", "governance", "governance_meetings",
                                                  model.institution.meeting_cost_monthly_eur) / 100
         paid += line["staff"] + line["activities"] + line["overheads"]
-        self.line_history.append(line)
         paid += ledger.transfer("center", "state", "tax", model.institution.tax(fees, direct_fee_costs)) / 100
         center.costs_history.append(paid)
-        center.staff_costs_history.append(salaries)
+        center.cost_lines.append(line)
         return paid
 
     # ------------------------------------------------------------------ phase 7: grant earnings
@@ -287,7 +282,7 @@ class FundingFlows:
         what is spent on it (and at most the grant's budget not yet earned), each subsidy's payments."""
         center = self.model.center
         salary = center.salary_cost()
-        recent = self.line_history[-3:]
+        recent = center.cost_lines[-3:]
         other = {line: sum(h[line] for h in recent) / len(recent) if recent else 0.0 for line in LINES[1:]}
         project_now = center.project_mentors + center.project_coordinators
         total = 0.0
@@ -298,7 +293,7 @@ class FundingFlows:
             pays = dict.fromkeys(LINES, 0.0)
             subsidies = 0.0
             for g in center.grants:
-                if g.kind == "donation" or not g.start <= m < g.start + g.duration:
+                if g.kind == "donation" or not g.running(m):
                     continue
                 tranche = g.amount_eur / g.duration
                 if g.kind == "subsidy":
@@ -311,15 +306,17 @@ class FundingFlows:
             total += sum(cost.values()) - sum(min(cost[line], pays[line]) for line in LINES) - subsidies
         return total
 
+    def uncovered(self, month: int) -> float:
+        """Arrears that the money funders owe (``receivable``) will not clear: what the centre is short."""
+        balance = self.model.ledger.balance()
+        return max(0.0, min(-balance, -(balance + self.receivable(month))))
+
     def cover_deficit(self, month: int) -> float:
         """A form without a balance sheet of its own: its host pays what the centre is short this month
         (money the funders owe counts first). Returns the amount covered."""
-        balance = self.model.ledger.balance()
-        short = -(balance + self.receivable(month))
-        if balance >= 0 or short <= 0:
-            return 0.0
-        cover = min(-balance, short)
-        self.model.ledger.transfer("host", "center", "host_cover", cover)
+        cover = self.uncovered(month)
+        if cover > 0:
+            self.model.ledger.transfer("host", "center", "host_cover", cover)
         return cover
 
     def bridge(self, month: int) -> None:
@@ -328,14 +325,12 @@ class FundingFlows:
         cash above the reserve."""
         model = self.model
         center = model.center
-        balance = model.ledger.balance()
-        short = -(balance + self.receivable(month))
+        short = self.uncovered(month)
         limit = model.behaviour.bridge_loan_eur
-        if balance < 0 and short > 0 and self.loan_eur < limit:
-            lend = min(short, -balance, limit - self.loan_eur)
-            self.loan_eur += model.ledger.transfer("lenders", "center", "bridge_loan", lend) / 100
+        if short > 0 and self.loan_eur < limit:
+            self.loan_eur += model.ledger.transfer("lenders", "center", "bridge_loan", min(short, limit - self.loan_eur)) / 100
         elif self.loan_eur > 0 and not center.closed:
-            spare = balance - center.spec.reserve_months * center.burn_rate()
+            spare = model.ledger.balance() - center.spec.reserve_months * center.burn_rate()
             if spare > 0:
                 self.loan_eur -= model.ledger.transfer("center", "lenders", "loan_repayment", min(spare, self.loan_eur)) / 100
                 self.loan_eur = max(0.0, round(self.loan_eur, 2))

@@ -39,7 +39,7 @@ class Governance:
 
     def __init__(self, model):
         self.model = model
-        self.pending: dict[int, list[schema.PlanAction | dict]] = defaultdict(list)
+        self.pending: dict[int, list[dict]] = defaultdict(list)  # month -> actions due then
         self.plan: dict[int, list[dict]] = defaultdict(list)
         # What became of each of the plan's dated actions: carried out (when), or why not.
         self.plan_log: list[dict] = []
@@ -93,10 +93,9 @@ class Governance:
         for action in self.pending.pop(month, []):
             self._execute(action, month)
 
-    def _execute(self, action, month: int) -> None:
+    def _execute(self, a: dict, month: int) -> None:
         model = self.model
         center = model.center
-        a = action
         kind = a["action"]
         if center.closed:
             self._plan_status(a, month, "not done: the centre had closed")
@@ -119,11 +118,7 @@ class Governance:
             else:
                 center.n_coordinators += n
         elif kind == "release":
-            n = a.get("n", 1)
-            if a["role"] == "mentor":
-                center.n_mentors = max(0, center.n_mentors - n)
-            else:
-                center.n_coordinators = max(0, center.n_coordinators - n)
+            self._release(a["role"], a.get("n", 1))
         elif kind == "cut":
             self._cut(a["step"], a.get("role"), a.get("n", 1))
         elif kind == "restore":
@@ -284,10 +279,7 @@ class Governance:
         self.model.tally[f"cuts_{step}"] += 1
         if step == "staff":
             self.staff_cuts_pending -= 1
-            if role == "mentor":
-                center.n_mentors = max(0, center.n_mentors - n)
-            else:
-                center.n_coordinators = max(0, center.n_coordinators - n)
+            self._release(role, n)
         elif step == "promotion":
             self.saved["promotion"] = center.services["promotion"]
             center.services["promotion"] = False
@@ -300,6 +292,14 @@ class Governance:
             self.saved["space"] = center.spec.rent_monthly_eur
             center.spec = _set_fields(center.spec, {"rent_monthly_eur": center.spec.rent_monthly_eur
                                                     * self.model.behaviour.share_rent_after_move})
+
+    def _release(self, role: str, n: int) -> None:
+        """Up to ``n`` of the core team's ``role`` go."""
+        center = self.model.center
+        if role == "mentor":
+            center.n_mentors = max(0, center.n_mentors - n)
+        else:
+            center.n_coordinators = max(0, center.n_coordinators - n)
 
     def _restore(self, step: str) -> None:
         center = self.model.center

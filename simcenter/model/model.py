@@ -23,7 +23,7 @@ from simcenter.config.schema import Scenario
 from simcenter.ledger import CENTER, Ledger
 from simcenter.model import services
 from simcenter.model.draws import PersonDraws
-from simcenter.model.finance import FundingFlows
+from simcenter.model.finance import LINES, FundingFlows
 from simcenter.model.governance import Governance
 from simcenter.model.institution import Institution
 from simcenter.model.population import Population
@@ -192,12 +192,11 @@ class CenterModel(mesa.Model):
         if center.closed:
             costs = 0.0
             center.costs_history.append(0.0)
-            center.staff_costs_history.append(0.0)
-            self.funding.month_costs = {}
+            center.cost_lines.append(dict.fromkeys(LINES, 0.0))
         else:
             costs = self.funding.pay_costs(month, event_costs, fees, direct_costs)
         self.spending_eur += costs
-        self.funding.earn(month, self.funding.month_costs)
+        self.funding.earn(month, center.cost_lines[-1])
 
         (u_progress,) = self.draws["progress"].month(month, pop.n)
         (u_close,) = self.draws["close"].month(month, pop.n)
@@ -269,9 +268,7 @@ class CenterModel(mesa.Model):
         if c.closed:
             return
         self.funding.bridge(month)
-        balance = self.ledger.balance_cents(CENTER)
-        uncovered = balance < 0 and balance / 100 + self.funding.receivable(month) < 0
-        c.arrears_months = c.arrears_months + 1 if uncovered else 0
+        c.arrears_months = c.arrears_months + 1 if self.funding.uncovered(month) > 0 else 0
         if institution.closes(c.arrears_months):
             self._close(month, "insolvency")
 
