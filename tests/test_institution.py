@@ -158,3 +158,27 @@ def test_the_model_asks_the_institution(base):
     assert not model.center.active
     model.step()
     assert model.center.active
+
+
+def test_a_hosted_unit_has_its_deficit_covered_and_is_closed_at_the_hosts_decision(base):
+    """A municipal enterprise without funders or cash: the council pays what it is short month by month
+    (never arrears), and at its first yearly budget decision after a year whose cover exceeded the limit
+    closes it, by the council's rule, not insolvency; the cover goes on for its debts afterwards."""
+    data = apply_levers(base, {"n_potential": 200, "years": 3, "legal_form": "municipal_enterprise"}).model_dump()
+    data["funding"]["funders"] = {}
+    data["funding"]["starting_grants"] = []
+    data["plan"] = []
+    data["center"]["starting_cash_eur"] = 0.0
+    model = CenterModel(scenario_from_dict(data, name="<test>"), rng=1, collect=False)
+    model.run_to_end()
+    c, form = model.center, model.config.form
+    cover = {}
+    for month, src, dst, kind, cents in model.ledger._rows:
+        if kind == "host_cover":
+            cover[month] = cover.get(month, 0) + cents / 100
+    assert cover and min(model.cash_cents) >= 0  # covered as it arose: no arrears
+    assert c.closed and c.closure_reason == "council_budget" and c.arrears_months == 0
+    decided = c.closure_month - 1
+    assert model.calendar(decided)[1] == form.host_review_month and decided >= 11
+    assert sum(v for m, v in cover.items() if decided - 12 < m <= decided) > form.host_cover_eur_year
+    assert model.verify_ledger() == []
