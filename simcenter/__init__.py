@@ -36,6 +36,7 @@ _LAZY = {
     "LEVERS": "simcenter.config.levers",
     "builtin_catalogue": "simcenter.config.catalogue",
     "catalogue_rows": "simcenter.config.catalogue",
+    "catalogue_markdown": "simcenter.config.catalogue_doc",
     "schema_reference": "simcenter.config.reference",
     "calibration_table": "simcenter.config.calibration",
     "read_input": "simcenter.config.yamlsource",

@@ -232,6 +232,9 @@ OUTCOMES: tuple[Outcome, ...] = (
             lambda s: float(s.model.center.closure_month) if s.model.center.closed else math.nan),
     Outcome("months_operating", "months", "max", "Months the centre operated with a paid team in place, cumulative.",
             lambda s: float(s.model.center.months_operating)),
+    Outcome("months_social_enterprise", "months", "info",
+            "Months the centre held the social-enterprise status, cumulative (0 unless the design seeks it).",
+            lambda s: float(s.model.social_enterprise.months_held)),
     Outcome("survived_grant_cliff", "0/1", "max",
             "1 if operating (open, with a paid team) in the last month of its first project grant and still 12 months "
             "after it ended, else 0 (empty until then, and if it was not operating when that grant ended).",

@@ -56,6 +56,34 @@ def test_calibration_table_is_up_to_date(monkeypatch):
     assert (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8") == expected
 
 
+def test_catalogue_document_is_generated_from_the_data(monkeypatch):
+    """docs/catalogue.md is generated: `simcenter catalog --format markdown --scenario scenarios/plovdiv/base.yaml`.
+    It shows every form's fields with their sources, its pros and cons in both languages and its legal basis."""
+    import simcenter
+
+    monkeypatch.chdir(ROOT)
+    scenario = simcenter.load_scenario("scenarios/plovdiv/base.yaml")
+    text = (ROOT / "docs" / "catalogue.md").read_text(encoding="utf-8")
+    assert text == simcenter.catalogue_markdown(scenario.catalogue, scenario)
+    for key, form in scenario.catalogue.legal_forms.items():
+        assert f"(`{key}`)" in text and form.label_bg in text and all(p in text for p in form.pros_bg)
+        assert all(f"| `{name}` |" in text for name in form.sources if name not in form.DESCRIPTIVE)
+    assert "Which calls admit which form" in text
+
+
+def test_every_built_in_entry_has_its_texts_in_bulgarian_and_a_legal_basis():
+    from simcenter.config.catalogue import builtin_catalogue
+
+    cat = builtin_catalogue()
+    entries = [*cat.legal_forms.values(), *cat.management_structures.values(), cat.social_enterprise_status]
+    for entry in entries:
+        assert entry.label_bg and entry.summary_bg, entry.label
+        assert len(entry.pros_bg) == len(entry.pros) > 0 and len(entry.cons_bg) == len(entry.cons) > 0, entry.label
+    for form in cat.legal_forms.values():
+        assert form.legal_basis, form.label  # every legal form cites the law behind its texts
+        assert all(c.status == "unverified" or c.url for c in form.legal_basis), form.label  # verified: read at a link
+
+
 def test_calibration_reads_sources_from_scenario_comments(tmp_path):
     from simcenter.config.calibration import rows
 

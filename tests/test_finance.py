@@ -33,7 +33,7 @@ def _funders(**funders):
 def _funder(kind: str = "grant", amount: float = 12_000.0, **fields) -> dict:
     """A national funder with a call every month that always says yes, for a fixed amount."""
     return {"type": "national", "kind": kind, "call_months": ALL_MONTHS, "p_success": 1.0, "decision_months": 1,
-            "amount_min_eur": amount, "amount_max_eur": amount, "requires_legal_entity": False, **fields}
+            "amount_min_eur": amount, "amount_max_eur": amount, **fields}
 
 
 def _certain(data):
@@ -346,19 +346,58 @@ def test_no_salaries_and_no_running_costs_once_insolvent(base):
     assert model.center.costs_history[closed:] == [0.0] * (12 - closed)
 
 
-def test_a_substitute_tax_is_charged_on_the_fees(base):
-    """A municipal enterprise pays 3% of its fee income, month by month (no profit tax)."""
+def test_a_substitute_tax_is_charged_on_the_years_fees_and_vat_on_each_months(base):
+    """A municipal enterprise pays 3% of the year's fee income in December (no profit tax), and, through its
+    VAT-registered municipality, the VAT in its fees each month (prices unchanged: 20/120 of them)."""
     scenario = edited(tiny(base, legal_form="municipal_enterprise", event_fee_eur=5.0), quiet, _rich)
     model = build(scenario)
     model.run_to_end()
-    fees, tax = flows(model, "fees"), flows(model, "tax")
-    assert fees
-    assert tax == {m: pytest.approx(0.03 * f, abs=0.006) for m, f in fees.items()}
+    fees, tax, vat = flows(model, "fees"), flows(model, "tax"), flows(model, "vat")
+    assert fees and model.calendar(11)[1] == 12
+    assert tax == {11: pytest.approx(0.03 * sum(fees.values()), abs=0.006)}
+    assert vat == {m: pytest.approx(f / 6, abs=0.006) for m, f in fees.items()}
+
+
+def test_a_centre_registers_for_vat_once_its_fees_reach_the_threshold(base):
+    """An association is not VAT-registered; it must register once twelve months' fees reach the threshold
+    (VAT Act art. 96(1)) and charges VAT from the next month."""
+    def low_threshold(data):
+        data.setdefault("behaviour", {})["vat_threshold_eur"] = 50.0
+
+    model = build(edited(tiny(base, event_fee_eur=5.0), quiet, _rich, low_threshold))
+    model.run_to_end()
+    fees, vat = flows(model, "fees"), flows(model, "vat")
+    first = model.funding.vat_registered_month
+    assert first > 0 and sum(f for m, f in fees.items() if m < first) >= 50.0
+    assert sum(f for m, f in fees.items() if m < first - 1) < 50.0
+    assert min(vat) == first and vat == {m: pytest.approx(f / 6, abs=0.006) for m, f in fees.items() if m >= first}
+    unregistered = build(edited(tiny(base, event_fee_eur=5.0), quiet, _rich))
+    unregistered.run_to_end()
+    assert flows(unregistered, "vat") == {} and unregistered.funding.vat_registered_month == -1
+
+
+def test_a_company_is_taxed_on_its_whole_result_a_non_profit_on_its_fees(base):
+    """The yearly profit tax: a company (tax_base all_income) pays 10% of the year's result, grants and
+    donations included; an association (economic_activity) only on its fees less their direct costs."""
+    def gifts(data):
+        data["funding"]["funders"] = {"d": {"type": "corporate", "kind": "donation", "call_months": [2, 3, 4, 5, 6, 7],
+                                            "amount_min_eur": 50000.0, "amount_max_eur": 50000.0,
+                                            "p_success": 1.0, "decision_months": 1, "application_hours": 0.0}}
+
+    taxes = {}
+    for form in ("limited_company", "association"):
+        model = build(edited(tiny(base, legal_form=form), quiet, gifts))
+        model.run_to_end()
+        taxes[form] = flows(model, "tax")
+        if form == "limited_company":
+            assert model.funding.last_year_result > 0
+            assert taxes[form] == {11: pytest.approx(0.1 * model.funding.last_year_result / 0.9, abs=0.01)}
+    assert taxes["association"] == {}
 
 
 def test_a_form_without_revenue_collects_no_fees_and_pays_no_tax(base):
     def no_revenue(data):
-        add_form(data, "no_revenue", revenue="none")
+        add_form(data, "no_revenue", may_charge_fees=False)
 
     scenario = edited(tiny(base, event_fee_eur=5.0, mentoring_fee_eur=5.0), quiet, no_revenue, use("no_revenue"), _rich)
     model = build(scenario)
@@ -420,8 +459,8 @@ def test_a_project_grant_brings_its_own_staff_for_its_duration(base):
     def money(data):
         data["funding"]["funders"] = {
             "g": {"type": "national", "kind": "grant", "duration_months": 24, "share_staff": 0.6,
-                  "requires_legal_entity": False},
-            "d": {"type": "corporate", "kind": "donation", "requires_legal_entity": False}}
+                  },
+            "d": {"type": "corporate", "kind": "donation"}}
         data["funding"]["starting_grants"] = [{"funder": "g", "amount_eur": 240_000.0},
                                               {"funder": "d", "amount_eur": 100_000.0}]
     model = build(edited(tiny(base, years=3), quiet, money, _rich))
@@ -442,7 +481,7 @@ def test_a_centre_asks_only_for_what_it_can_co_finance(base):
     def call(data):
         data["funding"]["funders"] = {"eu": {"type": "eu", "kind": "grant", "call_months": list(range(1, 13)),
                                              "amount_min_eur": 50_000.0, "amount_max_eur": 700_000.0,
-                                             "share_cofinancing": 0.2, "requires_legal_entity": False}}
+                                             "share_cofinancing": 0.2}}
     def at(spare):
         model = step_to(build(edited(tiny(base), quiet, call)), 3)
         model.center.applications = []
@@ -464,7 +503,7 @@ def test_a_bridge_loan_covers_small_arrears_and_is_repaid(base):
     loan counts against free cash, is not income, and is repaid from cash above the reserve."""
     model = step_to(build(edited(tiny(base), quiet)), 3)
     f = model.funding
-    limit = model.behaviour.bridge_loan_eur
+    limit = model.institution.bridge_loan_eur
     model.ledger.transfer("center", "elsewhere", "test", model.ledger.balance() + 4_000.0)
     f.bridge(3)
     assert f.loan_eur == 4_000.0 and model.ledger.balance() == 0.0
@@ -488,7 +527,7 @@ def test_a_salary_of_almost_nothing_buys_a_large_team_not_an_endless_one(base):
     from simcenter.model.finance import MAX_PROJECT_STAFF
 
     def grant(data):
-        data["funding"]["funders"] = {"g": {"type": "national", "kind": "grant", "requires_legal_entity": False}}
+        data["funding"]["funders"] = {"g": {"type": "national", "kind": "grant"}}
         data["funding"]["starting_grants"] = [{"funder": "g", "amount_eur": 100_000.0}]
     scenario = edited(tiny(base, years=2), quiet, grant, center(staff={"salary_monthly_eur": 1e-300},
                                                                  starting_cash_eur=0.0))

@@ -214,42 +214,52 @@ def test_an_unaffordable_hire_waits_a_review_cycle_and_is_retried(base):
     assert model.governance.plan_log[0]["done"] == due + cycle and model.governance.plan_done_share(due + cycle) == 1.0
 
 
-def test_affordable_means_the_horizon_and_the_reserve_paid_with_the_committed_income(base):
-    """free cash + what running grants and subsidies bring over the horizon >= (horizon + reserve) x
-    (the burn with the new salary): exactly at the line it is affordable, a euro below it is not."""
+def test_affordable_means_the_forecast_with_the_new_salary_and_the_reserve(base):
+    """free cash - the cash forecast of the horizon with the new salary >= reserve x (the burn with the new
+    salary): exactly at the line it is affordable, a euro below it is not."""
     model = step_to(build(edited(tiny(base), quiet)), 4)
     c = model.center
     burn = c.burn_rate() + c.salary_cost()
     horizon = model.behaviour.hire_horizon_months
     assert (horizon, c.spec.reserve_months) == (12, 3)
-    assert model.funding.committed_income(4, horizon) == 0.0  # quiet: no grants
-    months = c.spec.reserve_months + horizon
-    assert model.governance._affordable(4, free=burn * months)
-    assert not model.governance._affordable(4, free=burn * months - 1.0)
+    forecast = model.funding.net_costs(4, horizon, extra_staff=1)
+    assert forecast == pytest.approx(model.funding.net_costs(4, horizon) + horizon * c.salary_cost())  # no grants
+    line = forecast + c.spec.reserve_months * burn
+    assert model.governance._affordable(4, free=line)
+    assert not model.governance._affordable(4, free=line - 1.0)
 
 
-def test_a_running_grant_counts_towards_a_hire_for_its_remaining_months(base):
-    """A grant of 240,000 over 24 months signed at month 0 brings 10,000 a month: at month 4, with 19
-    months left after this one, its committed income over a 12-month horizon is 120,000; a subsidy
-    counts its payments still due; a donation nothing (it is paid already)."""
+def _grant_world(base, **grant):
     def money(data):
         data["funding"]["funders"] = {
-            "g": _funder("grant", duration_months=24, share_prefinancing=0.0),
-            "s": _funder("subsidy", duration_months=12, share_prefinancing=0.0),
-            "d": _funder("donation", duration_months=12)}
+            "g": _funder("grant", duration_months=24, share_prefinancing=0.0, **grant),
+            "s": _funder("subsidy", duration_months=12, share_prefinancing=0.0)}
         data["funding"]["starting_grants"] = [{"funder": "g", "amount_eur": 240_000.0},
-                                              {"funder": "s", "amount_eur": 12_000.0},
-                                              {"funder": "d", "amount_eur": 5_000.0}]
-    model = step_to(build(edited(tiny(base, years=3), quiet, money)), 5)
-    g = model.center.grants[0]
-    expected = min(240_000.0 - g.earned_eur, 10_000.0 * 12) + 1_000.0 * min(12 - 4 - 1, 12)
-    assert model.funding.committed_income(4, 12) == pytest.approx(expected)
-    assert model.funding.committed_income(4, 3) == pytest.approx(min(240_000.0 - g.earned_eur, 30_000.0) + 3_000.0)
+                                              {"funder": "s", "amount_eur": 12_000.0}]
+    return step_to(build(edited(tiny(base, years=3), quiet, money)), 5)
+
+
+def test_a_running_grant_pays_a_hire_only_from_its_staff_line(base):
+    """A grant of 240,000 over 24 months pays 10,000 a month, 60% of it (6,000) for staff: its own project staff
+    and the core team already use that line up, so a new core salary is the centre's own cost; its activities
+    and overheads lines pay only what is spent on them. A subsidy of 12,000 over 12 months brings 1,000 a month."""
+    model = _grant_world(base)
+    c, funding = model.center, model.funding
+    assert c.project_staff(5) > 0
+    assert (c.project_staff(5) + c.core_headcount) * c.salary_cost() >= 6_000.0
+    assert funding.net_costs(4, 12, extra_staff=1) - funding.net_costs(4, 12) == pytest.approx(12 * c.salary_cost())
+
+
+def test_co_financing_is_the_centres_own_money_in_the_forecast(base):
+    """The same grant with 20% co-financing pays at most 80% of what is spent on each line: the forecast of its
+    months is higher by the co-financing of the staff it pays."""
+    full, cofinanced = _grant_world(base), _grant_world(base, share_cofinancing=0.2)
+    assert cofinanced.funding.net_costs(4, 12) > full.funding.net_costs(4, 12) + 1_000.0
 
 
 def _funder(kind: str, **fields) -> dict:
     return {"type": "national", "kind": kind, "amount_min_eur": 1.0, "amount_max_eur": 1.0,
-            "requires_legal_entity": False, **fields}
+            **fields}
 
 
 @pytest.mark.parametrize("kind, hired", [("grant", False), ("donation", True)])

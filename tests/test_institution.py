@@ -39,9 +39,12 @@ def test_every_form_effect_follows_its_catalogue_entry(base, form):
     entry = builtin_catalogue().legal_forms[form]
     assert inst.setup_months == entry.setup_months and inst.setup_cost_eur == entry.setup_cost_eur
     assert inst.overhead_monthly_eur == entry.admin_overhead_monthly_eur
-    assert inst.may_charge_fees == (entry.revenue != "none")
+    assert inst.may_charge_fees == entry.may_charge_fees
     assert inst.political_cut == entry.political_dependency
-    assert inst.partner_voice(board_seat=False) == pytest.approx(inst.behaviour.voice_without_seat * entry.partner_voice)
+    member_voice = entry.partner_voice if entry.members == "organisations" else 0.0
+    assert inst.partner_voice(board_seat=False) == pytest.approx(inst.behaviour.voice_without_seat * member_voice)
+    assert inst.bridge_loan_eur == (0.0 if inst.has_host else entry.bridge_loan_eur)
+    assert inst.vat_registered_from_start == entry.vat_registered
     assert inst.closure_rule == entry.closure_rule
     assert inst.has_host == (entry.closure_rule != "insolvency") == (not entry.legal_personality)
 
@@ -62,34 +65,75 @@ def test_every_structure_effect_follows_its_catalogue_entry(base, structure):
 def test_fees_and_taxes(base):
     inst = Institution(_scenario(base, "association"))
     assert inst.fees(120.0) == 120.0
-    # 10% profit tax on fees above their direct costs, nothing on a loss.
-    assert inst.tax(1000.0, 400.0) == pytest.approx(60.0)
-    assert inst.tax(100.0, 400.0) == 0.0
+    # A non-profit: 10% profit tax on the year's fees above their direct costs, nothing on a loss, whatever
+    # its whole result.
+    assert inst.yearly_tax(1000.0, 400.0, -5000.0) == pytest.approx(60.0)
+    assert inst.yearly_tax(100.0, 400.0, 9000.0) == 0.0
+    company = Institution(_scenario(base, "limited_company"))  # on its whole result
+    assert company.yearly_tax(1000.0, 400.0, 9000.0) == pytest.approx(900.0)
+    assert company.yearly_tax(1000.0, 400.0, -10.0) == 0.0
     municipal = Institution(_scenario(base, "municipal_enterprise"))
-    assert municipal.tax(1000.0, 400.0) == pytest.approx(30.0)  # 3% substitute tax on revenue, no profit tax
+    assert municipal.yearly_tax(1000.0, 400.0, 9000.0) == pytest.approx(30.0)  # 3% substitute tax on revenue only
+
+
+def test_vat_threshold_and_the_vat_in_a_fee(base):
+    inst = Institution(_scenario(base, "association"))
+    threshold = inst.behaviour.vat_threshold_eur
+    assert threshold == 51_130.0  # VAT Act art. 96(1) from 2026
+    assert not inst.must_register_for_vat(threshold - 0.01) and inst.must_register_for_vat(threshold)
+    assert inst.vat_in(120.0) == pytest.approx(20.0)
 
 
 def test_a_form_without_revenue_collects_no_fees(base):
     data = base.model_dump()
-    form = dict(data["catalogue"]["legal_forms"]["association"], revenue="none", label="No revenue")
+    form = dict(data["catalogue"]["legal_forms"]["association"], may_charge_fees=False, label="No revenue")
     data["catalogue"]["legal_forms"]["no_revenue"] = form
     data["center"]["legal_form"] = "no_revenue"
     inst = Institution(scenario_from_dict(data, name="<test>"))
     assert not inst.may_charge_fees and inst.fees(500.0) == 0.0
 
 
-def test_eligibility_by_type_by_named_forms_and_for_legal_entity_calls(base):
+def test_eligibility_is_each_calls_list_of_applicants(base):
     config = _scenario(base, "limited_company",
-                       open_call=_funder(requires_legal_entity=False),
-                       entity_call=_funder(requires_legal_entity=True),
-                       ngo_only=_funder(type="philanthropy", requires_legal_entity=False),
-                       named=_funder(type="philanthropy", requires_legal_entity=False, eligible_forms=["limited_company"]))
+                       anyone=_funder(),
+                       companies=_funder(eligible_applicants=["company", "association"]),
+                       ngo_only=_funder(type="philanthropy", eligible_applicants=["association", "foundation"]),
+                       social=_funder(eligible_applicants=["social_enterprise"]))
     inst = Institution(config)
     funders = config.funding.funders
-    assert inst.eligibility(funders["open_call"]) == 1.0
-    assert inst.eligibility(funders["entity_call"]) == builtin_catalogue().legal_forms["limited_company"].p_eligible_legal_entity_calls
-    assert inst.eligibility(funders["ngo_only"]) == 0.0  # philanthropy is not among the company's funder types
-    assert inst.eligibility(funders["named"]) == 1.0  # the funder's own list wins
+    assert inst.eligibility(funders["anyone"]) and inst.eligibility(funders["companies"])
+    assert not inst.eligibility(funders["ngo_only"])
+    assert not inst.eligibility(funders["social"]) and inst.eligibility(funders["social"], social_enterprise=True)
+    # A form without legal personality applies through its host: a municipal enterprise where a call admits
+    # municipal enterprises or municipalities, a university unit where it admits universities.
+    unit = Institution(_scenario(base, "university_unit"))
+    assert unit.eligibility(_scenario(base, uni=_funder(eligible_applicants=["university"])).funding.funders["uni"])
+    assert not unit.eligibility(funders["companies"])
+
+
+def test_partners_get_no_voice_through_a_cooperative_whose_members_are_people(base):
+    coop = Institution(_scenario(base, "cooperative"))
+    assert builtin_catalogue().legal_forms["cooperative"].members == "natural_persons"
+    assert coop.partner_voice(board_seat=False) == 0.0
+    assert coop.partner_voice(board_seat=False, social_enterprise=True) == pytest.approx(
+        coop.behaviour.voice_without_seat * builtin_catalogue().social_enterprise_status.partner_voice)
+    assert coop.partner_voice(board_seat=True) == coop.structure.partner_voice
+
+
+def test_social_enterprise_conditions_staff_or_result(base):
+    data = base.model_dump()
+    data["center"]["social_enterprise"] = {"seek": True}
+    inst = Institution(scenario_from_dict(data, name="<test>"))
+    status = builtin_catalogue().social_enterprise_status
+    assert inst.may_seek_social_enterprise
+    assert inst.social_enterprise_conditions(3, 10, 0.0)  # 3 of 10 = 30%
+    assert not inst.social_enterprise_conditions(2, 6, 0.0)  # 33%, but fewer than 3
+    assert not inst.social_enterprise_conditions(3, 11, 0.0)  # 3 of 11 < 30%
+    assert inst.social_enterprise_conditions(0, 4, status.min_result_eur)  # or a result spent on the purpose
+    assert not inst.social_enterprise_conditions(0, 0, 1e6)  # nobody employed: no enterprise
+    unit = _scenario(base, "municipal_enterprise").model_dump()
+    unit["center"]["social_enterprise"] = {"seek": True}
+    assert not Institution(scenario_from_dict(unit, name="<test>")).may_seek_social_enterprise
 
 
 def test_donor_deduction_raises_only_corporate_success(base):

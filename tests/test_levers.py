@@ -23,8 +23,10 @@ from rooms import build, tiny
 
 # lever -> (a value, what it must have changed in the scenario)
 EFFECTS = {
-    "legal_form": ("cooperative", lambda s: s.center.legal_form == "cooperative" and s.form.revenue == "unrestricted"),
+    "legal_form": ("cooperative", lambda s: s.center.legal_form == "cooperative" and s.form.members == "natural_persons"),
     "management": ("network_hub", lambda s: s.center.management == "network_hub"),
+    "social_enterprise": (True, lambda s: s.center.social_enterprise.seek is True),
+    "vulnerable_core_staff": (2, lambda s: s.center.social_enterprise.vulnerable_core_staff == 2),
     "n_mentors": (4, lambda s: s.center.staff.n_mentors == 4 and s.center.staff.n_max == 8),
     "n_coordinators": (2, lambda s: s.center.staff.n_coordinators == 2),
     "starting_cash_eur": (12_345.0, lambda s: s.center.starting_cash_eur == 12_345.0),

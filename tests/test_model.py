@@ -103,32 +103,35 @@ def test_more_mentors_more_mentoring_hours(small):
     assert many.kpis["mentoring_hours"] > few.kpis["mentoring_hours"]
 
 
-def _always_paying_funder(funder_type: str):
+def _always_paying_funder(funder_type: str, applicants: list[str] | None = None):
     def edit(data):
         _no_funding(data)
         data["center"]["starting_cash_eur"] = 500_000.0
         data["funding"]["funders"] = {
             "f": {"type": funder_type, "call_months": list(range(1, 13)), "p_success": 1.0, "decision_months": 1,
-                  "requires_legal_entity": True, "amount_min_eur": 1000.0, "amount_max_eur": 1000.0,
+                  "eligible_applicants": applicants, "amount_min_eur": 1000.0, "amount_max_eur": 1000.0,
                   "duration_months": 1}
         }
     return edit
 
 
 def test_an_ineligible_form_never_wins_a_funders_calls(small):
-    """A cooperative cannot reach philanthropic funders (catalogue): never an award, however sure."""
-    scenario = apply_levers(_with(small, _always_paying_funder("philanthropy")), {"legal_form": "cooperative"})
+    """A cooperative is not among an NGO programme's applicants: never an award, however sure."""
+    scenario = apply_levers(_with(small, _always_paying_funder("philanthropy", ["association", "foundation"])),
+                            {"legal_form": "cooperative"})
     assert simulate(scenario, 1).kpis["grants_won"] == 0
+    association = apply_levers(_with(small, _always_paying_funder("philanthropy", ["association", "foundation"])),
+                               {"legal_form": "association"})
+    assert simulate(association, 1).kpis["grants_won"] > 0
 
 
-def test_forms_that_calls_often_exclude_win_legal_entity_calls_less_often(small):
-    """p_eligible_legal_entity_calls < 1: a partnership goes through its lead partner (0.6), many
-    social calls exclude companies (0.4): some awards, fewer than an association's (1.0)."""
-    base = _with(small, _always_paying_funder("eu"))
-    won = {form: simulate(apply_levers(base, {"legal_form": form}), 1).kpis["grants_won"]
-           for form in ("association", "partnership", "limited_company")}
-    assert 0 < won["partnership"] < won["association"]
-    assert 0 < won["limited_company"] < won["partnership"]
+def test_a_unit_without_legal_personality_wins_through_its_host(small):
+    """A university unit applies through its university: it wins a call that admits universities and none
+    that admits only non-profits."""
+    won = {applicants[0]: simulate(apply_levers(_with(small, _always_paying_funder("eu", applicants)),
+                                                {"legal_form": "university_unit"}), 1).kpis["grants_won"]
+           for applicants in (["university"], ["association", "foundation"])}
+    assert won["university"] > 0 and won["association"] == 0
 
 
 def test_arrears_that_reimbursements_will_clear_are_a_gap_not_insolvency(small):

@@ -93,7 +93,7 @@ def test_fees_per_attendee_and_the_cost_of_the_events(base):
 
 def test_a_form_without_revenue_holds_free_events(base):
     def no_revenue(data):
-        add_form(data, "no_revenue", like="instant", revenue="none")
+        add_form(data, "no_revenue", like="instant", may_charge_fees=False)
 
     model = build(_events(base, _crowd(), no_revenue, use("no_revenue"), fee_eur=2.0))
     model.step()

@@ -137,7 +137,7 @@ def test_the_success_fee_is_only_on_the_helped_clients_awards(base):
 @pytest.mark.parametrize("support", [False, True])
 def test_no_success_fee_without_help_or_without_revenue(base, support):
     def no_revenue(data):
-        add_form(data, "no_revenue", like="instant", revenue="none")
+        add_form(data, "no_revenue", like="instant", may_charge_fees=False)
 
     edits = [_success_fee(0.5), _applying(client_funding_uplift=2.0)]
     if support:

@@ -116,20 +116,24 @@ def _fees(fee_per_hour: float):
 
 @pytest.mark.parametrize("fee", [5.0, 20.0])
 def test_fees_per_hour_delivered_taxed_above_the_mentors_cost(base, fee):
-    """An association charges every hour; the profit tax (10%) is on what the fees earn above the
-    mentors' pay for those hours (1,300 / 160 = 8.125 EUR an hour): nothing at 5 EUR, some at 20."""
+    """An association charges every hour; the yearly profit tax (10%) is on what the fees earn above the
+    mentors' pay for those hours (1,300 / 160 = 8.125 EUR an hour): nothing at 5 EUR, some at 20. The
+    month's fees and their direct costs go into the year's accounts, taxed in December."""
     model = build(_mentoring(base, 1, _fees(fee), behaviour(fee_elasticity=0.001)))
     model.step()
     hours = model.tally["mentoring_hours"]
     assert hours > 0
     assert flows(model, "fees") == {0: pytest.approx(fee * hours)}
     tax = 0.10 * max(0.0, (fee - 1300.0 / 160.0) * hours)
-    assert flows(model, "tax").get(0, 0.0) == pytest.approx(tax, abs=0.01)
+    funding = model.funding
+    assert (funding.year_fees, funding.year_fee_costs) == (pytest.approx(fee * hours), pytest.approx(1300.0 / 160.0 * hours))
+    assert model.institution.yearly_tax(funding.year_fees, funding.year_fee_costs, -1e6) == pytest.approx(tax, abs=0.01)
+    assert flows(model, "tax") == {}  # paid in December
 
 
 def test_a_form_without_revenue_mentors_for_free(base):
     def no_revenue(data):
-        add_form(data, "no_revenue", like="instant", revenue="none")
+        add_form(data, "no_revenue", like="instant", may_charge_fees=False)
 
     model = build(_mentoring(base, 1, _fees(5.0), no_revenue, use("no_revenue")))
     model.step()

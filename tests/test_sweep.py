@@ -147,8 +147,8 @@ def test_a_run_that_raises_is_recorded_as_failed_and_the_sweep_goes_on(tmp_path)
     # Each bound is valid alone; together a minimum above the maximum is not: those runs fail.
     body = """\
 uncertainties:
-  funding.funders.csr_donors.amount_min_eur: {range: [1000, 14000]}
-  funding.funders.csr_donors.amount_max_eur: {range: [3000, 16000]}
+  funding.funders.csr_donors.amount_min_eur: {range: [1000, 5000]}
+  funding.funders.csr_donors.amount_max_eur: {range: [2000, 6000]}
 design: {method: latin_hypercube, samples: 12}
 seed: 4
 outcomes: [closed, served]

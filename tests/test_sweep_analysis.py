@@ -14,7 +14,8 @@ from simcenter.sweep.experiment import Condition
 from support import english
 from sweep_support import write_experiment
 
-# Two years without the founding grant: a centre that starts with little cash cannot pay its team.
+# Two years without the founding grant or EU cooperation projects (a partner's 5% co-financing is within any
+# centre's reach): a centre that starts with little cash cannot pay its team.
 # Starting cash drives cash and closure; jobs per venture cannot touch the centre's cash (word of mouth can:
 # demand for mentoring makes the board hire, reputation brings sponsorship).
 DRIVERS = """\
@@ -26,7 +27,8 @@ DRIVERS = """\
 
 def _sweep(tmp_path_factory, name: str, design: str, extra: str = "") -> str:
     folder = tmp_path_factory.mktemp(name)
-    body = ("  funding.starting_grants: []\nuncertainties:\n" + DRIVERS + design
+    body = ("  funding.starting_grants: []\n  funding.funders.eu_cooperation.call_months: []\nuncertainties:\n"
+            + DRIVERS + design
             + "outcomes: [closed, months_operating, cash_eur, served]\nseed: 8\n" + extra)
     path = write_experiment(folder, body, name=name, years=2)
     summary = run_sweep(load_experiment(path), folder / "out", workers=2)

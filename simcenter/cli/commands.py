@@ -11,7 +11,7 @@ import simcenter
 from simcenter.cli import output
 from simcenter.cli.progress import Progress
 from simcenter.errors import InputError, Problem, printable
-from simcenter.i18n import format_number, t
+from simcenter.i18n import format_number, strings, t
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -48,6 +48,11 @@ def validate(args: argparse.Namespace) -> int:
 
 def catalog(args: argparse.Namespace) -> int:
     """Print the catalogue of legal forms and management structures."""
+    if args.format == "markdown":
+        scenario = simcenter.load_scenario(args.scenario) if args.scenario else None
+        print(simcenter.catalogue_markdown(scenario.catalogue if scenario else simcenter.builtin_catalogue(), scenario),
+              end="")
+        return 0
     forms, structures, sources = simcenter.catalogue_rows(simcenter.builtin_catalogue())
     if args.format == "json":
         print(output.to_json({"legal_forms": forms, "management_structures": structures, "sources": sources}))
@@ -57,6 +62,18 @@ def catalog(args: argparse.Namespace) -> int:
         print(output.to_csv(structures), end="")
     else:
         heads = {key: t(f"catalog.{key}") for key in {*forms[0], *structures[0], *sources[0]}}
+
+        def shown(value):  # the table in the user's language: codes of the catalogue's choices translated
+            if isinstance(value, bool):
+                return t("catalog.values.yes" if value else "catalog.values.no")
+            if isinstance(value, list):
+                return ", ".join(shown(v) for v in value)
+            if isinstance(value, str) and f"catalog.values.{value}" in strings("en"):
+                return t(f"catalog.values.{value}")
+            return value
+
+        forms = [{k: shown(v) if k not in ("id", "name") else v for k, v in row.items()} for row in forms]
+        structures = [{k: shown(v) if k not in ("id", "name") else v for k, v in row.items()} for row in structures]
         print(output.table(forms, t("cli.catalog_forms"), heads))
         print()
         print(output.table(structures, t("cli.catalog_structures"), heads))

@@ -60,8 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--experiment", action="store_true", help=t("cli.help_schema_experiment"))
 
     p = sub.add_parser("catalog", parents=[common], help=t("cli.help_catalog"), description=t("cli.help_catalog"))
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help=t("cli.help_format"))
+    p.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table", help=t("cli.help_format"))
     p.add_argument("--sources", action="store_true", help=t("cli.help_sources"))
+    p.add_argument("--scenario", default=None, metavar="PATH", help=t("cli.help_catalog_scenario"))
 
     p = sub.add_parser("ui", parents=[common], help=t("app.cli.help"), description=t("app.cli.description"))
     p.add_argument("--host", default="127.0.0.1", metavar="HOST", help=t("app.cli.help_host"))

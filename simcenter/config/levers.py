@@ -93,6 +93,8 @@ LEVERS: dict[str, Callable[[dict, object], None]] = {
     "partner_seats": _partner_seats,
     "grant_success_factor": _grant_success,
     "municipal_support_eur": _municipal_support,
+    "social_enterprise": _path("center.social_enterprise.seek"),
+    "vulnerable_core_staff": _path("center.social_enterprise.vulnerable_core_staff"),
     "years": _years,
     "n_potential": _path("region.n_potential"),
 }

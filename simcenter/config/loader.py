@@ -323,12 +323,6 @@ def _reference_problems(data: dict, locs: Locations, catalogue: Catalogue, extra
 
     funding = data.get("funding") if isinstance(data.get("funding"), dict) else {}
     funders = funding.get("funders") if isinstance(funding.get("funders"), dict) else {}
-    for fid, funder in funders.items():
-        if isinstance(funder, dict) and isinstance(funder.get("eligible_forms"), list):
-            for i, form in enumerate(funder["eligible_forms"]):
-                if isinstance(form, str) and form not in forms:
-                    add(("funding", "funders", fid, "eligible_forms", i),
-                        t("reference.unknown", what="legal form", value=form) + did_you_mean(form, forms))
     starting = funding.get("starting_grants") if isinstance(funding.get("starting_grants"), list) else []
     for i, grant in enumerate(starting):
         fid = grant.get("funder") if isinstance(grant, dict) else None

@@ -14,7 +14,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from simcenter.config.behaviour import Behaviour
-from simcenter.config.catalogue import Catalogue, FunderType, LegalForm, ManagementStructure
+from simcenter.config.catalogue import ApplicantKind, Catalogue, FunderType, LegalForm, ManagementStructure
 from simcenter.config.fields import Eur, P, Prob, Section, Share
 
 # --------------------------------------------------------------------------- horizon
@@ -165,6 +165,19 @@ class Services(Section):
 SERVICE_NAMES: tuple[str, ...] = tuple(Services.model_fields)
 
 
+class SocialEnterprise(Section):
+    """The social-enterprise status (Social and Solidarity Economy Enterprises Act): whether the design seeks it,
+    and the staff from vulnerable groups that keep its conditions (the catalogue's ``social_enterprise_status``
+    holds the conditions, the registration and what the status costs)."""
+
+    seek: bool = Field(False, description="Register for the status once the conditions hold, and keep it while they do.")
+    vulnerable_core_staff: int = P(
+        0, "design choice: core positions (of n_mentors + n_coordinators) filled by people from vulnerable groups; "
+        "they are the last a cut releases", ge=0, le=500)
+    share_vulnerable_project_staff: Share = P(
+        0.0, "design choice: share of each project's own staff hired from vulnerable groups")
+
+
 class Center(Section):
     """The competence centre: its legal form, management, team, costs and services."""
 
@@ -180,6 +193,7 @@ class Center(Section):
     )
     staff: Staff = Field(default_factory=Staff)
     services: Services = Field(default_factory=Services)
+    social_enterprise: SocialEnterprise = Field(default_factory=SocialEnterprise)
 
 
 # --------------------------------------------------------------------------- partners
@@ -239,10 +253,15 @@ class Funder(Section):
     )
     application_hours: float = P(80.0, "assumption: staff hours to write one application", ge=0.0, le=10_000.0)
     reporting_hours_month: float = P(8.0, "assumption: reporting burden while a grant runs", ge=0.0, le=10_000.0)
-    requires_legal_entity: bool = True
-    eligible_forms: list[str] | None = Field(
-        None, description="Legal forms that may apply; none: as the catalogue's eligible funder types say."
+    eligible_applicants: list[ApplicantKind] | None = Field(
+        None, description="The kinds of organisation the call's guide admits as lead applicant (association, "
+        "foundation, cooperative, company, municipality, municipal_enterprise, university, social_enterprise); "
+        "none: anyone (a donor). The centre may apply when one of its legal form's applicants (or, while it holds "
+        "the status, social_enterprise) is in the list."
     )
+    social_enterprise_bonus: float = P(
+        0.0, "assumption: relative rise in the chance of success for an applicant with the social-enterprise "
+        "status (the call's selection criteria)", ge=0.0, le=5.0)
 
     @model_validator(mode="after")
     def _amounts_ordered(self) -> "Funder":

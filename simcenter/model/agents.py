@@ -170,7 +170,7 @@ class Partner(mesa.Agent):
     @property
     def voice(self) -> float:
         """How much say this partner has in the centre, 0..1."""
-        return self.model.institution.partner_voice(self.board_seat)
+        return self.model.institution.partner_voice(self.board_seat, self.model.social_enterprise.held)
 
     def mentor_hours(self) -> float:
         """Pro-bono mentoring hours offered this month."""
@@ -234,16 +234,17 @@ class Funder(mesa.Agent):
         return [m for m in range(12 * s.first_year, last)
                 if (month0 + m) % 12 + 1 in s.call_months and (m // 12 - s.first_year) % s.every_years == 0]
 
-    def eligible(self) -> float:
-        """Probability that the centre's legal form may lead an application here (0, 1 or between)."""
-        return self.model.institution.eligibility(self.spec)
+    def eligible(self) -> bool:
+        """May the centre apply here now: does the call admit one of the organisations that apply for it (or
+        a social enterprise, while the centre holds the status)?"""
+        return self.model.institution.eligibility(self.spec, self.model.social_enterprise.held)
 
     def p_success(self, effort: float) -> float:
         """Chance that an application succeeds, given the share of the needed hours the team could give.
 
         p = p_success * (1 + track_record_effect * (min(projects won, 3) - 1)) * (1 - effort_effect * (1 - effort))
         * (0.75 + 0.5 * reputation) [* (1 + donor_deduction_effect) for corporate donors of a
-        form whose gifts are deductible] [* (1 - political cut) for municipal funders], capped at 1.
+        form whose gifts are deductible] [* (1 + social_enterprise_bonus) while the centre holds the status] [* (1 - political cut) for municipal funders], capped at 1.
         """
         model = self.model
         b = model.behaviour
@@ -253,6 +254,8 @@ class Funder(mesa.Agent):
         p *= 1.0 - b.effort_effect * (1.0 - effort)
         p *= (1.0 - b.reputation_success_effect / 2) + b.reputation_success_effect * model.center.reputation
         p *= model.institution.donor_factor(self.spec)
+        if model.social_enterprise.held:
+            p *= 1.0 + self.spec.social_enterprise_bonus
         if self.spec.type == "municipal":
             p *= 1.0 - model.political_cut
         return min(1.0, max(0.0, p))

@@ -34,6 +34,14 @@ class FundingFlows:
         self._receivable: tuple[int, int, float] | None = None  # (month, version of scheduled, value)
         self._version = 0  # changes whenever ``scheduled`` does
         self.loan_eur = 0.0  # bridge loans outstanding (founders' and partners', forms with a balance sheet)
+        # The year's accounts, for the yearly tax and the social-enterprise status: fees and their direct costs,
+        # project income earned, costs paid; income of other kinds is read from the ledger at the year's end.
+        self.year_fees = self.year_fee_costs = self.year_earned = self.year_costs = 0.0
+        self._income_at_year_start: dict[str, int] = {}
+        self.last_year_result = 0.0  # the last full calendar year's result (income less costs), EUR
+        self.fees_12: list[float] = []  # the last twelve months' fees (gross): the VAT turnover
+        self.vat_registered = model.institution.vat_registered_from_start
+        self.vat_registered_month = 0 if self.vat_registered else -1
 
     def award(self, funder: Funder, amount: float, month: int, duration: int | None = None) -> Grant:
         """Sign a grant, donation or subsidy and pay what is due on signature."""
@@ -103,7 +111,7 @@ class FundingFlows:
                 center.competitive_decided += 1
             funder: Funder = model.funders[app.funder]
             u_win, u_amount = rng.random(), rng.random()  # = rng.random(2), as Python floats (faster)
-            if center.closed or u_win >= funder.p_success(app.effort) * funder.eligible():
+            if center.closed or u_win >= funder.p_success(app.effort):
                 continue
             s = funder.spec
             top = min(s.amount_max_eur, app.amount_max_eur)
@@ -117,16 +125,15 @@ class FundingFlows:
         center = model.center
         limit = model.config.funding.max_open_applications
         writing = model.behaviour.application_writing_months
-        if self._open_calls is None:  # calls and eligibility depend only on the scenario and the month
+        if self._open_calls is None:  # the calendar of calls depends only on the scenario
             self._open_calls = {}
             for f in model.funders.values():
-                if f.eligible() > 0 and f.spec.amount_max_eur > 0:  # nobody applies for a call with no money
+                if f.spec.amount_max_eur > 0:  # nobody applies for a call with no money
                     for m in f.open_months(model.months):
                         self._open_calls.setdefault(m, []).append(f)
-        open_calls = self._open_calls.get(month)
+        open_calls = [f for f in self._open_calls.get(month, ()) if f.eligible()]
         if not open_calls:
             return
-        open_calls = list(open_calls)
         # Own money for co-financing: what cash and money due hold beyond the reserve and the
         # co-financing already promised in pending applications.
         center_burn = center.burn_rate()
@@ -196,10 +203,51 @@ class FundingFlows:
                                                       spec.services.promotion.budget_monthly_eur) / 100
             line["overheads"] += ledger.transfer("center", "governance", "governance_meetings",
                                                  model.institution.meeting_cost_monthly_eur) / 100
+        line["overheads"] += ledger.transfer("center", "admin", "social_enterprise_status",
+                                             model.social_enterprise.monthly_cost()) / 100
         paid += line["staff"] + line["activities"] + line["overheads"]
-        paid += ledger.transfer("center", "state", "tax", model.institution.tax(fees, direct_fee_costs)) / 100
+        self.year_costs += paid
+        self.year_fees += fees
+        self.year_fee_costs += direct_fee_costs
+        paid += self._vat(month, fees)
+        if model.calendar(month)[1] == 12:
+            paid += self._close_year(month)
         center.costs_history.append(paid)
         center.cost_lines.append(line)
+        return paid
+
+    def _vat(self, month: int, fees: float) -> float:
+        """A VAT-registered centre remits the VAT in its fees (prices to clients unchanged; no input VAT
+        deducted: its costs serve its grant-funded work). It must register once the last twelve months' fees
+        reach the threshold; it charges VAT from the next month. Returns the VAT paid."""
+        model = self.model
+        paid = 0.0
+        if self.vat_registered and fees > 0:
+            paid = model.ledger.transfer("center", "state", "vat", model.institution.vat_in(fees)) / 100
+        self.fees_12.append(fees)
+        del self.fees_12[:-12]
+        if not self.vat_registered and model.institution.must_register_for_vat(sum(self.fees_12)):
+            self.vat_registered = True
+            self.vat_registered_month = month + 1
+        return paid
+
+    def _close_year(self, month: int) -> float:
+        """December: close the calendar year's accounts and pay its tax (``Institution.yearly_tax``). The
+        result is income (fees, project income earned, donations, subsidies, sponsorship) less costs paid;
+        starting cash, loans and a host's cover are no income. Returns the tax paid."""
+        model = self.model
+        income_now = model.ledger.income_by_source("center")
+        other = 0.0
+        for source, cents in income_now.items():
+            kind = model.funders[source].spec.kind if source in model.funders else None
+            if source in model.partners or kind in ("donation", "subsidy"):
+                other += (cents - self._income_at_year_start.get(source, 0)) / 100
+        self._income_at_year_start = income_now
+        result = self.year_fees + self.year_earned + other - self.year_costs
+        tax = model.institution.yearly_tax(self.year_fees, self.year_fee_costs, result)
+        paid = model.ledger.transfer("center", "state", "tax", tax) / 100
+        self.last_year_result = result - paid
+        self.year_fees = self.year_fee_costs = self.year_earned = self.year_costs = 0.0
         return paid
 
     # ------------------------------------------------------------------ phase 7: grant earnings
@@ -223,6 +271,7 @@ class FundingFlows:
                 uncovered[line] -= earned / paying
                 grant.earned_lines[line] += earned
                 grant.earned_eur += earned
+                self.year_earned += earned
             # Spending first uses up the pre-financing; only the rest is reimbursed, after the lag.
             due = max(0.0, grant.earned_eur - grant.paid_eur)
             if due > 0:
@@ -258,25 +307,10 @@ class FundingFlows:
         return sum(max(0.0, g.paid_eur - g.earned_eur) for g in self.model.center.grants
                    if g.kind == "grant" and g.running(month))
 
-    def committed_income(self, month: int, months: float) -> float:
-        """What the running grants and subsidies will still bring over the next ``months`` months: each
-        grant's budget not yet earned, at most its tranches for those months; each subsidy's payments
-        still due in them."""
-        total = 0.0
-        for g in self.model.center.grants:
-            left = g.start + g.duration - month - 1  # months after this one
-            if left <= 0 or g.kind == "donation":
-                continue
-            ahead = min(float(left), months)
-            if g.kind == "grant":
-                total += min(g.amount_eur - g.earned_eur, g.amount_eur / g.duration * ahead)
-            else:  # a subsidy, paid month by month
-                total += g.amount_eur / g.duration * ahead
-        return total
-
-    def net_costs(self, month: int, months: int) -> float:
+    def net_costs(self, month: int, months: int, extra_staff: int = 0) -> float:
         """The centre's costs over the next ``months`` months less what its running grants and subsidies
-        bring in them: a cash forecast as a board makes it. Costs, by budget line: the team as it is now
+        bring in them: a cash forecast as a board makes it (for a hire, with ``extra_staff`` more core
+        salaries). Costs, by budget line: the team as it is now
         (each project's staff leaving when its grant ends) and the other costs at the mean of the last three
         months; income: each grant's tranches while it runs, each line paying at most its share of them and
         what is spent on it (and at most the grant's budget not yet earned), each subsidy's payments."""
@@ -289,8 +323,8 @@ class FundingFlows:
         left = {id(g): g.amount_eur - g.earned_eur for g in center.grants if g.kind == "grant"}
         for k in range(1, int(months) + 1):
             m = month + k
-            cost = {"staff": salary * (center.headcount - project_now + center.project_staff(m)), **other}
-            pays = dict.fromkeys(LINES, 0.0)
+            cost = {"staff": salary * (center.headcount + extra_staff - project_now + center.project_staff(m)), **other}
+            uncovered = dict(cost)
             subsidies = 0.0
             for g in center.grants:
                 if g.kind == "donation" or not g.running(m):
@@ -301,9 +335,13 @@ class FundingFlows:
                     continue
                 tranche = min(tranche, left[id(g)])
                 left[id(g)] -= tranche
-                for line in LINES:
-                    pays[line] += g.line_share(line) * tranche
-            total += sum(cost.values()) - sum(min(cost[line], pays[line]) for line in LINES) - subsidies
+                paying = max(1e-9, 1.0 - g.share_cofinancing)
+                for line in LINES:  # as ``earn`` charges them: co-financing is the centre's own money
+                    earned = min(g.line_share(line) * tranche, paying * uncovered[line])
+                    if earned > 0:
+                        uncovered[line] -= earned / paying
+                        total -= earned
+            total += sum(cost.values()) - subsidies
         return total
 
     def uncovered(self, month: int) -> float:
@@ -321,12 +359,12 @@ class FundingFlows:
 
     def bridge(self, month: int) -> None:
         """A form with its own balance sheet: arrears that money due will not clear are bridged by a
-        loan from founders and partners, up to ``bridge_loan_eur`` outstanding; the loan is repaid from
-        cash above the reserve."""
+        loan from founders and partners or an overdraft, up to the form's ``bridge_loan_eur`` outstanding;
+        the loan is repaid from cash above the reserve."""
         model = self.model
         center = model.center
         short = self.uncovered(month)
-        limit = model.behaviour.bridge_loan_eur
+        limit = model.institution.bridge_loan_eur
         if short > 0 and self.loan_eur < limit:
             self.loan_eur += model.ledger.transfer("lenders", "center", "bridge_loan", min(short, limit - self.loan_eur)) / 100
         elif self.loan_eur > 0 and not center.closed:

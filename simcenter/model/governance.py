@@ -316,16 +316,17 @@ class Governance:
             center.spec = _set_fields(center.spec, {"rent_monthly_eur": saved})
 
     def _affordable(self, month: int, free: float | None = None) -> bool:
-        """Can the centre take on one more core salary? Cash and money due (``free_cash``), plus what
-        the running grants and subsidies will bring over the next ``hire_horizon_months``, must pay
-        those months of costs with the new salary and still leave ``reserve_months`` of them."""
+        """Can the centre take on one more core salary? Cash and money due (``free_cash``) must pay the cash
+        forecast of the next ``hire_horizon_months`` with the new salary (``FundingFlows.net_costs``: the
+        costs by budget line less what the running grants pay of each line, their co-financing and their end
+        dates included, and the subsidies) and still leave ``reserve_months`` of the burn with it."""
         model = self.model
         center = model.center
         horizon = model.behaviour.hire_horizon_months
         burn = center.burn_rate() + center.salary_cost()  # the team as it is now, and the new salary
         if free is None:  # ``free``: free_cash(month), if already known
             free = model.funding.free_cash(month)
-        ahead = free + model.funding.committed_income(month, horizon) - horizon * burn
+        ahead = free - model.funding.net_costs(month, horizon, extra_staff=1)
         return burn > 0 and ahead >= center.spec.reserve_months * burn
 
     def _capture(self, month: int, u: float) -> None:

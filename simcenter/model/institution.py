@@ -7,9 +7,14 @@ is one catalogue entry, and what a form changes can be read here, whole:
 - set-up: months before the entity operates, the one-off cost;
 - running costs: the form's own overhead (register, accounting, bodies), the governing body's
   meetings and the staff hours governance takes;
-- revenue and taxes: whether the form may charge fees at all, the tax on them;
-- funding: whether (and how likely) a funder accepts the form as applicant, the donor
-  deduction that makes corporate gifts easier, the municipal money a political turnover cuts;
+- revenue and taxes: whether the form may charge fees at all, the yearly tax on its tax base
+  (a non-profit's economic activity, a company's whole result, a budget enterprise's revenue), VAT
+  once registered (from the start through a registered host, or past the turnover threshold);
+- funding: which calls admit the centre (the organisations that apply for it against each call's
+  eligible applicants), the donor deduction that makes corporate gifts easier, the bridge money a
+  form with its own balance sheet can raise, the municipal money a political turnover cuts;
+- the social-enterprise status: whether the form may hold it, its conditions (staff from
+  vulnerable groups, or a result spent on the social purpose);
 - decisions: how often the body reviews, how long a decision takes, how often it reads the
   results right, the risk that one partner captures the centre;
 - partners: seats on the governing body, the voice a partner gets with and without a seat.
@@ -22,7 +27,7 @@ is one catalogue entry, and what a form changes can be read here, whole:
 
 from __future__ import annotations
 
-from simcenter.config.catalogue import LegalForm, ManagementStructure
+from simcenter.config.catalogue import LegalForm, ManagementStructure, SocialEnterpriseStatus
 from simcenter.config.schema import Behaviour, Funder, Scenario
 
 class Institution:
@@ -34,6 +39,8 @@ class Institution:
         self.form: LegalForm = config.form
         self.structure: ManagementStructure = config.structure
         self.behaviour: Behaviour = config.behaviour
+        self.status: SocialEnterpriseStatus | None = config.catalogue.social_enterprise_status
+        self.seek_social_enterprise = config.center.social_enterprise.seek
 
     # ------------------------------------------------------------------ set-up
     @property
@@ -66,43 +73,77 @@ class Institution:
     @property
     def may_charge_fees(self) -> bool:
         """May the form earn revenue from its services at all?"""
-        return self.form.revenue != "none"
+        return self.form.may_charge_fees
 
     def fees(self, amount_eur: float) -> float:
         """The fees the centre may collect of ``amount_eur`` charged: all of it, or none for a form
         that may not earn revenue."""
-        return amount_eur if self.may_charge_fees else 0.0
+        return amount_eur if self.form.may_charge_fees else 0.0
 
-    def tax(self, fees_eur: float, direct_fee_costs_eur: float) -> float:
-        """This month's tax on fee income: profit tax on fees above their direct costs, plus any
-        substitute tax on the fees themselves (budget-funded entities)."""
+    def yearly_tax(self, fees_eur: float, fee_costs_eur: float, result_eur: float) -> float:
+        """The tax on a year: profit tax on the form's tax base (``tax_base``: a non-profit's economic
+        activity, its fees less their direct costs; a company's or cooperative's whole result), plus any
+        substitute tax on the fees themselves (a budget enterprise's revenue from its services)."""
         form = self.form
-        return form.share_profit_tax * max(0.0, fees_eur - direct_fee_costs_eur) + form.share_substitute_tax * fees_eur
+        base = fees_eur - fee_costs_eur if form.tax_base == "economic_activity" else result_eur
+        return form.share_profit_tax * max(0.0, base) + form.share_substitute_tax * fees_eur
+
+    @property
+    def vat_registered_from_start(self) -> bool:
+        """Is the centre VAT-registered from the start (through a host that is)? Otherwise it registers
+        when its taxable turnover over twelve months reaches ``vat_threshold_eur``."""
+        return self.form.vat_registered
+
+    def must_register_for_vat(self, turnover_12_months_eur: float) -> bool:
+        """Has the taxable turnover of the last twelve months reached the registration threshold?"""
+        return turnover_12_months_eur >= self.behaviour.vat_threshold_eur
+
+    def vat_in(self, fees_eur: float) -> float:
+        """The VAT in fees charged at unchanged prices by a registered centre (its clients pay the same,
+        the centre keeps less)."""
+        rate = self.behaviour.vat_rate
+        return fees_eur * rate / (1.0 + rate)
 
     # ------------------------------------------------------------------ funding
-    def eligibility(self, funder: Funder) -> float:
-        """Probability that ``funder`` accepts this form as lead applicant (0, 1 or between).
-
-        A funder names the forms it accepts (``eligible_forms``), or else accepts the funder types
-        the catalogue lists for the form. For calls that require a legal entity, the share that
-        accept this form as lead: some exclude companies or cooperatives, and a form without legal
-        personality applies through a partner (the lead partner, the municipality, the host
-        university)."""
-        if funder.eligible_forms is not None:
-            ok = self.form_id in funder.eligible_forms
-        else:
-            ok = funder.type in self.form.eligible_funder_types
-        if not ok:
-            return 0.0
-        if funder.requires_legal_entity:
-            return self.form.p_eligible_legal_entity_calls
-        return 1.0
+    def eligibility(self, funder: Funder, social_enterprise: bool = False) -> bool:
+        """May the centre apply to ``funder``'s calls? Yes when one of the organisations that apply for it
+        (the form's ``applicants``: the entity itself, or for a form without legal personality its host or lead
+        partner) is among the call's ``eligible_applicants``, or when it holds the social-enterprise status and
+        the call admits social enterprises. A donor that names no applicants gives to anyone."""
+        admitted = funder.eligible_applicants
+        if admitted is None:
+            return True
+        return any(kind in admitted for kind in self.form.applicants) or (
+            social_enterprise and "social_enterprise" in admitted)
 
     def donor_factor(self, funder: Funder) -> float:
         """Corporate donors say yes more often when their gifts to the form are tax-deductible."""
         if funder.type == "corporate" and self.form.donor_deduction:
             return 1.0 + self.behaviour.donor_deduction_effect
         return 1.0
+
+    @property
+    def bridge_loan_eur(self) -> float:
+        """The most bridge money (founders' or partners' loan, an overdraft) a form with its own balance
+        sheet can have outstanding."""
+        return 0.0 if self.has_host else self.form.bridge_loan_eur
+
+    # ------------------------------------------------------------------ social-enterprise status
+    @property
+    def may_seek_social_enterprise(self) -> bool:
+        """Does the design seek the social-enterprise status, in a form that may hold it (and a catalogue
+        that describes it)?"""
+        return (self.seek_social_enterprise and self.form.may_hold_social_enterprise_status
+                and self.status is not None)
+
+    def social_enterprise_conditions(self, vulnerable_staff: int, paid_staff: int, last_year_result_eur: float) -> bool:
+        """Does the centre meet the status's conditions (class A): enough paid staff from vulnerable groups
+        (a number and a share), or last year's result, spent on its social purpose, at least
+        ``min_result_eur``?"""
+        st = self.status
+        staff_ok = (paid_staff > 0 and vulnerable_staff >= st.min_vulnerable_staff
+                    and vulnerable_staff >= st.min_share_vulnerable_staff * paid_staff)
+        return staff_ok or (paid_staff > 0 and last_year_result_eur >= st.min_result_eur)
 
     @property
     def political_cut(self) -> float:
@@ -182,9 +223,14 @@ class Institution:
         """Seats for partners on the governing body."""
         return self.structure.partner_seats
 
-    def partner_voice(self, board_seat: bool) -> float:
-        """How much say a partner has, 0..1: the structure's with a seat on the governing body, a
-        fraction of what the form gives members without one."""
+    def partner_voice(self, board_seat: bool, social_enterprise: bool = False) -> float:
+        """How much say a partner has, 0..1: the structure's with a seat on the governing body; without one, a
+        fraction (``voice_without_seat``) of what the form gives a member, when organisations may be members
+        (not in a cooperative, whose members are natural persons), or of what the social-enterprise status's
+        participatory governance gives, whichever is more."""
         if board_seat:
             return self.structure.partner_voice
-        return self.form.partner_voice * self.behaviour.voice_without_seat
+        voice = self.form.partner_voice if self.form.members == "organisations" else 0.0
+        if social_enterprise and self.status is not None:
+            voice = max(voice, self.status.partner_voice)
+        return voice * self.behaviour.voice_without_seat

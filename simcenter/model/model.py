@@ -27,6 +27,7 @@ from simcenter.model.finance import LINES, FundingFlows
 from simcenter.model.governance import Governance
 from simcenter.model.institution import Institution
 from simcenter.model.population import Population
+from simcenter.model.status import SocialEnterpriseStatus
 from simcenter.rng import Streams
 
 
@@ -87,6 +88,7 @@ class CenterModel(mesa.Model):
         self.funders = {fid: Funder(self, fid, spec) for fid, spec in config.funding.funders.items()}
         self._assign_board_seats()
         self._partner_steps = list(self.agents_by_type[Partner]) if self.partners else []
+        self.social_enterprise = SocialEnterpriseStatus(self)
         self.funding = FundingFlows(self)
         self.governance = Governance(self)
         self.network = nx.Graph()
@@ -102,7 +104,7 @@ class CenterModel(mesa.Model):
 
         self.ledger.transfer("founders", CENTER, "starting_cash", config.center.starting_cash_eur)
         for g in config.funding.starting_grants:
-            if self.funders[g.funder].eligible() > 0:  # a form the funder does not accept cannot hold it
+            if self.funders[g.funder].eligible():  # a form the call does not admit cannot hold it
                 self.funding.award(self.funders[g.funder], g.amount_eur, 0, g.duration_months)
 
         self.draws = {name: PersonDraws(self.seed, name, numbers) for name, numbers in person_decisions().items()}
@@ -210,6 +212,7 @@ class CenterModel(mesa.Model):
         self.governance.elections(month)
         self.governance.review(month)
         self._closure(month)
+        self.social_enterprise.step(month)
         if center.active and center.headcount > 0:
             center.months_operating += 1
             self.staffed[month] = True

@@ -154,7 +154,9 @@ def _design_label(res, design: str) -> tuple[str, str]:
     cat = builtin_catalogue()
     form = cat.legal_forms.get(meta["legal_form"])
     structure = cat.management_structures.get(meta["management"])
-    return (form.label if form else meta["legal_form"]), (structure.label if structure else meta["management"])
+    bg = language() == "bg"
+    return ((form.label_bg if bg else form.label) if form else meta["legal_form"]), (
+        (structure.label_bg if bg else structure.label) if structure else meta["management"])
 
 
 def _intro(res) -> list[str]:

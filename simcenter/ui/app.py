@@ -36,7 +36,7 @@ from simcenter.ui.files import REPO_SCENARIOS, scenario_files
 from simcenter.ui.gate import AccessForm
 from simcenter.ui.server import ENV_SCENARIO
 from simcenter.ui.session import Workshop
-from simcenter.ui.text import (default_language, entry_label, entry_summary, letter, outcome_label,
+from simcenter.ui.text import (default_language, entry_cons, entry_label, entry_pros, entry_summary, letter, outcome_label,
                                outcome_value, refusal, tr)
 
 GATE = access.Gate(os.environ.get(access.ENV_CODE) or None)
@@ -272,7 +272,7 @@ def CatalogueNote(entry, lang: str, css: str):
         solara.Text(entry_summary(lang, entry))
         if entry.pros or entry.cons:
             with solara.Details(summary=tr(lang, "app.pros") + " / " + tr(lang, "app.cons")):
-                Bullets([f"+ {p}" for p in entry.pros] + [f"− {c}" for c in entry.cons])
+                Bullets([f"+ {p}" for p in entry_pros(lang, entry)] + [f"− {c}" for c in entry_cons(lang, entry)])
 
 
 def Bullets(lines: list[str], css: str = "") -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from simcenter.metrics import BY_NAME, MATERIAL_POINTS, MATERIAL_RELATIVE, MIN_BASE
 from simcenter.ui import controls
 from simcenter.ui.session import Workshop
-from simcenter.ui.text import entry_label, fmt, letter, outcome_label, outcome_value, tr
+from simcenter.ui.text import entry_cons, entry_label, entry_pros, fmt, letter, outcome_label, outcome_value, tr
 
 COMPARED = ("reached", "served", "ventures_launched", "ventures_launched_added", "ventures_scaled", "jobs",
             "jobs_added", "client_funding_eur", "runway_months", "own_revenue_share", "funding_hhi",
@@ -104,7 +104,7 @@ def known_lines(lang: str, workshop: Workshop) -> list[Known]:
                 base.catalogue.legal_forms if name == "legal_form" else base.catalogue.management_structures)
             if key in group:
                 entry = group[key]
-                out.append(Known(which, entry_label(lang, entry), tuple(entry.pros), tuple(entry.cons)))
+                out.append(Known(which, entry_label(lang, entry), entry_pros(lang, entry), entry_cons(lang, entry)))
     return out
 
 

@@ -52,6 +52,16 @@ def entry_summary(lang: str, entry: LegalForm | ManagementStructure) -> str:
     return (entry.summary_bg or entry.summary) if lang == "bg" else entry.summary
 
 
+def entry_pros(lang: str, entry) -> tuple[str, ...]:
+    """The catalogue's pros of an entry, in ``lang`` (English where a Bulgarian list is missing)."""
+    return tuple(entry.pros_bg or entry.pros) if lang == "bg" else tuple(entry.pros)
+
+
+def entry_cons(lang: str, entry) -> tuple[str, ...]:
+    """The catalogue's cons of an entry, in ``lang`` (English where a Bulgarian list is missing)."""
+    return tuple(entry.cons_bg or entry.cons) if lang == "bg" else tuple(entry.cons)
+
+
 def fmt(lang: str, x: float | None, unit: str) -> str:
     """A value in its unit, in ``lang`` (the report's formatting: ``simcenter.i18n.format_value``)."""
     return format_value(x, unit, lang=lang)
