@@ -65,11 +65,11 @@ class Region(Section):
     travel_cost_city_eur: Eur = P(2.0, "assumption: a public-transport return ticket in the city", span=(1, 4))
     travel_cost_town_eur: Eur = P(12.0, "assumption: a return trip from a surrounding town, 20-60 km", span=(6, 20))
     rent_eur_per_m2_month: Eur = P(5.0, "Colliers: Plovdiv class B offices about EUR 5/m2/month; class A EUR 9-10 (domain.md); values space partners lend", span=(4, 10))
-    share_idea: Share = P(0.55, "assumption: stage mix of the potential population at the start")
-    share_pilot: Share = P(0.2, "assumption: stage mix at the start")
-    share_operating: Share = P(0.2, "assumption: stage mix at the start")
-    share_scaling: Share = P(0.05, "assumption: stage mix at the start")
-    max_initial_age_months: int = P(120, "assumption: running ventures at the start have operated 0 to this many months, uniformly", ge=1, le=600)
+    share_idea: Share = P(0.55, "assumption: range 0.5-0.95; stage mix of the potential population at the start: most have only an idea")
+    share_pilot: Share = P(0.2, "assumption: range 0.05-0.3; stage mix at the start")
+    share_operating: Share = P(0.2, "assumption: range 0.01-0.25; stage mix at the start")
+    share_scaling: Share = P(0.05, "assumption: range 0.002-0.06; stage mix at the start")
+    max_initial_age_months: int = P(120, "assumption: range 60-240; running ventures at the start have operated 0 to this many months, uniformly", ge=1, le=600)
 
     @model_validator(mode="after")
     def _stage_shares_sum_to_one(self) -> "Region":
@@ -85,12 +85,12 @@ class Region(Section):
 class Staff(Section):
     """The centre's paid team at the start, and what governance may grow it to."""
 
-    n_mentors: int = P(2, "assumption: a regional social-economy centre (Burgas) runs with 5 specialists (domain.md)", ge=0, le=500)
-    n_coordinators: int = P(1, "assumption: events, networking, funding search and promotion", ge=0, le=500)
-    n_max: int = P(8, "assumption: headcount governance may not exceed", ge=0, le=1000)
+    n_mentors: int = P(2, "design choice: mentors at the start; a regional social-economy centre (Burgas) runs with 5 specialists (domain.md)", ge=0, le=500)
+    n_coordinators: int = P(1, "design choice: coordinators at the start, for events, networking, funding search and promotion", ge=0, le=500)
+    n_max: int = P(8, "design choice: headcount governance may not exceed", ge=0, le=1000)
     salary_monthly_eur: Eur = P(1300.0, "NSI: national average gross wage BGN 2,275 (EUR 1,163) Q3 2024, rising (domain.md)", span=(1000, 1800))
     share_employer_contributions: Share = P(0.19, "assumption: employer social-security share in Bulgaria, about 19%", span=(0.17, 0.2))
-    hours_per_month: float = P(160.0, "assumption: full-time hours per month", gt=0.0, le=300.0)
+    hours_per_month: float = P(160.0, "assumption: range 150-176; full-time hours per month (a 40-hour week)", gt=0.0, le=300.0)
 
     @model_validator(mode="after")
     def _within_cap(self) -> "Staff":
@@ -107,49 +107,49 @@ class Mentorship(Section):
     enabled: bool = True
     share_time_delivering: Share = P(0.6, "assumption: share of a mentor's hours spent with clients", span=(0.4, 0.8))
     hours_per_client_month: float = P(4.0, "assumption: 2-8 hours a month per mentee", ge=0.0, le=200.0, span=(2, 8))
-    programme_months: int = P(6, "assumption: length of one mentoring programme", ge=1, le=60)
-    fee_per_hour_eur: Eur = P(0.0, "assumption: no source for service fees (domain.md)")
+    programme_months: int = P(6, "design choice: length of one mentoring programme", ge=1, le=60)
+    fee_per_hour_eur: Eur = P(0.0, "design choice: no fee; fees are levers, the same for every design (no source for service fees, domain.md)")
 
 
 class Events(Section):
     """On-site, online and hybrid activities: workshops, trainings, meet-ups."""
 
     enabled: bool = True
-    onsite_per_month: float = P(1.0, "assumption", ge=0.0, le=100.0)
-    online_per_month: float = P(1.0, "assumption", ge=0.0, le=100.0)
-    hybrid_per_month: float = P(0.0, "assumption", ge=0.0, le=100.0)
-    capacity_onsite: int = P(30, "assumption: a seminar room", ge=1, le=10_000)
-    capacity_online: int = P(100, "assumption: a webinar licence", ge=1, le=100_000)
-    cost_onsite_eur: Eur = P(400.0, "assumption: room, catering, materials per event")
-    cost_online_eur: Eur = P(80.0, "assumption: platform and moderation per event")
-    cost_hybrid_eur: Eur = P(550.0, "assumption: on-site cost plus streaming")
-    fee_eur: Eur = P(0.0, "assumption: no source for service fees (domain.md)")
-    staff_hours_per_event: float = P(16.0, "assumption: preparation and delivery", ge=0.0, le=1000.0)
+    onsite_per_month: float = P(1.0, "design choice: on-site events a month", ge=0.0, le=100.0)
+    online_per_month: float = P(1.0, "design choice: online events a month", ge=0.0, le=100.0)
+    hybrid_per_month: float = P(0.0, "design choice: hybrid events a month", ge=0.0, le=100.0)
+    capacity_onsite: int = P(30, "assumption: range 20-50; places in a seminar room", ge=1, le=10_000)
+    capacity_online: int = P(100, "assumption: range 50-300; places of a webinar licence", ge=1, le=100_000)
+    cost_onsite_eur: Eur = P(400.0, "assumption: range 200-800; room, catering, materials per event")
+    cost_online_eur: Eur = P(80.0, "assumption: range 30-200; platform and moderation per event")
+    cost_hybrid_eur: Eur = P(550.0, "assumption: range 300-1,000; on-site cost plus streaming")
+    fee_eur: Eur = P(0.0, "design choice: no fee; fees are levers, the same for every design (no source for service fees, domain.md)")
+    staff_hours_per_event: float = P(16.0, "assumption: range 8-32; staff hours of preparation and delivery", ge=0.0, le=1000.0)
 
 
 class Networking(Section):
     """Matchmaking between entrepreneurs, businesses, universities and funders."""
 
     enabled: bool = True
-    introductions_per_month: float = P(10.0, "assumption: introductions staff broker per month", ge=0.0, le=10_000.0)
-    staff_hours_per_introduction: float = P(1.5, "assumption", ge=0.0, le=100.0)
+    introductions_per_month: float = P(10.0, "design choice: introductions staff broker per month", ge=0.0, le=10_000.0)
+    staff_hours_per_introduction: float = P(1.5, "assumption: range 0.5-3; finding the match, the introduction, a follow-up", ge=0.0, le=100.0)
 
 
 class FundingSupport(Section):
     """Help for clients to find and apply for funding of their own."""
 
     enabled: bool = True
-    staff_hours_per_client: float = P(6.0, "assumption: one application reviewed", ge=0.0, le=500.0)
-    fee_eur: Eur = P(0.0, "assumption: no source for service fees (domain.md)")
-    share_success_fee: Share = P(0.0, "assumption: share of a client's award charged as success fee")
+    staff_hours_per_client: float = P(6.0, "assumption: range 3-12; staff hours to review one client's application", ge=0.0, le=500.0)
+    fee_eur: Eur = P(0.0, "design choice: no fee; fees are levers, the same for every design (no source for service fees, domain.md)")
+    share_success_fee: Share = P(0.0, "design choice: no success fee (a lever; share of a client's award charged): no source that such centres charge one")
 
 
 class Promotion(Section):
     """Constant promotion of social innovation: campaigns, media, showcases."""
 
     enabled: bool = True
-    budget_monthly_eur: Eur = P(300.0, "assumption")
-    staff_hours_monthly: float = P(20.0, "assumption", ge=0.0, le=10_000.0)
+    budget_monthly_eur: Eur = P(300.0, "design choice: promotion budget a month")
+    staff_hours_monthly: float = P(20.0, "design choice: staff hours a month of promotion", ge=0.0, le=10_000.0)
 
 
 class Services(Section):
@@ -183,12 +183,12 @@ class Center(Section):
 
     legal_form: str = Field(min_length=1, description="Id of a legal form in the catalogue.")
     management: str = Field(min_length=1, description="Id of a management structure in the catalogue.")
-    starting_cash_eur: Eur = P(20_000.0, "assumption: founders' contributions and a first small grant")
+    starting_cash_eur: Eur = P(20_000.0, "design choice: founders' contributions and a first small grant")
     rent_monthly_eur: Eur = P(500.0, "Colliers: Plovdiv class B office about EUR 5/m2/month; 100 m2 (domain.md)", span=(0, 1000))
-    platform_monthly_eur: Eur = P(60.0, "assumption: online platform, licences, website")
-    other_costs_monthly_eur: Eur = P(200.0, "assumption: utilities, travel, insurance, supplies")
+    platform_monthly_eur: Eur = P(60.0, "assumption: range 30-150; online platform, licences, website")
+    other_costs_monthly_eur: Eur = P(200.0, "assumption: range 100-400; utilities, travel, insurance, supplies")
     reserve_months: float = P(
-        3.0, "assumption: months of costs the board keeps in reserve: below it, it cuts (promotion, on-site events, "
+        3.0, "design choice: months of costs the board keeps in reserve: below it, it cuts (promotion, on-site events, "
         "space, then core staff); a core hire must leave it", ge=0.0, le=60.0,
     )
     staff: Staff = Field(default_factory=Staff)
@@ -205,14 +205,14 @@ class Partner(Section):
 
     type: PartnerType
     label: str = ""
-    engagement: Share = P(0.5, "assumption: initial engagement 0..1")
-    alignment: Share = P(0.7, "assumption: how far its goals match the centre's mission")
+    engagement: Share = P(0.5, "assumption: range 0.2-0.8; initial engagement 0..1")
+    alignment: Share = P(0.7, "assumption: range 0.5-0.9; how far its goals match the centre's mission")
     board_seat: bool = False
-    mentor_hours_month: float = P(0.0, "assumption: pro-bono mentoring when fully engaged", ge=0.0, le=10_000.0)
-    volunteer_hours_month: float = P(0.0, "assumption: volunteer hours for events and promotion when fully engaged", ge=0.0, le=100_000.0)
-    sponsorship_yearly_eur: Eur = P(0.0, "assumption: cash support per year when fully engaged")
-    space_m2: float = P(0.0, "assumption: office or event space offered in kind", ge=0.0, le=100_000.0)
-    students_per_year: int = P(0, "assumption: student interns or volunteers per year", ge=0, le=10_000)
+    mentor_hours_month: float = P(0.0, "design choice: none unless the partner agrees to it; pro-bono mentoring hours a month when fully engaged", ge=0.0, le=10_000.0)
+    volunteer_hours_month: float = P(0.0, "design choice: none unless the partner agrees to it; volunteer hours a month for events and promotion when fully engaged", ge=0.0, le=100_000.0)
+    sponsorship_yearly_eur: Eur = P(0.0, "design choice: none unless the partner agrees to it; cash support a year when fully engaged")
+    space_m2: float = P(0.0, "design choice: none unless the partner agrees to it; office or event space (m2) offered in kind", ge=0.0, le=100_000.0)
+    students_per_year: int = P(0, "design choice: none unless the partner agrees to it; student interns or volunteers a year", ge=0, le=10_000)
 
 
 # --------------------------------------------------------------------------- funding
@@ -225,16 +225,16 @@ class Funder(Section):
     call_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
         default_factory=lambda: [3], description="Calendar months (1..12) in which calls open."
     )
-    first_year: int = P(0, "assumption: years after the start before the first call", ge=0, le=30)
-    every_years: int = P(1, "assumption: a call every N years", ge=1, le=30)
+    first_year: int = P(0, "assumption: range 0-2; years after the start before the first call", ge=0, le=30)
+    every_years: int = P(1, "assumption: range 1-3; a call every N years", ge=1, le=30)
     last_year: int | None = Field(None, ge=0, le=30, description="Last year (from start) with a call; none: to the end.")
-    amount_min_eur: Eur = P(10_000.0, "assumption")
-    amount_max_eur: Eur = P(50_000.0, "assumption")
-    duration_months: int = P(24, "assumption", ge=1, le=120)
-    share_cofinancing: Share = P(0.0, "own contribution the centre must bring (1 - max funding rate)")
-    share_prefinancing: Share = P(0.3, "assumption: advance paid when the grant is signed")
-    reimbursement_lag_months: int = P(3, "assumption: months between spending and reimbursement", ge=0, le=36)
-    decision_months: int = P(4, "assumption: months from application to award", ge=0, le=36)
+    amount_min_eur: Eur = P(10_000.0, "assumption: range 5,000-25,000; the smallest award of a call")
+    amount_max_eur: Eur = P(50_000.0, "assumption: range 25,000-200,000; the largest award of a call")
+    duration_months: int = P(24, "assumption: range 12-36; project length (ESF-SI-2023-NCC: up to 36 months, domain.md)", ge=1, le=120)
+    share_cofinancing: Share = P(0.0, "assumption: range 0-0.2; own contribution the centre must bring (1 - max funding rate); EaSI and ESF-SI-2023-NCC fund at most 80% (domain.md)")
+    share_prefinancing: Share = P(0.3, "assumption: range 0.1-0.5; advance paid when the grant is signed")
+    reimbursement_lag_months: int = P(3, "assumption: range 1-6; months between spending and reimbursement", ge=0, le=36)
+    decision_months: int = P(4, "assumption: range 2-8; months from application to award", ge=0, le=36)
     p_success: Prob = P(0.18, "EaSI about 1 in 5; Horizon Europe about 16% (domain.md)")
     share_staff: Share = P(
         0.6, "assumption: share of a project grant's budget for the project's own staff, hired when it is signed and "
@@ -251,8 +251,8 @@ class Funder(Section):
         "taxes are no line. Not used for donations and subsidies",
         span=(0.0, 0.2),
     )
-    application_hours: float = P(80.0, "assumption: staff hours to write one application", ge=0.0, le=10_000.0)
-    reporting_hours_month: float = P(8.0, "assumption: reporting burden while a grant runs", ge=0.0, le=10_000.0)
+    application_hours: float = P(80.0, "assumption: range 40-200; staff hours to write one application", ge=0.0, le=10_000.0)
+    reporting_hours_month: float = P(8.0, "assumption: range 2-20; staff hours a month of reporting while a grant runs", ge=0.0, le=10_000.0)
     eligible_applicants: list[ApplicantKind] | None = Field(
         None, description="The kinds of organisation the call's guide admits as lead applicant (association, "
         "foundation, cooperative, company, municipality, municipal_enterprise, university, social_enterprise); "
@@ -260,8 +260,9 @@ class Funder(Section):
         "the status, social_enterprise) is in the list."
     )
     social_enterprise_bonus: float = P(
-        0.0, "assumption: relative rise in the chance of success for an applicant with the social-enterprise "
-        "status (the call's selection criteria)", ge=0.0, le=5.0)
+        0.0, "assumption: range 0-0.3; relative rise in the chance of success for an applicant with the "
+        "social-enterprise status (the call's selection criteria; whether HRDP scoring gives points: unverified)",
+        ge=0.0, le=5.0)
 
     @model_validator(mode="after")
     def _amounts_ordered(self) -> "Funder":
@@ -290,7 +291,7 @@ class Funding(Section):
 
     funders: dict[str, Funder] = Field(default_factory=dict)
     starting_grants: list[StartingGrant] = Field(default_factory=list)
-    max_open_applications: int = P(2, "assumption: applications the team can write at once", ge=0, le=100)
+    max_open_applications: int = P(2, "design choice: applications the team writes at once", ge=0, le=100)
 
 
 # --------------------------------------------------------------------------- plan
