@@ -34,6 +34,37 @@ How to read it:
 - Money is in EUR (Bulgaria uses the euro since 1 January 2026; 1 EUR = 1.95583 BGN).
 - Eligibility for money is a property of each **call** (its guide's list of applicants), not of the form:
   see "Which calls admit which form" at the end.
+
+## The Plovdiv context
+
+- **SI PLUS**, the EU project under which the Plovdiv seminar met ("Social Innovations Plus – Competence
+  Centers", call VP/2020/010), ran from May 2021 to July 2023 (esf.lt; domain.md); its follow-up call for
+  national competence centres for social innovation, ESF-SI-2023-NCC (EUR 0.5–1.5 million, at most 80%, 36
+  months, consortia of three member states), required each national member to be endorsed by its ESF+
+  managing authority, in Bulgaria the Ministry of Labour and Social Policy (esf.lt, nkt-easi.si). No newer
+  call was found. The Plovdiv designs therefore do not count on it: a Plovdiv centre would take part only
+  inside the ministry's endorsed network.
+- The **Ministry of Labour and Social Policy** is building a National Competence Centre for Social Innovation
+  with HRDP money on six regional social-economy centres of the recovery plan, one of them in Plovdiv
+  (dariknews.bg, 1 January 2026; dnesplus.bg). A Plovdiv centre would work next to a state actor: as a partner
+  or a competitor. The model does not simulate that centre (noted as an open question for the designs).
+- **The euro**: Bulgaria has used the euro since 1 January 2026 (1 EUR = 1.95583 BGN); amounts fixed in
+  leva by the acts and calls (the VAT threshold, grants of BGN 50,000–391,166, the social-enterprise result of
+  BGN 7,500) are converted at that rate.
+
+## What the catalogue does not model, and why
+
+- **Public procurement** (Public Procurement Act): a municipality and a state university are contracting
+  authorities, and beneficiaries of EU grants buy by the grant's rules. A centre of EUR 100,000–300,000 a year
+  spends mostly on staff, which is not procured, and its purchases (events, equipment, a platform) are each
+  likely under the direct-award thresholds, so procurement would add weeks, not months (reasoning, not a
+  source: the 2026 thresholds in euro were not read). No procurement delay is modelled.
+- **Dividend tax** (5% on a company's dividends): the model distributes no profit.
+- **A cooperative's member fees**: its members are natural persons (Cooperatives Act arts. 1, 2(1)); their
+  shares and fees are not modelled as income (no source on their size for such a centre).
+- **A municipal advance or guarantee to a centre it co-founded**: no legal basis was found (research for
+  issue 18), so there is no municipal bridge; each form's `bridge_loan_eur` is founders' or partners' money
+  or an overdraft (an assumption).
 """
 
 
