@@ -310,38 +310,41 @@ class FundingFlows:
     def net_costs(self, month: int, months: int, extra_staff: int = 0) -> float:
         """The centre's costs over the next ``months`` months less what its running grants and subsidies
         bring in them: a cash forecast as a board makes it (for a hire, with ``extra_staff`` more core
-        salaries). Costs, by budget line: the team as it is now
-        (each project's staff leaving when its grant ends) and the other costs at the mean of the last three
-        months; income: each grant's tranches while it runs, each line paying at most its share of them and
-        what is spent on it (and at most the grant's budget not yet earned), each subsidy's payments."""
+        salaries). Costs, by budget line: the team as it is now (each project's staff leaving when its grant
+        ends) and the other costs at the mean of the last three months; income: each grant's tranches while it
+        runs, each line paying at most its share of them and (1 - co-financing) of what is spent on it, as
+        ``earn`` charges them (and at most the grant's budget not yet earned), each subsidy's payments."""
         center = self.model.center
         salary = center.salary_cost()
         recent = center.cost_lines[-3:]
-        other = {line: sum(h[line] for h in recent) / len(recent) if recent else 0.0 for line in LINES[1:]}
-        project_now = center.project_mentors + center.project_coordinators
+        other = [sum(h[line] for h in recent) / len(recent) if recent else 0.0 for line in LINES[1:]]
+        core = center.headcount + extra_staff - (center.project_mentors + center.project_coordinators)
+        last = month + int(months)
+        # The grants and subsidies that run in any month of the forecast, with their tranche, share of each
+        # line, funding rate and budget not yet earned (a donation is paid already).
+        live = [[g, g.start, g.start + g.duration, g.amount_eur / g.duration, g.kind == "subsidy",
+                 [g.line_share(line) for line in LINES], max(1e-9, 1.0 - g.share_cofinancing),
+                 g.amount_eur - g.earned_eur, g.staff_mentors + g.staff_coordinators]
+                for g in center.grants if g.kind != "donation" and g.start <= last and g.start + g.duration > month + 1]
         total = 0.0
-        left = {id(g): g.amount_eur - g.earned_eur for g in center.grants if g.kind == "grant"}
-        for k in range(1, int(months) + 1):
-            m = month + k
-            cost = {"staff": salary * (center.headcount + extra_staff - project_now + center.project_staff(m)), **other}
-            uncovered = dict(cost)
+        for m in range(month + 1, last + 1):
+            running = [x for x in live if x[1] <= m < x[2]]
+            staff = salary * (core + sum(x[8] for x in running))
+            uncovered = [staff, *other]
             subsidies = 0.0
-            for g in center.grants:
-                if g.kind == "donation" or not g.running(m):
+            for x in running:
+                if x[4]:
+                    subsidies += x[3]
                     continue
-                tranche = g.amount_eur / g.duration
-                if g.kind == "subsidy":
-                    subsidies += tranche
-                    continue
-                tranche = min(tranche, left[id(g)])
-                left[id(g)] -= tranche
-                paying = max(1e-9, 1.0 - g.share_cofinancing)
-                for line in LINES:  # as ``earn`` charges them: co-financing is the centre's own money
-                    earned = min(g.line_share(line) * tranche, paying * uncovered[line])
+                tranche = min(x[3], x[7])
+                x[7] -= tranche
+                paying = x[6]
+                for i, share in enumerate(x[5]):  # as ``earn`` charges them: co-financing is the centre's own money
+                    earned = min(share * tranche, paying * uncovered[i])
                     if earned > 0:
-                        uncovered[line] -= earned / paying
+                        uncovered[i] -= earned / paying
                         total -= earned
-            total += sum(cost.values()) - subsidies
+            total += sum([staff, *other]) - subsidies
         return total
 
     def uncovered(self, month: int) -> float:
