@@ -84,6 +84,24 @@ def test_every_built_in_entry_has_its_texts_in_bulgarian_and_a_legal_basis():
         assert all(c.status == "unverified" or c.url for c in form.legal_basis), form.label  # verified: read at a link
 
 
+def test_every_catalogue_source_names_an_article_a_link_or_says_what_it_is():
+    """Issue 18: each field's source cites an article or a link, or says 'unverified', 'assumption' (with its
+    range) or 'not applicable'; never only a document that restates it."""
+    from simcenter.config.catalogue import builtin_catalogue
+
+    cat = builtin_catalogue()
+    words = ("art.", "http", "unverified", "assumption", "not applicable", "provan")
+    bare = [f"{entry.label}: {field}" for entry in [*cat.legal_forms.values(), *cat.management_structures.values(),
+                                                     cat.social_enterprise_status]
+            for field, source in entry.sources.items() if not any(w in source.lower() for w in words)]
+    assert not bare, bare
+    ranged = [f"{entry.label}: {field}" for entry in [*cat.legal_forms.values(), *cat.management_structures.values()]
+              for field, source in entry.sources.items()
+              if type(getattr(entry, field)) in (int, float) and source.lower().startswith("assumption")
+              and "range" not in source.lower() and "fixed" not in source.lower()]
+    assert not ranged, ranged
+
+
 def test_calibration_reads_sources_from_scenario_comments(tmp_path):
     from simcenter.config.calibration import rows
 
