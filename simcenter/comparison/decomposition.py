@@ -45,7 +45,7 @@ COLUMNS = ["scenario", "outcome", "part", "effect", "ci_low", "ci_high", "note"]
 KEY = "decomposition"
 """The first element of a variant run's key: (KEY, variant, replicate)."""
 KEEP = Keep(outcomes=HEADLINE, series=())
-RUN_BUDGET = 0.8
+RUN_BUDGET = 0.6
 """The variants' runs, at most this many times the comparison's (fewer replicates when needed)."""
 MIN_REPS = 10
 """Fewest replicates the variants run over (or all of them, when fewer)."""
