@@ -148,7 +148,7 @@ def compare(args: argparse.Namespace) -> int:
         with Progress(total, t("cli.progress_compare")) as bar:
             result = run_compare(args.paths, Path(args.out), reps=args.reps, seed=args.seed, baseline=args.baseline,
                                  overrides=args.overrides, progress=bar.update, loaded=(designs, notes), engine=engine,
-                                 force=args.force)
+                                 force=args.force, decomposition=args.decomposition)
     finally:
         engine.close(wait=False)  # the workers stop while the summary is printed
     _print_comparison(result, args.format)

@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=t("cli.help_force"))
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help=t("cli.help_format"))
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=t("cli.help_set"))
+    p.add_argument("--no-decomposition", dest="decomposition", action="store_false", help=t("report.decomp_cli_help"))
 
     p = sub.add_parser("report", parents=[common], help=t("cli.help_report"), description=t("cli.help_report"))
     p.add_argument("folder", metavar="DIR", help=t("cli.help_dir"))

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from simcenter.comparison import WORKER_MODULES
+from simcenter.comparison import decomposition as split
 from simcenter.comparison.designs import Design, default_baseline, load_designs
 from simcenter.comparison.running import run_comparison
 from simcenter.comparison.saving import Kept, save
@@ -23,7 +24,8 @@ from simcenter.run.runner import check_replicates
 def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed: int = 1,
             baseline: str | None = None, workers: int | None = None, overrides: Sequence[str] = (),
             progress: Callable[[int, int], None] | None = None,
-            loaded: tuple[list[Design], list[str]] | None = None, engine=None, force: bool = False) -> dict:
+            loaded: tuple[list[Design], list[str]] | None = None, engine=None, force: bool = False,
+            decomposition: bool = True) -> dict:
     """Load, run, save and report a comparison; return the analysis. ``loaded``: what
     ``load_designs(paths, overrides)`` returned, if the caller has already loaded them;
     ``engine``: where to run (``simcenter.run.engines.open_engine``; the caller closes it), else
@@ -35,6 +37,8 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
     written to a temporary sibling and moved into place at the end, so an interrupted
     comparison leaves no half-written report (and an earlier report in ``out`` stays as it was).
     Memory stays bounded whatever ``reps``: the runs' monthly series go to files as they come.
+    ``decomposition``: also split each design's difference into its parts (``decomposition``:
+    decomposition.csv, a figure per design, a section of the report), its runs on the same engine.
 
     Raises:
         InputError: a scenario is invalid, ``baseline`` is not a design, ``reps`` is over the limit
@@ -51,9 +55,12 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
         raise InputError([Problem("--baseline", 1, "baseline", t("compare.unknown_baseline", name=baseline,
                                   names=", ".join(names)) + (f" (did you mean '{hint[0]}'?)" if hint else ""))])
     out = check_output(out, paths, designs, reps, force)  # refused now, not after the runs
+    parts = split.plan_variants(designs, baseline) if decomposition and len(designs) > 1 else []
+    collected = split.Collected(parts, split.replicates_for(len(designs), reps, parts))
+    extra = split.variant_runs(parts, seed, collected.values.shape[1])
     own_engine = engine is None
     if own_engine:
-        engine = open_engine(workers, n_tasks=len(designs) * reps, preload=WORKER_MODULES)
+        engine = open_engine(workers, n_tasks=len(designs) * reps + len(extra), preload=WORKER_MODULES)
     # One pool of worker processes for the runs and then the report's statistics and figures
     # (made there while this process writes the report's tables).
     executor = engine.executor if engine.starts_workers else None
@@ -68,12 +75,15 @@ def compare(paths: Sequence[str | os.PathLike], out: Path, reps: int = 30, seed:
             start = time.perf_counter()
             kept = Kept(tmp, designs, reps)
             try:
-                run_comparison(designs, reps, seed, engine, progress, on_all_submitted=all_submitted, keep=kept.add)
+                run_comparison(designs, reps, seed, engine, progress, on_all_submitted=all_submitted, extra_runs=extra,
+                               keep=lambda r: kept.add(r) if len(r.key) == 2 else collected.add(r))
             except BaseException:
                 kept.close()
                 raise
             wall = time.perf_counter() - start
             save(tmp, designs, kept, baseline, seed, reps, notes, wall)
+            if parts:
+                split.finish(tmp, designs, baseline, kept.kpis, parts, collected, seed, reps, executor)
             analysis = _import_report().build_report(tmp, executor=executor, workers=engine.workers)
     finally:
         if own_engine:

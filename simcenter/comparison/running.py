@@ -23,12 +23,14 @@ def comparison_runs(designs: Sequence[Design], seeds: Sequence[int]) -> list[Run
 def run_comparison(designs: Sequence[Design], reps: int, seed: int, engine=None,
                    progress: Callable[[int, int], None] | None = None,
                    on_all_submitted: Callable[[], object] | None = None,
-                   keep: Callable[[RunResult], object] | None = None) -> list[RunResult]:
+                   keep: Callable[[RunResult], object] | None = None,
+                   extra_runs: Sequence[Run] = ()) -> list[RunResult]:
     """Run every design over the same ``reps`` seeds on ``engine`` (None: this process). With
     ``keep``, each result is handed to it as it comes (in any order; ``RunResult.key`` says which)
     and none is kept here: memory stays bounded. Otherwise, return the results ordered by (design,
-    replicate)."""
-    runs = comparison_runs(designs, replicate_seeds(seed, reps))
+    replicate). ``extra_runs`` (the decomposition's variants, keyed otherwise) run after them on the
+    same engine and come back the same way."""
+    runs = comparison_runs(designs, replicate_seeds(seed, reps)) + list(extra_runs)
     out: list[RunResult] = []
     for done, result in enumerate(run_many(runs, engine, on_all_submitted=on_all_submitted), 1):
         if keep is not None:
@@ -37,5 +39,5 @@ def run_comparison(designs: Sequence[Design], reps: int, seed: int, engine=None,
             out.append(result)
         if progress:
             progress(done, len(runs))
-    out.sort(key=lambda r: r.key)
+    out.sort(key=lambda r: (len(r.key), r.key))
     return out

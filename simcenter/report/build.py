@@ -16,7 +16,7 @@ import pandas as pd
 from simcenter import metrics
 from simcenter.config.catalogue import builtin_catalogue
 from simcenter.i18n import language, t
-from simcenter.report import analysis
+from simcenter.report import analysis, decomposition
 from simcenter.i18n import format_value as fmt
 from simcenter.files import FLOAT_FORMAT, atomic_write, writable_folder
 
@@ -200,6 +200,7 @@ def _markdown(res, summary, pros_cons, trade, figures) -> str:
     for _, row in trade.iterrows():
         shares = [fmt(row[f"share_best:{d}"], "share") for d in res.designs]
         out.append("| " + " | ".join([metrics.BY_NAME[row["outcome"]].label, row["best"]] + shares) + " |")
+    out += decomposition.markdown(res)
     out += ["", f"## {t('report.figures')}", ""]
     out += [f"![{p.stem}](figures/{p.name})" for p in figures]
     return "\n".join(out) + "\n"
@@ -274,6 +275,7 @@ def _html(res, summary, pros_cons, trade, figures) -> str:
         parts.append("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in cells) + "</tr>")
     parts.append("</tbody></table></div>")
 
+    parts += decomposition.html_section(res, _img)
     parts.append(f"<h2>{e(t('report.figures'))}</h2>")
     for p in figures:
         parts.append(f'<figure class="figure" id="fig-{e(p.stem)}">{_img(p)}<figcaption>{e(p.name)}</figcaption></figure>')
