@@ -16,7 +16,7 @@ import pandas as pd  # noqa: E402
 from simcenter import metrics  # noqa: E402
 from simcenter.errors import writing_to  # noqa: E402
 from simcenter.metrics import INCOME_CATEGORIES  # noqa: E402
-from simcenter.i18n import t, unit_name  # noqa: E402
+from simcenter.i18n import format_number, t, unit_name  # noqa: E402
 from simcenter.report.analysis import Results, no_verdict  # noqa: E402
 
 TIME_OUTCOMES = ("cash_eur", "served", "ventures_launched_added", "jobs_added", "partner_engagement", "network_ties")
@@ -30,6 +30,14 @@ SAVE = {"metadata": {"Software": None}}
 def _colors(n: int):
     cmap = plt.get_cmap("tab10")
     return [cmap(i % 10) for i in range(n)]
+
+
+def _local_ticks(*axes) -> None:
+    """The y axis's numbers written as the report's language writes them ("60 000" in Bulgarian)."""
+    from matplotlib.ticker import FuncFormatter
+
+    for ax in axes:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value)))
 
 
 def _finish(fig, path: Path, tight: bool = True) -> Path:
@@ -57,6 +65,7 @@ def timeseries(res: Results, folder: Path) -> list[Path]:
         ax.set_xlabel(t("report.month_axis"))
         ax.set_ylabel(f"{o.label} ({unit_name(o.unit)})")
         ax.grid(alpha=0.3)
+        _local_ticks(ax)
         ax.legend(fontsize=7, title=t("report.legend_bands"), title_fontsize=7)
         out.append(_finish(fig, folder / f"timeseries_{outcome}.png"))
     return out
@@ -80,6 +89,7 @@ def funding_mix(res: Results, folder: Path) -> Path:
         twin.plot(cash["month"], cash["median"], color="black", lw=1, label=t("report.cash_median"))
         twin.axhline(0, color="grey", lw=0.5)
         twin.tick_params(labelsize=7)
+        _local_ticks(ax, twin)
         ax.set_title(res.title(design), fontsize=9)
         ax.set_xlabel(t("report.month_axis"), fontsize=8)
         ax.set_ylabel(t("report.income_axis"), fontsize=8)
