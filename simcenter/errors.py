@@ -47,10 +47,15 @@ def printable(text: str) -> str:
     """``text`` with every character a terminal would act on escaped (``\\n``, ``\\x1b``, ``\\u202e``),
     so that a name from a file (a scenario, a key, a file name) cannot break a message into lines,
     move the cursor, recolour the terminal or reverse the text that follows. Printable text, Cyrillic
-    included, is unchanged."""
+    included, is unchanged, and so are the spaces that do not break (Bulgarian groups thousands with
+    one: ``simcenter.i18n.format_number``)."""
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+    return "".join(c if c.isprintable() or c in SPACES else repr(c)[1:-1] for c in text)
+
+
+SPACES = " \u00a0\u202f"
+"""The spaces ``printable`` keeps: the space, the no-break space and the narrow no-break space."""
 
 
 def format_path(parts: tuple) -> str:

@@ -93,16 +93,96 @@ def t(key: str, /, **values) -> str:
 
 
 # ---------------------------------------------------------------- numbers as people read them
-def format_number(value: float) -> str:
-    """A count or an amount: thousands grouped from 100 up, whole numbers without decimals, others
-    to three significant digits; "–" for no value."""
+# Babel writes the digits in each language's way (CLDR, shipped with Babel: offline): English
+# "25,000", "EUR 25,000", "35%", "2.5"; Bulgarian "25 000" (a non-breaking space), "25 000 €",
+# "35%", "2,5". The rounding is Python's (the same digits in every language and as before Babel);
+# Babel only groups, places the sign, the decimal mark and the currency.
+_BABEL_LOCALE = {"en": "en", "bg": "bg"}
+
+
+def _locale(lang: str | None) -> str:
+    return _BABEL_LOCALE.get(lang or language(), "en")
+
+
+def _digits(text: str, lang: str | None, grouped: bool = True) -> str:
+    """``text``, a number Python has rounded (``"1234.5"``, ``"-3"``), written in ``lang``: grouped in
+    thousands (``grouped``) with the language's separators; exponent notation kept as it is."""
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal, get_decimal_symbol
+
+    locale = _locale(lang)
+    if "e" in text or "E" in text or text in ("inf", "-inf", "nan"):
+        return text.replace(".", get_decimal_symbol(locale))
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    pattern = ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals else "")
+    return format_decimal(Decimal(text), pattern, locale=locale)
+
+
+def format_number(value: float, lang: str | None = None) -> str:
+    """A count or an amount in ``lang`` (default: the language in force): thousands grouped from 100
+    up, whole numbers without decimals, others to three significant digits; "–" for no value."""
     if value is None or value != value:
         return "–"
     if abs(value) >= 100:
-        return f"{value:,.0f}"
+        return _digits(f"{value:.0f}", lang)
     if value == int(value):
-        return f"{value:.0f}"
-    return f"{value:.3g}"
+        return _digits(f"{value:.0f}", lang)
+    return _digits(f"{value:.3g}", lang)
+
+
+def format_money(value: float, lang: str | None = None) -> str:
+    """Euros, whole: "EUR 25,000" in English, "25 000 €" in Bulgarian (Babel's currency pattern of the
+    language, without cents)."""
+    from decimal import Decimal
+
+    from babel import Locale
+    from babel.numbers import format_currency
+
+    if value is None or value != value:
+        return "–"
+    locale = _locale(lang)
+    rounded = Decimal(f"{value:.0f}")
+    if locale == "en":  # the English report's form since the start: the code, then the amount
+        return f"EUR {_digits(f'{value:.0f}', lang)}"
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    pattern = ";".join(p.replace(".00", "") for p in pattern.split(";"))
+    return format_currency(rounded, "EUR", format=pattern, locale=locale, currency_digits=False)
+
+
+def format_percent(share: float, lang: str | None = None) -> str:
+    """A share (0.35) as a percentage in ``lang``: one decimal under 10%, else none ("35%", "3.5%";
+    Bulgarian "3,5%")."""
+    from decimal import Decimal
+
+    from babel.numbers import format_percent as babel_percent
+
+    if share is None or share != share:
+        return "–"
+    text = f"{share * 100:.1f}" if abs(share) < 0.1 else f"{share * 100:.0f}"
+    decimals = ".0" if "." in text else ""
+    return babel_percent(Decimal(text) / 100, f"#,##0{decimals}%", locale=_locale(lang))
+
+
+def format_date(value, lang: str | None = None, form: str = "yMMMM") -> str:
+    """A date (a ``datetime.date``, or a month "2026-03") in ``lang``: by default month and year
+    ("March 2026", "март 2026 г.")."""
+    import datetime
+
+    from babel.dates import format_skeleton
+
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value if value.count("-") == 2 else f"{value}-01")
+        except ValueError:
+            return value
+    return format_skeleton(form, value, locale=_locale(lang))
+
+
+def unit_name(unit: str, lang: str | None = None) -> str:
+    """An outcome's unit as the language names it (axis labels, tables): "months" -> "месеци"."""
+    table = strings(lang or language())
+    return table.get(f"units.{unit}") or strings("en").get(f"units.{unit}") or unit
 
 
 def format_value(value: float | None, unit: str, bare: bool = False, lang: str | None = None) -> str:
@@ -110,15 +190,18 @@ def format_value(value: float | None, unit: str, bare: bool = False, lang: str |
     language in force): shares as percentages, euros, months, indices to two decimals."""
     if value is None or value != value:
         return "–"
+    lang = lang or language()
     if bare and unit in ("EUR", "months"):
-        return format_number(value)
+        return format_number(value, lang)
     if unit in ("share", "0/1"):
-        return f"{value * 100:.1f}%" if abs(value) < 0.1 else f"{value * 100:.0f}%"
+        return format_percent(value, lang)
     if unit == "EUR":
-        return f"EUR {value:,.0f}"
+        return format_money(value, lang)
     if unit == "months":
-        template = strings(lang or language()).get("report.months_value") or strings("en")["report.months_value"]
-        return template.format(value=f"{value:.1f}".rstrip("0").rstrip("."))
+        number = f"{value:.1f}".rstrip("0").rstrip(".")
+        key = "report.months_value_one" if number in ("1", "-1") else "report.months_value"
+        template = strings(lang).get(key) or strings("en")[key]
+        return template.format(value=_digits(number, lang))
     if unit in ("0..1", "index"):
-        return f"{value:.2f}"
-    return format_number(value)
+        return _digits(f"{value:.2f}", lang)
+    return format_number(value, lang)

@@ -94,7 +94,8 @@ def test_a_design_changing_only_its_legal_form_owes_everything_to_it(tmp_path):
     paths = [p for p in split.changes(base, data) if split.part_of(p) == "legal_form"]
     assert paths == [("center", "legal_form")]
     variant = scenario_from_dict(split._apply(base, data, paths))
-    assert variant.model_dump() | {"name": "", "description": ""} == data | {"name": "", "description": ""}
+    names = {"name": "", "description": "", "title": None, "title_bg": None}
+    assert variant.model_dump() | names == data | names
     frame = _split([BASE, form])
     for outcome in split.HEADLINE:
         e = _effects(frame, "form-only", outcome)

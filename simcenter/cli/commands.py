@@ -11,7 +11,7 @@ import simcenter
 from simcenter.cli import output
 from simcenter.cli.progress import Progress
 from simcenter.errors import InputError, Problem, printable
-from simcenter.i18n import format_number, strings, t
+from simcenter.i18n import format_number, strings, t, unit_name
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         rows = [
             {
                 "outcome": metrics.BY_NAME[k].label,
-                "unit": v["unit"],
+                "unit": unit_name(v["unit"]),
                 "median": format_number(v["median"]),
                 "p05": format_number(v["p05"]),
                 "p95": format_number(v["p95"]),
@@ -183,8 +183,9 @@ def _print_comparison(result: dict, fmt: str) -> None:
         print(summary[SUMMARY_COLUMNS].to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"), end="")
         return
     rows = []
+    titles = result.get("titles", {})
     for design in summary["scenario"].unique():
-        row = {"design": design}
+        row = {"design": titles.get(design, design)}
         for outcome in OVERVIEW[:8]:
             r = summary[(summary["scenario"] == design) & (summary["outcome"] == outcome)].iloc[0]
             value = r["mean"] if r["statistic"] == "mean" else r["median"]
@@ -195,7 +196,7 @@ def _print_comparison(result: dict, fmt: str) -> None:
         rows.append(row)
     print(output.table(rows, t("report.overview"), {"design": t("report.design")}))
     for design, pc in result["pros_cons"].items():
-        print(f"\n{printable(design)}")
+        print(f"\n{printable(titles.get(design, design))}")
         for s in pc["pros"]:
             print(f"  + {s}")
         for s in pc["cons"]:

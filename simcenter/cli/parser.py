@@ -10,10 +10,14 @@ from simcenter.i18n import LANGUAGES, t
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the ``simcenter`` parser with all its sub-commands."""
+    # --lang before the sub-command (the main parser's, default None) or after it (the sub-command's):
+    # the sub-command's default is SUPPRESS, so that a sub-command given no --lang does not overwrite
+    # the one given before it with its own default.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=LANGUAGES, default=None, help=t("cli.help_lang"))
+    common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.help_lang"))
 
-    parser = argparse.ArgumentParser(prog="simcenter", description=t("cli.description"), parents=[common])
+    parser = argparse.ArgumentParser(prog="simcenter", description=t("cli.description"))
+    parser.add_argument("--lang", choices=LANGUAGES, default=None, help=t("cli.help_lang"))
     parser.add_argument("--version", action="version", version=f"simcenter {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

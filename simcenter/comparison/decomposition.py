@@ -49,7 +49,7 @@ RUN_BUDGET = 0.6
 """The variants' runs, at most this many times the comparison's (fewer replicates when needed)."""
 MIN_REPS = 10
 """Fewest replicates the variants run over (or all of them, when fewer)."""
-IGNORED = (("name",), ("description",))
+IGNORED = (("name",), ("description",), ("title",), ("title_bg",))
 
 
 def part_of(path: tuple) -> str:
@@ -156,7 +156,7 @@ def plan_variants(designs: Sequence[Design], baseline: str) -> list[Variant]:
                 v.same_as_design = True
                 continue
             v.scenario = scenario
-            key = json.dumps({k: val for k, val in _apply(base, data, chosen).items() if k not in ("name", "description")},
+            key = json.dumps({k: val for k, val in _apply(base, data, chosen).items() if k not in ("name", "description", "title", "title_bg")},
                              sort_keys=True, default=str)
             v.index = unique.setdefault(key, len(unique))
     return out

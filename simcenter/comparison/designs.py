@@ -11,7 +11,7 @@ from simcenter.config.levers import apply_levers
 from simcenter.config.loader import find_scenario_files, load_scenario, load_tree
 from simcenter.config.schema import Scenario
 from simcenter.errors import InputError, Problem
-from simcenter.i18n import t
+from simcenter.i18n import format_date, t
 
 
 @dataclass
@@ -58,7 +58,7 @@ def load_designs(paths: Sequence[str | os.PathLike], overrides: Sequence[str] = 
             d.scenario = apply_levers(d.scenario, {"years": common})
     starts = {d.scenario.horizon.start for d in designs}
     if len(starts) > 1:
-        notes.append(t("compare.start_differs", starts=", ".join(sorted(starts))))
+        notes.append(t("compare.start_differs", starts=", ".join(format_date(s) for s in sorted(starts))))
     return designs, notes
 
 

@@ -113,7 +113,7 @@ def save(folder: Path, designs: Sequence[Design], results: Kept | Iterable[RunRe
         "months": designs[0].scenario.horizon.months,
         "notes": list(notes),
         "designs": [
-            {"name": d.name, "file": d.file, "legal_form": d.scenario.center.legal_form,
+            {"name": d.name, "title": d.scenario.title, "title_bg": d.scenario.title_bg, "file": d.file, "legal_form": d.scenario.center.legal_form,
              "management": d.scenario.center.management, "description": d.scenario.description.strip(),
              "resolved": f"scenarios/{files[i]}"}
             for i, d in enumerate(designs)

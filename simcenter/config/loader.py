@@ -91,6 +91,10 @@ def source_files(path: str | os.PathLike) -> list[Path]:
 
 
 # --------------------------------------------------------------------------- extends
+TITLES = ("title", "title_bg")
+"""A design's display names: a file that extends another and names a design of its own does not inherit them."""
+
+
 def load_tree(path: str | os.PathLike, _chain: tuple[Path, ...] = (), *,
               read: Reader = read_text) -> tuple[dict, Locations]:
     """Read a scenario file and the files it ``extends``, deep-merged (the extending file wins)."""
@@ -118,6 +122,10 @@ def load_tree(path: str | os.PathLike, _chain: tuple[Path, ...] = (), *,
     if len(chain) > MAX_EXTENDS_DEPTH:
         raise InputError([Problem(name, ext_loc[1], "extends", t("extends.too_deep", limit=MAX_EXTENDS_DEPTH))])
     base_data, base_locs = load_tree(display_path(base_path), chain, read=read)
+    if "name" in data:  # another design: the base's display names are not its own
+        for key in TITLES:
+            if key not in data and base_data.pop(key, None) is not None:
+                base_locs = {q: v for q, v in base_locs.items() if q[:1] != (key,)}
     data, locs = _merge(base_data, base_locs, data, locs)
     return leave_out_after_horizon(data, locs, name)
 

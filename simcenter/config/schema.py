@@ -365,6 +365,12 @@ class Scenario(Section):
     """One institutional design for a competence centre in one region over a horizon."""
 
     name: str = Field(min_length=1, max_length=120, description="Short unique name.")
+    title: str | None = Field(None, min_length=1, max_length=120,
+                              description="The design's display name in English (the comparison report and its "
+                                          "figures); default: the name. Not inherited by a file that sets its own name.")
+    title_bg: str | None = Field(None, min_length=1, max_length=120,
+                                 description="The design's display name in Bulgarian; default: the English title, "
+                                             "else the name. Not inherited by a file that sets its own name.")
     description: str = ""
     horizon: Horizon
     region: Region

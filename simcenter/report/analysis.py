@@ -18,7 +18,7 @@ import pandas as pd
 
 from simcenter import metrics
 from simcenter.i18n import format_value as fmt
-from simcenter.i18n import t
+from simcenter.i18n import language, t
 
 BOOTSTRAP_RESAMPLES = 2000
 CONFIDENCE = 0.90
@@ -41,6 +41,18 @@ class Results:
     @property
     def baseline(self) -> str:
         return self.meta["baseline"]
+
+    def title(self, design: str) -> str:
+        """``design``'s display name in the language in force: its ``title_bg`` in Bulgarian, else its
+        ``title``, else its name (a comparison saved before titles, a scenario without one)."""
+        meta = next((d for d in self.meta["designs"] if d["name"] == design), {})
+        shown = meta.get("title_bg") if language() == "bg" else None
+        shown = shown or meta.get("title") or design
+        return shown if isinstance(shown, str) else design
+
+    def titles(self) -> dict[str, str]:
+        """Every design's display name, by name."""
+        return {d: self.title(d) for d in self.designs}
 
     def values(self, design: str, outcome: str) -> np.ndarray:
         """Outcome values of ``design`` by replicate (aligned across designs)."""
@@ -230,7 +242,7 @@ def pros_and_cons(res: Results, summary: pd.DataFrame) -> dict[str, dict[str, li
             against = []
             verdicts = set()
             if row["robust"] and material(row, row["diff_median"], level) and (design, row["outcome"]) not in quiet:
-                against.append(t("report.against", value=fmt(baseline.loc[row["outcome"], col], unit), who=res.baseline))
+                against.append(t("report.against", value=fmt(baseline.loc[row["outcome"], col], unit), who=res.title(res.baseline)))
                 verdicts.add(_better(row["direction"], row["diff_median"]))
             if (row["field_robust"] and material(row, row["field_diff"], level)
                     and not (_better(row["direction"], row["field_diff"])

@@ -60,7 +60,7 @@ def build_report(folder: str | Path, executor: Executor | None = None, workers: 
         figures = [Path(p) for which in FIGURES for p in drawn[which].result()]
     atomic_write(folder / "report.md", _markdown(res, summary, pros_cons, trade, figures))
     atomic_write(folder / "report.html", _html(res, summary, pros_cons, trade, figures))
-    return {"summary": summary, "pros_cons": pros_cons, "tradeoffs": trade, "figures": figures}
+    return {"summary": summary, "pros_cons": pros_cons, "tradeoffs": trade, "figures": figures, "titles": res.titles()}
 
 
 FIGURES = ("timeseries", "funding_mix", "forest", "pros_cons", "regional_reach")
@@ -162,7 +162,8 @@ def _design_label(res, design: str) -> tuple[str, str]:
 def _intro(res) -> list[str]:
     m = res.meta
     return [
-        t("report.intro", n=len(res.designs), reps=m["replicates"], years=m["months"] // 12, baseline=res.baseline),
+        t("report.intro", n=len(res.designs), reps=m["replicates"], years=m["months"] // 12,
+          baseline=res.title(res.baseline)),
         t("report.method"),
         *m.get("notes", []),
     ]
@@ -177,8 +178,8 @@ def _markdown(res, summary, pros_cons, trade, figures) -> str:
     out += ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
     for d in res.designs:
         form, structure = _design_label(res, d)
-        out.append("| " + " | ".join([d, form, structure] + [_cell(rows, d, o) for o in OVERVIEW]) + " |")
-    out += ["", f"## {t('report.differences', baseline=res.baseline)}", "", t("report.differences_note"), ""]
+        out.append("| " + " | ".join([res.title(d), form, structure] + [_cell(rows, d, o) for o in OVERVIEW]) + " |")
+    out += ["", f"## {t('report.differences', baseline=res.title(res.baseline))}", "", t("report.differences_note"), ""]
     out += ["| " + " | ".join([t("report.design")] + [metrics.BY_NAME[o].label for o in OVERVIEW]) + " |",
             "|" + "---|" * (len(OVERVIEW) + 1)]
     for d in res.designs:
@@ -186,20 +187,21 @@ def _markdown(res, summary, pros_cons, trade, figures) -> str:
         for o in OVERVIEW:
             text, mark = _diff_cell(rows, d, o, quiet)
             cells.append(f"**{text}** {'▲' if mark == 'better' else '▼'}" if mark else text)
-        out.append("| " + " | ".join([d] + cells) + " |")
+        out.append("| " + " | ".join([res.title(d)] + cells) + " |")
     out += ["", f"## {t('report.pros_cons')}", "", t("report.min_base_note", n=metrics.MIN_BASE), ""]
     for d in res.designs:
-        out += [f"### {d}", "", f"**{t('report.pros')}**", ""]
+        out += [f"### {res.title(d)}", "", f"**{t('report.pros')}**", ""]
         out += [f"- {s}" for s in pros_cons[d]["pros"]] or [f"- {t('report.none')}"]
         out += ["", f"**{t('report.cons')}**", ""]
         out += [f"- {s}" for s in pros_cons[d]["cons"]] or [f"- {t('report.none')}"]
         out.append("")
     out += [f"## {t('report.tradeoffs')}", "", t("report.tradeoffs_note"), ""]
-    out += ["| " + " | ".join([t("report.outcome"), t("report.best")] + res.designs) + " |",
+    out += ["| " + " | ".join([t("report.outcome"), t("report.best")] + [res.title(d) for d in res.designs]) + " |",
             "|" + "---|" * (len(res.designs) + 2)]
     for _, row in trade.iterrows():
         shares = [fmt(row[f"share_best:{d}"], "share") for d in res.designs]
-        out.append("| " + " | ".join([metrics.BY_NAME[row["outcome"]].label, row["best"]] + shares) + " |")
+        best = res.title(row["best"]) if row["best"] else ""
+        out.append("| " + " | ".join([metrics.BY_NAME[row["outcome"]].label, best] + shares) + " |")
     out += decomposition.markdown(res)
     out += ["", f"## {t('report.figures')}", ""]
     out += [f"![{p.stem}](figures/{p.name})" for p in figures]
@@ -238,16 +240,16 @@ def _html(res, summary, pros_cons, trade, figures) -> str:
     parts.append("</tr></thead><tbody>")
     for d in res.designs:
         form, structure = _design_label(res, d)
-        cells = [d, form, structure] + [_cell(rows, d, o) for o in OVERVIEW]
+        cells = [res.title(d), form, structure] + [_cell(rows, d, o) for o in OVERVIEW]
         parts.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
     parts.append("</tbody></table></div>")
 
-    parts.append(f"<h2>{e(t('report.differences', baseline=res.baseline))}</h2>")
+    parts.append(f"<h2>{e(t('report.differences', baseline=res.title(res.baseline)))}</h2>")
     parts.append(f'<p class="note">{e(t("report.differences_note"))}</p><div class="scroll"><table class="designs differences"><thead><tr>')
     parts += [f"<th>{e(h)}</th>" for h in [t("report.design")] + [metrics.BY_NAME[o].label for o in OVERVIEW]]
     parts.append("</tr></thead><tbody>")
     for d in res.designs:
-        row = [f"<td>{e(d)}</td>"]
+        row = [f"<td>{e(res.title(d))}</td>"]
         for o in OVERVIEW:
             text, mark = _diff_cell(rows, d, o, quiet)
             row.append(f'<td class="{mark}">{e(text)}</td>')
@@ -263,15 +265,15 @@ def _html(res, summary, pros_cons, trade, figures) -> str:
         for key in ("pros", "cons"):
             items = pros_cons[d][key]
             lists.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in items) + "</ul>" if items else e(t("report.none")))
-        parts.append(f"<tr><td>{e(d)}</td><td>{lists[0]}</td><td>{lists[1]}</td></tr>")
+        parts.append(f"<tr><td>{e(res.title(d))}</td><td>{lists[0]}</td><td>{lists[1]}</td></tr>")
     parts.append("</tbody></table></div>")
 
     parts.append(f"<h2>{e(t('report.tradeoffs'))}</h2><p class=\"note\">{e(t('report.tradeoffs_note'))}</p>")
     parts.append('<div class="scroll"><table class="tradeoffs"><thead><tr>')
-    parts += [f"<th>{e(h)}</th>" for h in [t("report.outcome"), t("report.best")] + res.designs]
+    parts += [f"<th>{e(h)}</th>" for h in [t("report.outcome"), t("report.best")] + [res.title(d) for d in res.designs]]
     parts.append("</tr></thead><tbody>")
     for _, row in trade.iterrows():
-        cells = [metrics.BY_NAME[row["outcome"]].label, row["best"]] + [fmt(row[f"share_best:{d}"], "share") for d in res.designs]
+        cells = [metrics.BY_NAME[row["outcome"]].label, res.title(row["best"]) if row["best"] else ""] + [fmt(row[f"share_best:{d}"], "share") for d in res.designs]
         parts.append("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in cells) + "</tr>")
     parts.append("</tbody></table></div>")
 

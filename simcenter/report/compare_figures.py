@@ -16,7 +16,7 @@ import pandas as pd  # noqa: E402
 from simcenter import metrics  # noqa: E402
 from simcenter.errors import writing_to  # noqa: E402
 from simcenter.metrics import INCOME_CATEGORIES  # noqa: E402
-from simcenter.i18n import t  # noqa: E402
+from simcenter.i18n import format_number, t, unit_name  # noqa: E402
 from simcenter.report.analysis import Results, no_verdict  # noqa: E402
 
 TIME_OUTCOMES = ("cash_eur", "served", "ventures_launched_added", "jobs_added", "partner_engagement", "network_ties")
@@ -30,6 +30,14 @@ SAVE = {"metadata": {"Software": None}}
 def _colors(n: int):
     cmap = plt.get_cmap("tab10")
     return [cmap(i % 10) for i in range(n)]
+
+
+def _local_ticks(*axes) -> None:
+    """The y axis's numbers written as the report's language writes them ("60 000" in Bulgarian)."""
+    from matplotlib.ticker import FuncFormatter
+
+    for ax in axes:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value)))
 
 
 def _finish(fig, path: Path, tight: bool = True) -> Path:
@@ -51,12 +59,13 @@ def timeseries(res: Results, folder: Path) -> list[Path]:
         fig, ax = plt.subplots(figsize=(8, 4.2))
         for design, color in zip(res.designs, colors):
             b = bands[(design, outcome)]
-            ax.plot(b["month"], b["median"], color=color, label=design)
+            ax.plot(b["month"], b["median"], color=color, label=res.title(design))
             ax.fill_between(b["month"], b["p05"], b["p95"], color=color, alpha=0.12)
         ax.set_title(t("report.fig_timeseries", label=o.label))
         ax.set_xlabel(t("report.month_axis"))
-        ax.set_ylabel(f"{o.label} ({o.unit})")
+        ax.set_ylabel(f"{o.label} ({unit_name(o.unit)})")
         ax.grid(alpha=0.3)
+        _local_ticks(ax)
         ax.legend(fontsize=7, title=t("report.legend_bands"), title_fontsize=7)
         out.append(_finish(fig, folder / f"timeseries_{outcome}.png"))
     return out
@@ -80,7 +89,8 @@ def funding_mix(res: Results, folder: Path) -> Path:
         twin.plot(cash["month"], cash["median"], color="black", lw=1, label=t("report.cash_median"))
         twin.axhline(0, color="grey", lw=0.5)
         twin.tick_params(labelsize=7)
-        ax.set_title(design, fontsize=9)
+        _local_ticks(ax, twin)
+        ax.set_title(res.title(design), fontsize=9)
         ax.set_xlabel(t("report.month_axis"), fontsize=8)
         ax.set_ylabel(t("report.income_axis"), fontsize=8)
         ax.tick_params(labelsize=7)
@@ -120,9 +130,9 @@ def forest(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
                         fmt="o", color=c, ms=4, capsize=2)
         ax.axvline(0, color="black", lw=0.6)
         ax.set_yticks(y)
-        ax.set_yticklabels(others if k % cols == 0 else [""] * len(others), fontsize=7)
+        ax.set_yticklabels([res.title(d) for d in others] if k % cols == 0 else [""] * len(others), fontsize=7)
         ax.set_title(o.label, fontsize=8)
-        ax.set_xlabel(t("report.diff_axis", unit=o.unit), fontsize=7)
+        ax.set_xlabel(t("report.diff_axis", unit=unit_name(o.unit)), fontsize=7)
         ax.tick_params(axis="x", labelsize=7)
     for k in range(len(outcomes), rows * cols):
         axes[k // cols][k % cols].axis("off")
@@ -130,7 +140,7 @@ def forest(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
 
     legend = [Line2D([], [], marker="o", ls="", color=c, label=t(f"report.forest_{name}"))
               for c, name in (("tab:green", "better"), ("tab:red", "worse"), ("grey", "unclear"))]
-    fig.suptitle(t("report.fig_forest", baseline=res.baseline))
+    fig.suptitle(t("report.fig_forest", baseline=res.title(res.baseline)))
     fig.tight_layout(rect=(0, 0, 1, 0.95))
     fig.legend(handles=legend, loc="upper right", fontsize=8, ncol=3)
     return _finish(fig, folder / "forest.png", tight=False)
@@ -158,8 +168,8 @@ def pros_cons_map(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
     ax.set_xticks(range(len(outcomes)))
     ax.set_xticklabels([metrics.BY_NAME[o].label for o in outcomes], rotation=60, ha="right", fontsize=7)
     ax.set_yticks(range(len(res.designs)))
-    ax.set_yticklabels(res.designs, fontsize=8)
-    ax.set_title(t("report.fig_pros_cons", baseline=res.baseline))
+    ax.set_yticklabels([res.title(d) for d in res.designs], fontsize=8)
+    ax.set_title(t("report.fig_pros_cons", baseline=res.title(res.baseline)))
     ax.set_xlabel(t("report.outcome_axis"))
     from matplotlib.patches import Patch
 
@@ -182,7 +192,7 @@ def regional_reach(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
         ax.bar(x + (k - 0.5) * width, med, width, yerr=err, capsize=3, color=color,
                label=metrics.BY_NAME[outcome].label)
     ax.set_xticks(x)
-    ax.set_xticklabels(res.designs, rotation=20, ha="right", fontsize=8)
+    ax.set_xticklabels([res.title(d) for d in res.designs], rotation=20, ha="right", fontsize=8)
     ax.set_ylabel(t("report.share_axis"))
     ax.set_ylim(0, 1)
     ax.set_title(t("report.fig_reach"))

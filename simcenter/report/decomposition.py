@@ -72,11 +72,13 @@ def _excludes_zero(row) -> bool:
     return bool(row["ci_low"] > 0 or row["ci_high"] < 0)
 
 
-def sentence(frame: pd.DataFrame, design: str) -> str:
+def sentence(frame: pd.DataFrame, design: str, title: str | None = None) -> str:
     """One sentence on where ``design``'s difference comes from: the outcome whose total difference is
     clearest (largest against its interval's half-width), its largest part by absolute effect (and
-    whether that part's interval excludes zero), and the next largest part."""
+    whether that part's interval excludes zero), and the next largest part. ``title``: the design's name
+    as the report shows it (default: its id)."""
     mine = frame[frame["scenario"] == design]
+    design = title or design
     totals = mine[(mine["part"] == "total") & mine["effect"].notna() & (mine["effect"] != 0)]
     if totals.empty:
         return t("report.decomp_no_difference", design=design)
@@ -113,7 +115,7 @@ def _designs(res, frame: pd.DataFrame) -> list[str]:
 
 def _note(res) -> str:
     k = replicates(res.folder)
-    text = t("report.decomp_note", baseline=res.baseline)
+    text = t("report.decomp_note", baseline=res.title(res.baseline))
     if k and k[0] < k[1]:
         text += " " + t("report.decomp_fewer", k=k[0], reps=k[1])
     return text
@@ -126,7 +128,7 @@ def markdown(res) -> list[str]:
         return []
     out = ["", f"## {t('report.decomp_title')}", "", _note(res), ""]
     for d in _designs(res, frame):
-        out.append(f"- {sentence(frame, d)}")
+        out.append(f"- {sentence(frame, d, res.title(d))}")
     out.append("")
     for d in _designs(res, frame):
         if (res.folder / "figures" / figure_name(d)).is_file():
@@ -141,7 +143,7 @@ def html_section(res, img) -> list[str]:
         return []
     e = html.escape
     parts = [f"<h2>{e(t('report.decomp_title'))}</h2>", f'<p class="note">{e(_note(res))}</p>', "<ul>"]
-    parts += [f"<li>{e(sentence(frame, d))}</li>" for d in _designs(res, frame)]
+    parts += [f"<li>{e(sentence(frame, d, res.title(d)))}</li>" for d in _designs(res, frame)]
     parts.append("</ul>")
     for d in _designs(res, frame):
         path = res.folder / "figures" / figure_name(d)
