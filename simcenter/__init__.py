@@ -74,6 +74,9 @@ _LAZY = {
     "load_sweep": "simcenter.sweep.store",
     "analyze_sweep": "simcenter.sweep.analysis",
     "export_sweep": "simcenter.sweep.exports",
+    # robust decision making: designs across futures
+    "robust": "simcenter.robust",
+    "load_thresholds": "simcenter.robust",
     # validation against stylised facts
     "check_facts": "simcenter.facts",
 }
@@ -102,6 +105,7 @@ if TYPE_CHECKING:
     from simcenter.report.build import SUMMARY_COLUMNS, build_report
     from simcenter.report.run_folder import run_scenario, write_run
     from simcenter.rng import replicate_seeds
+    from simcenter.robust import load_thresholds, robust
     from simcenter.run.engines import open_engine
     from simcenter.run.many import run_many
     from simcenter.run.runner import MAX_REPLICATES, iter_replicates, kpi_summary, run_replicates, simulate
