@@ -12,6 +12,7 @@ command line and the worker pool start light)::
     simcenter.run_scenario(scenario, reps=20, out="results/base")   # ... written to a run folder as they come
     simcenter.compare(["scenarios/plovdiv"], out="results/plovdiv", reps=30)     # paired comparison + report
     simcenter.build_report("results/plovdiv")               # the report again, from the saved results
+    simcenter.robust(["scenarios/plovdiv"], out="results/robust")               # designs across futures
     summary = simcenter.run_sweep("experiments/forms-by-structures.yaml", out="results/sweep")
     experiments, outcomes = simcenter.load_sweep("results/sweep")              # as EMA Workbench's load_results
 

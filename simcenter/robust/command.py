@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -60,7 +61,10 @@ def robust(paths: Sequence[str | os.PathLike], out: str | os.PathLike = "results
     table = sample_futures(futures, seed)
     scenarios = _scenarios(designs, table)
     needed = tuple(dict.fromkeys([*outcomes, *(th.outcome for th in ths)]))
-    values = _run(scenarios, len(designs), futures, reps, seed, needed, engine, workers, scheduler, progress)
+    start = time.perf_counter()
+    values, run_seconds = _run(scenarios, len(designs), futures, reps, seed, needed, engine, workers, scheduler,
+                               progress)
+    wall = time.perf_counter() - start
     names = [d.name for d in designs]
     meets = satisficing(values, ths)
     robustness, by_future, boxes = robustness_table(names, values, meets, table, outcomes)
@@ -76,6 +80,7 @@ def robust(paths: Sequence[str | os.PathLike], out: str | os.PathLike = "results
         meta = {"version": __version__, "designs": [{"name": d.name, "file": d.file} for d in designs],
                 "futures": futures, "replicates": reps, "seed": seed, "outcomes": list(outcomes),
                 "thresholds": [vars(th) for th in ths], "notes": notes,
+                "runs": runs_total, "run_seconds": round(run_seconds, 1), "wall_seconds": round(wall, 1),
                 "uncertainties": [{"name": u.name, "target": u.target, "low": u.low, "high": u.high}
                                   for u in default_uncertainties()]}
         with writing_to(tmp / "robust.json"):
@@ -106,7 +111,7 @@ def _scenarios(designs: Sequence[Design], table) -> list[list]:
 
 
 def _run(scenarios, n_designs: int, n_futures: int, reps: int, seed: int, outcomes: tuple[str, ...], engine,
-         workers, scheduler, progress) -> dict[str, np.ndarray]:
+         workers, scheduler, progress) -> tuple[dict[str, np.ndarray], float]:
     """Outcome -> designs x futures x replicates; replicate r of every design and future with the
     same seed (common random numbers)."""
     seeds = replicate_seeds(seed, reps)
@@ -114,12 +119,14 @@ def _run(scenarios, n_designs: int, n_futures: int, reps: int, seed: int, outcom
     runs = [Run((d, f, r), scenarios[d][f], s, keep)
             for f in range(n_futures) for r, s in enumerate(seeds) for d in range(n_designs)]
     values = {o: np.full((n_designs, n_futures, reps), np.nan) for o in outcomes}
+    seconds = 0.0
     own = engine is None
     if own:
         engine = open_engine(workers, scheduler=scheduler, n_tasks=len(runs), warm=True)
     try:
         for done, result in enumerate(run_many(runs, engine), 1):
             d, f, r = result.key
+            seconds += result.seconds
             for o in outcomes:
                 values[o][d, f, r] = result.kpis[o]
             if progress:
@@ -127,4 +134,4 @@ def _run(scenarios, n_designs: int, n_futures: int, reps: int, seed: int, outcom
     finally:
         if own:
             engine.close()
-    return values
+    return values, seconds
