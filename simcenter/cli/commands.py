@@ -333,7 +333,7 @@ def robust(args: argparse.Namespace) -> int:
     """Every design across a sample of futures: regret, satisficing, where each fails."""
     outcomes = tuple(args.outcomes) if args.outcomes else ("months_operating", "served")
     with Progress(0, t("robust.progress")) as bar:  # the total comes with each update
-        result = simcenter.robust(args.paths, args.out, futures=args.futures, reps=args.reps, seed=args.seed,
+        result = simcenter.robustness(args.paths, args.out, futures=args.futures, reps=args.reps, seed=args.seed,
                                   thresholds=args.thresholds, outcomes=outcomes, workers=args.workers,
                                   scheduler=args.scheduler, overrides=args.overrides, progress=bar.update,
                                   force=args.force)
