@@ -58,7 +58,7 @@ def test_a_tiny_run_writes_the_documented_files(tiny):
         assert min(float(r["regret_months_operating"]) for r in by_future if r["future"] == str(f)) == 0
     md = (out / "robust.md").read_text(encoding="utf-8")
     assert "Lowest 90th-percentile regret on months operating" in md
-    assert "Satisfices in most futures" in md
+    assert "No design meets every threshold in any of the 4 futures." in md  # 2 years: never 96 months
     assert md in proc.stdout
 
 
@@ -163,3 +163,20 @@ def test_a_thresholds_file_without_thresholds(tmp_path):
         load_thresholds(path)
     text = str(exc.value.problems[0]) + str(exc.value.problems[1])
     assert "t.yaml:1: treshold: unknown key 'treshold'" in text and "did you mean 'thresholds'?" in text
+
+
+def test_the_summary_names_ties_and_says_when_no_design_satisfices():
+    import pandas as pd
+
+    from simcenter.robust.measures import summary_markdown
+
+    table = pd.DataFrame({"design": ["a", "b", "c"], "futures": 4, "satisficing_share": [0.0, 0.0, 0.0],
+                          "futures_failed": [4, 4, 4], "regret_p90_served": [3.0, 1.0, 1.0],
+                          "regret_median_served": [1.0, 0.0, 0.0]})
+    md = summary_markdown(table, [None] * 3, DEFAULT, ["served"], reps=2)
+    assert "Lowest 90th-percentile regret on people served: b, c (" in md
+    assert "No design meets every threshold in any of the 4 futures." in md
+    assert "Satisfices in most futures" not in md
+    table["satisficing_share"], table["futures_failed"] = [0.5, 0.25, 0.0], [2, 3, 4]
+    md = summary_markdown(table, [None] * 3, DEFAULT, ["served"], reps=2)
+    assert "Satisfices in most futures: a (2 of 4 futures, 50%)." in md

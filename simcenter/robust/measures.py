@@ -75,11 +75,15 @@ def summary_markdown(table: pd.DataFrame, boxes, thresholds, regret_outcomes, re
     for outcome in regret_outcomes:
         col = f"regret_p90_{outcome}"
         best = table.loc[table[col].idxmin()]
-        lines.append("- " + t("robust.lowest_regret", design=best["design"], outcome=metrics.BY_NAME[outcome].label,
+        lines.append("- " + t("robust.lowest_regret", design=_tied(table, col, best[col]),
+                                outcome=metrics.BY_NAME[outcome].label,
                                 p90=format_number(best[col]), median=format_number(best[f"regret_median_{outcome}"])))
     top = table.loc[table["satisficing_share"].idxmax()]
-    lines.append("- " + t("robust.most_satisficing", design=top["design"], k=n - int(top["futures_failed"]), n=n,
-                          share=f"{top['satisficing_share']:.0%}"))
+    if top["satisficing_share"] == 0:
+        lines.append("- " + t("robust.none_satisficing", n=n))
+    else:
+        lines.append("- " + t("robust.most_satisficing", design=_tied(table, "satisficing_share", top["satisficing_share"]),
+                              k=n - int(top["futures_failed"]), n=n, share=f"{top['satisficing_share']:.0%}"))
     lines += ["", f"## {t('robust.failures')}", ""]
     for (_, row), box in zip(table.iterrows(), boxes):
         failed = int(row["futures_failed"])
@@ -104,3 +108,8 @@ def summary_markdown(table: pd.DataFrame, boxes, thresholds, regret_outcomes, re
                   for o in regret_outcomes]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _tied(table: pd.DataFrame, column: str, value: float) -> str:
+    """The designs whose ``column`` equals the best ``value`` (more than one when they tie)."""
+    return ", ".join(table.loc[table[column] == value, "design"].astype(str))
