@@ -12,6 +12,7 @@ command line and the worker pool start light)::
     simcenter.run_scenario(scenario, reps=20, out="results/base")   # ... written to a run folder as they come
     simcenter.compare(["scenarios/plovdiv"], out="results/plovdiv", reps=30)     # paired comparison + report
     simcenter.build_report("results/plovdiv")               # the report again, from the saved results
+    simcenter.robustness(["scenarios/plovdiv"], out="results/robust")               # designs across futures
     summary = simcenter.run_sweep("experiments/forms-by-structures.yaml", out="results/sweep")
     experiments, outcomes = simcenter.load_sweep("results/sweep")              # as EMA Workbench's load_results
 
@@ -74,10 +75,13 @@ _LAZY = {
     "load_sweep": "simcenter.sweep.store",
     "analyze_sweep": "simcenter.sweep.analysis",
     "export_sweep": "simcenter.sweep.exports",
+    # robust decision making: designs across futures
+    "robustness": "simcenter.robust",
+    "load_thresholds": "simcenter.robust",
     # validation against stylised facts
     "check_facts": "simcenter.facts",
 }
-_RENAMED = {"read_input": "read_text", "REPORT_OVERVIEW": "OVERVIEW", "experiment_reference": "markdown",
+_RENAMED = {"robustness": "robust", "read_input": "read_text", "REPORT_OVERVIEW": "OVERVIEW", "experiment_reference": "markdown",
             "count_points": "count", "sweep_summary_rows": "summary_rows", "schema_reference": "markdown", "calibration_table": "markdown", "COMPARE_WORKER_MODULES": "WORKER_MODULES",
             "check_compare_output": "check_output",
             "analyze_sweep": "analyze", "export_sweep": "export", "check_facts": "write_report"}
@@ -102,6 +106,8 @@ if TYPE_CHECKING:
     from simcenter.report.build import SUMMARY_COLUMNS, build_report
     from simcenter.report.run_folder import run_scenario, write_run
     from simcenter.rng import replicate_seeds
+    from simcenter.robust import load_thresholds
+    from simcenter.robust import robust as robustness
     from simcenter.run.engines import open_engine
     from simcenter.run.many import run_many
     from simcenter.run.runner import MAX_REPLICATES, iter_replicates, kpi_summary, run_replicates, simulate

@@ -18,7 +18,7 @@ def dispatch(args: argparse.Namespace) -> int:
     """Run the sub-command named in ``args``; return the exit code."""
     return ({"validate": validate, "catalog": catalog, "run": run, "schema": schema,
             "compare": compare, "report": report,
-            "calibration": calibration, "facts": facts, "ui": ui} | SWEEP_COMMANDS)[args.command](args)
+            "calibration": calibration, "facts": facts, "ui": ui, "robust": robust} | SWEEP_COMMANDS)[args.command](args)
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -328,3 +328,18 @@ def facts(args: argparse.Namespace) -> int:
     print(output.table(rows, t("cli.facts_title")))
     print(t("cli.written", path=Path(args.out) / "validation.md"), file=sys.stderr)
     return 0 if all(f.holds for f in found) else 1
+
+
+def robust(args: argparse.Namespace) -> int:
+    """Every design across a sample of futures: regret, satisficing, where each fails."""
+    outcomes = tuple(args.outcomes) if args.outcomes else ("months_operating", "served")
+    with Progress(0, t("robust.progress")) as bar:  # the total comes with each update
+        result = simcenter.robustness(args.paths, args.out, futures=args.futures, reps=args.reps, seed=args.seed,
+                                  thresholds=args.thresholds, outcomes=outcomes, workers=args.workers,
+                                  scheduler=args.scheduler, overrides=args.overrides, progress=bar.update,
+                                  force=args.force)
+    for note in result["notes"]:
+        print(t("cli.warning", message=note), file=sys.stderr)
+    print(result["markdown"], end="")
+    print(t("cli.written", path=args.out), file=sys.stderr)
+    return 0

@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", default=None, metavar="PATH", help=t("app.cli.help_scenario"))
     p.add_argument("--no-auth", action="store_true", help=t("app.cli.help_no_auth"))
     _add_sweep_commands(sub, common)
+    _add_robust_command(sub, common)
     return parser
 
 
@@ -132,3 +133,21 @@ def _scheduler_address(text: str) -> str:
     if not re.fullmatch(r"(tcp|tls|inproc|ucx|ws|wss)://[^\s/:]+(:\d{1,5})?/?", address):
         raise argparse.ArgumentTypeError(t("sweep.bad_address", value=text))
     return address
+
+
+def _add_robust_command(sub, common: argparse.ArgumentParser) -> None:
+    """Robust decision making: every design across a sample of futures."""
+    p = sub.add_parser("robust", parents=[common], help=t("robust.help"), description=t("robust.help"))
+    p.add_argument("paths", nargs="+", metavar="SCENARIO", help=t("cli.help_compare_paths"))
+    p.add_argument("--futures", type=_positive_int, default=30, metavar="N", help=t("robust.help_futures"))
+    p.add_argument("--reps", type=_positive_int, default=10, metavar="R", help=t("robust.help_reps"))
+    p.add_argument("--seed", type=_seed, default=1, metavar="S", help=t("cli.help_seed"))
+    p.add_argument("--thresholds", default=None, metavar="FILE", help=t("robust.help_thresholds"))
+    p.add_argument("--outcome", dest="outcomes", action="append", default=None, metavar="NAME",
+                   help=t("robust.help_outcome"))
+    p.add_argument("--out", default="results/robust", metavar="DIR", help=t("robust.help_out"))
+    p.add_argument("--force", action="store_true", help=t("cli.help_force"))
+    p.add_argument("--workers", type=_positive_int, default=None, metavar="W", help=t("cli.help_workers"))
+    p.add_argument("--scheduler", type=_scheduler_address, default=None, metavar="ADDRESS",
+                   help=t("sweep.help_scheduler"))
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=t("cli.help_set"))
