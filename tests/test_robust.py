@@ -18,8 +18,23 @@ ROBUSTNESS_COLUMNS = ["design", "futures", "satisficing_share", "futures_failed"
                       "mean_months_operating", "regret_p90_months_operating", "regret_median_months_operating",
                       "regret_max_months_operating", "mean_served", "regret_p90_served", "regret_median_served",
                       "regret_max_served", "fails_where", "box_coverage", "box_density"]
-FUTURE_COLUMNS = ["future", "grant_success_factor", "call_size_factor", "p_seek_mentoring", "p_attend_event",
+FUTURE_COLUMNS = ["future", "grant_success_factor", "call_size_factor", "municipal_money_factor", "p_seek_mentoring",
+                  "p_attend_event",
                   "p_budget_cut_election", "salary_monthly_eur", "rent_monthly_eur"]
+
+
+def test_municipal_money_scales_the_municipal_funders_and_the_councils_cover():
+    import simcenter
+    from simcenter.robust.futures import scale_municipal_money
+
+    me = simcenter.load_scenario(REPO / "scenarios" / "plovdiv" / "municipal-enterprise.yaml").model_dump()
+    before = dict(me["funding"]["funders"]["council_budget"])
+    cover = me["catalogue"]["legal_forms"]["municipal_enterprise"]["host_cover_eur_year"]
+    hrdp = dict(me["funding"]["funders"]["hrdp_social_economy"])
+    scale_municipal_money(me, 0.5)
+    assert me["funding"]["funders"]["council_budget"]["amount_max_eur"] == before["amount_max_eur"] * 0.5
+    assert me["catalogue"]["legal_forms"]["municipal_enterprise"]["host_cover_eur_year"] == cover * 0.5
+    assert me["funding"]["funders"]["hrdp_social_economy"] == hrdp  # not municipal: unchanged
 
 
 @pytest.fixture(scope="module", autouse=True)

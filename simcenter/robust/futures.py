@@ -4,9 +4,10 @@ A future sets the funding success (every grant funder's ``p_success`` scaled by 
 ``grant_success_factor`` lever), the size of the calls (every grant funder's ``amount_min_eur`` and
 ``amount_max_eur`` scaled by one factor), uptake (``behaviour.p_seek_mentoring``,
 ``behaviour.p_attend_event``), municipal politics (``behaviour.p_budget_cut_election``), salaries
-(``center.staff.salary_monthly_eur``) and rent (``center.rent_monthly_eur``). A field's range is
+(``center.staff.salary_monthly_eur``), rent (``center.rent_monthly_eur``) and the municipality's money
+(its funders' amounts and the deficit a council covers for its own unit, one factor). A field's range is
 the plausible range its schema declares (``P(..., span=...)``, as a sweep's ``range: declared``);
-the two factors, which no field declares, have theirs here (assumptions, stated in README).
+the three factors, which no field declares, have theirs here (assumptions, stated in README).
 The sample is a Latin hypercube seeded from the command's seed: the same seed, the same futures.
 """
 
@@ -26,8 +27,8 @@ from simcenter.sweep.targets import Op, apply_ops, declared_range
 
 @dataclass(frozen=True)
 class Uncertainty:
-    """One uncertain parameter: its column name, how it is applied ("lever", "path" or "scale":
-    every grant funder's call sizes times the value) and its range."""
+    """One uncertain parameter: its column name, how it is applied ("lever", "path", "scale": every grant
+    funder's call sizes times the value, or "municipal": the municipality's money times it) and its range."""
 
     name: str
     how: str
@@ -52,6 +53,12 @@ literature's 12-20% around the base's 16%, and a call twice as contested or half
 CALL_SIZE = (0.7, 1.3)
 """Assumption: calls 30% smaller to 30% larger than the scenario's (the ranges the base's labels
 state for its calls lie within this around their values)."""
+MUNICIPAL_MONEY = (0.25, 1.25)
+"""Assumption: the municipality's money a quarter of the scenario's to a quarter more: its programmes,
+the budget lines and contributions a design counts on (kind subsidy, type municipal) and the deficit a
+council covers for its own unit (the legal form's ``host_cover_eur_year``, municipal units only). None of
+these amounts has a source (the council budget line of the municipal enterprise is an assumption), and the
+designs that lean on them must be seen when they shrink."""
 
 
 def default_uncertainties() -> tuple[Uncertainty, ...]:
@@ -59,6 +66,8 @@ def default_uncertainties() -> tuple[Uncertainty, ...]:
     return (
         Uncertainty("grant_success_factor", "lever", "grant_success_factor", *GRANT_SUCCESS),
         Uncertainty("call_size_factor", "scale", "funding.funders.*.amount_eur", *CALL_SIZE),
+        Uncertainty("municipal_money_factor", "municipal", "municipal funders and the council's cover",
+                    *MUNICIPAL_MONEY),
         _declared("p_seek_mentoring", "behaviour.p_seek_mentoring"),
         _declared("p_attend_event", "behaviour.p_attend_event"),
         _declared("p_budget_cut_election", "behaviour.p_budget_cut_election"),
@@ -96,6 +105,18 @@ def scale_calls(data: dict, factor: float) -> None:
                 funder[key] = round(funder[key] * factor, 2)
 
 
+def scale_municipal_money(data: dict, factor: float) -> None:
+    """The municipality's money times ``factor``: every municipal funder's amounts, and the deficit the
+    council covers for a unit of its own (a form closed by the council's budget)."""
+    for funder in data["funding"]["funders"].values():
+        if funder.get("type") == "municipal":
+            for key in ("amount_min_eur", "amount_max_eur"):
+                funder[key] = round(funder[key] * factor, 2)
+    form = data["catalogue"]["legal_forms"].get(data["center"]["legal_form"], {})
+    if form.get("closure_rule") == "council_budget":
+        form["host_cover_eur_year"] = round(form["host_cover_eur_year"] * factor, 2)
+
+
 def future_scenario(scenario: Scenario, values: dict, uncertainties=None) -> Scenario:
     """``scenario`` in the future ``values`` (uncertainty name -> value), validated again.
 
@@ -108,6 +129,8 @@ def future_scenario(scenario: Scenario, values: dict, uncertainties=None) -> Sce
         value = float(values[u.name])
         if u.how == "scale":
             scale_calls(data, value)
+        elif u.how == "municipal":
+            scale_municipal_money(data, value)
         else:
             ops.append(u.op(value))
     return scenario_from_dict(apply_ops(data, ops), name=f"<{scenario.name} in a future>")
