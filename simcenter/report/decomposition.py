@@ -65,7 +65,9 @@ def _unit(outcome: str) -> str:
 
 
 def _signed(value: float, outcome: str) -> str:
-    return ("+" if value > 0 else "") + fmt(value, _unit(outcome))
+    """The value with its sign in front of the unit: +5.7 months, −EUR 6,531 (not EUR -6,531)."""
+    sign = "+" if value > 0 else ("−" if value < 0 else "")
+    return sign + fmt(abs(value), _unit(outcome))
 
 
 def _excludes_zero(row) -> bool:

@@ -16,7 +16,7 @@ from simcenter.comparison.designs import Design, load_designs
 from simcenter.config.loader import source_files
 from simcenter.errors import InputError, Problem, writing_to
 from simcenter.files import FLOAT_FORMAT
-from simcenter.i18n import t
+from simcenter.i18n import language, t
 from simcenter.outputs import prepare_output, staged
 from simcenter.rng import replicate_seeds
 from simcenter.robust.futures import default_uncertainties, future_scenario, sample_futures
@@ -74,7 +74,7 @@ def robust(paths: Sequence[str | os.PathLike], out: str | os.PathLike = "results
         for name, frame in (("robustness.csv", robustness), ("by_future.csv", by_future), ("futures.csv", table)):
             with writing_to(tmp / name):
                 frame.to_csv(tmp / name, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
-        md = summary_markdown(robustness, boxes, ths, outcomes, reps)
+        md = summary_markdown(robustness, boxes, ths, outcomes, reps, {d.name: _title(d.scenario) for d in designs})
         with writing_to(tmp / "robust.md"):
             (tmp / "robust.md").write_text(md, encoding="utf-8")
         meta = {"version": __version__, "designs": [{"name": d.name, "file": d.file} for d in designs],
@@ -135,3 +135,10 @@ def _run(scenarios, n_designs: int, n_futures: int, reps: int, seed: int, outcom
         if own:
             engine.close()
     return values, seconds
+
+
+def _title(scenario) -> str:
+    """A design's display name in the language in force: its ``title_bg`` in Bulgarian, else its ``title``,
+    else its name (as the comparison report shows it)."""
+    shown = scenario.title_bg if language() == "bg" else None
+    return shown or scenario.title or scenario.name

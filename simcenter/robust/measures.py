@@ -67,8 +67,11 @@ def robustness_table(names, values: dict[str, np.ndarray], meets: np.ndarray, fu
     return pd.DataFrame(rows), pd.DataFrame(by_future), boxes
 
 
-def summary_markdown(table: pd.DataFrame, boxes, thresholds, regret_outcomes, reps: int) -> str:
-    """``robust.md``: short sentences, each derived from the numbers of ``table``."""
+def summary_markdown(table: pd.DataFrame, boxes, thresholds, regret_outcomes, reps: int,
+                     titles: dict[str, str] | None = None) -> str:
+    """``robust.md``: short sentences, each derived from the numbers of ``table``; designs by their display
+    names in the language in force (``titles``: name -> title; default: their names)."""
+    table = table.assign(design=[(titles or {}).get(d, d) for d in table["design"]])
     n = int(table["futures"].iloc[0])
     lines = [f"# {t('robust.title')}", "", t("robust.intro", designs=len(table), futures=n, reps=reps), "",
              t("robust.thresholds_are", thresholds="; ".join(th.describe() for th in thresholds)), ""]
