@@ -195,3 +195,12 @@ def test_the_summary_names_ties_and_says_when_no_design_satisfices():
     table["satisficing_share"], table["futures_failed"] = [0.5, 0.25, 0.0], [2, 3, 4]
     md = summary_markdown(table, [None] * 3, DEFAULT, ["served"], reps=2)
     assert "Satisfices in most futures: a (2 of 4 futures, 50%)." in md
+
+
+def test_thresholds_and_shares_are_written_in_the_reports_language():
+    from simcenter.i18n import speaking
+
+    with speaking("bg"):
+        assert "0,1" in DEFAULT[0].describe()
+    with speaking("en"):
+        assert "0.1" in DEFAULT[0].describe()

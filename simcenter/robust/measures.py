@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from simcenter import metrics
-from simcenter.i18n import format_number, t
+from simcenter.i18n import format_number, format_percent, t
 
 
 def regret(means: np.ndarray, direction: str = "max") -> np.ndarray:
@@ -86,11 +86,11 @@ def summary_markdown(table: pd.DataFrame, boxes, thresholds, regret_outcomes, re
         lines.append("- " + t("robust.none_satisficing", n=n))
     else:
         lines.append("- " + t("robust.most_satisficing", design=_tied(table, "satisficing_share", top["satisficing_share"]),
-                              k=n - int(top["futures_failed"]), n=n, share=f"{top['satisficing_share']:.0%}"))
+                              k=n - int(top["futures_failed"]), n=n, share=format_percent(top['satisficing_share'])))
     lines += ["", f"## {t('robust.failures')}", ""]
     for (_, row), box in zip(table.iterrows(), boxes):
         failed = int(row["futures_failed"])
-        head = t("robust.fails_in", design=row["design"], k=failed, n=n, share=f"{failed / n:.0%}")
+        head = t("robust.fails_in", design=row["design"], k=failed, n=n, share=format_percent(failed / n))
         if failed == 0:
             tail = t("robust.never_fails")
         elif failed == n:
@@ -98,15 +98,15 @@ def summary_markdown(table: pd.DataFrame, boxes, thresholds, regret_outcomes, re
         elif box is None or not box.limits:
             tail = t("robust.no_box")
         else:
-            tail = t("robust.box", conditions=box.conditions(), density=f"{box.density:.0%}",
-                     coverage=f"{box.coverage:.0%}")
+            tail = t("robust.box", conditions=box.conditions(), density=format_percent(box.density),
+                     coverage=format_percent(box.coverage))
         lines.append(f"- {head} {tail}")
     lines += ["", f"## {t('robust.table')}", ""]
     heads = [t("robust.col_design"), t("robust.col_satisficing")]
     heads += [t("robust.col_regret", outcome=metrics.BY_NAME[o].label) for o in regret_outcomes]
     lines += ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
     for _, row in table.iterrows():
-        cells = [str(row["design"]), f"{row['satisficing_share']:.0%}"]
+        cells = [str(row["design"]), format_percent(row["satisficing_share"])]
         cells += [f"{format_number(row[f'regret_p90_{o}'])} ({format_number(row[f'regret_median_{o}'])})"
                   for o in regret_outcomes]
         lines.append("| " + " | ".join(cells) + " |")

@@ -24,7 +24,7 @@ from simcenter import metrics
 from simcenter.config.problems import did_you_mean, locate
 from simcenter.config.yamlsource import load_mapping_text, read_text
 from simcenter.errors import InputError, Problem, format_path
-from simcenter.i18n import t
+from simcenter.i18n import format_number, t
 
 STATISTICS = {"mean": np.mean, "median": np.median, "p10": lambda a, axis: np.percentile(a, 10, axis=axis),
               "p90": lambda a, axis: np.percentile(a, 90, axis=axis)}
@@ -47,7 +47,7 @@ class Threshold:
 
     def describe(self) -> str:
         return t(f"robust.threshold_{self.bound}", statistic=t(f"robust.statistic_{self.statistic}"),
-                 outcome=metrics.BY_NAME[self.outcome].label, value=f"{self.value:g}")
+                 outcome=metrics.BY_NAME[self.outcome].label, value=format_number(self.value))
 
 
 DEFAULT = (Threshold("closed", "mean", "at_most", 0.1), Threshold("months_operating", "median", "at_least", 96),
