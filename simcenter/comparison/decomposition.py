@@ -49,7 +49,9 @@ RUN_BUDGET = 0.6
 """The variants' runs, at most this many times the comparison's (fewer replicates when needed)."""
 MIN_REPS = 10
 """Fewest replicates the variants run over (or all of them, when fewer)."""
-IGNORED = (("name",), ("description",), ("title",), ("title_bg",))
+NAMES = ("name", "description", "title", "title_bg")
+"""What names a design rather than changes it: no part of any split."""
+IGNORED = tuple((k,) for k in NAMES)
 
 
 def part_of(path: tuple) -> str:
@@ -156,7 +158,7 @@ def plan_variants(designs: Sequence[Design], baseline: str) -> list[Variant]:
                 v.same_as_design = True
                 continue
             v.scenario = scenario
-            key = json.dumps({k: val for k, val in _apply(base, data, chosen).items() if k not in ("name", "description", "title", "title_bg")},
+            key = json.dumps({k: val for k, val in _apply(base, data, chosen).items() if k not in NAMES},
                              sort_keys=True, default=str)
             v.index = unique.setdefault(key, len(unique))
     return out

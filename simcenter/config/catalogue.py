@@ -19,6 +19,17 @@ ApplicantKind = Literal[
     "social_enterprise",
 ]
 """Kinds of organisation a call's guide names as eligible applicants."""
+
+
+def admits(eligible_applicants, applicants, social_enterprise: bool = False) -> bool:
+    """Does a call whose guide admits ``eligible_applicants`` (None: anyone) accept a centre for which
+    ``applicants`` apply (its legal form's list) and which, with ``social_enterprise``, holds the status?"""
+    if eligible_applicants is None:
+        return True
+    return any(kind in eligible_applicants for kind in applicants) or (
+        social_enterprise and "social_enterprise" in eligible_applicants)
+
+
 FunderType = Literal["eu", "national", "municipal", "corporate", "philanthropy"]
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]

@@ -9,7 +9,7 @@ act's text was read). With a scenario, it adds which of the scenario's calls adm
 
 from __future__ import annotations
 
-from simcenter.config.catalogue import Catalogue, LegalForm, SocialEnterpriseStatus, _Entry
+from simcenter.config.catalogue import Catalogue, LegalForm, SocialEnterpriseStatus, _Entry, admits
 
 HEADER = """\
 # Catalogue of legal forms and management structures
@@ -153,9 +153,9 @@ def _calls(catalogue: Catalogue, scenario) -> list[str]:
         admitted = funder.eligible_applicants
         cells = []
         for form in forms.values():
-            if admitted is None or any(kind in admitted for kind in form.applicants):
+            if admits(admitted, form.applicants):
                 cells.append("yes")
-            elif "social_enterprise" in admitted and form.may_hold_social_enterprise_status:
+            elif admits(admitted, form.applicants, form.may_hold_social_enterprise_status):
                 cells.append("SE")
             else:
                 cells.append("–")

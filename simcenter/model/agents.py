@@ -119,10 +119,6 @@ class Center(mesa.Agent):
     def monthly_staff_cost(self) -> float:
         return self.headcount * self.salary_cost()
 
-    def project_staff(self, month: int) -> int:
-        """How many project staff the grants running in ``month`` pay."""
-        return sum(g.staff_mentors + g.staff_coordinators for g in self.grants if g.running(month))
-
     def update_project_team(self, month: int) -> None:
         """The project staff of the grants running this month (none once closed)."""
         mentors = coordinators = 0

@@ -18,6 +18,22 @@ from simcenter.model.agents import Application, Funder, Grant
 
 LINES = ("staff", "activities", "overheads")
 """A project grant's budget lines (``Grant.line_share``)."""
+def charge(caps, funding_rate: float, uncovered: list[float]) -> list[float]:
+    """What one grant pays of each budget line (``LINES`` order): at most the line's ``caps`` entry and at
+    most ``funding_rate`` (1 - co-financing) of what is still uncovered on it; ``uncovered`` loses the spending
+    the payment covers (the centre's co-financing included). The rule of ``earn`` and of the forecast."""
+    paying = max(1e-9, funding_rate)
+    paid = []
+    for i, cap in enumerate(caps):
+        earned = min(cap, funding_rate * uncovered[i])
+        if earned > 0:
+            uncovered[i] -= earned / paying
+            paid.append(earned)
+        else:
+            paid.append(0.0)
+    return paid
+
+
 MAX_PROJECT_STAFF = 1000
 """The most staff one project pays (the schema's largest team, ``staff.n_max`` <= 1000)."""
 
@@ -255,23 +271,19 @@ class FundingFlows:
         """Charge this month's spending, by budget line (``LINES``: staff, activities, overheads; set-up and
         taxes are no line of any grant), to running grants, and schedule the reimbursements."""
         center = self.model.center
-        uncovered = {line: costs.get(line, 0.0) for line in LINES}
+        uncovered = [costs.get(line, 0.0) for line in LINES]
         for grant in center.grants:
             if grant.kind != "grant" or not grant.running(month):
                 continue
             # Up to the tranches of the months so far (a month's unspent tranche is spent later), each line
             # up to its share of them, at most (1 - co-financing) of what was spent on it.
             so_far = min(grant.amount_eur, grant.amount_eur * (month - grant.start + 1) / grant.duration)
-            paying = max(1e-9, 1.0 - grant.share_cofinancing)
-            for line in LINES:
-                earned = min(grant.line_share(line) * so_far - grant.earned_lines[line],
-                             (1.0 - grant.share_cofinancing) * uncovered[line])
-                if earned <= 0:
-                    continue
-                uncovered[line] -= earned / paying
-                grant.earned_lines[line] += earned
-                grant.earned_eur += earned
-                self.year_earned += earned
+            caps = [grant.line_share(line) * so_far - grant.earned_lines[line] for line in LINES]
+            for line, earned in zip(LINES, charge(caps, 1.0 - grant.share_cofinancing, uncovered)):
+                if earned > 0:
+                    grant.earned_lines[line] += earned
+                    grant.earned_eur += earned
+                    self.year_earned += earned
             # Spending first uses up the pre-financing; only the rest is reimbursed, after the lag.
             due = max(0.0, grant.earned_eur - grant.paid_eur)
             if due > 0:
@@ -323,7 +335,7 @@ class FundingFlows:
         # The grants and subsidies that run in any month of the forecast, with their tranche, share of each
         # line, funding rate and budget not yet earned (a donation is paid already).
         live = [[g, g.start, g.start + g.duration, g.amount_eur / g.duration, g.kind == "subsidy",
-                 [g.line_share(line) for line in LINES], max(1e-9, 1.0 - g.share_cofinancing),
+                 [g.line_share(line) for line in LINES], 1.0 - g.share_cofinancing,
                  g.amount_eur - g.earned_eur, g.staff_mentors + g.staff_coordinators]
                 for g in center.grants if g.kind != "donation" and g.start <= last and g.start + g.duration > month + 1]
         total = 0.0
@@ -338,12 +350,8 @@ class FundingFlows:
                     continue
                 tranche = min(x[3], x[7])
                 x[7] -= tranche
-                paying = x[6]
-                for i, share in enumerate(x[5]):  # as ``earn`` charges them: co-financing is the centre's own money
-                    earned = min(share * tranche, paying * uncovered[i])
-                    if earned > 0:
-                        uncovered[i] -= earned / paying
-                        total -= earned
+                for earned in charge([share * tranche for share in x[5]], x[6], uncovered):  # as ``earn`` does
+                    total -= earned
             total += sum([staff, *other]) - subsidies
         return total
 

@@ -27,7 +27,7 @@ is one catalogue entry, and what a form changes can be read here, whole:
 
 from __future__ import annotations
 
-from simcenter.config.catalogue import LegalForm, ManagementStructure, SocialEnterpriseStatus
+from simcenter.config.catalogue import LegalForm, ManagementStructure, SocialEnterpriseStatus, admits
 from simcenter.config.schema import Behaviour, Funder, Scenario
 
 class Institution:
@@ -110,11 +110,7 @@ class Institution:
         (the form's ``applicants``: the entity itself, or for a form without legal personality its host or lead
         partner) is among the call's ``eligible_applicants``, or when it holds the social-enterprise status and
         the call admits social enterprises. A donor that names no applicants gives to anyone."""
-        admitted = funder.eligible_applicants
-        if admitted is None:
-            return True
-        return any(kind in admitted for kind in self.form.applicants) or (
-            social_enterprise and "social_enterprise" in admitted)
+        return admits(funder.eligible_applicants, self.form.applicants, social_enterprise)
 
     def donor_factor(self, funder: Funder) -> float:
         """Corporate donors say yes more often when their gifts to the form are tax-deductible."""

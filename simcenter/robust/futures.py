@@ -97,12 +97,16 @@ def sample_futures(n: int, seed: int, uncertainties=None):
     return table
 
 
+def _scale_amounts(funder: dict, factor: float) -> None:
+    for key in ("amount_min_eur", "amount_max_eur"):
+        funder[key] = round(funder[key] * factor, 2)
+
+
 def scale_calls(data: dict, factor: float) -> None:
     """Every grant funder's call sizes times ``factor``."""
     for funder in data["funding"]["funders"].values():
         if funder.get("kind") == "grant":
-            for key in ("amount_min_eur", "amount_max_eur"):
-                funder[key] = round(funder[key] * factor, 2)
+            _scale_amounts(funder, factor)
 
 
 def scale_municipal_money(data: dict, factor: float) -> None:
@@ -110,8 +114,7 @@ def scale_municipal_money(data: dict, factor: float) -> None:
     council covers for a unit of its own (a form closed by the council's budget)."""
     for funder in data["funding"]["funders"].values():
         if funder.get("type") == "municipal":
-            for key in ("amount_min_eur", "amount_max_eur"):
-                funder[key] = round(funder[key] * factor, 2)
+            _scale_amounts(funder, factor)
     form = data["catalogue"]["legal_forms"].get(data["center"]["legal_form"], {})
     if form.get("closure_rule") == "council_budget":
         form["host_cover_eur_year"] = round(form["host_cover_eur_year"] * factor, 2)
