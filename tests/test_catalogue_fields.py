@@ -175,3 +175,20 @@ CASES = ([("legal_forms", f, *FORM_CASES[f]) for f in sorted(FORM_CASES)]
 @pytest.mark.parametrize("section, field, value, edits", CASES, ids=[f"{c[0]}.{c[1]}" for c in CASES])
 def test_each_catalogue_field_changes_a_run(base, section, field, value, edits):
     assert _differs(base, edits, _flip(section, field, value)), f"{section} field {field} = {value!r} changed nothing"
+
+
+def test_the_catalogue_refuses_a_legal_personality_that_contradicts_the_closure_rule_and_uneven_translations(base):
+    """legal_personality is shown, not used: it must agree with the closure rule that acts; a Bulgarian list of
+    pros or cons must match the English one phrase for phrase."""
+    from simcenter.errors import InputError
+
+    def contradiction(data):
+        data["catalogue"]["legal_forms"]["association"]["closure_rule"] = "council_budget"
+
+    def uneven(data):
+        data["catalogue"]["legal_forms"]["association"]["pros_bg"] = ["само една"]
+
+    for edit, words in ((contradiction, "does not fit legal_personality"), (uneven, "pros_bg: 1 phrases")):
+        with pytest.raises(InputError) as caught:
+            edited(base, edit)
+        assert words in str(caught.value.problems[0])
