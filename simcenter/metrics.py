@@ -33,6 +33,9 @@ class Outcome:
     count: str | None = None
     """For a share whose numerator is itself a good (people reached outside the city): the outcome that
     counts it. A higher share is no pro when that count is worse (a smaller centre with a larger share)."""
+    material: float = 0.0
+    """Smallest difference worth a sentence in the outcome's unit, over the relative rule (``MATERIAL_RELATIVE``):
+    a difference of days in a latency of a month is 2% but no difference to a board."""
 
     @property
     def label(self) -> str:
@@ -44,6 +47,17 @@ MATERIAL_POINTS = 0.02
 """Smallest difference in a share worth a sentence (2 percentage points): the report and the app."""
 MATERIAL_RELATIVE = 0.02
 """Smallest relative difference in other outcomes worth a sentence (2%)."""
+
+
+def is_material(outcome: "Outcome", a: float, b: float) -> bool:
+    """Whether ``a`` and ``b`` differ enough to mention (the report, the brief and the app): by 2 percentage
+    points for shares and indices, else by 2% of the larger and by at least the outcome's ``material``."""
+    diff = abs(b - a)
+    if outcome.unit in ("share", "0/1", "0..1", "index"):
+        return diff >= max(MATERIAL_POINTS, outcome.material)
+    return diff >= max(MATERIAL_RELATIVE * max(abs(a), abs(b), 1e-9), outcome.material)
+
+
 MIN_BASE = 30
 """Fewest people or ventures a share may rest on to be a pro or a con (the report and the app): a share of
 fewer than 30 moves by 3 points or more with one person (and its sampling error is about 9 points), far
@@ -278,7 +292,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("no_show_onsite", "share", "info", "Registrations for on-site seats that did not attend, cumulative.",
             lambda s: _share(s.tally["no_shows_onsite"], s.tally["registrations_onsite"])),
     Outcome("decision_latency_months", "months", "min", "Mean months from a decision or plan date to its effect.",
-            lambda s: s.model.governance.mean_latency()),
+            lambda s: s.model.governance.mean_latency(), material=0.5),
     Outcome("grants_applied", "applications", "info", "Applications the centre submitted, cumulative.",
             lambda s: float(s.model.center.grants_applied)),
     Outcome("grants_won", "awards", "max", "Grants, subsidies and donations awarded, cumulative.",
@@ -298,6 +312,41 @@ OUTCOMES: tuple[Outcome, ...] = (
 NAMES: tuple[str, ...] = tuple(o.name for o in OUTCOMES)
 BY_NAME: dict[str, Outcome] = {o.name: o for o in OUTCOMES}
 assert all(o.base in BY_NAME for o in OUTCOMES if o.base) and all(o.count in BY_NAME for o in OUTCOMES if o.count)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Outcomes that answer one question of the board, named once. The ``headline`` outcome stands for the
+    group in the report's brief (its traffic lights, its trade-offs, the recommendation); the ``members``
+    are shown with it, and the brief says which of them moved with the headline across the designs
+    compared (a rank correlation it measures, not an assumption)."""
+
+    name: str
+    headline: str
+    members: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The group's name in the current language (``groups.<name>``)."""
+        return t(f"groups.{self.name}")
+
+
+GROUPS: tuple[Group, ...] = (
+    Group("reach", "served", ("reached", "mentoring_hours", "event_attendances", "dropout_rate")),
+    Group("ventures", "jobs_added", ("ventures_launched_added", "ventures_launched", "ventures_scaled", "jobs",
+                                     "jobs_vulnerable", "client_funding_added_eur", "client_funding_eur",
+                                     "survival_supported", "survival_premium", "cohort_survival_1y",
+                                     "cohort_survival_3y", "cohort_survival_5y")),
+    Group("staying_open", "months_operating", ("closed", "survived_grant_cliff", "runway_months", "grants_won")),
+    Group("money", "cost_per_venture_added_eur", ("own_revenue_share", "funding_hhi")),
+    Group("partners", "partner_engagement", ("network_ties",)),
+    Group("region", "regional_reach", ("reached_towns",)),
+    Group("decisions", "decision_latency_months"),
+)
+"""Every outcome with a direction, in exactly one group (checked below): the brief's seven headline outcomes."""
+HEADLINES: tuple[str, ...] = tuple(g.headline for g in GROUPS)
+_grouped = [n for g in GROUPS for n in (g.headline, *g.members)]
+assert sorted(_grouped) == sorted(o.name for o in OUTCOMES if o.direction != "info"), "every directional outcome in one group"
 
 
 _COMPUTE = tuple(o.compute for o in OUTCOMES)

@@ -17,7 +17,7 @@ import pytest
 
 from simcenter.comparison import compare, default_baseline, load_designs
 from simcenter.errors import InputError
-from simcenter.report import compare_figures
+from simcenter.report import build, compare_figures
 
 from conftest import BASE, ROOT
 
@@ -83,7 +83,9 @@ class _Tables(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "table":
-            self.tables.append({"class": attrs.get("class", ""), "rows": 0})
+            self.tables.append({"class": attrs.get("class", ""), "rows": 0, "heads": 0})
+        elif tag == "th" and not self._in_body:
+            self.tables[-1]["heads"] += 1
         elif tag == "tbody":
             self._in_body = True
         elif tag == "tr" and self._in_body:
@@ -100,9 +102,13 @@ def test_html_report_parses_with_a_row_per_design_and_every_figure(twin_comparis
     out, _ = twin_comparison
     parser = _Tables()
     parser.feed((out / "report.html").read_text(encoding="utf-8"))
-    design_tables = [tb for tb in parser.tables if "designs" in tb["class"]]
-    assert len(design_tables) == 3
-    assert all(tb["rows"] == 2 for tb in design_tables)
+    by_class = {tb["class"]: tb for tb in parser.tables}
+    assert by_class["lights"]["rows"] == 2  # the brief's traffic lights: a row per design
+    assert by_class["designs pros-cons"]["rows"] == 2
+    # the appendix tables have a column per design (at most MAX_COLUMNS side by side) and a row per outcome
+    assert by_class["designs overview"]["heads"] == 1 + 2
+    assert by_class["designs overview"]["rows"] == 2 + len(build.OVERVIEW)
+    assert by_class["designs differences"]["heads"] == 1 + 1  # the designs other than the baseline
     expected = len(compare_figures.TIME_OUTCOMES) + 4
     assert len(parser.images) == expected
     assert all(src.startswith("data:image/png;base64,") for src in parser.images)  # self-contained
@@ -375,7 +381,7 @@ def test_report_work_is_handed_out_one_task_a_worker_longest_first(monkeypatch):
             running[0] -= 1
         return result
 
-    monkeypatch.setattr(build, "_summary", lambda folder: task("summary", 0.05, "the summary"))
+    monkeypatch.setattr(build, "_summary", lambda folder: task("summary", 0.05, ("the summary", "the verdicts")))
     seen = {}
 
     def draw(folder, figs, lang, which, summary=None):
@@ -384,8 +390,8 @@ def test_report_work_is_handed_out_one_task_a_worker_longest_first(monkeypatch):
 
     monkeypatch.setattr(build, "_draw", draw)
     with ThreadPoolExecutor(max_workers=4) as pool:  # more threads than workers: the limit is _hand_out's
-        summary, drawn = build._hand_out(pool, 2, "folder", "figures", "en")
-        assert summary == "the summary"
+        (summary, verdicts), drawn = build._hand_out(pool, 2, "folder", "figures", "en")
+        assert summary == "the summary" and verdicts == "the verdicts"
         assert sorted(drawn) == sorted(build.FIGURES)
         assert all(fut.result() == [f"{w}.png"] for w, fut in drawn.items())
     assert peak[0] == 2

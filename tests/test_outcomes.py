@@ -241,12 +241,12 @@ def test_the_outcomes_and_the_compiled_month_count_the_same_cohorts():
 def test_the_table_of_differences_marks_no_verdict_on_such_shares():
     """The report's table of differences (▲/▼) follows the same rules as the pros and cons."""
     from simcenter.i18n import speaking
-    from simcenter.report import analysis, build
+    from simcenter.report import analysis, tables
 
     for res, quiet in ((_results(b_reached=500.0, b_towns=300.0), True),  # a larger share of fewer people
                        (_results(b_reached=25.0, b_towns=15.0, a_reached=20.0), True),  # 25 people
                        (_results(b_reached=1000.0, b_towns=600.0), False)):
         with speaking("en"):
             summary = analysis.summary_table(res)
-            _, mark = build._diff_cell(build._rows(summary), "B", "regional_reach", analysis.no_verdict(res, summary))
+            _, mark = tables.diff_cell(tables.rows_by(summary), "B", "regional_reach", analysis.no_verdict(res, summary))
         assert mark == ("" if quiet else "better")

@@ -106,6 +106,22 @@ def test_an_earlier_result_is_replaced_and_files_beside_it_are_kept(tmp_path):
     assert (out / "my-notes.md").exists()
 
 
+def test_a_comparison_with_its_split_brief_and_robustness_results_is_replaced_by_the_next(tmp_path):
+    """Everything compare writes (the decomposition, the brief) and the robustness results run into its
+    robust/ sub-folder for its report are its own: the next comparison replaces them without --force."""
+    designs = [str(PLOVDIV / "base.yaml"), str(PLOVDIV / "cooperative.yaml")]
+    out = tmp_path / "cmp"
+    assert _run("compare", *designs, "--reps", "2", "--workers", "1", *SMALL, "--out", str(out)).returncode == 0
+    assert (out / "decomposition.csv").is_file() and (out / "brief.md").is_file()
+    proc = _run("robust", *designs, "--futures", "2", "--reps", "1", "--workers", "1", *SMALL,
+                "--out", str(out / "robust"))
+    assert proc.returncode == 0, proc.stderr
+    proc = _run("compare", *designs, "--reps", "3", "--workers", "1", *SMALL, "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((out / "comparison.json").read_text())["replicates"] == 3
+    assert not (out / "robust").exists()  # they were the earlier comparison's: run robust again
+
+
 def test_results_from_before_the_marker_are_replaced(tmp_path):
     out = tmp_path / "run"
     assert _run(*_run_cmd(out)).returncode == 0

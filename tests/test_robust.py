@@ -201,6 +201,12 @@ def test_thresholds_and_shares_are_written_in_the_reports_language():
     from simcenter.i18n import speaking
 
     with speaking("bg"):
-        assert "0,1" in DEFAULT[0].describe()
+        assert DEFAULT[0].describe() == "„закрит“ в най-много 10% от симулациите"  # a yes/no outcome: a share of runs
+        assert "поне 96" in DEFAULT[1].describe()
     with speaking("en"):
-        assert "0.1" in DEFAULT[0].describe()
+        assert DEFAULT[0].describe() == "closed in at most 10% of runs"
+        assert DEFAULT[1].describe() == "median months operating at least 96"
+    from simcenter.robust.thresholds import Threshold
+
+    with speaking("bg"):
+        assert "0,25" in Threshold("online_share", "median", "at_least", 0.25).describe()

@@ -206,8 +206,13 @@ def test_the_panel_is_empty_for_equal_designs_and_names_real_differences(worksho
 
 
 def test_materiality_follows_the_report():
-    assert differences.material("share", 0.50, 0.52) and not differences.material("share", 0.50, 0.51)
-    assert differences.material("people", 100, 103) and not differences.material("people", 100, 101)
+    from simcenter.metrics import BY_NAME, is_material
+
+    share, people = BY_NAME["online_share"], BY_NAME["served"]
+    assert is_material(share, 0.50, 0.52) and not is_material(share, 0.50, 0.51)
+    assert is_material(people, 100, 103) and not is_material(people, 100, 101)
+    latency = BY_NAME["decision_latency_months"]  # 2% of a month is days: no difference to a board
+    assert is_material(latency, 1.0, 1.5) and not is_material(latency, 1.0, 1.4)
 
 
 @pytest.mark.parametrize("compare", [False, True])

@@ -170,37 +170,21 @@ def report(args: argparse.Namespace) -> int:
 
 
 def _print_comparison(result: dict, fmt: str) -> None:
-    from simcenter import REPORT_OVERVIEW as OVERVIEW
-    from simcenter import SUMMARY_COLUMNS, metrics
+    from simcenter import SUMMARY_COLUMNS
     from simcenter.files import FLOAT_FORMAT, json_safe
 
     summary = result["summary"]
     if fmt == "json":
         rows = summary[SUMMARY_COLUMNS].to_dict(orient="records")
-        print(output.to_json(json_safe({"summary": rows, "pros_cons": result["pros_cons"]})))
+        print(output.to_json(json_safe({"summary": rows, "pros_cons": result["pros_cons"], "brief": result["brief_json"]})))
         return
     if fmt == "csv":
         print(summary[SUMMARY_COLUMNS].to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"), end="")
         return
-    rows = []
-    titles = result.get("titles", {})
-    for design in summary["scenario"].unique():
-        row = {"design": titles.get(design, design)}
-        for outcome in OVERVIEW[:8]:
-            r = summary[(summary["scenario"] == design) & (summary["outcome"] == outcome)].iloc[0]
-            value = r["mean"] if r["statistic"] == "mean" else r["median"]
-            mark = ""
-            if r["robust"]:
-                mark = " +" if (r["direction"] == "max") == (r["diff_median"] > 0) else " -"
-            row[metrics.BY_NAME[outcome].label] = format_number(value) + mark
-        rows.append(row)
-    print(output.table(rows, t("report.overview"), {"design": t("report.design")}))
-    for design, pc in result["pros_cons"].items():
-        print(f"\n{printable(titles.get(design, design))}")
-        for s in pc["pros"]:
-            print(f"  + {s}")
-        for s in pc["cons"]:
-            print(f"  - {s}")
+    # The brief (the report's first page) as text: the recommendation, how robust it is, the trade-offs,
+    # what would change it and the traffic lights; the details are in report.html.
+    for line in result["brief_text"].splitlines():
+        print(printable(line))
 
 
 def calibration(args: argparse.Namespace) -> int:

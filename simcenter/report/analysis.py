@@ -167,11 +167,10 @@ def _better(direction: str, diff: float) -> bool:
     return (direction == "max" and diff > 0) or (direction == "min" and diff < 0)
 
 
-def material(row: pd.Series, diff: float, level: float) -> bool:
-    """Big enough to mention: 2 percentage points for shares and 0/1 outcomes, else 2% of the level."""
-    if row["unit"] in ("share", "0/1", "0..1", "index"):
-        return abs(diff) >= metrics.MATERIAL_POINTS
-    return abs(diff) >= metrics.MATERIAL_RELATIVE * max(abs(level), abs(level - diff), 1e-9)
+def material(outcome: str, diff: float, level: float) -> bool:
+    """Big enough to mention (``metrics.is_material``): ``level`` is the design's value of ``outcome`` and
+    ``diff`` its difference from the other's."""
+    return metrics.is_material(metrics.BY_NAME[outcome], level - diff, level)
 
 
 def base_median(res: Results, design: str, outcome: str) -> float:
@@ -198,7 +197,7 @@ def _count_worse(summary_by: dict, design: str, outcome: str, against_field: boo
     row = summary_by[design].loc[count]
     diff = row["field_diff"] if against_field else row["diff_median"]
     robust = row["field_robust"] if against_field else row["robust"]
-    return bool(robust) and material(row, diff, row["median"]) and not _better(row["direction"], diff)
+    return bool(robust) and material(count, diff, row["median"]) and not _better(row["direction"], diff)
 
 
 def no_verdict(res: Results, summary: pd.DataFrame) -> set[tuple[str, str]]:
@@ -241,10 +240,10 @@ def pros_and_cons(res: Results, summary: pd.DataFrame) -> dict[str, dict[str, li
             level, unit = row[col], row["unit"]
             against = []
             verdicts = set()
-            if row["robust"] and material(row, row["diff_median"], level) and (design, row["outcome"]) not in quiet:
+            if row["robust"] and material(row["outcome"], row["diff_median"], level) and (design, row["outcome"]) not in quiet:
                 against.append(t("report.against", value=fmt(baseline.loc[row["outcome"], col], unit), who=res.title(res.baseline)))
                 verdicts.add(_better(row["direction"], row["diff_median"]))
-            if (row["field_robust"] and material(row, row["field_diff"], level)
+            if (row["field_robust"] and material(row["outcome"], row["field_diff"], level)
                     and not (_better(row["direction"], row["field_diff"])
                              and _count_worse(by_design, design, row["outcome"], True))):
                 against.append(t("report.against", value=fmt(row["field_value"], unit), who=t("report.the_field")))

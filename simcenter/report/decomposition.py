@@ -46,7 +46,7 @@ def read(folder: str | Path) -> pd.DataFrame | None:
         frame[c] = pd.to_numeric(frame[c], errors="coerce")
     if "note" not in frame.columns:
         frame["note"] = ""
-    frame["note"] = frame["note"].fillna("").astype(str)
+    frame["note"] = frame["note"].astype(object).where(frame["note"].notna(), "").astype(str)
     return frame
 
 

@@ -82,7 +82,10 @@ def robust(paths: Sequence[str | os.PathLike], out: str | os.PathLike = "results
                 "thresholds": [vars(th) for th in ths], "notes": notes,
                 "runs": runs_total, "run_seconds": round(run_seconds, 1), "wall_seconds": round(wall, 1),
                 "uncertainties": [{"name": u.name, "target": u.target, "low": u.low, "high": u.high}
-                                  for u in default_uncertainties()]}
+                                  for u in default_uncertainties()],
+                "boxes": [{"design": name, "limits": [[p, kind, _plain(limit)] for p, kind, limit in box.limits],
+                           "coverage": box.coverage, "density": box.density}
+                          for name, box in zip(names, boxes) if box is not None and box.limits]}
         with writing_to(tmp / "robust.json"):
             (tmp / "robust.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return {"robustness": robustness, "by_future": by_future, "futures": table, "markdown": md, "notes": notes,
@@ -142,3 +145,13 @@ def _title(scenario) -> str:
     else its name (as the comparison report shows it)."""
     shown = scenario.title_bg if language() == "bg" else None
     return shown or scenario.title or scenario.name
+
+
+def _plain(limit):
+    """A box's limit as JSON can hold it (numbers and lists of them or of strings)."""
+    if isinstance(limit, (tuple, list, set, frozenset)):
+        return [_plain(v) for v in limit]
+    if isinstance(limit, (np.integer, np.floating)):
+        return limit.item()
+    return limit
+

@@ -20,6 +20,7 @@ import numpy as np
 from simcenter.config.loader import scenario_from_dict
 from simcenter.config.schema import Scenario
 from simcenter.errors import InputError, Problem
+from simcenter import phrases
 from simcenter.i18n import t
 from simcenter.rng import stream
 from simcenter.sweep.targets import Op, apply_ops, declared_range
@@ -137,3 +138,10 @@ def future_scenario(scenario: Scenario, values: dict, uncertainties=None) -> Sce
         else:
             ops.append(u.op(value))
     return scenario_from_dict(apply_ops(data, ops), name=f"<{scenario.name} in a future>")
+
+
+def uncertainty_labels() -> dict[str, str]:
+    """Each uncertain parameter's name in words, in the language in force (``robust.uncertainty.<name>``):
+    the conditions of failure are told with these, not with column names."""
+    return phrases.uncertainty_labels(u.name for u in default_uncertainties())
+

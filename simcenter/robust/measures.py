@@ -11,6 +11,7 @@ import pandas as pd
 
 from simcenter import metrics
 from simcenter.i18n import format_number, format_percent, t
+from simcenter.robust.futures import uncertainty_labels
 
 
 def regret(means: np.ndarray, direction: str = "max") -> np.ndarray:
@@ -61,7 +62,7 @@ def robustness_table(names, values: dict[str, np.ndarray], meets: np.ndarray, fu
         by_future[f"mean_{outcome}"] = means.reshape(-1)
         by_future[f"regret_{outcome}"] = r.reshape(-1)
     boxes = [failure_box(futures, ~meets[d], name) for d, name in enumerate(names)]
-    rows["fails_where"] = [b.conditions() if b is not None and b.limits else "" for b in boxes]
+    rows["fails_where"] = [b.conditions(uncertainty_labels()) if b is not None and b.limits else "" for b in boxes]
     rows["box_coverage"] = [b.coverage if b is not None and b.limits else np.nan for b in boxes]
     rows["box_density"] = [b.density if b is not None and b.limits else np.nan for b in boxes]
     return pd.DataFrame(rows), pd.DataFrame(by_future), boxes
@@ -98,7 +99,7 @@ def summary_markdown(table: pd.DataFrame, boxes, thresholds, regret_outcomes, re
         elif box is None or not box.limits:
             tail = t("robust.no_box")
         else:
-            tail = t("robust.box", conditions=box.conditions(), density=format_percent(box.density),
+            tail = t("robust.box", conditions=box.conditions(uncertainty_labels()), density=format_percent(box.density),
                      coverage=format_percent(box.coverage))
         lines.append(f"- {head} {tail}")
     lines += ["", f"## {t('robust.table')}", ""]

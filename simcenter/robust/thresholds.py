@@ -24,7 +24,8 @@ from simcenter import metrics
 from simcenter.config.problems import did_you_mean, locate
 from simcenter.config.yamlsource import load_mapping_text, read_text
 from simcenter.errors import InputError, Problem, format_path
-from simcenter.i18n import format_number, t
+from simcenter.i18n import t
+from simcenter.phrases import describe_threshold
 
 STATISTICS = {"mean": np.mean, "median": np.median, "p10": lambda a, axis: np.percentile(a, 10, axis=axis),
               "p90": lambda a, axis: np.percentile(a, 90, axis=axis)}
@@ -46,8 +47,7 @@ class Threshold:
         return stat >= self.value if self.bound == "at_least" else stat <= self.value
 
     def describe(self) -> str:
-        return t(f"robust.threshold_{self.bound}", statistic=t(f"robust.statistic_{self.statistic}"),
-                 outcome=metrics.BY_NAME[self.outcome].label, value=format_number(self.value))
+        return describe_threshold(self.outcome, self.statistic, self.bound, self.value)
 
 
 DEFAULT = (Threshold("closed", "mean", "at_most", 0.1), Threshold("months_operating", "median", "at_least", 96),

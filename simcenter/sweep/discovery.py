@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from simcenter.i18n import t
+from simcenter.phrases import describe_limits
 
 MAX_BOX_DIMENSIONS = 3
 """A box with more restricted parameters is too complex to read out as a sentence."""
@@ -39,26 +40,10 @@ class Box:
     trajectory: pd.DataFrame  # the peeling trajectory (for the figure)
     chosen: int
 
-    def conditions(self) -> str:
-        """The box as words: ``p_success is below 0.12 and legal_form is cooperative``."""
-        parts = []
-        for name, kind, limit in self.limits:
-            if kind == "between" and limit[0] == limit[1]:
-                parts.append(t("sweep.box_equal", name=name, value=_num(limit[0])))
-            elif kind == "between":
-                parts.append(t("sweep.box_between", name=name, low=_num(limit[0]), high=_num(limit[1])))
-            elif kind in ("below", "above"):
-                parts.append(t(f"sweep.box_{kind}", name=name, value=_num(limit)))
-            else:
-                parts.append(t(f"sweep.box_{kind}", name=name, values=t("sweep.or").join(map(str, limit))))
-        return t("sweep.and").join(parts)
-
-
-def _num(value) -> str:
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    value = float(value)
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+    def conditions(self, labels: dict[str, str] | None = None) -> str:
+        """The box as words: ``p_success is below 0.12 and legal_form is cooperative``; ``labels``:
+        the parameters' names in words, by column (default: the column names)."""
+        return describe_limits(self.limits, labels)
 
 
 def find_box(x: pd.DataFrame, y: np.ndarray, scope: str) -> Box | None:

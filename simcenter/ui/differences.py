@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from simcenter.metrics import BY_NAME, MATERIAL_POINTS, MATERIAL_RELATIVE, MIN_BASE
+from simcenter.metrics import BY_NAME, MIN_BASE, is_material
 from simcenter.ui import controls
 from simcenter.ui.session import Workshop
 from simcenter.ui.text import entry_cons, entry_label, entry_pros, fmt, letter, outcome_label, outcome_value, tr
@@ -47,14 +47,6 @@ class Panel:
     better: dict[str, list[str]]  # "A"/"B" -> sentences
     closed: list[str]  # designs that ran out of money
     month: int
-
-
-def material(unit: str, a: float, b: float) -> bool:
-    """Big enough to mention: 2 points for shares and indices, else 2% of the larger value."""
-    diff = abs(b - a)
-    if unit in ("share", "0/1", "0..1", "index"):
-        return diff >= MATERIAL_POINTS
-    return diff >= MATERIAL_RELATIVE * max(abs(a), abs(b), 1e-9)
 
 
 def lever_text(lang: str, workshop: Workshop, which: str, name: str) -> str:
@@ -128,7 +120,7 @@ def outcome_lines(lang: str, workshop: Workshop) -> tuple[dict[str, list[str]], 
     for name in COMPARED:
         outcome = BY_NAME[name]
         a, b = float(ra.series(name)[month - 1]), float(rb.series(name)[month - 1])
-        if math.isnan(a) or math.isnan(b) or not material(outcome.unit, a, b):
+        if math.isnan(a) or math.isnan(b) or not is_material(outcome, a, b):
             continue
         if outcome.base and min(ra.series(outcome.base)[month - 1], rb.series(outcome.base)[month - 1]) < MIN_BASE:
             continue  # a share of very few people says nothing about the design
