@@ -119,6 +119,15 @@ def _digits(text: str, lang: str | None, grouped: bool = True) -> str:
     return format_decimal(Decimal(text), pattern, locale=locale)
 
 
+def join_words(items, lang: str | None = None) -> str:
+    """"a, b and c" in the language in force ("а, б и в")."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    with speaking(lang or language()):
+        return ", ".join(items[:-1]) + t("report.and") + items[-1]
+
+
 def format_number(value: float, lang: str | None = None) -> str:
     """A count or an amount in ``lang`` (default: the language in force): thousands grouped from 100
     up, whole numbers without decimals, others to three significant digits; "–" for no value."""

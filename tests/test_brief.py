@@ -156,10 +156,16 @@ def test_an_advantage_that_comes_with_resources_is_what_would_change_the_choice(
     pd.DataFrame(rows).to_csv(tmp_path / "decomposition.csv", index=False)
     b = _brief(res)
     assert b.recommended == ["hosted"]
-    assert any(s.startswith("83% of its advantage in months operating comes with the resources") for s in b.change)
+    assert any(s.startswith("Most of its advantage in months operating comes with the resources") for s in b.change)
     rows[4]["effect"], rows[0]["effect"] = 1.0, 20.0  # now the legal form carries it: nothing to check
     pd.DataFrame(rows).to_csv(tmp_path / "decomposition.csv", index=False)
-    assert not any("resources" in s for s in _brief(res).change)
+    assert not any("resources" in s or "together" in s for s in _brief(res).change)
+    # the parts only together: the legal form alone loses, the interaction carries everything
+    rows[0]["effect"], rows[4]["effect"], rows[5]["effect"] = -10.0, 2.0, 32.0
+    pd.DataFrame(rows).to_csv(tmp_path / "decomposition.csv", index=False)
+    assert ("The advantage of Hosted in months operating comes from its parts together, not from any one of them "
+            "(its legal form alone: −10 months in months operating): it is a package, to be adopted whole."
+            in _brief(res).change)
 
 
 def test_grouped_outcomes_that_move_with_their_headline_are_measured_not_assumed(tmp_path):
@@ -191,3 +197,17 @@ def test_brief_markdown_holds_every_part_in_both_languages(tmp_path, lang):
              "bg": ["Препоръка", "Колко е устойчива", "Компромиси", "Какво би променило", "накратко"]}[lang]
     assert all(h in text for h in heads), text
     assert text.count("| Good |") == 1 and text.index("| Good |") < text.index("| Base |") < text.index("| Bad |")
+
+
+def test_pros_and_cons_name_one_signal_once_per_group(tmp_path):
+    """Outcomes that say the same (people served, reached, mentoring hours) are one line, the headline's."""
+    res = _results(tmp_path, {"small": {"served": -0.3, "reached": -0.3, "mentoring_hours": -0.3,
+                                        "partner_engagement": -0.3}})
+    summary = analysis.summary_table(res)
+    cons = analysis.pros_and_cons(res, summary)["small"]
+    assert len(cons["cons"]) >= 4  # every outcome's sentence is still there (compare --format json)
+    grouped = cons["grouped_cons"]
+    assert len(grouped) == 2, grouped
+    assert grouped[0].startswith("people served: ") and grouped[0].endswith(
+        "; also worse on people reached and mentoring hours")
+    assert grouped[1].startswith("partner engagement: ")

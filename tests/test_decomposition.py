@@ -219,6 +219,6 @@ def test_the_sentence_names_the_biggest_part_and_whether_it_is_sure():
 
 def test_a_signed_difference_puts_its_sign_before_the_unit():
     with speaking("en"):
-        assert section._signed(-6531.0, "cost_per_venture_added_eur") == "−EUR 6,531"
-        assert section._signed(4597.0, "cost_per_venture_added_eur") == "+EUR 4,597"
-        assert section._signed(0.0, "served") == "0"
+        assert section.signed(-6531.0, "cost_per_venture_added_eur") == "−EUR 6,531"
+        assert section.signed(4597.0, "cost_per_venture_added_eur") == "+EUR 4,597"
+        assert section.signed(0.0, "served") == "0"

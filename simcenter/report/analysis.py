@@ -18,7 +18,7 @@ import pandas as pd
 
 from simcenter import metrics
 from simcenter.i18n import format_value as fmt
-from simcenter.i18n import language, t
+from simcenter.i18n import join_words, language, t
 
 BOOTSTRAP_RESAMPLES = 2000
 CONFIDENCE = 0.90
@@ -253,8 +253,27 @@ def pros_and_cons(res: Results, summary: pd.DataFrame) -> dict[str, dict[str, li
             label = metrics.BY_NAME[row["outcome"]].label
             key = "report.sentence_runs" if unit == "0/1" else "report.sentence_value"
             text = t(key, label=label, value=fmt(level, unit), against=t("report.and").join(against))
-            (pros if verdicts.pop() else cons).append(text)
-        out[design] = {"pros": pros, "cons": cons}
+            (pros if verdicts.pop() else cons).append((row["outcome"], text))
+        out[design] = {"pros": [text for _, text in pros], "cons": [text for _, text in cons],
+                       "grouped_pros": grouped(pros, "report.also_better"),
+                       "grouped_cons": grouped(cons, "report.also_worse")}
+    return out
+
+
+def grouped(items: list[tuple[str, str]], also: str) -> list[str]:
+    """Sentences (outcome, text) one per group of outcomes (``metrics.GROUPS``), in the groups' order: the
+    headline's sentence (else the first member's), then the other outcomes of the group that say the same,
+    named once (``also``: "also better on ..."). A board reads one signal once, not six times."""
+    by_outcome = dict(items)
+    out = []
+    for group in metrics.GROUPS:
+        named = [o for o in (group.headline, *group.members) if o in by_outcome]
+        if not named:
+            continue
+        text = by_outcome[named[0]]
+        if len(named) > 1:
+            text += t(also, outcomes=join_words(metrics.BY_NAME[o].label for o in named[1:]))
+        out.append(text)
     return out
 
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from simcenter import metrics
-from simcenter.i18n import format_percent, t
+from simcenter.i18n import format_percent, join_words, t
 from simcenter.i18n import format_value as fmt
 from simcenter.report import analysis
 from simcenter.phrases import describe_limits, describe_threshold, uncertainty_labels
@@ -248,8 +248,8 @@ def build(res: analysis.Results, summary: pd.DataFrame, trade: pd.DataFrame,
         brief.why.append(t("brief.why_baseline", design=title(top)))
     else:
         brief.why.append(t("brief.why", design=title(top), k=len(greens), n=len(metrics.HEADLINES),
-                           better=_join([label(h) for h in greens]) or t("brief.nothing"),
-                           worse=_join([label(h) for h in reds]) or t("brief.nothing"),
+                           better=join_words([label(h) for h in greens]) or t("brief.nothing"),
+                           worse=join_words([label(h) for h in reds]) or t("brief.nothing"),
                            baseline=title(res.baseline)))
     runner = next((d for d in order[1:] if not beaten[d]), None)
     if beaten[top]:
@@ -260,7 +260,7 @@ def build(res: analysis.Results, summary: pd.DataFrame, trade: pd.DataFrame,
     n_beaten = sum(1 for d in res.designs if beaten[d])
     if n_beaten:
         brief.why.append(t("brief.dominated", k=n_beaten, n=len(res.designs),
-                           designs=_join([title(d) for d in res.designs if beaten[d]])))
+                           designs=join_words([title(d) for d in res.designs if beaten[d]])))
 
     # How robust: the share of worlds it is the best, then the futures (when simcenter robust was run).
     share = _best_share(trade, top)
@@ -278,6 +278,9 @@ def build(res: analysis.Results, summary: pd.DataFrame, trade: pd.DataFrame,
     brief.change += _resources(res, top, greens)
     if robust is not None:
         brief.change += _fails_where(res, robust, top)
+    for other in brief.recommended[1:]:  # what the design that holds up across futures rests on
+        mine = [h for h in metrics.HEADLINES if lights_[other][h].colour == GREEN]
+        brief.change += _resources(res, other, mine, key="brief.change_resources_other")
 
     brief.tradeoffs = tradeoffs(res, summary, lights_, top, ahead)
     return brief
@@ -290,12 +293,6 @@ def _headline_label(outcome: str) -> str:
 
 def _signed(n: int) -> str:
     return f"+{n}" if n > 0 else ("−" + str(-n) if n < 0 else "0")
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + t("report.and") + items[-1]
 
 
 def _best_on(res, summary: pd.DataFrame, outcome: str) -> str:
@@ -317,7 +314,7 @@ def _robustness(res, robust: Robust, top: str, brief: Brief) -> None:
     ths = robust.meta.get("thresholds") or []
     brief.robustness.append(t("brief.futures_meets", k=n - int(mine["futures_failed"]), n=n,
                               share=format_percent(float(mine["satisficing_share"])),
-                              thresholds=_join([_threshold(th) for th in ths]) or t("brief.nothing")))
+                              thresholds=join_words([_threshold(th) for th in ths]) or t("brief.nothing")))
     best = table.sort_values(["satisficing_share"], ascending=False, kind="stable").iloc[0]
     name, gap = str(best["design"]), float(best["satisficing_share"] - mine["satisficing_share"])
     if gap <= 0:
@@ -346,21 +343,36 @@ def _threshold(th: dict) -> str:
         return ""
 
 
-def _resources(res, top: str, greens: list[str]) -> list[str]:
-    """When most of an advantage of the recommended design comes with the resources it is given."""
+def _resources(res, top: str, greens: list[str], key: str = "brief.change_resources") -> list[str]:
+    """Where most (half or more) of an advantage of ``top`` on a headline comes from (``decomposition.csv``):
+    the resources it is given (they must be committed), or its parts only together (the interaction: no part
+    alone gives it, and the part that alone does worst is named)."""
     frame = decomp.read(res.folder)
     if frame is None or top == res.baseline:
         return []
-    out = []
+    from_resources, together = [], []
     mine = frame[frame["scenario"] == top]
     for h in greens:
         rows = mine[mine["outcome"] == h].set_index("part")
-        if "total" not in rows.index or "resources" not in rows.index:
+        if "total" not in rows.index:
             continue
-        total, part = float(rows.loc["total", "effect"]), float(rows.loc["resources", "effect"])
-        if total != 0 and not math.isnan(part) and part / total >= 0.5:
-            out.append(t("brief.change_resources", label=metrics.BY_NAME[h].label, share=format_percent(part / total),
-                         design=res.title(top)))
+        total = float(rows.loc["total", "effect"])
+        shares = {p: float(rows.loc[p, "effect"]) / total for p in ("resources", "interaction")
+                  if p in rows.index and total and not math.isnan(float(rows.loc[p, "effect"]))}
+        if shares.get("resources", 0) >= 0.5:
+            from_resources.append(h)
+        elif shares.get("interaction", 0) >= 0.5:
+            alone = rows.loc[[p for p in decomp.ROWS[:-1] if p in rows.index], "effect"].astype(float)
+            worst = alone.idxmin() if metrics.BY_NAME[h].direction == "max" else alone.idxmax()
+            together.append((h, worst, float(alone[worst])))
+    out = []
+    if from_resources:
+        out.append(t(key, labels=join_words(metrics.BY_NAME[h].label for h in from_resources), design=res.title(top)))
+    if together:
+        h, worst, effect = together[0]
+        out.append(t("brief.change_together", labels=join_words(metrics.BY_NAME[h].label for h, *_ in together),
+                     design=res.title(top), part=t(f"report.decomp_part.{worst}"),
+                     label=metrics.BY_NAME[h].label, effect=decomp.signed(effect, h)))
     return out
 
 

@@ -64,7 +64,7 @@ def _unit(outcome: str) -> str:
     return "share" if unit == "0/1" else unit
 
 
-def _signed(value: float, outcome: str) -> str:
+def signed(value: float, outcome: str) -> str:
     """The value with its sign in front of the unit: +5.7 months, −EUR 6,531 (not EUR -6,531)."""
     sign = "+" if value > 0 else ("−" if value < 0 else "")
     return sign + fmt(abs(value), _unit(outcome))
@@ -94,13 +94,13 @@ def sentence(frame: pd.DataFrame, design: str, title: str | None = None) -> str:
     if parts.empty:
         return t("report.decomp_no_difference", design=design)
     first = parts.iloc[0]
-    text = t("report.decomp_sentence", design=design, outcome=label, total=_signed(total["effect"], outcome),
-             part=t(f"report.decomp_part.{first['part']}"), effect=_signed(first["effect"], outcome),
+    text = t("report.decomp_sentence", design=design, outcome=label, total=signed(total["effect"], outcome),
+             part=t(f"report.decomp_part.{first['part']}"), effect=signed(first["effect"], outcome),
              sure=t("report.decomp_sure" if _excludes_zero(first) else "report.decomp_unsure"))
     if len(parts) > 1:
         second = parts.iloc[1]
         text += t("report.decomp_not_from", part=t(f"report.decomp_part.{second['part']}"),
-                  effect=_signed(second["effect"], outcome))
+                  effect=signed(second["effect"], outcome))
     return text + "."
 
 

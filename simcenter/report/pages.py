@@ -82,9 +82,9 @@ def markdown(res, summary, pros_cons, trade, figures, first) -> str:
     part = [t("report.min_base_note", n=metrics.MIN_BASE), ""]
     for d in res.designs:
         part += [f"### {res.title(d)}", "", f"**{t('report.pros')}**", ""]
-        part += [f"- {s}" for s in pros_cons[d]["pros"]] or [f"- {t('report.none')}"]
+        part += [f"- {s}" for s in pros_cons[d]["grouped_pros"]] or [f"- {t('report.none')}"]
         part += ["", f"**{t('report.cons')}**", ""]
-        part += [f"- {s}" for s in pros_cons[d]["cons"]] or [f"- {t('report.none')}"]
+        part += [f"- {s}" for s in pros_cons[d]["grouped_cons"]] or [f"- {t('report.none')}"]
         part.append("")
     sections.append((t("report.pros_cons"), part))
 
@@ -132,7 +132,7 @@ p{margin:.3rem 0}.question{font-size:1.05rem}.note{color:#555;font-size:.88rem}
 ul{margin:.2rem 0 .2rem 1.1rem;padding:0}li{margin:.12rem 0}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.84rem;width:100%}
 th,td{border:1px solid #ddd;padding:.3rem .45rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:#f4f6f8;font-weight:600}td.better{background:#d9f0d9}td.worse{background:#f8d7d5}
+th{background:#f4f6f8;font-weight:600;overflow-wrap:break-word;hyphens:auto}td.better{background:#d9f0d9}td.worse{background:#f8d7d5}
 td.same{background:#fcf0cc}td.reference{background:#eceff1}td.num{text-align:right;white-space:nowrap}
 table.lights td.better::after{content:" ▲";color:#2e7d32}table.lights td.worse::after{content:" ▼";color:#b3261e}
 table.lights td.same::after{content:" ●";color:#b58100}
@@ -225,7 +225,7 @@ def page(res, summary, pros_cons, trade, figures, first) -> str:
             f'<table class="designs pros-cons"><thead><tr><th>{e(t("report.design"))}</th><th>{e(t("report.pros"))}</th>'
             f'<th>{e(t("report.cons"))}</th></tr></thead><tbody>']
     for d in res.designs:
-        lists = [_ul(pros_cons[d][key]) or e(t("report.none")) for key in ("pros", "cons")]
+        lists = [_ul(pros_cons[d][key]) or e(t("report.none")) for key in ("grouped_pros", "grouped_cons")]
         part.append(f"<tr><td>{e(res.title(d))}</td><td>{lists[0]}</td><td>{lists[1]}</td></tr>")
     part.append("</tbody></table>")
     sections.append((t("report.pros_cons"), part))
