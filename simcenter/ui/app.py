@@ -31,7 +31,7 @@ from mesa.visualization.utils import force_update, update_counter
 
 from simcenter.i18n import LANGUAGES, format_number
 from simcenter import LEVERS
-from simcenter.ui import access, charts, controls, differences, exports
+from simcenter.ui import access, charts, controls, differences, exports, persist
 from simcenter.ui.files import REPO_SCENARIOS, scenario_files
 from simcenter.ui.gate import AccessForm
 from simcenter.ui.server import ENV_SCENARIO
@@ -78,10 +78,10 @@ def initial_scenario() -> Path:
 @solara.component
 def Page():
     """The whole app for one browser session (after the access code, if the server asks for one)."""
-    lang = solara.use_reactive(default_language())
+    lang = solara.use_reactive(persist.use_language(default_language()))  # the page's address may name one
     unlocked = solara.use_reactive(not GATE.required)
-    workshop = solara.use_memo(lambda: Workshop(initial_scenario(), lang=lang.value) if unlocked.value else None,
-                               [unlocked.value])
+    workshop = persist.use_workshop(lambda: Workshop(initial_scenario(), lang=lang.value) if unlocked.value else None,
+                                    unlocked.value)  # set to what the page's address holds
     update_counter.get()
 
     def speak(code):
@@ -130,7 +130,10 @@ def Workbench(workshop: Workshop, lang: str):
             if workshop.compare:
                 DesignControls(workshop, "B", lang)
             Exports(workshop, lang)
+            persist.LoadDesign(workshop, lang)
         with solara.Column(classes=["sc-main"], style={"flex": "1 1 auto", "min-width": "0"}):
+            persist.Keeper(workshop)
+            persist.Notes(workshop, lang)
             Problems(workshop, lang)
             MonthHeader(workshop, lang)
             KpiCards(workshop, lang)

@@ -28,12 +28,14 @@ from simcenter import CenterModel, Scenario, apply_levers, load_scenario
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import LANGUAGES, language, speaking
 from simcenter.metrics import INCOME_CATEGORIES, NAMES, income_categories
-from simcenter.ui import controls, files
+from simcenter.ui import controls, files, uploads
 from simcenter.ui.controls import Refused
 
 DESIGNS = ("A", "B")
 DEFAULT_SEED = 1
 DEFAULT_MONTHS_PER_STEP = 1
+UPLOADED = "upload:"
+"""How a design started from an uploaded file names its scenario: ``upload:TOKEN`` (``uploads.STORE``)."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,10 @@ class Workshop:
         a language switch only says it in the other language)."""
         self.refusals = 0
         """How many values were refused so far (the page rebuilds its inputs after each one)."""
+        self.uploaded: dict[str, uploads.Upload] = {}
+        """The uploaded files the designs start from, by ``upload:TOKEN``."""
+        self.notes: list = []
+        """What the page's address held that was not used (``simcenter.ui.state.restore``)."""
         self._bases: dict[str, tuple[float, Scenario | InputError, str]] = {}
         self._read(self.designs["A"].scenario)
         self._build("A", 0)
@@ -164,7 +170,10 @@ class Workshop:
 
     def choice(self, which: str) -> files.Choice:
         """The offered scenario design ``which`` starts from."""
-        path = Path(self.designs[which].scenario)
+        key = self.designs[which].scenario
+        if key in self.uploaded:
+            return files.Choice(key, self.uploaded[key].name, Path(key))
+        path = Path(key)
         chosen = next((c for c in self.choices().values() if c.path == path), None)
         return chosen or files.Choice(files.scenario_label(path), files.scenario_label(path), path)
 
@@ -275,6 +284,55 @@ class Workshop:
                 self._build(which, month)
         return True
 
+    def load_design(self, which, name, data, size=None) -> list[str]:
+        """Design ``which`` from an uploaded scenario file (``data``: its bytes as the browser sent them).
+
+        Checked as ``simcenter validate`` checks a file; returns its problems, one ``line: field:
+        message`` each, and changes nothing then. A valid file becomes design ``which`` (B turns
+        side-by-side on), at month 0 with the seed it names, and is kept for reloads (``uploads.STORE``).
+        """
+        try:
+            which = controls.check_choice("app.load.into", which, DESIGNS)
+            with speaking(self.lang):
+                text = uploads.decode(data, size)
+                config = uploads.load_text(text)
+        except Refused as refused:
+            self._refuse(refused)
+            return []
+        except InputError as exc:
+            return uploads.problem_lines(exc)
+        token = uploads.STORE.put(name if isinstance(name, str) else uploads.UPLOADED_NAME, text)
+        self.use_upload(which, token, month=0, seed=uploads.seed_of(config))
+        return []
+
+    def use_upload(self, which: str, token, month: int | None = None, seed: int | None = None) -> bool:
+        """Design ``which`` from the upload kept under ``token``, replayed to ``month`` (default: on screen).
+
+        Returns ``False``, changing nothing, when no valid upload is kept under ``token``.
+        """
+        kept = uploads.STORE.get(token)
+        if kept is None:
+            return False
+        key = UPLOADED + token
+        self.uploaded[key] = kept
+        if isinstance(self._read(key), InputError):
+            del self.uploaded[key]
+            return False
+        with self.lock:
+            self.refused = None
+            month = self.month if month is None else month
+            self.seed = self.seed if seed is None else seed
+            self.designs[which] = Design(key)
+            if which == "B":
+                self.compare = True
+            for w in self.active:
+                self._build(w, month)
+            in_use = {d.scenario for d in self.designs.values()}
+            for old in [k for k in self.uploaded if k not in in_use]:
+                del self.uploaded[old]
+                self._bases.pop(old, None)
+        return True
+
     def step(self, months: int | None = None) -> None:
         """Advance every design on screen by ``months`` months (together; default: ``months_per_step``)."""
         with self.lock:
@@ -308,7 +366,9 @@ class Workshop:
             lang = self.lang
             try:
                 with speaking(lang):
-                    loaded: Scenario | InputError = load_scenario(shown_path(path), read=files.reader(self.folders))
+                    loaded: Scenario | InputError = (
+                        uploads.load_text(self.uploaded[path].text) if path in self.uploaded
+                        else load_scenario(shown_path(path), read=files.reader(self.folders)))
             except InputError as exc:
                 loaded = exc
             cached = (mtime, loaded, lang)
