@@ -103,9 +103,13 @@ def funding_option(lang: str, runs: dict[str, Run]) -> dict:
         option["yAxis"] = {"type": "value"}
         cumulative = np.vstack(run.income) if run.income else np.zeros((0, len(INCOME_CATEGORIES)))
         for i, label in enumerate(labels):
+            # ECharts stacks the first value dimension of a point: with a value axis for the months, that
+            # would be the month (each source drawn further right, past the month on screen). So each
+            # point is [amount, month], read back as x = month, y = amount: the amounts are stacked.
             series.append({"name": label, "type": "line", "stack": "income", "showSymbol": False,
                            "areaStyle": {}, "lineStyle": {"width": 0.5}, "color": INCOME_COLORS[i],
-                           "data": [[m + 1, round(float(v), 2)] for m, v in enumerate(cumulative[:, i])]})
+                           "encode": {"x": 1, "y": 0, "tooltip": 0},
+                           "data": [[round(float(v), 2), m + 1] for m, v in enumerate(cumulative[:, i])]})
     else:
         names = [letter(lang, w) for w in runs]
         option["tooltip"] = {"trigger": "axis", "axisPointer": {"type": "shadow"}}

@@ -1,0 +1,73 @@
+"""What only the page shows, checked in headless Chromium at a laptop's 1,280x720: the charts as
+ECharts draws them, the sliders' shown values, the pace of Play.
+
+The session's own numbers are checked without a browser (tests/test_ui_session.py,
+tests/test_ui_screen.py); these tests look at what the browser makes of them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import browser, require_chromium
+from ui_support import open_app, require_app, running_app, step
+
+WAIT_MS = 30_000
+LAPTOP = {"width": 1280, "height": 720}
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    require_chromium()
+    require_app()
+    with running_app(tmp_path_factory.mktemp("ui-page"), "--host", "127.0.0.1") as app:
+        yield app.url
+    assert "Traceback" not in app.output(), app.output()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture
+def page(chromium, app_url):
+    ctx = chromium.new_context(viewport=LAPTOP)
+    ctx.set_default_timeout(WAIT_MS)
+    yield open_app(ctx, app_url)
+    ctx.close()
+
+
+DRAWN_MONTHS = """css => new Promise(done => requirejs(
+    [window.solara.cdn + '/echarts@5.4.0/dist/echarts.js'],
+    echarts => {
+        const chart = echarts.getInstanceByDom(document.querySelector(css + ' .solara-echarts'));
+        const drawn = {};
+        chart.getModel().eachSeries(s => {
+            const points = s.getData().getLayout('points') || [];
+            let last = 0;
+            for (let i = 0; i < points.length; i += 2) {
+                last = Math.max(last, chart.convertFromPixel({gridIndex: 0}, [points[i], points[i + 1]])[0]);
+            }
+            drawn[s.name] = Math.round(last * 1000) / 1000;
+        });
+        done(drawn);
+    }))"""
+"""The last month (x, in axis units) each line or area of the chart in ``css`` is drawn to, as ECharts laid it out."""
+
+
+def drawn_to(page, css: str, month: int) -> dict:
+    """Each series' last drawn month once the chart in ``css`` has caught up with ``month``."""
+    page.wait_for_function(f"css => new Promise(done => ({DRAWN_MONTHS})(css).then("
+                           f"d => done(Object.values(d).some(x => x >= {month}))))", arg=css)
+    return page.evaluate(DRAWN_MONTHS, css)
+
+
+def test_income_by_source_stops_at_the_month_on_screen(page):
+    step(page, 5)
+    funding = drawn_to(page, ".sc-chart-funding", 5)
+    assert len(funding) == 7 and set(funding.values()) == {5}, funding  # every source, none past month 5
+    assert set(drawn_to(page, ".sc-chart-cash", 5).values()) == {5}
