@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from browser import browser, require_chromium
-from ui_support import open_app, require_app, running_app, step
+from ui_support import choose, open_app, require_app, running_app, step
 
 WAIT_MS = 30_000
 LAPTOP = {"width": 1280, "height": 720}
@@ -71,3 +71,11 @@ def test_income_by_source_stops_at_the_month_on_screen(page):
     funding = drawn_to(page, ".sc-chart-funding", 5)
     assert len(funding) == 7 and set(funding.values()) == {5}, funding  # every source, none past month 5
     assert set(drawn_to(page, ".sc-chart-cash", 5).values()) == {5}
+
+
+def test_the_partner_seats_slider_shows_the_seats_of_the_chosen_structure(page):
+    seats = page.locator(".sc-lever-partner_seats-A")
+    assert seats.inner_text().strip().endswith(": 0")  # the executive director's: no partner seats
+    choose(page, ".sc-management-A", "Multi-stakeholder board")
+    page.wait_for_function("() => /: 9$/.test(document.querySelector('.sc-lever-partner_seats-A').innerText.trim())")
+    assert seats.locator("input").input_value() == "9"  # the slider's own position too

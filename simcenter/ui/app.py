@@ -211,6 +211,7 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
     """One design's choices: scenario file, legal form, management structure, the levers."""
     update_counter.get()
     base = workshop.base(which)
+    values = workshop.values(which)  # as the design has them, not as its scenario file does
     offered = workshop.choices()  # ids and labels only: no path ever goes to the browser
     current = workshop.choice(which)
     items = [{"text": c.label, "value": c.id} for c in offered.values()]
@@ -230,7 +231,7 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
             return
         for name, group in (("legal_form", base.catalogue.legal_forms),
                             ("management", base.catalogue.management_structures)):
-            chosen = workshop.value(which, name)
+            chosen = values[name]
             solara.v.Select(label=tr(lang, f"app.{name}"), v_model=chosen, class_=f"sc-{name}-{which}",
                             items=[{"text": entry_label(lang, e), "value": key} for key, e in group.items()],
                             on_v_model=lambda v, name=name: set_lever(name, v)
@@ -239,7 +240,7 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
                 CatalogueNote(group[chosen], lang, f"sc-{name}-note-{which}")
         solara.Text(tr(lang, "app.levers"), style={"font-weight": "600"})
         for c in controls.CONTROLS:
-            value = workshop.value(which, c.name)
+            value = values[c.name]
             if value is None:
                 solara.Text(tr(lang, "app.no_lever", label=tr(lang, f"app.lever.{c.name}")), classes=["sc-note"])
                 continue

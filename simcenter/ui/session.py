@@ -135,6 +135,7 @@ class Workshop:
         self.refusals = 0
         """How many values were refused so far (the page rebuilds its inputs after each one)."""
         self._bases: dict[str, tuple[float, Scenario | InputError, str]] = {}
+        self._values: dict[str, tuple[Design, Scenario, dict]] = {}  # the levers' values of the last design asked
         self._read(self.designs["A"].scenario)
         self._build("A", 0)
 
@@ -174,12 +175,30 @@ class Workshop:
         return None if isinstance(loaded, InputError) else loaded
 
     def value(self, which: str, name: str):
-        """The value of lever ``name`` in design ``which`` as set (or as its scenario has it)."""
+        """The value of lever ``name`` in design ``which`` (see ``values``)."""
+        return self.values(which).get(name)
+
+    def values(self, which: str) -> dict:
+        """Every lever's value in design ``which`` as the model runs it: as set, else as the design has it
+        (its scenario with the levers set applied: a structure chosen brings its own partner seats).
+
+        Empty if the scenario file is invalid; ``None`` for a lever the scenario has nothing to act on.
+        """
         design = self.designs[which]
-        if name in design.levers:
-            return design.levers[name]
         base = self.base(which)
-        return None if base is None else controls.lever_value(base, name)
+        if base is None:
+            return {}
+        known = self._values.get(which)
+        if known is not None and known[0] is design and known[1] is base:  # a page asks at every redraw
+            return known[2]
+        try:
+            with speaking(self.lang):
+                config = apply_levers(base, design.levers)
+        except InputError:  # a design the scenario refuses: its problems are on screen
+            config = base
+        values = {name: design.levers.get(name, controls.lever_value(config, name)) for name in controls.ORDER}
+        self._values[which] = (design, base, values)
+        return values
 
     # ----------------------------------------------------------------- changing (values from the page)
     def set_lever(self, which: str, name: str, value) -> bool:

@@ -1,0 +1,54 @@
+"""What the page shows is the design the model runs, in the numbering the page uses (issue 20).
+
+Without a browser: the levers' shown values, the results file's months, the exported file's
+name and what reproduces it, the scenario picker's names, the names of partners and funders.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("solara", reason="the app's packages (pip install -e '.[app]')")
+
+from simcenter.ui import controls  # noqa: E402
+from simcenter.ui.session import Workshop  # noqa: E402
+
+from conftest import BASE  # noqa: E402
+
+
+@pytest.fixture
+def workshop():
+    return Workshop(BASE, lang="en")
+
+
+def assert_shown_as_run(ws: Workshop, which: str) -> None:
+    """Every lever's shown value is the value in the model running design ``which``."""
+    config = ws.runs[which].config
+    for name in controls.ORDER:
+        if name != "grant_success_factor":  # relative to the scenario's rates, not read back from it
+            assert ws.value(which, name) == pytest.approx(controls.lever_value(config, name)), (which, name)
+
+
+def test_partner_seats_show_the_chosen_structures_seats_and_a_nudge_keeps_the_board(workshop):
+    workshop.set_lever("A", "management", "multi_stakeholder_board")
+    seats = workshop.runs["A"].config.structure.partner_seats
+    assert seats == 9 and workshop.value("A", "partner_seats") == 9  # was 0: the starting file's seats
+    workshop.set_lever("A", "partner_seats", workshop.value("A", "partner_seats") + 1)  # one notch up
+    assert workshop.runs["A"].config.structure.partner_seats == 10  # not a board cut to one seat
+
+
+def test_every_levers_shown_value_reads_from_the_current_design(workshop):
+    assert_shown_as_run(workshop, "A")
+    workshop.set_lever("A", "legal_form", "cooperative")
+    workshop.set_lever("A", "management", "multi_stakeholder_board")
+    assert_shown_as_run(workshop, "A")
+    workshop.step(3)
+    workshop.reset()
+    assert_shown_as_run(workshop, "A")
+    workshop.set_compare(True)
+    workshop.set_lever("B", "management", "network_hub")
+    for which in ("A", "B"):
+        assert_shown_as_run(workshop, which)
+    assert workshop.value("B", "legal_form") == "cooperative"
+    assert workshop.set_scenario("B", "plovdiv/foundation-board.yaml")
+    assert_shown_as_run(workshop, "B")
