@@ -52,3 +52,16 @@ def test_every_levers_shown_value_reads_from_the_current_design(workshop):
     assert workshop.value("B", "legal_form") == "cooperative"
     assert workshop.set_scenario("B", "plovdiv/foundation-board.yaml")
     assert_shown_as_run(workshop, "B")
+
+
+def test_the_results_files_months_are_the_pages(workshop):
+    from simcenter.ui import exports
+
+    workshop.set_compare(True)
+    workshop.step(3)  # the page says "Month 3 of 120 (2027-03)"
+    frame = exports.results_frame(workshop)
+    for which in ("A", "B"):
+        rows = frame[frame["design"] == which]
+        assert list(rows["month"]) == [1, 2, 3] and rows["month"].iloc[-1] == workshop.month
+        assert list(rows["calendar_month"]) == ["2027-01", "2027-02", "2027-03"]
+        assert rows["served"].iloc[-1] == workshop.runs[which].latest("served")  # the card at month 3

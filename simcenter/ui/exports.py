@@ -45,7 +45,11 @@ def scenario_yaml(workshop: Workshop, which: str) -> tuple[str, str] | None:
 
 
 def results_frame(workshop: Workshop) -> pd.DataFrame:
-    """Every outcome of every design on screen, month by month so far."""
+    """Every outcome of every design on screen, month by month so far.
+
+    Months are numbered as on the page: 1 is the first month simulated (its calendar month the
+    scenario's start), the last row the month on screen.
+    """
     frames = []
     with workshop.lock:
         for which, run in workshop.live_runs().items():
@@ -53,7 +57,7 @@ def results_frame(workshop: Workshop) -> pd.DataFrame:
             frame = pd.DataFrame(run.model.timeseries[:months], columns=list(NAMES))
             calendar = [run.model.calendar(m) for m in range(months)]
             frame.insert(0, "calendar_month", [f"{y:04d}-{mo:02d}" for y, mo in calendar])
-            frame.insert(0, "month", range(months))
+            frame.insert(0, "month", range(1, months + 1))  # the page's "Month 1" is the first simulated
             frame.insert(0, "seed", workshop.seed)
             frame.insert(0, "scenario", run.config.name)
             frame.insert(0, "design", which)
