@@ -65,3 +65,25 @@ def test_the_results_files_months_are_the_pages(workshop):
         assert list(rows["month"]) == [1, 2, 3] and rows["month"].iloc[-1] == workshop.month
         assert list(rows["calendar_month"]) == ["2027-01", "2027-02", "2027-03"]
         assert rows["served"].iloc[-1] == workshop.runs[which].latest("served")  # the card at month 3
+
+
+def test_the_exported_file_is_named_and_titled_after_the_design_it_holds(workshop):
+    from simcenter import scenario_from_dict
+    import yaml
+
+    from simcenter.ui import exports
+
+    workshop.set_lever("A", "legal_form", "cooperative")
+    workshop.set_lever("A", "management", "multi_stakeholder_board")
+    workshop.set_lever("A", "share_online_events", 0.5)
+    workshop.set_compare(True)
+    workshop.set_scenario("B", "plovdiv/foundation-board.yaml")
+    name, text = exports.scenario_yaml(workshop, "A")
+    assert name == "cooperative-multi-stakeholder-board-share-online-events-0-5-workshop-a.yaml"
+    assert name == exports.export_name(workshop, "A") + ".yaml"  # the download's file name
+    a = scenario_from_dict(yaml.safe_load(text))
+    assert a.name + ".yaml" == name
+    assert (a.title, a.title_bg) == ("Workshop design A: Cooperative, Multi-stakeholder board",
+                                     "Модел А от работилницата: Кооперация, Многостранен управителен съвет")
+    b = exports.scenario_yaml(workshop, "B")[0]
+    assert b == "foundation-collegial-board-workshop-b.yaml"  # not the file it started from

@@ -431,8 +431,8 @@ def Exports(workshop: Workshop, lang: str):
     yaml_of = solara.use_memo(lambda: {w: (lambda w=w: exports.scenario_yaml(workshop, w)[1]) for w in ("A", "B")}, [])
     csv_of = solara.use_memo(lambda: (lambda: exports.results_csv(workshop)), [])
     with solara.Card(tr(lang, "app.export"), classes=["sc-export"]):
-        for which, run in runs.items():
-            with solara.FileDownload(yaml_of[which], filename=exports.export_name(run, which) + ".yaml",
+        for which in runs:
+            with solara.FileDownload(yaml_of[which], filename=exports.export_name(workshop, which) + ".yaml",
                                      mime_type="application/x-yaml"):
                 solara.Button(tr(lang, "app.export_yaml", design=letter(lang, which)), icon_name="mdi-download",
                               classes=[f"sc-export-yaml-{which}"], text=True)
