@@ -87,3 +87,37 @@ def test_the_exported_file_is_named_and_titled_after_the_design_it_holds(worksho
                                      "Модел А от работилницата: Кооперация, Многостранен управителен съвет")
     b = exports.scenario_yaml(workshop, "B")[0]
     assert b == "foundation-collegial-board-workshop-b.yaml"  # not the file it started from
+
+
+@pytest.mark.slow
+def test_simcenter_run_on_the_exported_file_gives_the_numbers_on_screen(tmp_path):
+    import csv
+    import json
+
+    from simcenter.ui import exports
+    from support import run_cli
+
+    short = tmp_path / "short.yaml"  # a short horizon: the run below goes to the month on screen
+    short.write_text(f"extends: {BASE}\nname: short\nhorizon: {{years: 2}}\n", encoding="utf-8")
+    ws = Workshop(short, seed=7, lang="en")
+    ws.set_lever("A", "n_mentors", 3)
+    ws.step(24)
+    assert ws.finished and ws.month == 24
+    shown = {name: ws.runs["A"].latest(name) for name in ("reached", "served", "cash_eur", "grants_won")}
+    name, text = exports.scenario_yaml(ws, "A")
+    exported = tmp_path / "home" / name
+    exported.parent.mkdir()
+    exported.write_text(text, encoding="utf-8")
+    command = exports.replay_command(exported.stem, 7)
+    assert command == f"simcenter run {name} --seed 7 --reps 1" and command in " ".join(text.split())
+
+    proc = run_cli(*command.split()[1:], "--format", "json", "--out", str(tmp_path / "out"),
+                   cwd=exported.parent, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    kpis = json.loads(proc.stdout)["kpis"]
+    assert {k: kpis[k]["median"] for k in shown} == pytest.approx(shown)
+    with (tmp_path / "out" / "timeseries.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    last = rows[-1]  # month 23 there: the page's month 24
+    assert int(last["month"]) + 1 == ws.month
+    assert {k: float(last[k]) for k in shown} == pytest.approx(shown)

@@ -43,6 +43,18 @@ def titles(which: str, config) -> dict[str, str]:
     return out
 
 
+def replay_command(name: str, seed: int) -> str:
+    """The command that replays an exported design in the world the page showed it in."""
+    return f"simcenter run {name}.yaml --seed {seed} --reps 1"
+
+
+def replay_note(name: str, seed: int) -> str:
+    """What the exported file says of the world it was seen in (the page's seed, which replicate)."""
+    return (f"Seen in the app with seed {seed}: the random world of replicate 1 of simcenter run or simcenter "
+            f"compare with --seed {seed}. The numbers on the page: {replay_command(name, seed)} "
+            f"(--out DIR for timeseries.csv, whose month m is the page's month m+1).")
+
+
 def scenario_yaml(workshop: Workshop, which: str) -> tuple[str, str] | None:
     """The design on screen as a complete scenario file: (file name, YAML text).
 
@@ -56,11 +68,11 @@ def scenario_yaml(workshop: Workshop, which: str) -> tuple[str, str] | None:
             return None
         design = workshop.designs[which]
         changes = ", ".join(f"{k}={v}" for k, v in controls.ordered(design.levers).items())
-        note = f"Design {which} from the simcenter workshop app, seed {workshop.seed}"
-        note += f"; changed: {changes}." if changes else "."
+        name = export_name(workshop, which)
+        note = f"Design {which} from the simcenter workshop app" + (f"; changed: {changes}." if changes else ".")
+        note += "\n" + replay_note(name, workshop.seed)
         description = (run.config.description.rstrip() + "\n" + note).strip()
-        update = {"name": export_name(workshop, which), "description": description, **titles(which, run.config)}
-        config = run.config.model_copy(update=update)
+        config = run.config.model_copy(update={"name": name, "description": description, **titles(which, run.config)})
     return f"{config.name}.yaml", resolved_yaml(config)
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simcenter import CenterModel, Scenario, apply_levers, load_scenario
+from simcenter import CenterModel, Scenario, apply_levers, load_scenario, replicate_seeds
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import LANGUAGES, language, speaking
 from simcenter.metrics import INCOME_CATEGORIES, NAMES, income_categories
@@ -52,13 +52,20 @@ class Design:
         return replace(self, levers=controls.ordered(levers))
 
 
+def world_seed(seed: int) -> int:
+    """The model's seed for the page's ``seed``: replicate 1 of ``simcenter run --seed SEED`` (and of
+    ``simcenter compare --seed SEED``), so ``simcenter run FILE --seed SEED --reps 1`` on an exported
+    design replays the world on screen."""
+    return replicate_seeds(seed, 1)[0]
+
+
 class Run:
     """One design running month by month, with the history the charts need."""
 
     def __init__(self, config: Scenario, seed: int):
         self.config = config
-        self.seed = seed
-        self.model = CenterModel(scenario=config, rng=seed, collect=False)
+        self.seed = seed  # as the page shows it; the model's own is world_seed(seed)
+        self.model = CenterModel(scenario=config, rng=world_seed(seed), collect=False)
         self.categories = income_categories(config)
         self.income: list[np.ndarray] = []  # per month: income so far by category, EUR
         self.engagement: list[dict[str, float]] = []  # per month: partner id -> engagement
