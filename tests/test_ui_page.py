@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from browser import browser, require_chromium
-from ui_support import choose, open_app, require_app, running_app, step
+from ui_support import choose, month, open_app, require_app, running_app, step
 
 WAIT_MS = 30_000
 LAPTOP = {"width": 1280, "height": 720}
@@ -79,3 +79,18 @@ def test_the_partner_seats_slider_shows_the_seats_of_the_chosen_structure(page):
     choose(page, ".sc-management-A", "Multi-stakeholder board")
     page.wait_for_function("() => /: 9$/.test(document.querySelector('.sc-lever-partner_seats-A').innerText.trim())")
     assert seats.locator("input").input_value() == "9"  # the slider's own position too
+
+
+def test_play_shows_one_month_about_every_second(page):
+    assert "a month every 1 s" in page.locator(".sc-play-seconds").inner_text()
+    page.locator(".sc-play").click()
+    page.wait_for_function("() => /Month 1 /.test(document.querySelector('.sc-month').innerText)")
+    seen = [1]
+    for _ in range(35):  # 3.5 seconds after the first month
+        page.wait_for_timeout(100)
+        n = month(page)
+        if n != seen[-1]:
+            seen.append(n)
+    page.locator(".sc-play", has_text="Pause").click()
+    assert seen == list(range(1, len(seen) + 1)), seen  # one month at a time
+    assert 3 <= len(seen) <= 6, seen  # about one a second (it was four a second)

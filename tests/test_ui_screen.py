@@ -121,3 +121,22 @@ def test_simcenter_run_on_the_exported_file_gives_the_numbers_on_screen(tmp_path
     last = rows[-1]  # month 23 there: the page's month 24
     assert int(last["month"]) + 1 == ws.month
     assert {k: float(last[k]) for k in shown} == pytest.approx(shown)
+
+
+def test_play_goes_a_month_a_second_by_default_at_a_pace_the_server_checks(workshop):
+    from simcenter.ui.text import refusal
+
+    assert workshop.play_seconds == 1.0
+    workshop.set_months_per_step(6)  # a Step's size is not Play's
+    assert workshop.play_tick() and workshop.month == 1
+    workshop.step()
+    assert workshop.month == 7
+    for bad in (0, 5, "fast", None, float("nan"), [1]):
+        assert workshop.set_play_seconds(bad) is False and workshop.play_seconds == 1.0
+    assert refusal("en", workshop.refused).startswith("Not accepted — Seconds per month while playing:")
+    workshop.set_play_seconds(10)
+    assert refusal("bg", workshop.refused) == ("Не е прието — Секунди на месец при пускане: "
+                                                "трябва да е между 0,25 и 4, получено: 10")
+    assert workshop.set_play_seconds("0,5") and workshop.play_seconds == 0.5 and workshop.refused is None
+    workshop.step(200)
+    assert workshop.play_tick() is False and workshop.month == 120  # nothing more to play

@@ -30,20 +30,19 @@ import solara.lab
 from mesa.visualization.utils import force_update, update_counter
 
 from simcenter.i18n import LANGUAGES, format_number
-from simcenter import LEVERS
 from simcenter.ui import access, charts, controls, differences, exports
 from simcenter.ui.files import REPO_SCENARIOS, scenario_files
 from simcenter.ui.gate import AccessForm
 from simcenter.ui.server import ENV_SCENARIO
 from simcenter.ui.session import Workshop
 from simcenter.ui.text import (default_language, entry_cons, entry_label, entry_pros, entry_summary, letter, outcome_label,
-                               outcome_value, refusal, tr)
+                               outcome_value, problem_text, refusal, tr)
 
 GATE = access.Gate(os.environ.get(access.ENV_CODE) or None)
 """This server's access code (none on 127.0.0.1 or with --no-auth), set by ``simcenter ui`` before Solara
 imported this module."""
-PLAY_PAUSE_SECONDS = 0.25
-"""Pause between two steps while playing, so a room can follow."""
+PLAY_SLICE_SECONDS = 0.05
+"""Play waits between two months in slices this short, so Pause and a new pace take effect at once."""
 KPIS = ("reached", "served", "ventures_launched", "jobs_added", "cash_eur", "runway_months",
         "own_revenue_share", "grants_won", "partner_engagement", "network_ties")
 """The key figures shown as cards."""
@@ -116,9 +115,12 @@ def Workbench(workshop: Workshop, lang: str):
             with workshop.lock:  # Pause takes the lock too: no month is stepped after it
                 if not playing.value or workshop.finished:
                     break
-                workshop.step()
+                workshop.play_tick()  # one month, whatever a Step advances
             force_update()
-            time.sleep(PLAY_PAUSE_SECONDS)
+            waited = 0.0
+            while playing.value and waited < workshop.play_seconds:  # the group's pace (server-checked)
+                time.sleep(PLAY_SLICE_SECONDS)
+                waited += PLAY_SLICE_SECONDS
         playing.value = False
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
@@ -173,6 +175,9 @@ def RunControls(workshop: Workshop, lang: str, playing: solara.Reactive[bool]):
         low, high = controls.MONTHS_PER_STEP
         Slider(tr(lang, "app.months_per_step") + f": {workshop.months_per_step}", workshop.months_per_step,
                low, high, 1, "sc-per-step", act_value(workshop.set_months_per_step), workshop.refusals)
+        low, high, notch = controls.PLAY_SECONDS
+        Slider(tr(lang, "app.play_pace", seconds=format_number(workshop.play_seconds, lang)), workshop.play_seconds,
+               low, high, notch, "sc-play-seconds", act_value(workshop.set_play_seconds), workshop.refusals)
         solara.InputText(tr(lang, "app.seed"), value=str(workshop.seed), classes=["sc-seed"],
                          on_value=act_value(workshop.set_seed))
         solara.Text(tr(lang, "app.seed_help"), classes=["sc-note"])
@@ -303,15 +308,6 @@ def Problems(workshop: Workshop, lang: str):
                 solara.Error(problem_text(lang, line), dense=True, icon=False)
     if not workshop.live_runs():
         solara.Info(tr(lang, "app.no_run"))
-
-
-def problem_text(lang: str, line: str) -> str:
-    """A problem line with the dotted path of a lever replaced by the lever's name."""
-    for name in controls.ORDER:
-        path = getattr(LEVERS[name], "path", None)  # levers that set one field know it
-        if path and line.startswith(path + ":"):
-            return tr(lang, f"app.lever.{name}") + line[len(path):]
-    return line
 
 
 @solara.component

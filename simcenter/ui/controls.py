@@ -103,7 +103,9 @@ def ordered(levers: dict) -> dict:
 SEED_RANGE = (0, 2**63 - 1)
 """Seeds the app takes: those ``simcenter run --seed`` takes."""
 MONTHS_PER_STEP = (1, 12)
-"""How many months one Step (or one Play tick) may advance."""
+"""How many months one Step may advance."""
+PLAY_SECONDS = (0.25, 4.0, 0.25)
+"""Seconds between two months while playing: least, most, and the slider's step."""
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009_")
 """Digit-group separators people type ("1 500", "1 000 000"), removed before a number is read."""
 

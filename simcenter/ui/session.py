@@ -34,6 +34,8 @@ from simcenter.ui.controls import Refused
 DESIGNS = ("A", "B")
 DEFAULT_SEED = 1
 DEFAULT_MONTHS_PER_STEP = 1
+DEFAULT_PLAY_SECONDS = 1.0
+"""Play shows one month a second unless a group asks for another pace: a room can follow that."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ class Workshop:
         self.lang = lang or language()
         self.seed = seed
         self.months_per_step = DEFAULT_MONTHS_PER_STEP
+        self.play_seconds = DEFAULT_PLAY_SECONDS
         self.compare = False
         self.given = Path(os.path.realpath(scenario))
         self.folders = files.allowed_folders(self.given)
@@ -260,7 +263,7 @@ class Workshop:
         return True
 
     def set_months_per_step(self, months) -> bool:
-        """How many months Step (and each tick of Play) advances."""
+        """How many months Step advances (Play goes one month at a time)."""
         try:
             self.months_per_step = controls.check_number("app.months_per_step", months,
                                                          *controls.MONTHS_PER_STEP, integer=True)
@@ -268,6 +271,22 @@ class Workshop:
             return self._refuse(refused)
         self.refused = None
         return True
+
+    def set_play_seconds(self, seconds) -> bool:
+        """How many seconds Play waits between two months (each tick of Play is one month)."""
+        low, high, _ = controls.PLAY_SECONDS
+        try:
+            self.play_seconds = controls.check_number("app.play_seconds", seconds, low, high)
+        except Refused as refused:
+            return self._refuse(refused)
+        self.refused = None
+        return True
+
+    def play_tick(self) -> bool:
+        """One tick of Play: one month further, whatever a Step advances; whether there is more to play."""
+        with self.lock:
+            self.step(1)
+            return not self.finished
 
     def set_compare(self, on) -> bool:
         """Show design B next to A; B starts as a copy of A, in the same random world."""

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from simcenter.errors import printable
 from simcenter.i18n import LANGUAGES, format_number, format_value, language, strings
+from simcenter import LEVERS
 from simcenter.metrics import BY_NAME
+from simcenter.ui.controls import ORDER
 
 if TYPE_CHECKING:
     from simcenter.config.catalogue import LegalForm, ManagementStructure
@@ -78,7 +80,7 @@ SHOWN_CHARACTERS = 30
 
 def refusal(lang: str, refused) -> str:
     """The one line a ``controls.Refused`` value becomes: which input, and why its value was not taken."""
-    values = {k: format_number(v) for k, v in refused.values.items()}
+    values = {k: format_number(v, lang) for k, v in refused.values.items()}
     why = tr(lang, refused.reason, got=described(lang, refused.got), **values)
     return tr(lang, "app.input.refused", what=tr(lang, refused.what), why=why)
 
@@ -106,3 +108,12 @@ def described(lang: str, raw: object) -> str:
     if isinstance(raw, dict):
         return tr(lang, "app.input.got_mapping")
     return tr(lang, "app.input.got_other")
+
+
+def problem_text(lang: str, line: str) -> str:
+    """A problem line with the dotted path of a lever replaced by the lever's name."""
+    for name in ORDER:
+        path = getattr(LEVERS[name], "path", None)  # levers that set one field know it
+        if path and line.startswith(path + ":"):
+            return tr(lang, f"app.lever.{name}") + line[len(path):]
+    return line
