@@ -261,6 +261,6 @@ def test_bad_input_shows_a_readable_message_not_a_crash(context, app_url):
     page.wait_for_selector(".sc-kpis", state="detached")  # nothing valid to show, and the page says so
     page.wait_for_selector("text=No valid design to show yet")
     shot(page, "bad_scenario")
-    choose(page, ".sc-scenario-A", "plovdiv/cooperative.yaml")
+    choose(page, ".sc-scenario-A", "Cooperative with a collegial board")
     page.wait_for_selector(".sc-problems", state="detached")
     page.wait_for_selector(".sc-kpi-reached")

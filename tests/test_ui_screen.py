@@ -140,3 +140,17 @@ def test_play_goes_a_month_a_second_by_default_at_a_pace_the_server_checks(works
     assert workshop.set_play_seconds("0,5") and workshop.play_seconds == 0.5 and workshop.refused is None
     workshop.step(200)
     assert workshop.play_tick() is False and workshop.month == 120  # nothing more to play
+
+
+def test_the_picker_names_designs_in_the_sessions_language_and_hides_templates(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: broken\nhorizon: {years: 100}\n", encoding="utf-8")
+    ws = Workshop(BASE, lang="en")
+    offered = ws.choices()
+    assert offered["plovdiv/base.yaml"].label == "Association with an executive director"
+    assert offered["plovdiv/cooperative.yaml"].label == "Cooperative with a collegial board"
+    assert not [c for c in offered.values() if "template" in c.id or c.label.endswith(".yaml")]
+    ws.set_language("bg")
+    assert ws.choices()["plovdiv/base.yaml"].label == "Сдружение с изпълнителен директор"  # same id
+    assert ws.choice("A").label == "Сдружение с изпълнителен директор"
+    assert Workshop(broken, lang="bg").choices()["broken.yaml"].label == "broken.yaml"  # no title to show

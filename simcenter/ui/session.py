@@ -171,7 +171,7 @@ class Workshop:
 
     def choices(self) -> dict[str, files.Choice]:
         """The scenarios this session offers, by id: the shipped ones and the one it started from."""
-        return files.scenario_choices(self.given)
+        return files.scenario_choices(self.given, self.lang)
 
     def choice(self, which: str) -> files.Choice:
         """The offered scenario design ``which`` starts from."""
