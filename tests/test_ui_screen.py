@@ -154,3 +154,23 @@ def test_the_picker_names_designs_in_the_sessions_language_and_hides_templates(t
     assert ws.choices()["plovdiv/base.yaml"].label == "Сдружение с изпълнителен директор"  # same id
     assert ws.choice("A").label == "Сдружение с изпълнителен директор"
     assert Workshop(broken, lang="bg").choices()["broken.yaml"].label == "broken.yaml"  # no title to show
+
+
+@pytest.mark.parametrize("lang, university, funder", [
+    ("en", "University of Plovdiv", "Corporate donors (CSR)"),
+    ("bg", "Пловдивски университет", "Корпоративни дарители (КСО)"),
+])
+def test_partners_and_funders_are_named_in_the_sessions_language(workshop, lang, university, funder):
+    from simcenter.ui import charts
+
+    workshop.step(2)
+    run = workshop.runs["A"]
+    lines = [s["name"] for s in charts.panel_option(lang, "partners", workshop.live_runs())["series"]]
+    assert university in lines
+    nodes = {s["name"]: [p["name"] for p in s["data"]] for s in charts.network_option(lang, "A", run)["series"]
+             if s["type"] == "scatter"}
+    shown = [n for names in nodes.values() for n in names]
+    assert charts._short(university) in shown and charts._short(funder) in shown
+    if lang == "bg":  # every partner and funder of the Plovdiv scenario has its Bulgarian name
+        specs = [p.spec for p in run.model.partners.values()] + [f.spec for f in run.model.funders.values()]
+        assert all(s.label_bg for s in specs)

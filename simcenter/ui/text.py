@@ -49,6 +49,12 @@ def entry_label(lang: str, entry: LegalForm | ManagementStructure) -> str:
     return entry.label_bg if lang == "bg" else entry.label
 
 
+def party_label(lang: str, spec, key: str) -> str:
+    """The name of a partner or funder (``spec``, scenario data) in ``lang``: its ``label_bg`` in
+    Bulgarian where the scenario has one, else its ``label``, else its id ``key``."""
+    return ((spec.label_bg or spec.label) if lang == "bg" else spec.label) or key
+
+
 def entry_summary(lang: str, entry: LegalForm | ManagementStructure) -> str:
     """The one- or two-sentence explanation of a legal form or management structure."""
     return (entry.summary_bg or entry.summary) if lang == "bg" else entry.summary
