@@ -174,3 +174,12 @@ def test_partners_and_funders_are_named_in_the_sessions_language(workshop, lang,
     if lang == "bg":  # every partner and funder of the Plovdiv scenario has its Bulgarian name
         specs = [p.spec for p in run.model.partners.values()] + [f.spec for f in run.model.funders.values()]
         assert all(s.label_bg for s in specs)
+
+
+def test_a_slider_showing_an_off_step_value_at_its_nearest_step_changes_nothing():
+    support, seats = controls.BY_NAME["municipal_support_eur"], controls.BY_NAME["partner_seats"]
+    assert controls.notch(support, 12_782) == 12_500 and controls.notch(seats, 20) == 12
+    assert controls.snapped(support, 12_782, 12_500) and controls.snapped(seats, 20, 12)  # as the slider appears
+    assert not controls.snapped(support, 12_782, 15_000)  # a group's move
+    assert not controls.snapped(support, 12_500, 12_500) and not controls.snapped(seats, 9, 9)
+    assert not controls.snapped(support, 12_782, "12500") and not controls.snapped(support, 12_782, True)

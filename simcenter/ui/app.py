@@ -254,7 +254,7 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
                 continue
             value = int(round(value)) if c.integer else float(value)
             Slider(lever_text(lang, c, value), value, c.minimum, c.maximum, c.step, f"sc-lever-{c.name}-{which}",
-                   lambda v, name=c.name: set_lever(name, v), workshop.refusals)
+                   lambda v, c=c, at=value: controls.snapped(c, at, v) or set_lever(c.name, v), workshop.refusals)
 
 
 def lever_text(lang: str, c: controls.Control, value) -> str:
