@@ -217,8 +217,8 @@ def test_exported_designs_validate_and_results_export_as_csv(context, app_url, t
         download.value.save_as(target)
         files.append(target)
     a, b, csv = files
-    assert a.name == "plovdiv-association-director-workshop-a.yaml"
-    assert b.name == "plovdiv-association-director-workshop-b.yaml"
+    assert a.name == "cooperative-executive-director-workshop-a.yaml"  # after the design it holds
+    assert b.name == "cooperative-network-hub-workshop-b.yaml"
 
     proc = subprocess.run([sys.executable, "-m", "simcenter", "validate", str(a), str(b)],
                           capture_output=True, text=True, timeout=60, cwd=ROOT)
@@ -261,6 +261,6 @@ def test_bad_input_shows_a_readable_message_not_a_crash(context, app_url):
     page.wait_for_selector(".sc-kpis", state="detached")  # nothing valid to show, and the page says so
     page.wait_for_selector("text=No valid design to show yet")
     shot(page, "bad_scenario")
-    choose(page, ".sc-scenario-A", "plovdiv/cooperative.yaml")
+    choose(page, ".sc-scenario-A", "Cooperative with a collegial board")
     page.wait_for_selector(".sc-problems", state="detached")
     page.wait_for_selector(".sc-kpi-reached")

@@ -109,10 +109,10 @@ def test_a_path_sent_as_the_scenario_is_refused_without_a_word_about_files(conte
     for i, value in enumerate(sent):
         before = selections(page)
         tamper.next_values(value)
-        pick(page, ".sc-scenario-A", "plovdiv/cooperative.yaml")  # what the client sends is rewritten
+        pick(page, ".sc-scenario-A", "Cooperative with a collegial board")  # what the client sends is rewritten
         assert_plain(page, served, "Not accepted — Scenario: choose one of the options offered")
         assert selections(page) == before  # the design is as it was
-        choose(page, ".sc-scenario-A", ("plovdiv/grant-only.yaml", "plovdiv/base.yaml")[i % 2])  # offered: taken
+        choose(page, ".sc-scenario-A", ("Grant funding only", "Association with an executive director")[i % 2])  # taken
         page.wait_for_selector(".sc-refused", state="detached")
     assert tamper.sent == sent
     step(page)  # the page still works
@@ -178,7 +178,7 @@ def test_every_other_input_refuses_what_it_does_not_offer(context, served):
 def test_a_pipe_sent_as_the_scenario_freezes_neither_this_tab_nor_a_new_one(chromium, context, served):
     page, tamper = hostile_page(context, served.url)
     tamper.next_values(str(served.pipe))
-    pick(page, ".sc-scenario-A", "plovdiv/cooperative.yaml")
+    pick(page, ".sc-scenario-A", "Cooperative with a collegial board")
     assert_plain(page, served, "Not accepted — Scenario: choose one of the options offered")
     step(page)  # this tab goes on
     other = chromium.new_context(viewport=VIEWPORT)

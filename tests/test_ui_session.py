@@ -149,7 +149,8 @@ def test_the_exported_design_is_the_design_on_screen(workshop, tmp_path):
         paths[which] = tmp_path / name
         paths[which].write_text(text, encoding="utf-8")
     a, b = load_scenario(paths["A"]), load_scenario(paths["B"])
-    assert (a.name, b.name) == ("plovdiv-association-director-workshop-a", "plovdiv-association-director-workshop-b")
+    assert (a.name, b.name) == ("cooperative-executive-director-n-mentors-4-share-online-events-0-5-workshop-a",
+                                "cooperative-network-hub-n-mentors-4-share-online-events-0-5-workshop-b")
     assert a.center.legal_form == "cooperative" and a.center.staff.n_mentors == 4
     assert b.center.management == "network_hub"
     assert controls.lever_value(a, "share_online_events") == pytest.approx(0.5)

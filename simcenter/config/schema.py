@@ -205,6 +205,7 @@ class Partner(Section):
 
     type: PartnerType
     label: str = ""
+    label_bg: str = Field("", description="Name shown to users in Bulgarian (the workshop app); default: label.")
     engagement: Share = P(0.5, "assumption: range 0.2-0.8; initial engagement 0..1")
     alignment: Share = P(0.7, "assumption: range 0.5-0.9; how far its goals match the centre's mission")
     board_seat: bool = False
@@ -221,6 +222,7 @@ class Funder(Section):
 
     type: FunderType
     label: str = ""
+    label_bg: str = Field("", description="Name shown to users in Bulgarian (the workshop app); default: label.")
     kind: Literal["grant", "donation", "subsidy"] = "grant"
     call_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
         default_factory=lambda: [3], description="Calendar months (1..12) in which calls open."

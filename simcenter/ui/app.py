@@ -30,20 +30,19 @@ import solara.lab
 from mesa.visualization.utils import force_update, update_counter
 
 from simcenter.i18n import LANGUAGES, format_number
-from simcenter import LEVERS
 from simcenter.ui import access, charts, controls, differences, exports, persist
 from simcenter.ui.files import REPO_SCENARIOS, scenario_files
 from simcenter.ui.gate import AccessForm
 from simcenter.ui.server import ENV_SCENARIO
 from simcenter.ui.session import Workshop
 from simcenter.ui.text import (default_language, entry_cons, entry_label, entry_pros, entry_summary, letter, outcome_label,
-                               outcome_value, refusal, tr)
+                               outcome_value, problem_text, refusal, tr)
 
 GATE = access.Gate(os.environ.get(access.ENV_CODE) or None)
 """This server's access code (none on 127.0.0.1 or with --no-auth), set by ``simcenter ui`` before Solara
 imported this module."""
-PLAY_PAUSE_SECONDS = 0.25
-"""Pause between two steps while playing, so a room can follow."""
+PLAY_SLICE_SECONDS = 0.05
+"""Play waits between two months in slices this short, so Pause and a new pace take effect at once."""
 KPIS = ("reached", "served", "ventures_launched", "jobs_added", "cash_eur", "runway_months",
         "own_revenue_share", "grants_won", "partner_engagement", "network_ties")
 """The key figures shown as cards."""
@@ -116,9 +115,12 @@ def Workbench(workshop: Workshop, lang: str):
             with workshop.lock:  # Pause takes the lock too: no month is stepped after it
                 if not playing.value or workshop.finished:
                     break
-                workshop.step()
+                workshop.play_tick()  # one month, whatever a Step advances
             force_update()
-            time.sleep(PLAY_PAUSE_SECONDS)
+            waited = 0.0
+            while playing.value and waited < workshop.play_seconds:  # the group's pace (server-checked)
+                time.sleep(PLAY_SLICE_SECONDS)
+                waited += PLAY_SLICE_SECONDS
         playing.value = False
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
@@ -176,6 +178,9 @@ def RunControls(workshop: Workshop, lang: str, playing: solara.Reactive[bool]):
         low, high = controls.MONTHS_PER_STEP
         Slider(tr(lang, "app.months_per_step") + f": {workshop.months_per_step}", workshop.months_per_step,
                low, high, 1, "sc-per-step", act_value(workshop.set_months_per_step), workshop.refusals)
+        low, high, notch = controls.PLAY_SECONDS
+        Slider(tr(lang, "app.play_pace", seconds=format_number(workshop.play_seconds, lang)), workshop.play_seconds,
+               low, high, notch, "sc-play-seconds", act_value(workshop.set_play_seconds), workshop.refusals)
         solara.InputText(tr(lang, "app.seed"), value=str(workshop.seed), classes=["sc-seed"],
                          on_value=act_value(workshop.set_seed))
         solara.Text(tr(lang, "app.seed_help"), classes=["sc-note"])
@@ -214,6 +219,7 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
     """One design's choices: scenario file, legal form, management structure, the levers."""
     update_counter.get()
     base = workshop.base(which)
+    values = workshop.values(which)  # as the design has them, not as its scenario file does
     offered = workshop.choices()  # ids and labels only: no path ever goes to the browser
     current = workshop.choice(which)
     items = [{"text": c.label, "value": c.id} for c in offered.values()]
@@ -233,7 +239,7 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
             return
         for name, group in (("legal_form", base.catalogue.legal_forms),
                             ("management", base.catalogue.management_structures)):
-            chosen = workshop.value(which, name)
+            chosen = values[name]
             solara.v.Select(label=tr(lang, f"app.{name}"), v_model=chosen, class_=f"sc-{name}-{which}",
                             items=[{"text": entry_label(lang, e), "value": key} for key, e in group.items()],
                             on_v_model=lambda v, name=name: set_lever(name, v)
@@ -242,7 +248,7 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
                 CatalogueNote(group[chosen], lang, f"sc-{name}-note-{which}")
         solara.Text(tr(lang, "app.levers"), style={"font-weight": "600"})
         for c in controls.CONTROLS:
-            value = workshop.value(which, c.name)
+            value = values[c.name]
             if value is None:
                 solara.Text(tr(lang, "app.no_lever", label=tr(lang, f"app.lever.{c.name}")), classes=["sc-note"])
                 continue
@@ -251,7 +257,7 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
                 continue
             value = int(round(value)) if c.integer else float(value)
             Slider(lever_text(lang, c, value), value, c.minimum, c.maximum, c.step, f"sc-lever-{c.name}-{which}",
-                   lambda v, name=c.name: set_lever(name, v), workshop.refusals)
+                   lambda v, c=c, at=value: controls.snapped(c, at, v) or set_lever(c.name, v), workshop.refusals)
 
 
 def lever_text(lang: str, c: controls.Control, value) -> str:
@@ -305,15 +311,6 @@ def Problems(workshop: Workshop, lang: str):
                 solara.Error(problem_text(lang, line), dense=True, icon=False)
     if not workshop.live_runs():
         solara.Info(tr(lang, "app.no_run"))
-
-
-def problem_text(lang: str, line: str) -> str:
-    """A problem line with the dotted path of a lever replaced by the lever's name."""
-    for name in controls.ORDER:
-        path = getattr(LEVERS[name], "path", None)  # levers that set one field know it
-        if path and line.startswith(path + ":"):
-            return tr(lang, f"app.lever.{name}") + line[len(path):]
-    return line
 
 
 @solara.component
@@ -433,8 +430,8 @@ def Exports(workshop: Workshop, lang: str):
     yaml_of = solara.use_memo(lambda: {w: (lambda w=w: exports.scenario_yaml(workshop, w)[1]) for w in ("A", "B")}, [])
     csv_of = solara.use_memo(lambda: (lambda: exports.results_csv(workshop)), [])
     with solara.Card(tr(lang, "app.export"), classes=["sc-export"]):
-        for which, run in runs.items():
-            with solara.FileDownload(yaml_of[which], filename=exports.export_name(run, which) + ".yaml",
+        for which in runs:
+            with solara.FileDownload(yaml_of[which], filename=exports.export_name(workshop, which) + ".yaml",
                                      mime_type="application/x-yaml"):
                 solara.Button(tr(lang, "app.export_yaml", design=letter(lang, which)), icon_name="mdi-download",
                               classes=[f"sc-export-yaml-{which}"], text=True)

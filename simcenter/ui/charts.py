@@ -13,7 +13,7 @@ import numpy as np
 
 from simcenter.metrics import INCOME_CATEGORIES
 from simcenter.ui.session import Run
-from simcenter.ui.text import letter, outcome_label, tr
+from simcenter.ui.text import letter, outcome_label, party_label, tr
 
 COLORS = {"A": "#1f5fa8", "B": "#d9622b"}
 """One colour per design, on every chart."""
@@ -72,7 +72,7 @@ def panel_option(lang: str, panel: str, runs: dict[str, Run]) -> dict:
         if panel == "partners" and len(runs) == 1:
             for pid, partner in run.model.partners.items():
                 series.append({
-                    "name": partner.spec.label or pid, "type": "line", "showSymbol": False,
+                    "name": party_label(lang, partner.spec, pid), "type": "line", "showSymbol": False,
                     "lineStyle": {"width": 1, "opacity": 0.5}, "color": COLORS[which],
                     "data": [[int(m), round(e[pid], 4)] for m, e in zip(x, run.engagement)],
                 })
@@ -103,9 +103,13 @@ def funding_option(lang: str, runs: dict[str, Run]) -> dict:
         option["yAxis"] = {"type": "value"}
         cumulative = np.vstack(run.income) if run.income else np.zeros((0, len(INCOME_CATEGORIES)))
         for i, label in enumerate(labels):
+            # ECharts stacks the first value dimension of a point: with a value axis for the months, that
+            # would be the month (each source drawn further right, past the month on screen). So each
+            # point is [amount, month], read back as x = month, y = amount: the amounts are stacked.
             series.append({"name": label, "type": "line", "stack": "income", "showSymbol": False,
                            "areaStyle": {}, "lineStyle": {"width": 0.5}, "color": INCOME_COLORS[i],
-                           "data": [[m + 1, round(float(v), 2)] for m, v in enumerate(cumulative[:, i])]})
+                           "encode": {"x": 1, "y": 0, "tooltip": 0},
+                           "data": [[round(float(v), 2), m + 1] for m, v in enumerate(cumulative[:, i])]})
     else:
         names = [letter(lang, w) for w in runs]
         option["tooltip"] = {"trigger": "axis", "axisPointer": {"type": "shadow"}}
@@ -198,11 +202,11 @@ def network_option(lang: str, which: str, run: Run) -> dict:
     names = {c: tr(lang, f"app.network.{c}") for c in ("center", "partner", "funder", "entrepreneur")}
     center = {"name": names["center"], "value": xy(CENTER_NODE), "symbolSize": 30,
               "itemStyle": {"color": "#c44e52" if model.center.closed else "#222"}}
-    partners = [{"name": _short(p.spec.label or pid), "value": xy(f"p:{pid}"),
+    partners = [{"name": _short(party_label(lang, p.spec, pid)), "value": xy(f"p:{pid}"),
                  "symbolSize": round(10 + 18 * p.engagement, 1),
                  "itemStyle": {"borderColor": "#000", "borderWidth": 2 if p.board_seat else 0}}
                 for pid, p in model.partners.items()]
-    funders = [{"name": _short(f.spec.label or fid), "value": xy(f"f:{fid}"),
+    funders = [{"name": _short(party_label(lang, f.spec, fid)), "value": xy(f"f:{fid}"),
                 "itemStyle": {"color": FUNDING_COLOR if income.get(fid, 0) > 0 else "#fff"},
                 "label": {"color": "#333" if income.get(fid, 0) > 0 else "#999"}}
                for fid, f in model.funders.items()]

@@ -94,6 +94,23 @@ def lever_value(config: Scenario, name: str) -> float | str | None:
     raise KeyError(name)
 
 
+def notch(c: Control, value: float) -> float:
+    """Where a slider of ``c`` puts ``value``: within its range, on its nearest step (as the browser's does)."""
+    clamped = min(max(value, c.minimum), c.maximum)
+    return c.minimum + round((clamped - c.minimum) / c.step) * c.step
+
+
+def snapped(c: Control, current: float, sent: object) -> bool:
+    """Is ``sent`` only the browser's slider moving ``current``, a value off its steps or range
+    (a municipal support of EUR 12,782 on steps of 2,500), to the step it shows it at?
+
+    The slider sends that as it appears, as if a group had moved it; it is not a change of the design.
+    """
+    at = notch(c, current)
+    return (not math.isclose(at, current, abs_tol=c.step / 1000) and isinstance(sent, numbers.Real)
+            and not isinstance(sent, bool) and math.isclose(float(sent), at, abs_tol=c.step / 1000))
+
+
 def ordered(levers: dict) -> dict:
     """``levers`` in the order they must be applied (see ``ORDER``)."""
     return {name: levers[name] for name in ORDER if name in levers}
@@ -103,7 +120,9 @@ def ordered(levers: dict) -> dict:
 SEED_RANGE = (0, 2**63 - 1)
 """Seeds the app takes: those ``simcenter run --seed`` takes."""
 MONTHS_PER_STEP = (1, 12)
-"""How many months one Step (or one Play tick) may advance."""
+"""How many months one Step may advance."""
+PLAY_SECONDS = (0.25, 4.0, 0.25)
+"""Seconds between two months while playing: least, most, and the slider's step."""
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009_")
 """Digit-group separators people type ("1 500", "1 000 000"), removed before a number is read."""
 

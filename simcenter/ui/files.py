@@ -18,6 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from simcenter import load_scenario
 from simcenter import read_input as read_text
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
@@ -28,7 +29,9 @@ REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 @dataclass(frozen=True)
 class Choice:
-    """One scenario the page offers: the id the browser sends back, the label it shows, the file."""
+    """One scenario the page offers: the id the browser sends back (its file's name below
+    ``scenarios/``, the same in every language), the label it shows (the design's display name in
+    the session's language), the file."""
 
     id: str
     label: str
@@ -56,12 +59,17 @@ def scenario_label(path: Path) -> str:
     return path.name
 
 
+def is_template(path: Path) -> bool:
+    """A file to copy, not a design to run (``template.yaml``, ``myregion-template.yaml``)."""
+    return path.stem == "template" or path.stem.endswith(("-template", "_template"))
+
+
 def scenario_files(extra: str | os.PathLike | None = None) -> list[Path]:
     """Scenario files to offer: the shipped ones (``scenarios/**/*.yaml``), then ``extra``.
 
     Shipped scenarios are looked for next to the package (a source checkout) and in the
-    current folder; partial bases (names starting with ``_``) are left out, and so is anything
-    that is not a regular file inside those folders (a pipe named ``x.yaml``, a symlink out).
+    current folder; partial bases (names starting with ``_``) and templates are left out, and so
+    is anything that is not a regular file inside those folders (a pipe named ``x.yaml``, a symlink out).
     ``extra`` is the operator's own choice: it is offered whatever it is, and read (or
     refused) by ``read_allowed`` like the rest.
     """
@@ -71,24 +79,60 @@ def scenario_files(extra: str | os.PathLike | None = None) -> list[Path]:
         if root.is_dir():
             for p in sorted(root.rglob("*.yaml")):
                 real = Path(os.path.realpath(p))
-                if not p.name.startswith("_") and inside(real, folders) and real.is_file():  # a regular file (stat only)
+                if (not p.name.startswith("_") and not is_template(p)
+                        and inside(real, folders) and real.is_file()):  # a regular file (stat only)
                     found.setdefault(real)
     if extra is not None:
         found.setdefault(Path(os.path.realpath(extra)))
     return list(found)
 
 
-def scenario_choices(extra: str | os.PathLike | None = None) -> dict[str, Choice]:
-    """The scenarios the page offers, by id (the id is the label, numbered if two files share one)."""
-    choices: dict[str, Choice] = {}
+def scenario_choices(extra: str | os.PathLike | None = None, lang: str = "en") -> dict[str, Choice]:
+    """The scenarios the page offers, by id, each labelled with its design's display name in ``lang``
+    (``title`` or ``title_bg``; a file that does not load, by its name).
+
+    The id is the file's name below ``scenarios/``, numbered if two files share one; a label two
+    files share is followed by the id.
+    """
+    folders = allowed_folders(extra)
+    found: dict[str, tuple[str, Path]] = {}
     for path in scenario_files(extra):
-        label = scenario_label(path)
+        ident = scenario_label(path)
         n = 1
-        while label in choices:
+        while ident in found:
             n += 1
-            label = f"{scenario_label(path)} ({n})"
-        choices[label] = Choice(label, label, path)
-    return choices
+            ident = f"{scenario_label(path)} ({n})"
+        names = display_names(path, folders)
+        found[ident] = ((names[1] if lang == "bg" else names[0]) if names else ident, path)
+    labels = [label for label, _ in found.values()]
+    return {ident: Choice(ident, label if labels.count(label) == 1 or label == ident else f"{label} ({ident})", path)
+            for ident, (label, path) in found.items()}
+
+
+_NAMES: dict[Path, tuple[float, tuple[str, str] | None]] = {}
+"""Display names by file, with the time the file last changed: read once per process."""
+
+
+def display_names(path: Path, folders: tuple[Path, ...]) -> tuple[str, str] | None:
+    """The English and Bulgarian display names of the scenario in ``path`` (``None`` if it does not load).
+
+    Read through ``read_allowed`` (regular files in ``folders`` only, never waiting), and cached
+    until the file changes.
+    """
+    try:
+        changed = os.stat(path).st_mtime
+    except (OSError, ValueError):
+        return None
+    cached = _NAMES.get(path)
+    if cached is None or cached[0] != changed:
+        try:
+            scenario = load_scenario(path, read=reader(folders))
+            title = scenario.title or scenario.name
+            cached = (changed, (title, scenario.title_bg or title))
+        except InputError:
+            cached = (changed, None)
+        _NAMES[path] = cached
+    return cached[1]
 
 
 def read_allowed(path: str | os.PathLike, folders: tuple[Path, ...]) -> str:

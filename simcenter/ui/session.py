@@ -22,20 +22,20 @@ import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
-
-from simcenter import CenterModel, Scenario, apply_levers, load_scenario
+from simcenter import Scenario, apply_levers, load_scenario
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import LANGUAGES, language, speaking
-from simcenter.metrics import INCOME_CATEGORIES, NAMES, income_categories
 from simcenter.ui import controls, files, uploads
 from simcenter.ui.controls import Refused
+from simcenter.ui.world import Run
 
 DESIGNS = ("A", "B")
 DEFAULT_SEED = 1
 DEFAULT_MONTHS_PER_STEP = 1
 UPLOADED = "upload:"
 """How a design started from an uploaded file names its scenario: ``upload:TOKEN`` (``uploads.STORE``)."""
+DEFAULT_PLAY_SECONDS = 1.0
+"""Play shows one month a second unless a group asks for another pace: a room can follow that."""
 
 
 @dataclass(frozen=True)
@@ -52,60 +52,6 @@ class Design:
         if name == "management":
             levers.pop("partner_seats", None)
         return replace(self, levers=controls.ordered(levers))
-
-
-class Run:
-    """One design running month by month, with the history the charts need."""
-
-    def __init__(self, config: Scenario, seed: int):
-        self.config = config
-        self.seed = seed
-        self.model = CenterModel(scenario=config, rng=seed, collect=False)
-        self.categories = income_categories(config)
-        self.income: list[np.ndarray] = []  # per month: income so far by category, EUR
-        self.engagement: list[dict[str, float]] = []  # per month: partner id -> engagement
-
-    @property
-    def month(self) -> int:
-        """Months simulated so far."""
-        return min(self.model.steps, self.model.months)
-
-    @property
-    def months(self) -> int:
-        """The horizon in months."""
-        return self.model.months
-
-    @property
-    def finished(self) -> bool:
-        """True once the horizon is reached."""
-        return self.month >= self.months
-
-    def step(self) -> None:
-        """Simulate one more month (nothing once the horizon is reached)."""
-        if self.finished:
-            return
-        self.model.step()
-        by_source = self.model.ledger.income_by_source("center")
-        row = np.zeros(len(INCOME_CATEGORIES))
-        for source, cents in by_source.items():
-            cat = self.categories.get(source)
-            if cat is not None:
-                row[INCOME_CATEGORIES.index(cat)] += cents / 100
-        self.income.append(row)
-        self.engagement.append({pid: p.engagement for pid, p in self.model.partners.items()})
-
-    def advance_to(self, month: int) -> None:
-        """Simulate until ``month`` months are done (or the horizon)."""
-        while self.month < month and not self.finished:
-            self.step()
-
-    def series(self, name: str) -> np.ndarray:
-        """Outcome ``name`` for every month simulated so far."""
-        return self.model.timeseries[: self.month, NAMES.index(name)]
-
-    def latest(self, name: str) -> float:
-        """Outcome ``name`` in the latest month simulated (NaN before the first)."""
-        return self.model.outcome(name) if self.month else float("nan")
 
 
 class Workshop:
@@ -125,6 +71,7 @@ class Workshop:
         self.lang = lang or language()
         self.seed = seed
         self.months_per_step = DEFAULT_MONTHS_PER_STEP
+        self.play_seconds = DEFAULT_PLAY_SECONDS
         self.compare = False
         self.given = Path(os.path.realpath(scenario))
         self.folders = files.allowed_folders(self.given)
@@ -141,6 +88,7 @@ class Workshop:
         self.notes: list = []
         """What the page's address held that was not used (``simcenter.ui.state.restore``)."""
         self._bases: dict[str, tuple[float, Scenario | InputError, str]] = {}
+        self._values: dict[str, tuple[Design, Scenario, dict]] = {}  # the levers' values of the last design asked
         self._read(self.designs["A"].scenario)
         self._build("A", 0)
 
@@ -166,7 +114,7 @@ class Workshop:
 
     def choices(self) -> dict[str, files.Choice]:
         """The scenarios this session offers, by id: the shipped ones and the one it started from."""
-        return files.scenario_choices(self.given)
+        return files.scenario_choices(self.given, self.lang)
 
     def choice(self, which: str) -> files.Choice:
         """The offered scenario design ``which`` starts from."""
@@ -183,12 +131,30 @@ class Workshop:
         return None if isinstance(loaded, InputError) else loaded
 
     def value(self, which: str, name: str):
-        """The value of lever ``name`` in design ``which`` as set (or as its scenario has it)."""
+        """The value of lever ``name`` in design ``which`` (see ``values``)."""
+        return self.values(which).get(name)
+
+    def values(self, which: str) -> dict:
+        """Every lever's value in design ``which`` as the model runs it: as set, else as the design has it
+        (its scenario with the levers set applied: a structure chosen brings its own partner seats).
+
+        Empty if the scenario file is invalid; ``None`` for a lever the scenario has nothing to act on.
+        """
         design = self.designs[which]
-        if name in design.levers:
-            return design.levers[name]
         base = self.base(which)
-        return None if base is None else controls.lever_value(base, name)
+        if base is None:
+            return {}
+        known = self._values.get(which)
+        if known is not None and known[0] is design and known[1] is base:  # a page asks at every redraw
+            return known[2]
+        try:
+            with speaking(self.lang):
+                config = apply_levers(base, design.levers)
+        except InputError:  # a design the scenario refuses: its problems are on screen
+            config = base
+        values = {name: design.levers.get(name, controls.lever_value(config, name)) for name in controls.ORDER}
+        self._values[which] = (design, base, values)
+        return values
 
     # ----------------------------------------------------------------- changing (values from the page)
     def set_lever(self, which: str, name: str, value) -> bool:
@@ -243,7 +209,7 @@ class Workshop:
         return True
 
     def set_months_per_step(self, months) -> bool:
-        """How many months Step (and each tick of Play) advances."""
+        """How many months Step advances (Play goes one month at a time)."""
         try:
             self.months_per_step = controls.check_number("app.months_per_step", months,
                                                          *controls.MONTHS_PER_STEP, integer=True)
@@ -251,6 +217,22 @@ class Workshop:
             return self._refuse(refused)
         self.refused = None
         return True
+
+    def set_play_seconds(self, seconds) -> bool:
+        """How many seconds Play waits between two months (each tick of Play is one month)."""
+        low, high, _ = controls.PLAY_SECONDS
+        try:
+            self.play_seconds = controls.check_number("app.play_seconds", seconds, low, high)
+        except Refused as refused:
+            return self._refuse(refused)
+        self.refused = None
+        return True
+
+    def play_tick(self) -> bool:
+        """One tick of Play: one month further, whatever a Step advances; whether there is more to play."""
+        with self.lock:
+            self.step(1)
+            return not self.finished
 
     def set_compare(self, on) -> bool:
         """Show design B next to A; B starts as a copy of A, in the same random world."""

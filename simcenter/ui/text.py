@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from simcenter.errors import printable
 from simcenter.i18n import LANGUAGES, format_number, format_value, language, strings
+from simcenter import LEVERS
 from simcenter.metrics import BY_NAME
+from simcenter.ui.controls import ORDER
 
 if TYPE_CHECKING:
     from simcenter.config.catalogue import LegalForm, ManagementStructure
@@ -47,6 +49,12 @@ def entry_label(lang: str, entry: LegalForm | ManagementStructure) -> str:
     return entry.label_bg if lang == "bg" else entry.label
 
 
+def party_label(lang: str, spec, key: str) -> str:
+    """The name of a partner or funder (``spec``, scenario data) in ``lang``: its ``label_bg`` in
+    Bulgarian where the scenario has one, else its ``label``, else its id ``key``."""
+    return ((spec.label_bg or spec.label) if lang == "bg" else spec.label) or key
+
+
 def entry_summary(lang: str, entry: LegalForm | ManagementStructure) -> str:
     """The one- or two-sentence explanation of a legal form or management structure."""
     return (entry.summary_bg or entry.summary) if lang == "bg" else entry.summary
@@ -78,7 +86,7 @@ SHOWN_CHARACTERS = 30
 
 def refusal(lang: str, refused) -> str:
     """The one line a ``controls.Refused`` value becomes: which input, and why its value was not taken."""
-    values = {k: format_number(v) for k, v in refused.values.items()}
+    values = {k: format_number(v, lang) for k, v in refused.values.items()}
     why = tr(lang, refused.reason, got=described(lang, refused.got), **values)
     return tr(lang, "app.input.refused", what=tr(lang, refused.what), why=why)
 
@@ -106,3 +114,12 @@ def described(lang: str, raw: object) -> str:
     if isinstance(raw, dict):
         return tr(lang, "app.input.got_mapping")
     return tr(lang, "app.input.got_other")
+
+
+def problem_text(lang: str, line: str) -> str:
+    """A problem line with the dotted path of a lever replaced by the lever's name."""
+    for name in ORDER:
+        path = getattr(LEVERS[name], "path", None)  # levers that set one field know it
+        if path and line.startswith(path + ":"):
+            return tr(lang, f"app.lever.{name}") + line[len(path):]
+    return line

@@ -37,8 +37,10 @@ UPLOADED_NAME = "uploaded.yaml"
 """The name the validator sees (messages give line and field, not this name)."""
 TOKEN_BYTES = 16
 EXTENDS = re.compile(r"""^\s*["']?extends["']?\s*:""")
-SEED = re.compile(r"simcenter workshop app, seed (\d{1,19})\b")
-"""The seed an exported design carries in its description (``simcenter.ui.exports.scenario_yaml``)."""
+SEEN_WITH = "Seen in the app with seed {seed}"
+"""How an exported design names the page's seed in its description (``simcenter.ui.exports.replay_note``)."""
+SEED = re.compile(re.escape(SEEN_WITH).replace(re.escape("{seed}"), r"(\d{1,19})") + r"\b")
+"""The seed an exported design carries in its description, read back when it is uploaded."""
 
 
 def load_text(text: str) -> Scenario:
