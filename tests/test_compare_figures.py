@@ -1,19 +1,21 @@
 """The comparison report's figures as a municipal board reads them (issue 19): a panel per design for
 the outcomes over time, no legend over the data, nothing drawn over anything else, numbers written
-as the report's language writes them (no "1e6"), titles in words."""
+as the report's language writes them (no "1e6"), titles and captions in words."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
 
 from simcenter.comparison import compare
 from simcenter.i18n import speaking
-from simcenter.report import analysis, compare_figures
+from simcenter.report import analysis, captions, compare_figures, decomposition
 
-from support import PLOVDIV
+from support import PLOVDIV, REPO
 
 DESIGNS = [PLOVDIV / f for f in ("base.yaml", "cooperative.yaml", "grant-only.yaml", "municipal-enterprise.yaml",
                                  "network-hub.yaml")]
@@ -199,3 +201,45 @@ def test_every_figure_has_a_title_in_words(compared, lang):
         if lang == "bg":
             words = set(re.findall(r"[A-Za-z][A-Za-z'’-]*", " ".join(t for t, _ in fig["texts"]))) - LATIN_ALLOWED
             assert words == set(), (name, words)
+
+
+def test_captions_are_words_for_every_figure_a_comparison_writes(compared):
+    res, _, out = compared
+    files = sorted((out / "figures").glob("*.png"))
+    names = {p.name for p in files}
+    assert {"forest.png", "funding_mix.png", "pros_cons.png", "regional_reach.png"} <= names
+    assert any(n.startswith("decomposition_") for n in names) and any(n.startswith("timeseries_") for n in names)
+    seen = {}
+    for lang in LANGS:
+        with speaking(lang):
+            for path in files:
+                text = captions.caption(path, res)
+                assert len(text.split()) >= 8 and text[:1].isupper() and text.endswith("."), (lang, path.name, text)
+                assert path.name not in text and path.stem not in text and ".png" not in text, (lang, text)
+                assert not any(d in text for d in res.designs), (lang, text)  # titles, not ids
+                seen.setdefault(path.name, set()).add(text)
+                if lang == "bg":
+                    words = set(re.findall(r"[A-Za-z][A-Za-z'’-]*", text)) - LATIN_ALLOWED
+                    assert words == set(), (path.name, words)
+            assert captions.caption(out / "report.html", res) == ""
+            assert captions.caption(out / "figures" / "timeseries_no_such_outcome.png", res) == ""
+            assert captions.caption(out / "figures" / "decomposition_no-such-design.png", res) == ""
+    assert all(len(texts) == 2 for texts in seen.values())  # English and Bulgarian differ
+    # Each figure its own caption: the decomposition's name its design, the time series its outcome.
+    with speaking("en"):
+        assert len({captions.caption(p, res) for p in files}) == len(files)
+        design = next(d for d in res.designs if d != res.baseline)
+        assert res.title(design) in captions.caption(out / "figures" / decomposition.figure_name(design), res)
+
+
+@pytest.mark.parametrize("design", ["plovdiv-cooperative", "a b/c.d", "ünïcode", "", "x__y"])
+def test_captions_know_the_decomposition_figures_names(design):
+    assert captions.decomposition_name(design) == decomposition.figure_name(design)
+
+
+def test_captions_module_loads_no_plotting_nor_tables():
+    code = ("import sys, simcenter.report.captions; "
+            "heavy = [m for m in ('matplotlib', 'pandas', 'numpy') if m in sys.modules]; "
+            "assert not heavy, heavy")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
