@@ -13,7 +13,7 @@ import pytest
 
 from simcenter.comparison import compare
 from simcenter.i18n import speaking
-from simcenter.report import analysis, captions, compare_figures, decomposition
+from simcenter.report import analysis, captions, compare_figures, decomposition, figure_layout
 
 from support import PLOVDIV, REPO
 
@@ -113,7 +113,7 @@ def test_outcomes_over_time_are_a_panel_per_design_with_the_baseline_in_grey(com
     with speaking(lang):
         for outcome, fig in compare_figures.timeseries_figures(res):
             assert len(fig.axes) == len(res.designs), outcome
-            assert fig.get_figwidth() <= compare_figures.WIDTH + 1e-9
+            assert fig.get_figwidth() <= figure_layout.WIDTH + 1e-9
             for design, ax in zip(res.designs, fig.axes):
                 assert ax.get_legend() is None
                 assert " ".join(ax.get_title().split()).startswith(res.title(design)), (outcome, design)
@@ -134,7 +134,7 @@ def test_no_legend_over_data_and_nothing_drawn_over_anything_else(compared, lang
     with speaking(lang):
         figures = _figures(res, summary)
     for name, fig in figures.items():
-        assert fig["width"] <= compare_figures.WIDTH + 1e-9, name
+        assert fig["width"] <= figure_layout.WIDTH + 1e-9, name
         assert all(ax["legend"] is None for ax in fig["axes"]), name
         panels: dict = {}
         for ax in fig["axes"]:  # a panel and its twin (the cash axis) are one panel
@@ -162,7 +162,7 @@ def test_axes_write_numbers_per_locale_with_no_offset_nor_exponent(large, lang):
     res, summary = large
     with speaking(lang):
         figures = _figures(res, summary)
-        thousands = compare_figures._unit_words("EUR", scale=1000)
+        thousands = figure_layout.unit_words("EUR", scale=1000)
     checked = 0
     for name, fig in figures.items():
         for ax in fig["axes"]:
@@ -178,7 +178,7 @@ def test_axes_write_numbers_per_locale_with_no_offset_nor_exponent(large, lang):
 
         money = forest[metrics.BY_NAME["client_funding_added_eur"].label]
         reach = forest[metrics.BY_NAME["regional_reach"].label]
-        points = compare_figures._unit_words("share", difference=True)
+        points = figure_layout.unit_words("share", difference=True)
     assert money["xlabel"] == thousands  # "thousand EUR": the numbers say thousands, the words say so
     assert reach["xlabel"] == points
     shares = [t for ax in figures["regional_reach"]["axes"] for t in ax["ticks"] if re.search(r"\d", t)]

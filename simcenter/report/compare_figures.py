@@ -4,15 +4,14 @@ regional reach. Each has a title in words and a line that explains its marks, ax
 are written as the report's language writes them (no "1e6", shares as percentages) with their
 units in words, and no legend over the data.
 
-Each figure is laid out with margins fixed in inches (no ``tight_layout``: on grids of twelve or
-sixteen panels it draws the figure once more only to measure it), for a page 1,200 pixels wide
-(12 inches at 100 dpi). ``*_figure`` functions return the figure before it is saved (the tests
-look at its axes)."""
+Each figure is laid out with margins fixed in inches (``figure_layout``; no ``tight_layout``: on
+grids of twelve or sixteen panels it draws the figure once more only to measure it), for a page
+1,200 pixels wide (12 inches at 100 dpi). ``*_figure`` functions return the figure before it is
+saved (the tests look at its axes)."""
 
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
@@ -22,189 +21,29 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from simcenter import metrics  # noqa: E402
-from simcenter.errors import writing_to  # noqa: E402
 from simcenter.metrics import INCOME_CATEGORIES  # noqa: E402
-from simcenter.i18n import format_number, language, t, unit_name  # noqa: E402
+from simcenter.i18n import t, unit_name  # noqa: E402
 from simcenter.report.analysis import Results, no_verdict  # noqa: E402
+from simcenter.report.figure_layout import (  # noqa: E402
+    LABEL_SIZE, LINE, NAME_WIDTH, SHARE_UNITS, THOUSANDS, TICK_SIZE, WIDTH, columns_for, fit, heading, heading_height,
+    inches, line_count, numbers, panel_grid, panel_width, place, save, sentence, unit_words)
 
 TIME_OUTCOMES = ("cash_eur", "served", "ventures_launched_added", "jobs_added", "partner_engagement", "network_ties")
 FOREST_OUTCOMES = ("served", "mentoring_hours", "ventures_launched_added", "jobs_added", "client_funding_added_eur",
                    "survival_premium", "months_operating", "closed", "survived_grant_cliff", "own_revenue_share",
                    "funding_hhi", "partner_engagement", "regional_reach", "dropout_rate", "decision_latency_months",
                    "cost_per_venture_added_eur")
-SAVE = {"metadata": {"Software": None}}
-DPI = 100
-WIDTH = 12.0
-"""The widest figure, in inches: the report's page is 1,200 pixels wide, and figures are drawn at 100 dpi."""
-SHARE_UNITS = ("share", "0/1")
-"""Units whose values are shares (0-1): written as percentages, their differences in percentage points."""
-THOUSANDS = 100_000
-"""An amount axis whose values reach this is written in thousands (the unit says so): a narrow panel
-has no room for "−1,250,000" five times."""
 DESIGN = "#1f77b4"
 BASELINE = "0.55"
 BETTER, WORSE, UNCLEAR = "#2ca02c", "#d62728", "0.6"
-TITLE_SIZE, NOTE_SIZE, LABEL_SIZE, TICK_SIZE = 13, 9, 9, 8
-NAME_WIDTH = 2.4
-"""The widest line of a design's name beside a panel, in inches (a longer name takes two lines)."""
-LINE = 1 / 72 * 1.25
-"""The height of a line of text of one point, in inches (font size x 1.25 between lines)."""
-
-
-# --------------------------------------------------------------------------- words and numbers
-def _sentence(text: str) -> str:
-    """``text`` with its first letter a capital (outcome labels are written in lower case)."""
-    return text[:1].upper() + text[1:]
-
-
-def _lines(text: str) -> int:
-    return text.count("\n") + 1
-
-
-@lru_cache(maxsize=1)
-def _measurer():
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    return RendererAgg(8, 8, 72)  # at 72 dpi, a pixel is a point
-
-
-def _inches(text: str, size: float) -> float:
-    """How wide ``text`` (its longest line) is in a ``size``-point font, in inches (measured, not guessed:
-    Bulgarian words are wider than English ones of as many letters)."""
-    from matplotlib.font_manager import FontProperties
-
-    font = FontProperties(size=size)
-    return max(_measurer().get_text_width_height_descent(line, font, False)[0] for line in text.split("\n")) / 72
-
-
-def _fit(text: str, inches: float, size: float) -> str:
-    """``text`` in lines no wider than ``inches`` in a ``size``-point font (a longer word stays whole)."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and _inches(f"{lines[-1]} {word}", size) <= inches:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    return "\n".join(lines) or text
-
-
-def _tick(value: float, unit: str | None = None, points: bool = False, scale: float = 1.0) -> str:
-    """A tick's number as the report's language writes it: shares as percentages ("35%"), their
-    differences in percentage points ("-2"), amounts over ``scale``; never "1e-16" for a zero that
-    arithmetic left a hair off, nor "-0"."""
-    value = float(value)
-    if unit in SHARE_UNITS:
-        value *= 100
-    return _tick_text(round(value / scale, 9) + 0.0, unit in SHARE_UNITS and not points, language())
-
-
-@lru_cache(maxsize=4096)
-def _tick_text(value: float, percent: bool, lang: str) -> str:
-    """(The same few numbers on every panel's axis, each written once.)"""
-    text = format_number(value, lang)
-    return text + "%" if percent else text
-
-
-def _numbers(axis, unit: str | None = None, points: bool = False, scale: float = 1.0, bins: int | None = None) -> None:
-    """Write ``axis``'s numbers per locale (no offset, no scientific notation); ``bins``: at most
-    about that many intervals between ticks."""
-    if bins:
-        axis.set_major_locator(MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]))
-    axis.set_major_formatter(FuncFormatter(lambda value, _: _tick(value, unit, points, scale)))
-
-
-def _unit_words(unit: str, difference: bool = False, scale: float = 1.0) -> str:
-    """An axis's unit in words: percentage points for a difference of shares, per cent for a share,
-    "thousand EUR" for amounts written in thousands."""
-    if unit in SHARE_UNITS:
-        return t("report.unit_points") if difference else t("report.unit_percent")
-    if scale == 1000:
-        return t("report.unit_thousands", unit=unit_name(unit))
-    return unit_name(unit)
 
 
 def _design_name(res: Results, design: str) -> str:
     """The design's title, marked when it is the baseline."""
     title = res.title(design)
     return t("report.fig_baseline_mark", design=title) if design == res.baseline else title
-
-
-# --------------------------------------------------------------------------- layout
-def _columns(n: int) -> int:
-    """Panels a row for ``n`` panels: all of them up to four, else three or four, whichever leaves
-    fewer empty places (four when even)."""
-    if n <= 4:
-        return max(1, n)
-    return min((4, 3), key=lambda c: math.ceil(n / c) * c - n)
-
-
-def _place(fig: Figure, left: float, right: float, top: float, bottom: float, wgap: float = 0.0,
-           hgap: float = 0.0) -> None:
-    """The panels' margins and the gaps between them in inches (whatever the figure's size)."""
-    w, h = fig.get_size_inches()
-    axes = fig.axes[0].get_gridspec() if fig.axes else None
-    rows, cols = (axes.nrows, axes.ncols) if axes is not None else (1, 1)
-    width = (w - left - right - wgap * (cols - 1)) / cols
-    height = (h - top - bottom - hgap * (rows - 1)) / rows
-    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h,
-                        wspace=wgap / width if cols > 1 else 0.2, hspace=hgap / height if rows > 1 else 0.2)
-
-
-def _heading_lines(title: str, note: str, width: float) -> tuple[str, str]:
-    """The figure's title and note, each in lines that fit a figure ``width`` inches wide."""
-    return _fit(title, width - 0.4, TITLE_SIZE), (_fit(note, width - 0.6, NOTE_SIZE) if note else "")
-
-
-def _heading_height(title: str, note: str, width: float) -> float:
-    """The inches the figure's title and note take at its top (``_heading``)."""
-    title, note = _heading_lines(title, note, width)
-    used = 0.12 + _lines(title) * TITLE_SIZE * LINE
-    if note:
-        used += 0.06 + _lines(note) * NOTE_SIZE * LINE
-    return used + 0.1
-
-
-def _heading(fig: Figure, title: str, note: str = "") -> tuple[list, float]:
-    """The figure's title and the line under it that explains its marks, at its top; return the two
-    texts and the inches they take."""
-    w, h = fig.get_size_inches()
-    title, note = _heading_lines(title, note, w)
-    drawn = [fig.text(0.5, 1 - 0.12 / h, title, ha="center", va="top", fontsize=TITLE_SIZE)]
-    if note:
-        below = 0.12 + _lines(title) * TITLE_SIZE * LINE + 0.06
-        drawn.append(fig.text(0.5, 1 - below / h, note, ha="center", va="top", fontsize=NOTE_SIZE, color="0.25"))
-    return drawn, _heading_height(title, note, w)
-
-
-def _save(fig: Figure, path: Path, close: bool = True) -> Path:
-    with writing_to(path):
-        fig.savefig(path, dpi=DPI, **SAVE)
-    if close:
-        plt.close(fig)
-    return path
-
-
-def _grid(n: int, panel_w: float, panel_h: float, left: float, right: float, top: float, bottom: float,
-          wgap: float, hgap: float, **share) -> tuple[Figure, list, int]:
-    """A figure of ``n`` panels of ``panel_w`` x ``panel_h`` inches in rows (the empty places of the
-    last row removed); return it, its panels in order and the number of columns."""
-    cols = _columns(n)
-    rows = math.ceil(n / cols)
-    size = (left + right + cols * panel_w + (cols - 1) * wgap, top + bottom + rows * panel_h + (rows - 1) * hgap)
-    fig, axes = plt.subplots(rows, cols, figsize=size, squeeze=False, **share)
-    flat = list(axes.ravel())
-    for ax in flat[n:]:
-        ax.remove()
-    _place(fig, left, right, top, bottom, wgap, hgap)
-    return fig, flat[:n], cols
-
-
-def _panel_width(cols: int, left: float, right: float, wgap: float, widest: float = 3.6) -> float:
-    """Panels as wide as a 12-inch figure allows, at most ``widest`` inches."""
-    return min(widest, (WIDTH - left - right - (cols - 1) * wgap) / cols)
 
 
 # --------------------------------------------------------------------------- outcomes over time
@@ -216,16 +55,16 @@ def timeseries_figures(res: Results):
     most of the time it takes to draw): save it before asking for the next one."""
     bands = dict(iter(res.bands[res.bands["outcome"].isin(TIME_OUTCOMES)].groupby(["scenario", "outcome"], sort=False)))
     designs = res.designs
-    cols = _columns(len(designs))
+    cols = columns_for(len(designs))
     left, right, wgap, bottom = 0.95, 0.25, 0.22, 0.62
-    panel_w = _panel_width(cols, left, right, wgap)
-    names = [_fit(_design_name(res, d), panel_w - 0.1, LABEL_SIZE) for d in designs]
-    title_h = max(_lines(n) for n in names) * LABEL_SIZE * LINE + 0.1
+    panel_w = panel_width(cols, left, right, wgap)
+    names = [fit(_design_name(res, d), panel_w - 0.1, LABEL_SIZE) for d in designs]
+    title_h = max(line_count(n) for n in names) * LABEL_SIZE * LINE + 0.1
     width = left + right + cols * panel_w + (cols - 1) * wgap
     note = t("report.fig_timeseries_note", baseline=res.title(res.baseline))
-    titles = {o: t("report.fig_timeseries", label=_sentence(metrics.BY_NAME[o].label)) for o in TIME_OUTCOMES}
-    top = max(_heading_height(title, note, width) for title in titles.values()) + title_h
-    fig, axes, cols = _grid(len(designs), panel_w, 1.6, left, right, top, bottom, wgap, title_h + 0.12,
+    titles = {o: t("report.fig_timeseries", label=sentence(metrics.BY_NAME[o].label)) for o in TIME_OUTCOMES}
+    top = max(heading_height(title, note, width) for title in titles.values()) + title_h
+    fig, axes, cols = panel_grid(len(designs), panel_w, 1.6, left, right, top, bottom, wgap, title_h + 0.12,
                             sharex=True, sharey=True)
     for k, (ax, name) in enumerate(zip(axes, names)):
         ax.set_title(name, fontsize=LABEL_SIZE, pad=4)
@@ -233,12 +72,12 @@ def timeseries_figures(res: Results):
         ax.tick_params(labelsize=TICK_SIZE, labelbottom=k + cols >= len(designs), labelleft=k % cols == 0)
     months = res.bands["month"]
     axes[0].set_xlim(float(months.min()), float(months.max()))
-    _numbers(axes[0].xaxis)
+    numbers(axes[0].xaxis)
     fig.supxlabel(t("report.month_axis"), fontsize=LABEL_SIZE, y=0.12 / fig.get_figheight(), va="bottom")
     try:
         for outcome in TIME_OUTCOMES:
             o = metrics.BY_NAME[outcome]
-            heading, _ = _heading(fig, titles[outcome], note)
+            texts, _ = heading(fig, titles[outcome], note)
             base = bands[(res.baseline, outcome)]
             marks = []
             low, high = math.inf, -math.inf
@@ -254,11 +93,11 @@ def timeseries_figures(res: Results):
             if np.isfinite([low, high]).all():  # the panels' shared y axis: every band, 5% to spare
                 pad = (high - low) * 0.05 or max(abs(high), 1.0) * 0.05
                 axes[0].set_ylim(low - pad, high + pad)
-            _numbers(axes[0].yaxis, o.unit if o.unit in SHARE_UNITS else None)
-            label = fig.supylabel(f"{_sentence(o.label)} ({_unit_words(o.unit)})", fontsize=LABEL_SIZE,
+            numbers(axes[0].yaxis, o.unit if o.unit in SHARE_UNITS else None)
+            label = fig.supylabel(f"{sentence(o.label)} ({unit_words(o.unit)})", fontsize=LABEL_SIZE,
                                   x=0.12 / fig.get_figwidth(), ha="left")
             yield outcome, fig
-            for mark in [*marks, *heading]:
+            for mark in [*marks, *texts]:
                 mark.remove()
             label.set_text("")
     finally:
@@ -267,7 +106,7 @@ def timeseries_figures(res: Results):
 
 def timeseries(res: Results, folder: Path) -> list[Path]:
     """One figure per key outcome (``timeseries_figures``), ``timeseries_<outcome>.png``."""
-    return [_save(fig, folder / f"timeseries_{outcome}.png", close=False) for outcome, fig in timeseries_figures(res)]
+    return [save(fig, folder / f"timeseries_{outcome}.png", close=False) for outcome, fig in timeseries_figures(res)]
 
 
 # --------------------------------------------------------------------------- funding mix
@@ -275,21 +114,21 @@ def funding_mix_figure(res: Results) -> Figure:
     """Mean monthly income by source per design (stacked, left axis) with the median cash (right
     axis): a panel per design, shared axes, the legend below the panels."""
     designs = res.designs
-    cols = _columns(len(designs))
+    cols = columns_for(len(designs))
     left, right, wgap = 0.95, 0.95, 0.18
-    panel_w = _panel_width(cols, left, right, wgap)
-    names = [_fit(_design_name(res, d), panel_w - 0.1, LABEL_SIZE) for d in designs]
-    title_h = max(_lines(n) for n in names) * LABEL_SIZE * LINE + 0.1
+    panel_w = panel_width(cols, left, right, wgap)
+    names = [fit(_design_name(res, d), panel_w - 0.1, LABEL_SIZE) for d in designs]
+    title_h = max(line_count(n) for n in names) * LABEL_SIZE * LINE + 0.1
     width = left + right + cols * panel_w + (cols - 1) * wgap
     title, note = t("report.fig_funding_mix"), t("report.fig_funding_mix_note")
     labels = [t(f"report.income.{c}") for c in INCOME_CATEGORIES] + [t("report.cash_median")]
     legend_cols = 4 if cols >= 3 else 2
     legend_h = math.ceil(len(labels) / legend_cols) * LABEL_SIZE * LINE * 1.3 + 0.1
     bottom = 0.12 + legend_h + 0.62
-    top = _heading_height(title, note, width) + title_h
-    fig, axes, cols = _grid(len(designs), panel_w, 1.7, left, right, top, bottom, wgap, title_h + 0.12,
+    top = heading_height(title, note, width) + title_h
+    fig, axes, cols = panel_grid(len(designs), panel_w, 1.7, left, right, top, bottom, wgap, title_h + 0.12,
                             sharex=True, sharey=True)
-    _heading(fig, title, note)
+    heading(fig, title, note)
     colors = plt.get_cmap("Set2")
     twins = []
     handles = []
@@ -311,22 +150,23 @@ def funding_mix_figure(res: Results) -> Figure:
         ax.tick_params(labelsize=TICK_SIZE, labelbottom=k + cols >= len(designs), labelleft=k % cols == 0)
         twin.tick_params(labelsize=TICK_SIZE, labelright=last, right=last)
     axes[0].set_xlim(float(res.income["month"].min()), float(res.income["month"].max()))
-    _numbers(axes[0].xaxis)
-    _numbers(axes[0].yaxis)
-    _numbers(twins[0].yaxis)
+    numbers(axes[0].xaxis)
+    numbers(axes[0].yaxis)
+    numbers(twins[0].yaxis)
     w, h = fig.get_size_inches()
     fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.1 / h), ncol=legend_cols,
                fontsize=LABEL_SIZE, frameon=False)
     fig.supxlabel(t("report.month_axis"), fontsize=LABEL_SIZE, y=(0.12 + legend_h) / h, va="bottom")
     fig.supylabel(t("report.income_axis", unit=unit_name("EUR")), fontsize=LABEL_SIZE, x=0.12 / w, ha="left")
-    fig.text(1 - 0.12 / w, 1 - (top + (h - top - bottom) / 2) / h, t("report.cash_axis", unit=unit_name("EUR")), rotation=-90,
+    middle = 1 - (top + (h - top - bottom) / 2) / h  # of the panels, where the right axis's words go
+    fig.text(1 - 0.12 / w, middle, t("report.cash_axis", unit=unit_name("EUR")), rotation=-90,
              ha="right", va="center", fontsize=LABEL_SIZE)
     return fig
 
 
 def funding_mix(res: Results, folder: Path) -> Path:
     """``funding_mix_figure`` as ``funding_mix.png``."""
-    return _save(funding_mix_figure(res), folder / "funding_mix.png")
+    return save(funding_mix_figure(res), folder / "funding_mix.png")
 
 
 # --------------------------------------------------------------------------- differences to the baseline
@@ -336,21 +176,21 @@ def forest_figure(res: Results, summary: pd.DataFrame) -> Figure:
     others = [d for d in res.designs if d != res.baseline] or res.designs
     outcomes = [o for o in FOREST_OUTCOMES if o in metrics.BY_NAME]
     cols = 4
-    names = [_fit(res.title(d), NAME_WIDTH, TICK_SIZE) for d in others]
-    row = max(0.24, max(_lines(n) for n in names) * TICK_SIZE * 1.15 / 72 + 0.05)
-    left, right, wgap = 0.2 + max(_inches(n, TICK_SIZE) for n in names), 0.25, 0.3
-    panel_w = _panel_width(cols, left, right, wgap)
+    names = [fit(res.title(d), NAME_WIDTH, TICK_SIZE) for d in others]
+    row = max(0.24, max(line_count(n) for n in names) * TICK_SIZE * 1.15 / 72 + 0.05)
+    left, right, wgap = 0.2 + max(inches(n, TICK_SIZE) for n in names), 0.25, 0.3
+    panel_w = panel_width(cols, left, right, wgap)
     width = left + right + cols * panel_w + (cols - 1) * wgap
-    heads = [_fit(metrics.BY_NAME[o].label, panel_w, LABEL_SIZE) for o in outcomes]
-    head_h = max(_lines(x) for x in heads) * LABEL_SIZE * LINE + 0.08
+    heads = [fit(metrics.BY_NAME[o].label, panel_w, LABEL_SIZE) for o in outcomes]
+    head_h = max(line_count(x) for x in heads) * LABEL_SIZE * LINE + 0.08
     title = t("report.fig_forest", baseline=res.title(res.baseline))
     note = t("report.fig_forest_note")
     legend_h = LABEL_SIZE * LINE * 1.4 + 0.1
-    top = _heading_height(title, note, width) + legend_h + head_h
+    top = heading_height(title, note, width) + legend_h + head_h
     panel_h = max(1.2, row * len(others) + 0.1)
     hgap = head_h + 0.55  # the x axis's numbers and unit, then the next panel's title
-    fig, axes, _ = _grid(len(outcomes), panel_w, panel_h, left, right, top, 0.55, wgap, hgap, sharey=True)
-    _, used = _heading(fig, title, note)
+    fig, axes, _ = panel_grid(len(outcomes), panel_w, panel_h, left, right, top, 0.55, wgap, hgap, sharey=True)
+    _, used = heading(fig, title, note)
     y = np.arange(len(others))[::-1]  # the first design at the top
     quiet = no_verdict(res, summary)  # robust, but no verdict: grey, as the report's tables say
     for k, (outcome, ax, head) in enumerate(zip(outcomes, axes, heads)):
@@ -364,8 +204,8 @@ def forest_figure(res: Results, summary: pd.DataFrame) -> Figure:
         color = np.where(~robust, UNCLEAR, np.where(good, BETTER, WORSE))
         for c in np.unique(color):  # one call per colour: the same marks, fewer artists to draw
             m = color == c
-            left_err, right_err = point[m] - lo[m], hi[m] - point[m]
-            ax.errorbar(point[m], y[m], xerr=[np.where(left_err > 0, left_err, 0.0), np.where(right_err > 0, right_err, 0.0)],
+            below, above = point[m] - lo[m], hi[m] - point[m]
+            ax.errorbar(point[m], y[m], xerr=[np.where(below > 0, below, 0.0), np.where(above > 0, above, 0.0)],
                         fmt="o", color=c, ms=4, capsize=2, lw=1.2)
         ax.axvline(0, color="black", lw=0.6)
         ax.grid(axis="x", alpha=0.3)
@@ -378,8 +218,8 @@ def forest_figure(res: Results, summary: pd.DataFrame) -> Figure:
         finite = finite[np.isfinite(finite)]
         scale = 1000.0 if o.unit == "EUR" and finite.size and finite.max() >= THOUSANDS else 1.0
         unit = o.unit if o.unit in SHARE_UNITS else None
-        _numbers(ax.xaxis, unit, points=True, scale=scale, bins=4)
-        ax.set_xlabel(_unit_words(o.unit, difference=True, scale=scale), fontsize=TICK_SIZE)
+        numbers(ax.xaxis, unit, points=True, scale=scale, bins=4)
+        ax.set_xlabel(unit_words(o.unit, difference=True, scale=scale), fontsize=TICK_SIZE)
         ax.tick_params(axis="x", labelsize=TICK_SIZE)
     from matplotlib.lines import Line2D
 
@@ -392,7 +232,7 @@ def forest_figure(res: Results, summary: pd.DataFrame) -> Figure:
 
 def forest(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
     """``forest_figure`` as ``forest.png``."""
-    return _save(forest_figure(res, summary), folder / "forest.png")
+    return save(forest_figure(res, summary), folder / "forest.png")
 
 
 def pros_cons_figure(res: Results, summary: pd.DataFrame) -> Figure:
@@ -409,21 +249,21 @@ def pros_cons_figure(res: Results, summary: pd.DataFrame) -> Figure:
             if row.robust and (design, outcome) not in quiet:
                 good = (row.direction == "max") == (row.diff_median > 0)
                 grid[i, j] = 1 if good else -1
-    names = [_fit(_design_name(res, d), NAME_WIDTH, TICK_SIZE) for d in res.designs]
+    names = [fit(_design_name(res, d), NAME_WIDTH, TICK_SIZE) for d in res.designs]
     columns = [metrics.BY_NAME[o].label for o in outcomes]
-    left = 0.2 + max(_inches(n, TICK_SIZE) for n in names)
+    left = 0.2 + max(inches(n, TICK_SIZE) for n in names)
     # The slanted outcome names below the map: the longest one's run down at 60 degrees.
-    bottom = 0.25 + max(_inches(c, TICK_SIZE) for c in columns) * math.sin(math.radians(60)) + TICK_SIZE / 72
+    bottom = 0.25 + max(inches(c, TICK_SIZE) for c in columns) * math.sin(math.radians(60)) + TICK_SIZE / 72
     cell_w = min(0.3, (WIDTH - left - 0.3) / len(outcomes))
     width = left + 0.3 + cell_w * len(outcomes)
     title = t("report.fig_pros_cons", baseline=res.title(res.baseline))
     legend_h = LABEL_SIZE * LINE * 1.4 + 0.15
-    top = _heading_height(title, "", width) + legend_h
-    rows_h = max(_lines(n) for n in names) * 0.18 + 0.12
+    top = heading_height(title, "", width) + legend_h
+    rows_h = max(line_count(n) for n in names) * 0.18 + 0.12
     fig = plt.figure(figsize=(width, top + bottom + rows_h * len(res.designs)))
     ax = fig.add_subplot()
-    _place(fig, left, 0.3, top, bottom)
-    _, used = _heading(fig, title)
+    place(fig, left, 0.3, top, bottom)
+    _, used = heading(fig, title)
     from matplotlib.colors import ListedColormap
 
     ax.imshow(grid, cmap=ListedColormap([WORSE, "#f2f2f2", BETTER]), vmin=-1, vmax=1, aspect="auto",
@@ -451,38 +291,39 @@ def pros_cons_figure(res: Results, summary: pd.DataFrame) -> Figure:
 
 def pros_cons_map(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
     """``pros_cons_figure`` as ``pros_cons.png``."""
-    return _save(pros_cons_figure(res, summary), folder / "pros_cons.png")
+    return save(pros_cons_figure(res, summary), folder / "pros_cons.png")
 
 
 def regional_reach_figure(res: Results, summary: pd.DataFrame) -> Figure:
     """Share of the people reached who live outside the city and share of services online per design
     (horizontal bars, median with the 5-95% range), the legend under the title."""
     designs = res.designs
-    names = [_fit(_design_name(res, d), NAME_WIDTH, TICK_SIZE) for d in designs]
-    left, right, bottom = 0.2 + max(_inches(n, TICK_SIZE) for n in names), 0.35, 0.6
+    names = [fit(_design_name(res, d), NAME_WIDTH, TICK_SIZE) for d in designs]
+    left, right, bottom = 0.2 + max(inches(n, TICK_SIZE) for n in names), 0.35, 0.6
     width = min(WIDTH, left + right + 6.5)
     title, note = t("report.fig_reach"), t("report.fig_reach_note")
     legend_h = LABEL_SIZE * LINE * 1.4 + 0.15
-    top = _heading_height(title, note, width) + legend_h
-    row = max(0.42, max(_lines(n) for n in names) * 0.17 + 0.1)
+    top = heading_height(title, note, width) + legend_h
+    row = max(0.42, max(line_count(n) for n in names) * 0.17 + 0.1)
     fig = plt.figure(figsize=(width, top + bottom + row * len(designs)))
     ax = fig.add_subplot()
-    _place(fig, left, right, top, bottom)
-    _, used = _heading(fig, title, note)
+    place(fig, left, right, top, bottom)
+    _, used = heading(fig, title, note)
     y = np.arange(len(designs))[::-1]
     height = 0.38
     for k, (outcome, color) in enumerate((("regional_reach", "tab:blue"), ("online_share", "tab:orange"))):
         sub = summary[summary["outcome"] == outcome].set_index("scenario").reindex(designs)
         med = sub["median"].to_numpy(dtype=float)
-        err = [np.maximum(0, med - sub["p05"].to_numpy(dtype=float)), np.maximum(0, sub["p95"].to_numpy(dtype=float) - med)]
+        low, high = sub["p05"].to_numpy(dtype=float), sub["p95"].to_numpy(dtype=float)
+        err = [np.maximum(0, med - low), np.maximum(0, high - med)]
         ax.barh(y + (0.5 - k) * height, med, height, xerr=err, capsize=2.5, color=color,
-                error_kw={"elinewidth": 0.9}, label=_sentence(metrics.BY_NAME[outcome].label))
+                error_kw={"elinewidth": 0.9}, label=sentence(metrics.BY_NAME[outcome].label))
     ax.set_yticks(y)
     ax.set_yticklabels(names, fontsize=TICK_SIZE)
     ax.set_ylim(-0.6, len(designs) - 0.4)
     ax.tick_params(axis="y", length=0)
     ax.set_xlim(0, 1)
-    _numbers(ax.xaxis, "share")
+    numbers(ax.xaxis, "share")
     ax.tick_params(axis="x", labelsize=TICK_SIZE)
     ax.set_xlabel(t("report.share_axis"), fontsize=LABEL_SIZE)
     ax.grid(axis="x", alpha=0.3)
@@ -495,7 +336,7 @@ def regional_reach_figure(res: Results, summary: pd.DataFrame) -> Figure:
 
 def regional_reach(res: Results, summary: pd.DataFrame, folder: Path) -> Path:
     """``regional_reach_figure`` as ``regional_reach.png``."""
-    return _save(regional_reach_figure(res, summary), folder / "regional_reach.png")
+    return save(regional_reach_figure(res, summary), folder / "regional_reach.png")
 
 
 def all_figures(res: Results, summary: pd.DataFrame, folder: Path) -> list[Path]:
