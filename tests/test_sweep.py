@@ -8,6 +8,7 @@ a run that raises is a row, not the end of the sweep; a folder never mixes two e
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -172,19 +173,37 @@ def _sweep_process(path: Path, out: Path, *extra: str) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def _wait_for_results(out: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
-    """Until the sweep has committed its first results (its write-ahead log grows past the store's creation)."""
-    wal = out / "sweep.duckdb.wal"
+def _wait_for_results(out: Path, proc: subprocess.Popen, timeout: float = 60) -> str:
+    """Until the sweep has committed its first results: its write-ahead log grows past its size
+    once the store is made, which is when the sweep names its engine (the log of the store's
+    creation is written in several pieces: growing while it is written is no result). Return what
+    the sweep printed on stderr until then (``proc.communicate`` gives the rest)."""
     deadline = time.monotonic() + timeout
-    created = None
+    printed = _read_stderr_until(proc, "running on ", deadline)
+    wal = out / "sweep.duckdb.wal"
+    created = wal.stat().st_size if wal.exists() else 0
     while time.monotonic() < deadline and proc.poll() is None:
-        size = wal.stat().st_size if wal.exists() else 0
-        if size and created is None:
-            created = size
-        elif created is not None and size > created:
-            return
+        if (wal.stat().st_size if wal.exists() else 0) > created:
+            return printed
         time.sleep(0.02)
     raise AssertionError(f"the sweep stored nothing in time: {proc.poll()=}")
+
+
+def _read_stderr_until(proc: subprocess.Popen, text: str, deadline: float) -> str:
+    """Read the sweep's stderr (unbuffered, so that ``communicate`` later reads exactly the rest)
+    until it has printed ``text``."""
+    fd = proc.stderr.fileno()
+    got = b""
+    while text.encode() not in got:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(f"the sweep did not print {text!r} in time: {got.decode()}")
+        if select.select([fd], [], [], min(remaining, 0.5))[0]:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise AssertionError(f"the sweep ended before printing {text!r}: {got.decode()}")
+            got += chunk
+    return got.decode()
 
 
 def _group_gone(pgid: int, timeout: float = 10) -> bool:
@@ -226,9 +245,10 @@ def test_ctrl_c_stops_cleanly_keeps_what_was_computed_and_resumes(long_reference
     out = tmp_path / "interrupted"
     proc = _sweep_process(path, out, "--workers", "2")
     try:
-        _wait_for_results(out, proc)
+        printed = _wait_for_results(out, proc)
         os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends it: to every process of the group
-        _, stderr = proc.communicate(timeout=60)
+        _, rest = proc.communicate(timeout=60)
+        stderr = printed + rest
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
