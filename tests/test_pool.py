@@ -109,6 +109,9 @@ def test_the_command_exits_with_its_code_after_every_exit_handler_and_without_te
     assert proc.returncode == 3 and proc.stdout == "out"  # the code, and the output flushed
     assert (tmp_path / "handler").exists() and not (tmp_path / "teardown").exists()
     assert _entry(tmp_path, "sys.exit(2)").returncode == 2  # argparse's usage errors
+    # A Ctrl-C before the command handles it (while the command line is read): quietly, 130.
+    interrupted = _entry(tmp_path, "raise KeyboardInterrupt")
+    assert interrupted.returncode == 130 and interrupted.stderr == "" and interrupted.stdout == ""
     assert _entry(tmp_path, "return 0").returncode == 0
     failed = _entry(tmp_path, "raise RuntimeError('boom')")
     assert failed.returncode == 1 and "boom" in failed.stderr
