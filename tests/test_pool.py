@@ -109,8 +109,46 @@ def test_the_command_exits_with_its_code_after_every_exit_handler_and_without_te
     assert proc.returncode == 3 and proc.stdout == "out"  # the code, and the output flushed
     assert (tmp_path / "handler").exists() and not (tmp_path / "teardown").exists()
     assert _entry(tmp_path, "sys.exit(2)").returncode == 2  # argparse's usage errors
+    # A Ctrl-C before the command handles it (while the command line is read): quietly, 130.
+    interrupted = _entry(tmp_path, "raise KeyboardInterrupt")
+    assert interrupted.returncode == 130 and interrupted.stderr == "" and interrupted.stdout == ""
     assert _entry(tmp_path, "return 0").returncode == 0
     failed = _entry(tmp_path, "raise RuntimeError('boom')")
     assert failed.returncode == 1 and "boom" in failed.stderr
     message = _entry(tmp_path, "sys.exit('bad thing')")
     assert message.returncode == 1 and "bad thing" in message.stderr
+
+
+def _ended_pid() -> int:
+    """The id of a process that has ended."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_an_error_once_the_main_process_has_ended_is_not_printed():
+    """The fork server's hook (``quiet_once_ended``): a worker the command asked for just before a
+    Ctrl-C, started after the command has ended, fails quietly; while the command lives, an error
+    is printed as before."""
+    code = ("import sys\nfrom simcenter.run.pool import quiet_once_ended\n"
+            "quiet_once_ended(int(sys.argv[1]), grace=0.2)\nraise FileNotFoundError('the pool is gone')\n")
+    ended = subprocess.run([sys.executable, "-c", code, str(_ended_pid())], capture_output=True, text=True, cwd=ROOT)
+    assert ended.returncode == 1 and ended.stderr == ""
+    alive = subprocess.run([sys.executable, "-c", code, str(os.getpid())], capture_output=True, text=True, cwd=ROOT)
+    assert alive.returncode == 1 and "Traceback" in alive.stderr and "the pool is gone" in alive.stderr
+
+
+def test_the_fork_server_ends_while_loading_when_the_main_process_has_ended():
+    """``ended_with``: a fork server still loading the model ends as soon as the command has ended
+    (instead of loading on, then forking for nobody the worker asked for before a Ctrl-C); when
+    the block ends, the watching thread is gone (the server forks with no other thread)."""
+    code = ("import sys, time\nfrom simcenter.run.pool import ended_with\n"
+            "with ended_with(int(sys.argv[1]), every=0.02):\n    time.sleep(30)\nprint('loaded on')\n")
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", code, str(_ended_pid())], capture_output=True, text=True, cwd=ROOT,
+                          timeout=20)
+    assert proc.returncode == 0 and proc.stdout == "" and time.monotonic() - start < 10
+    code = ("import os, sys, threading\nfrom simcenter.run.pool import ended_with\n"
+            "with ended_with(os.getppid(), every=0.02):\n    pass\nprint(threading.active_count())\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=20)
+    assert proc.returncode == 0 and proc.stdout.strip() == "1", proc.stderr

@@ -8,6 +8,7 @@ a run that raises is a row, not the end of the sweep; a folder never mixes two e
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -172,19 +173,37 @@ def _sweep_process(path: Path, out: Path, *extra: str) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def _wait_for_results(out: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
-    """Until the sweep has committed its first results (its write-ahead log grows past the store's creation)."""
-    wal = out / "sweep.duckdb.wal"
+def _wait_for_results(out: Path, proc: subprocess.Popen, timeout: float = 60) -> str:
+    """Until the sweep has committed its first results: its write-ahead log grows past its size
+    once the store is made, which is when the sweep names its engine (the log of the store's
+    creation is written in several pieces: growing while it is written is no result). Return what
+    the sweep printed on stderr until then (``proc.communicate`` gives the rest)."""
     deadline = time.monotonic() + timeout
-    created = None
+    printed = _read_stderr_until(proc, "running on ", deadline)
+    wal = out / "sweep.duckdb.wal"
+    created = wal.stat().st_size if wal.exists() else 0
     while time.monotonic() < deadline and proc.poll() is None:
-        size = wal.stat().st_size if wal.exists() else 0
-        if size and created is None:
-            created = size
-        elif created is not None and size > created:
-            return
+        if (wal.stat().st_size if wal.exists() else 0) > created:
+            return printed
         time.sleep(0.02)
     raise AssertionError(f"the sweep stored nothing in time: {proc.poll()=}")
+
+
+def _read_stderr_until(proc: subprocess.Popen, text: str, deadline: float) -> str:
+    """Read the sweep's stderr (unbuffered, so that ``communicate`` later reads exactly the rest)
+    until it has printed ``text``."""
+    fd = proc.stderr.fileno()
+    got = b""
+    while text.encode() not in got:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(f"the sweep did not print {text!r} in time: {got.decode()}")
+        if select.select([fd], [], [], min(remaining, 0.5))[0]:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise AssertionError(f"the sweep ended before printing {text!r}: {got.decode()}")
+            got += chunk
+    return got.decode()
 
 
 def _group_gone(pgid: int, timeout: float = 10) -> bool:
@@ -226,9 +245,10 @@ def test_ctrl_c_stops_cleanly_keeps_what_was_computed_and_resumes(long_reference
     out = tmp_path / "interrupted"
     proc = _sweep_process(path, out, "--workers", "2")
     try:
-        _wait_for_results(out, proc)
+        printed = _wait_for_results(out, proc)
         os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends it: to every process of the group
-        _, stderr = proc.communicate(timeout=60)
+        _, rest = proc.communicate(timeout=60)
+        stderr = printed + rest
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -241,6 +261,60 @@ def test_ctrl_c_stops_cleanly_keeps_what_was_computed_and_resumes(long_reference
     summary = run_sweep(load_experiment(path), out, workers=2)
     assert summary.stored_before == stored and summary.complete
     assert_same_results(reference, out)
+
+
+def _fork_server_of(pid: int) -> int | None:
+    """The fork server process ``pid`` has started for its workers, if any yet."""
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            if f"\nPPid:\t{pid}\n" in status.read_text() and \
+                    b"multiprocessing.forkserver" in (status.parent / "cmdline").read_bytes():
+                return int(status.parent.name)
+        except OSError:  # ended meanwhile
+            continue
+    return None
+
+
+def _ignores_ctrl_c(pid: int) -> bool:
+    """Does process ``pid`` ignore SIGINT now (as it does for an instant while starting its fork server)?"""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:  # it has ended
+        return False
+    for line in lines:
+        if line.startswith("SigIgn:"):
+            return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server, and /proc, are Linux's")
+@pytest.mark.parametrize("after", [0.3, 0.7])
+def test_ctrl_c_while_the_workers_start_is_quiet(tmp_path, after):
+    """A Ctrl-C while the pool is starting its first worker (the command waits for the fork server,
+    which is still loading the model): the command stops at once, cleanly, and the worker it had
+    asked for is not started for nobody later (it used to be, and to print multiprocessing's
+    traceback, FileNotFoundError from SemLock, on the terminal the command had left)."""
+    path = write_experiment(tmp_path, LONG_BODY, years=2)
+    out = tmp_path / "out"
+    proc = _sweep_process(path, out, "--workers", "2")
+    try:
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline and \
+                (_fork_server_of(proc.pid) is None or _ignores_ctrl_c(proc.pid)):
+            time.sleep(0.01)
+        assert proc.poll() is None and _fork_server_of(proc.pid), "the sweep started no fork server"
+        time.sleep(after)  # the command now waits for its first worker: the server loads for a second or more
+        os.killpg(proc.pid, signal.SIGINT)
+        # Until every process writing to the terminal (the command's stderr) has ended, the
+        # fork server and any worker included: what they would print is in ``stderr``.
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and 'File "' not in stderr, stderr
+    assert "of 120 runs are stored; run the same command again" in stderr
+    assert _group_gone(proc.pid), "a process of the sweep outlived it"
 
 
 def test_sweep_analyze_export_from_the_command_line(reference, tmp_path):

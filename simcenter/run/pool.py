@@ -68,14 +68,36 @@ def _context(method: str | None = None, preload: tuple[str, ...] = ()):
     return multiprocessing.get_context("spawn")
 
 
+OWNER_ENV = "SIMCENTER_POOL_OWNER"
+"""Tells the fork server which process started it (``server_owner``)."""
+
+
 def _ensure_server() -> None:
     """Start the fork server now (it loads the model while the caller does other work), ignoring
     Ctrl-C: it keeps ignoring it (while loading too) and so do the workers it forks; a Ctrl-C
-    reaches only the main process, which stops them."""
+    reaches only the main process, which stops them. The server is told this process's id
+    (``server_owner``), in its environment."""
     from multiprocessing import forkserver
 
-    with ctrl_c_ignored():
-        forkserver.ensure_running()
+    previous = os.environ.get(OWNER_ENV)
+    os.environ[OWNER_ENV] = str(os.getpid())
+    try:
+        with ctrl_c_ignored():
+            forkserver.ensure_running()
+    finally:
+        if previous is None:
+            os.environ.pop(OWNER_ENV, None)
+        else:
+            os.environ[OWNER_ENV] = previous
+
+
+def server_owner() -> int:
+    """In the fork server: the process that started it (``_ensure_server``), even if that one has
+    already ended (the parent process id is then another)."""
+    try:
+        return int(os.environ[OWNER_ENV])
+    except (KeyError, ValueError):
+        return os.getppid()
 
 
 @contextlib.contextmanager
@@ -139,6 +161,59 @@ def _watch_main(main: int) -> None:
         time.sleep(1.0)
         if not _alive(main):
             os._exit(0)
+
+
+@contextlib.contextmanager
+def ended_with(main: int, every: float = 0.1):
+    """Inside the block, end this process at once if the main process ``main`` ends.
+
+    For the fork server while it loads the model (a second or two; far longer while the compiled
+    loops are not cached yet): a Ctrl-C then ends the command at once, and the server must not go
+    on loading and then fork, for nobody, the worker the command had asked for just before (the
+    request outlives the command). The watching thread is stopped and joined when the block ends:
+    the server forks its workers with no other thread running."""
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(every):
+            if not _alive(main):
+                os._exit(0)
+
+    thread = threading.Thread(target=watch, name="main-watch", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def quiet_once_ended(main: int, grace: float = 5.0) -> None:
+    """Print no error that reaches this process's top level (``sys.excepthook``) once the main
+    process ``main`` has ended, or ends within ``grace`` seconds; print the others as before.
+
+    For the fork server, whose workers inherit it: a worker the command asked for just before a
+    Ctrl-C may be forked after the command has stopped waiting for it, and then its start fails
+    (the pool's locks it opens are gone with the command: ``FileNotFoundError`` from ``SemLock``),
+    which multiprocessing prints as a traceback on the terminal the command has left cleanly.
+    Nobody waits for that worker: it ends quietly."""
+    default = sys.excepthook
+
+    def hook(kind, value, tb) -> None:
+        if not _ends(main, grace):
+            default(kind, value, tb)
+
+    sys.excepthook = hook
+
+
+def _ends(pid: int, within: float) -> bool:
+    """Has process ``pid`` ended, or does it end within ``within`` seconds?"""
+    deadline = time.monotonic() + within
+    while _alive(pid):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def _alive(pid: int) -> bool:
