@@ -61,6 +61,9 @@ def test_first_screen_holds_the_recommendation_without_sideways_scroll(reports, 
         widest = page.evaluate("Math.max(...[...document.querySelectorAll('table, figure img')]"
                                ".map(e => e.getBoundingClientRect().right))")
         assert widest <= 1280
+        captions = page.eval_on_selector_all("figcaption", "els => els.map(e => e.textContent)")
+        assert len(captions) > 10 and all(c.strip() for c in captions)
+        assert not [c for c in captions if ".png" in c or "plovdiv-" in c or "_" in c], captions  # words, not files
         page.screenshot(path=str(shots / f"brief_{lang}.png"), full_page=False)
 
         page.emulate_media(media="print")

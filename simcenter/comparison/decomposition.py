@@ -264,10 +264,12 @@ def finish(folder: Path, designs: Sequence[Design], baseline: str, kpis: np.ndar
             "variants": int(collected.values.shape[0])}
     (Path(folder) / section.INFO).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     others = [d.name for d in designs if d.name != baseline]
+    titles = {d.name: {"en": d.scenario.title or d.name, "bg": d.scenario.title_bg or d.scenario.title or d.name}
+              for d in designs}
     if executor is None:
         for name in others:
-            section.draw(folder, name, baseline)
+            section.draw(folder, name, baseline, titles=titles)
         return
     lang = language()
-    for future in [executor.submit(section.draw, str(folder), name, baseline, lang) for name in others]:
+    for future in [executor.submit(section.draw, str(folder), name, baseline, lang, titles) for name in others]:
         future.result()

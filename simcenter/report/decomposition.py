@@ -123,8 +123,8 @@ def _note(res) -> str:
     return text
 
 
-def markdown(res) -> list[str]:
-    """The section's lines for report.md (none without decomposition.csv)."""
+def markdown(res, caption=lambda path: path.stem) -> list[str]:
+    """The section's lines for report.md (none without decomposition.csv); ``caption``: a figure's caption."""
     frame = read(res.folder)
     if frame is None:
         return []
@@ -133,12 +133,13 @@ def markdown(res) -> list[str]:
         out.append(f"- {sentence(frame, d, res.title(d))}")
     out.append("")
     for d in _designs(res, frame):
-        if (res.folder / "figures" / figure_name(d)).is_file():
-            out.append(f"![{Path(figure_name(d)).stem}](figures/{figure_name(d)})")
+        path = res.folder / "figures" / figure_name(d)
+        if path.is_file():
+            out.append(f"![{caption(path)}](figures/{figure_name(d)})")
     return out
 
 
-def html_section(res, img) -> list[str]:
+def html_section(res, img, caption=lambda path: path.name) -> list[str]:
     """The section's parts of report.html (none without decomposition.csv); ``img``: a PNG as an element."""
     frame = read(res.folder)
     if frame is None:
@@ -150,14 +151,16 @@ def html_section(res, img) -> list[str]:
     for d in _designs(res, frame):
         path = res.folder / "figures" / figure_name(d)
         if path.is_file():
-            parts.append(f'<figure class="figure" id="fig-{e(path.stem)}">{img(path)}<figcaption>{e(path.name)}</figcaption></figure>')
+            parts.append(f'<figure class="figure" id="fig-{e(path.stem)}">{img(path)}<figcaption>{e(caption(path))}</figcaption></figure>')
     return parts
 
 
 # --------------------------------------------------------------------------- figures
-def draw(folder: str | Path, design: str, baseline: str, lang: str | None = None) -> str:
+def draw(folder: str | Path, design: str, baseline: str, lang: str | None = None,
+         titles: dict[str, dict[str, str]] | None = None) -> str:
     """``design``'s figure in ``folder``/figures: a panel per outcome, a horizontal bar per part
-    (and the total) with its 90% interval; return its path. ``lang``: the language (in a worker)."""
+    (and the total) with its 90% interval; return its path. ``lang``: the language (in a worker);
+    ``titles``: design -> language -> display name (default: the designs' names)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -165,6 +168,7 @@ def draw(folder: str | Path, design: str, baseline: str, lang: str | None = None
     import numpy as np
 
     from simcenter.i18n import language, speaking
+    from simcenter.report.figure_layout import SHARE_UNITS, THOUSANDS, numbers, unit_words
 
     folder = Path(folder)
     frame = read(folder)
@@ -190,12 +194,20 @@ def draw(folder: str | Path, design: str, baseline: str, lang: str | None = None
             ax.set_yticks(y)
             ax.set_yticklabels(labels if k % cols == 0 else [""] * len(labels), fontsize=7)
             ax.set_title(metrics.BY_NAME[outcome].label, fontsize=8)
-            ax.set_xlabel(t("report.diff_axis", unit=_unit(outcome)), fontsize=7)
+            o = metrics.BY_NAME[outcome]
+            finite = np.abs(np.concatenate([lo, hi, eff]))
+            finite = finite[np.isfinite(finite)]
+            scale = 1000.0 if o.unit == "EUR" and finite.size and finite.max() >= THOUSANDS else 1.0
+            numbers(ax.xaxis, o.unit if o.unit in SHARE_UNITS else None, points=True, scale=scale,
+                    bins=4)
+            ax.set_xlabel(t("report.diff_axis", unit=unit_words(o.unit, difference=True,
+                                                                 scale=scale)), fontsize=7)
             ax.tick_params(axis="x", labelsize=7)
             ax.grid(axis="x", alpha=0.3)
         for k in range(len(outcomes), n_rows * cols):
             axes[k // cols][k % cols].axis("off")
-        fig.suptitle(t("report.decomp_fig", design=design, baseline=baseline), fontsize=10)
+        shown = {d: ((titles or {}).get(d) or {}).get(lang or language()) or d for d in (design, baseline)}
+        fig.suptitle(t("report.decomp_fig", design=shown[design], baseline=shown[baseline]), fontsize=10)
         fig.tight_layout(rect=(0, 0, 1, 0.95))
         path = folder / "figures" / figure_name(design)
         path.parent.mkdir(parents=True, exist_ok=True)

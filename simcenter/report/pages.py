@@ -108,7 +108,7 @@ def markdown(res, summary, pros_cons, trade, figures, first) -> str:
         part += _md_table(tables.robust_heads(res), robust_rows)
         sections.append((t("brief.robust_title"), part))
 
-    decomp = decomposition.markdown(res)
+    decomp = decomposition.markdown(res, lambda p: tables.caption(p, res))
     if decomp:
         sections.append((decomp[1].removeprefix("## "), decomp[2:]))
     sections.append((t("report.figures"), [f"![{tables.caption(p, res)}](figures/{p.name})\n" for p in figures]))
@@ -252,7 +252,7 @@ def page(res, summary, pros_cons, trade, figures, first) -> str:
                          [f'<p class="note">{e(t("brief.robust_intro", futures=found.futures, reps=found.meta.get("replicates", "–")))}</p>',
                           _html_table(tables.robust_heads(res), robust_rows, "robust")]))
 
-    decomp = decomposition.html_section(res, lambda p: _img(p, tables.caption(p, res)))
+    decomp = decomposition.html_section(res, lambda p: _img(p, tables.caption(p, res)), lambda p: tables.caption(p, res))
     if decomp:
         title = decomp[0].removeprefix("<h2>").removesuffix("</h2>")
         sections.append((html.unescape(title), decomp[1:]))
