@@ -33,6 +33,7 @@ from simcenter.i18n import LANGUAGES, format_number
 from simcenter.ui import access, charts, controls, differences, exports, persist
 from simcenter.ui.files import REPO_SCENARIOS, scenario_files
 from simcenter.ui.gate import AccessForm
+from simcenter.ui.panels import ClosureBanner
 from simcenter.ui.server import ENV_SCENARIO
 from simcenter.ui.session import Workshop
 from simcenter.ui.text import (default_language, entry_cons, entry_label, entry_pros, entry_summary, letter, outcome_label,
@@ -137,6 +138,7 @@ def Workbench(workshop: Workshop, lang: str):
             persist.Keeper(workshop)
             persist.Notes(workshop, lang)
             Problems(workshop, lang)
+            ClosureBanner(workshop, lang)
             MonthHeader(workshop, lang)
             KpiCards(workshop, lang)
             if workshop.compare:
