@@ -1,5 +1,6 @@
 """A design's fate in plain sight, in headless Chromium: the banner of a centre that closes in the world
-on screen, when and why, in the page's language. Without a browser: tests/test_ui_outlook.py."""
+on screen, when and why, in the page's language; the headline of each design over many worlds, and
+its change after a lever's. Without a browser: tests/test_ui_outlook.py, tests/test_ui_ensemble.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from conftest import ROOT
 
 from browser import browser, require_chromium
-from ui_support import month, require_app, running_app, step
+from ui_support import choose, month, require_app, running_app, step
 
 WAIT_MS = 30_000
 OUTPUT = ROOT / "tests" / "output"
@@ -59,3 +60,32 @@ def test_a_design_that_closes_shows_a_banner_saying_when_and_why(context, app):
     page.wait_for_function("() => (document.querySelector('.sc-closed-A')?.innerText || '').includes('Модел А затвори')")
     text = page.locator(".sc-closed-A").inner_text()
     assert "през месец 49" in text and "остана без пари" in text, text
+
+
+WORLDS_MS = 180_000
+"""20 worlds per design in worker processes, the pool starting with the first: generous on a loaded machine."""
+
+
+def worlds_line(page, which: str, expected: str) -> str:
+    """Wait until design ``which``'s headline over many worlds reads ``expected``; return it."""
+    page.wait_for_function("([css, t]) => (document.querySelector(css)?.innerText || '').includes(t)",
+                           arg=[f".sc-worlds-{which}.sc-worlds-ready", expected], timeout=WORLDS_MS)
+    return page.locator(f".sc-worlds-{which}").inner_text()
+
+
+def test_the_headline_over_many_worlds_appears_and_follows_a_lever_change(context, app):
+    # The Plovdiv base operates after 10 years in all 20 worlds of seed 1; as a cooperative, in 16.
+    page = context.new_page()
+    page.goto(app.url + "/?lang=en&seed=1&step=1&ab=1&month=12")
+    page.wait_for_selector(".sc-kpi-reached")
+    assert worlds_line(page, "A", "operating after 10 years in 20 of 20 worlds").startswith("Design A: ")
+    worlds_line(page, "B", "operating after 10 years in 20 of 20 worlds")
+    # The charts draw the worlds behind the world on screen, named so.
+    page.wait_for_function("() => document.querySelector('.sc-chart-cash')?.innerText !== undefined")
+    choose(page, ".sc-legal_form-A", "Cooperative")
+    assert "in 16 of 20 worlds" in worlds_line(page, "A", "operating after 10 years in 16 of 20 worlds")
+    assert "in 20 of 20 worlds" in page.locator(".sc-worlds-B").inner_text()  # B did not change
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "ui_worlds.png"))
+    page.locator(".sc-lang button", has_text="Български").click()
+    page.wait_for_function("() => (document.querySelector('.sc-worlds-A')?.innerText || '').includes('в 16 от 20 свята')")
