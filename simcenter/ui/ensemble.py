@@ -32,14 +32,37 @@ _ENGINE = None
 _ENGINE_LOCK = threading.Lock()
 
 
-def engine():
-    """The server's one pool of worker processes (all cores), started when first needed."""
+class Pool:
+    """The server's pool of worker processes (``simcenter.open_engine``, all cores) as ``run_many`` sees
+    it, but never restarted there: workers that died (the server being stopped: its process group is
+    signalled, workers too) end that ensemble with an error, and the next ensemble opens a new pool.
+    Restarting at once would start workers while the server exits."""
+
+    def __init__(self):
+        self.engine = simcenter.open_engine()
+        self.broken = False
+        # The workers go with the server; it waits for those still starting, which would otherwise find
+        # the pool's semaphores gone and print a traceback (queued runs are cancelled, not waited for).
+        atexit.register(self.engine.close, wait=True)
+
+    def __getattr__(self, name):  # executor, window, workers, starts_workers: the engine's
+        return getattr(self.engine, name)
+
+    def restart(self) -> None:
+        self.broken = True
+        raise RuntimeError("the worker processes stopped")
+
+
+def engine() -> Pool:
+    """The server's one pool of worker processes, opened when first needed (again after its workers
+    died). Its workers start with the first runs, in an ensemble's thread (``run_many``), where a
+    failure to start is that ensemble's error, not a traceback."""
     global _ENGINE
     with _ENGINE_LOCK:
-        if _ENGINE is None:
-            _ENGINE = simcenter.open_engine()
-            _ENGINE.start()
-            atexit.register(_ENGINE.close, wait=False)  # the workers go with the server
+        if _ENGINE is None or _ENGINE.broken:
+            if _ENGINE is not None:
+                _ENGINE.engine.close(wait=False)
+            _ENGINE = Pool()
         return _ENGINE
 
 

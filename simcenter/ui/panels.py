@@ -46,8 +46,8 @@ def WorldsHeadline(workshop, lang: str):
             run = runs[which]
             values = {"design": letter(lang, which), "size": ensemble.size}
             if ensemble.ready:
-                text = tr(lang, "app.worlds.operating", years=format_number(run.months / 12, lang),
-                          n=ensemble.operating(), **values)
+                key = "app.worlds.operating_one_year" if run.months == 12 else "app.worlds.operating"
+                text = tr(lang, key, years=format_number(run.months / 12, lang), n=ensemble.operating(), **values)
                 css = "sc-worlds-ready"
             else:
                 text = tr(lang, "app.worlds.failed" if ensemble.error else "app.worlds.running", **values)
