@@ -43,7 +43,7 @@ class Pool:
         self.broken = False
         # The workers go with the server; it waits for those still starting, which would otherwise find
         # the pool's semaphores gone and print a traceback (queued runs are cancelled, not waited for).
-        atexit.register(self.engine.close, wait=True)
+        atexit.register(_close, self.engine)
 
     def __getattr__(self, name):  # executor, window, workers, starts_workers: the engine's
         return getattr(self.engine, name)
@@ -51,6 +51,15 @@ class Pool:
     def restart(self) -> None:
         self.broken = True
         raise RuntimeError("the worker processes stopped")
+
+
+def _close(pool) -> None:
+    """Stop ``pool``'s workers as the server exits, waiting for those still starting; a pool caught
+    starting (its manager thread not yet running) is left to exit with the server."""
+    try:
+        pool.close(wait=True)
+    except RuntimeError:  # "cannot join thread before it is started"
+        pass
 
 
 def engine() -> Pool:
