@@ -63,6 +63,9 @@ def hostile_page(context, url):
     tamper = Tamper(page)
     page.goto(url + "/")
     page.wait_for_selector(".sc-kpi-reached")
+    # Quiet first: the many worlds, once done, redraw the page, and a redraw's widget updates would be
+    # the ones rewritten instead of the value the test sends.
+    page.wait_for_selector(".sc-worlds-A.sc-worlds-ready", timeout=180_000)
     return page, tamper
 
 

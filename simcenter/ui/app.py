@@ -30,9 +30,10 @@ import solara.lab
 from mesa.visualization.utils import force_update, update_counter
 
 from simcenter.i18n import LANGUAGES, format_number
-from simcenter.ui import access, charts, controls, differences, exports, persist
+from simcenter.ui import access, bands, charts, controls, differences, exports, persist
 from simcenter.ui.files import REPO_SCENARIOS, scenario_files
 from simcenter.ui.gate import AccessForm
+from simcenter.ui.panels import ClosureBanner, WorldsHeadline
 from simcenter.ui.server import ENV_SCENARIO
 from simcenter.ui.session import Workshop
 from simcenter.ui.text import (default_language, entry_cons, entry_label, entry_pros, entry_summary, letter, outcome_label,
@@ -137,6 +138,8 @@ def Workbench(workshop: Workshop, lang: str):
             persist.Keeper(workshop)
             persist.Notes(workshop, lang)
             Problems(workshop, lang)
+            ClosureBanner(workshop, lang)
+            WorldsHeadline(workshop, lang)
             MonthHeader(workshop, lang)
             KpiCards(workshop, lang)
             if workshop.compare:
@@ -386,7 +389,7 @@ def Charts(workshop: Workshop, lang: str):
 
     def build():
         with workshop.lock:
-            return [charts.panel_option(lang, panel, runs) for panel, _ in charts.PANELS]
+            return [bands.panel_option(lang, panel, runs, workshop.ensembles.current) for panel, _ in charts.PANELS]
 
     options = solara.use_memo(build, [counter, lang, tuple(runs), tuple(id(r) for r in runs.values())])
     if not runs:

@@ -27,6 +27,7 @@ from simcenter.errors import InputError, Problem
 from simcenter.i18n import LANGUAGES, language, speaking
 from simcenter.ui import controls, files, uploads
 from simcenter.ui.controls import Refused
+from simcenter.ui.ensemble import Ensembles
 from simcenter.ui.world import Run
 
 DESIGNS = ("A", "B")
@@ -86,6 +87,8 @@ class Workshop:
         self.uploaded: dict[str, uploads.Upload] = {}
         """The uploaded files the designs start from, by ``upload:TOKEN``."""
         self.notes: list = []
+        self.ensembles = Ensembles()
+        """Each design on screen over many worlds, run in worker processes (``simcenter.ui.ensemble``)."""
         """What the page's address held that was not used (``simcenter.ui.state.restore``)."""
         self._bases: dict[str, tuple[float, Scenario | InputError, str]] = {}
         self._values: dict[str, tuple[Design, Scenario, dict]] = {}  # the levers' values of the last design asked
