@@ -86,6 +86,8 @@ def test_equal_weights_and_the_trade_off_each_design_gives_up(tmp_path):
     # where it is worse than the reference, the design a board that weighs that most would take is named
     assert b.change == ["If Partners' voice (partner engagement) matters most: Voice (the recommended design is "
                         "worse there than the reference)."]
+    assert b.why[-1] == ("1 of the 3 designs is dominated (another design is better on a headline outcome and worse "
+                         "on none): Base.")
     flipped = _results(tmp_path, {"reach": reach, "voice": {"partner_engagement": 0.4, "served": 0.35}})
     assert _brief(flipped).recommended == ["voice"]
 

@@ -259,7 +259,7 @@ def build(res: analysis.Results, summary: pd.DataFrame, trade: pd.DataFrame,
                            top=_signed(score(lights_, top))))
     n_beaten = sum(1 for d in res.designs if beaten[d])
     if n_beaten:
-        brief.why.append(t("brief.dominated", k=n_beaten, n=len(res.designs),
+        brief.why.append(t("brief.dominated_one" if n_beaten == 1 else "brief.dominated", k=n_beaten, n=len(res.designs),
                            designs=join_words([title(d) for d in res.designs if beaten[d]])))
 
     # How robust: the share of worlds it is the best, then the futures (when simcenter robust was run).
