@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from browser import browser, require_chromium
+from browser import require_chromium
+from ui_support import PAGE_VIEWPORT as VIEWPORT, PAGE_WAIT_MS as WAIT_MS
+from ui_support import chromium, context  # noqa: F401 - the shared browser fixtures
 from ui_support import Tamper, choose, fifo, month, open_app, require_app, running_app, step, wait_month
 
 ROOT = Path(__file__).resolve().parent.parent
-WAIT_MS = 30_000
-VIEWPORT = {"width": 1500, "height": 2300}
 ANSWER = ".sc-refused, .sc-problems, :text('Traceback')"
 """Whatever the page shows after a value came in: the refusal (now), a problem list or a traceback (before)."""
 SECRETS = ("Traceback", 'File "', "root:", "/etc/", "/dev/", "/bin/bash", "No such file", "not found", "pipe")
@@ -41,20 +41,6 @@ def served(tmp_path_factory):
         app.pipe = pipe
         yield app
     assert "Traceback" not in app.output(), app.output()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
-
-
-@pytest.fixture
-def context(chromium):
-    ctx = chromium.new_context(viewport=VIEWPORT)
-    ctx.set_default_timeout(WAIT_MS)
-    yield ctx
-    ctx.close()
 
 
 def hostile_page(context, url):

@@ -8,12 +8,12 @@ import pytest
 
 from conftest import ROOT
 
-from browser import browser, require_chromium
+from browser import require_chromium
+from ui_support import chromium, context  # noqa: F401 - the shared browser fixtures
 from ui_support import choose, month, require_app, running_app, step
 
-WAIT_MS = 30_000
+
 OUTPUT = ROOT / "tests" / "output"
-VIEWPORT = {"width": 1500, "height": 2300}
 
 pytestmark = pytest.mark.slow
 
@@ -25,20 +25,6 @@ def app(tmp_path_factory):
     with running_app(tmp_path_factory.mktemp("ui-outlook"), "--host", "127.0.0.1") as running:
         yield running
     assert "Traceback" not in running.output(), running.output()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
-
-
-@pytest.fixture
-def context(chromium):
-    ctx = chromium.new_context(viewport=VIEWPORT)
-    ctx.set_default_timeout(WAIT_MS)
-    yield ctx
-    ctx.close()
 
 
 def test_a_design_that_closes_shows_a_banner_saying_when_and_why(context, app):

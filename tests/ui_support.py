@@ -214,3 +214,29 @@ class Tamper:
         state["v_model"] = self.pending.pop(0)
         self.sent.append(state["v_model"])
         return json.dumps(msg)  # allow_nan: NaN and Infinity go as such
+
+
+# --------------------------------------------------------------------------- browser fixtures
+PAGE_WAIT_MS = 30_000
+"""How long a browser test waits for the page (the app answers in well under a second; CI may be slow)."""
+PAGE_VIEWPORT = {"width": 1500, "height": 2300}
+"""A window tall enough for the whole page, so no test has to scroll."""
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium for a test module (tests/browser.py)."""
+    from browser import browser
+
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture
+def context(chromium):
+    """A fresh browser context (no cookies, no storage) for each test, at ``PAGE_VIEWPORT``."""
+    ctx = chromium.new_context(viewport=PAGE_VIEWPORT)
+    ctx.set_default_timeout(PAGE_WAIT_MS)
+    yield ctx
+    ctx.close()
+
