@@ -14,7 +14,8 @@ command line and the worker pool start light)::
     simcenter.build_report("results/plovdiv")               # the report again, from the saved results
     simcenter.robustness(["scenarios/plovdiv"], out="results/robust")               # designs across futures
     summary = simcenter.run_sweep("experiments/forms-by-structures.yaml", out="results/sweep")
-    experiments, outcomes = simcenter.load_sweep("results/sweep")              # as EMA Workbench's load_results
+    experiments, outcomes = simcenter.load_sweep("results/sweep")              # two DataFrames, a row per run
+    experiments, outcomes = simcenter.load_results("results/sweep")   # EMA Workbench's load_results shape
 
 The command line (``simcenter.cli``) and the workshop app (``simcenter.ui``) use this API and
 nothing deeper (an import-linter contract in pyproject.toml holds them to it).
@@ -72,7 +73,8 @@ _LAZY = {
     "count_points": "simcenter.sweep.design",
     "sweep_summary_rows": "simcenter.sweep.analysis",
     "run_sweep": "simcenter.sweep.engine",
-    "load_sweep": "simcenter.sweep.store",
+    "load_sweep": "simcenter.sweep.results",
+    "load_results": "simcenter.sweep.results",
     "analyze_sweep": "simcenter.sweep.analysis",
     "export_sweep": "simcenter.sweep.exports",
     # robust decision making: designs across futures
@@ -119,7 +121,7 @@ if TYPE_CHECKING:
     from simcenter.sweep.exports import export as export_sweep
     from simcenter.sweep.loader import load_experiment
     from simcenter.sweep.schema import markdown as experiment_reference
-    from simcenter.sweep.store import load_sweep
+    from simcenter.sweep.results import load_results, load_sweep
 
 
 def __getattr__(name: str):

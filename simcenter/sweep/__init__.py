@@ -21,6 +21,8 @@ _EXPORTS = {
     "analyze": "simcenter.sweep.analysis",
     "export": "simcenter.sweep.exports",
     "load_experiment": "simcenter.sweep.loader",
+    "load_results": "simcenter.sweep.results",
+    "load_sweep": "simcenter.sweep.results",
     "run_sweep": "simcenter.sweep.engine",
     "design": "simcenter.sweep.design",
 }

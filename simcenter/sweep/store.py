@@ -7,11 +7,17 @@ Tables (all keyed, so nothing is ever stored twice):
 - ``runs(point, replicate, seed, status, error, seconds, <parameters>)``: one row per run,
   ``status`` is ``ok`` or ``failed`` (with the error);
 - ``outcomes(point, replicate, <outcomes>)``: final values of the kept outcomes (ok runs);
-- ``timeseries(point, replicate, month, <outcomes>)``: when the experiment keeps them.
+- ``timeseries(point, replicate, month, <outcomes>)``: when the experiment keeps them;
+- ``outcome_info(name, label_en, label_bg, unit, ...)``: what each kept outcome means (``sweep.info``);
+- the view ``experiments``: one row per run, its parameters and final outcomes (EMA's ``experiments``).
+
+0/1 outcomes are BOOLEAN, the others DOUBLE; an empty outcome (NaN) is NULL.
 
 Only the sweep's parent process writes, in small transactions that hold whole runs: a run is
 stored completely or not at all, so after ``kill -9`` the store holds exactly the runs that
-were committed and a new sweep computes only the rest. An empty outcome (NaN) is NULL.
+were committed and a new sweep computes only the rest. DuckDB lets one process write a file
+and no other read it meanwhile, so the writer opens the file only to write (at most once a
+second) and readers wait for it, briefly: the store can be read while a sweep runs.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import json
 import re
 import signal
 import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -31,26 +38,41 @@ import pandas as pd
 from simcenter.version import __version__
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
+from simcenter.sweep import info
 from simcenter.sweep.design import Point, sampled_parameters
 from simcenter.sweep.experiment import Experiment, changed_paths
 from simcenter.run.task import RunResult
 
 STORE_FILE = "sweep.duckdb"
+READ_PATIENCE = 30.0
+"""Seconds a reader waits for a running sweep's writer to let go of the file (it writes for well under a second)."""
+WRITE_PATIENCE = 120.0
+"""Seconds a sweep's last write waits for readers to let go of the file (earlier writes do not wait)."""
 
 
-def _connect(path: Path, read_only: bool = False):
+def _connect(path: Path, read_only: bool = False, patience: float = 0.0):
+    """A connection to the store; while another process holds the file, retry for ``patience`` seconds."""
     import duckdb
 
-    try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.Error as exc:
-        text = str(exc)
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            text = str(exc)
+            if "lock" in text.lower() and time.monotonic() < deadline:
+                time.sleep(0.02)
+                continue
         pid = re.search(r"PID (\d+)", text)
         if "lock" in text.lower():
-            message = t("sweep.store_busy", path=path, pid=pid.group(1) if pid else "?")
-        else:
-            message = t("sweep.store_unreadable", path=path, error=text.splitlines()[0])
+            raise StoreBusy([Problem(str(path), 1, "", t("sweep.store_busy", path=path,
+                                                         pid=pid.group(1) if pid else "?"))]) from None
+        message = t("sweep.store_unreadable", path=path, error=text.splitlines()[0])
         raise InputError([Problem(str(path), 1, "", message)]) from None
+
+
+class StoreBusy(InputError):
+    """Another process holds the store's file (a sweep writing it, or a reader while a sweep would write)."""
 
 
 class Store:
@@ -62,6 +84,8 @@ class Store:
         self.experiment = experiment
         self.points = list(points) if points is not None else None
         self.notes: list[str] = []
+        self._pending: list[RunResult] = []  # results a reader kept from being written yet
+        self._closed = False
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -85,9 +109,14 @@ class Store:
             else:
                 store._verify()
                 store._check_same()
+                if "outcome_info" not in store.tables():  # a store written before results described themselves
+                    with store._file_errors(), deferred_interrupt():
+                        store._describe()
         except BaseException:
             con.close()
             raise
+        con.close()  # from now on the file is open only while a write is under way (readers may read)
+        store.con = None
         return store
 
     @classmethod
@@ -98,7 +127,7 @@ class Store:
         path = Path(folder) / STORE_FILE
         if not path.is_file():
             raise InputError([Problem(str(folder), 1, "", t("sweep.not_a_sweep", folder=folder))])
-        con = _connect(path, read_only=True)
+        con = _connect(path, read_only=True, patience=READ_PATIENCE)
         store = cls(con, Path(folder), None)  # type: ignore[arg-type] - the experiment is read next
         try:
             with store._damage_is_input():
@@ -150,7 +179,43 @@ class Store:
                                                           error=str(exc).splitlines()[0]))]) from None
 
     def close(self) -> None:
-        self.con.close()
+        """Close the store; a sweep's store first writes what readers kept it from writing."""
+        if self.con is not None or self._closed:
+            if self.con is not None:
+                self.con.close()
+            self.con, self._closed = None, True
+            return
+        self._closed = True
+        with self._writing(WRITE_PATIENCE, final=True) as con:  # the last write folds the log into the file
+            if con is not None and self._pending:
+                self._insert(con, self._pending)
+                self._pending = []
+
+    @contextlib.contextmanager
+    def _writing(self, patience: float, final: bool = False):
+        """A sweep's store, open for one write. If readers hold the file: ``None`` at once without
+        ``patience``; else, after it, an error (the store is busy) unless a ``final`` opening has
+        nothing to write."""
+        import duckdb
+
+        if self.con is not None:  # a store a test or a caller keeps open
+            yield self.con
+            return
+        try:
+            con = _connect(self.folder / STORE_FILE, patience=patience)
+        except StoreBusy:
+            if patience and (self._pending or not final):
+                raise
+            yield None
+            return
+        try:
+            if not final:  # closing without a checkpoint is quick; the next opening replays the log
+                with self._file_errors():
+                    con.execute("PRAGMA disable_checkpoint_on_shutdown")
+            yield con
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                con.close()
 
     def __enter__(self) -> "Store":
         return self
@@ -194,8 +259,8 @@ class Store:
         sampled = sampled_parameters(exp.design, exp.parameters)
         pcols = "".join(f", {_q(name)} {kind}" for name, kind in self._columns())
         ucols = "".join(f", {_q('u_' + p.name)} DOUBLE" for p in sampled)
-        ocols = "".join(f", {_q(name)} DOUBLE" for name in exp.outcomes)
-        tcols = "".join(f", {_q(name)} DOUBLE" for name in exp.timeseries)
+        ocols = "".join(f", {_q(name)} {info.sql_type(name)}" for name in exp.outcomes)
+        tcols = "".join(f", {_q(name)} {info.sql_type(name)}" for name in exp.timeseries)
         frame = self._points_frame(self.points or [], sampled)  # noqa: F841 - read by DuckDB by name
         meta_frame = pd.DataFrame({  # noqa: F841
             "key": ["experiment_hash", "experiment", "simcenter_version", "created"],
@@ -216,10 +281,18 @@ class Store:
                                 "PRIMARY KEY (point, replicate, month))")
                 con.execute("INSERT INTO points BY NAME SELECT * FROM frame")
                 con.execute("INSERT INTO meta BY NAME SELECT * FROM meta_frame")
+                self._describe()
                 con.execute("COMMIT")
             except BaseException:
                 _rollback(con)
                 raise
+
+    def _describe(self) -> None:
+        """The ``outcome_info`` table and the ``experiments`` view (the results explain themselves)."""
+        exp = self.experiment
+        described = info.frame(exp.outcomes, exp.timeseries)  # noqa: F841 - read by DuckDB by name
+        self.con.execute("CREATE TABLE IF NOT EXISTS outcome_info AS SELECT * FROM described")
+        self.con.execute(f"CREATE OR REPLACE VIEW experiments AS {EXPERIMENTS}")
 
     def _points_frame(self, points: Sequence[Point], sampled) -> pd.DataFrame:
         exp = self.experiment
@@ -233,13 +306,26 @@ class Store:
     # ------------------------------------------------------------------ writing
     def done(self) -> set[tuple[int, int]]:
         """The (point, replicate) of every stored run, ok or failed."""
-        return {(int(p), int(r)) for p, r in self.con.execute("SELECT point, replicate FROM runs").fetchall()}
+        with self._writing(WRITE_PATIENCE) as con:
+            return {(int(p), int(r)) for p, r in con.execute("SELECT point, replicate FROM runs").fetchall()}
 
     def write(self, records: Iterable[RunResult]) -> int:
-        """Store whole runs in one transaction; a run already stored is left as it is."""
+        """Store whole runs in one transaction; a run already stored is left as it is. While readers
+        hold the file, the runs wait for the next write (or ``close``)."""
         records = list(records)
-        if not records:
-            return 0
+        self._pending.extend(records)
+        self._flush(0.0)
+        return len(records)
+
+    def _flush(self, patience: float) -> None:
+        if not self._pending:
+            return
+        with self._writing(patience) as con:
+            if con is not None:
+                self._insert(con, self._pending)
+                self._pending = []
+
+    def _insert(self, con, records: list[RunResult]) -> None:
         exp = self.experiment
         assert self.points is not None, "a store opened for reading cannot take results"
         runs: dict[str, list] = {"point": [], "replicate": [], "seed": [], "status": [], "error": [], "seconds": []}
@@ -270,7 +356,6 @@ class Store:
         run_frame["error"] = run_frame["error"].astype(object)
         out_frame = pd.DataFrame(outs)
         ts_frame = pd.concat(series, ignore_index=True) if series else None  # noqa: F841 - read by DuckDB
-        con = self.con
         # A Ctrl-C waits for the commit: runs are stored whole or not at all.
         with self._file_errors(), deferred_interrupt():
             con.execute("BEGIN TRANSACTION")
@@ -284,22 +369,21 @@ class Store:
             except BaseException:
                 _rollback(con)
                 raise
-        return len(records)
 
     # ------------------------------------------------------------------ reading
     def table(self, name: str) -> pd.DataFrame:
         """A whole table, ordered by its key."""
-        order = {"points": "point", "runs": "point, replicate", "outcomes": "point, replicate",
-                 "timeseries": "point, replicate, month", "meta": "key"}[name]
-        return self.con.execute(f"SELECT * FROM {name} ORDER BY {order}").df()
+        return self.con.execute(f"SELECT * FROM {name} ORDER BY {ORDER[name]}").df()
 
     def tables(self) -> list[str]:
-        names = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        return [n for n in ("runs", "outcomes", "points", "timeseries", "meta") if n in names]
+        names = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'").fetchall()}
+        return [n for n in ORDER if n in names]
 
     def results(self) -> pd.DataFrame:
-        """Every run with its parameters and outcomes (failed runs have empty outcomes)."""
-        outcome_cols = ", ".join(f"o.{_q(o)}" for o in self.experiment.outcomes)
+        """Every run with its parameters and outcomes (failed runs have empty outcomes), every
+        outcome a number (0/1 outcomes as 0.0 and 1.0: the analysis computes with them)."""
+        outcome_cols = ", ".join(f"CAST(o.{_q(o)} AS DOUBLE) AS {_q(o)}" for o in self.experiment.outcomes)
         return self.con.execute(
             f"SELECT r.*, p.combo, {outcome_cols} FROM runs r JOIN points p USING (point) "
             "LEFT JOIN outcomes o USING (point, replicate) ORDER BY point, replicate").df()
@@ -307,6 +391,14 @@ class Store:
     def counts(self) -> dict[str, int]:
         rows = dict(self.con.execute("SELECT status, count(*) FROM runs GROUP BY status").fetchall())
         return {"ok": int(rows.get("ok", 0)), "failed": int(rows.get("failed", 0))}
+
+
+ORDER = {"runs": "point, replicate", "outcomes": "point, replicate", "points": "point",
+         "timeseries": "point, replicate, month", "outcome_info": "rowid", "meta": "key"}
+"""The store's tables, each with its key (the order its rows are read in)."""
+EXPERIMENTS = ("SELECT r.*, p.combo, o.* EXCLUDE (point, replicate) FROM runs r JOIN points p USING (point) "
+               "LEFT JOIN outcomes o USING (point, replicate) ORDER BY point, replicate")
+"""The ``experiments`` view: every run, its parameters and its final outcomes (empty for a failed run)."""
 
 
 def _rollback(con) -> None:
@@ -338,12 +430,3 @@ def _q(name: str) -> str:
     """Quote an identifier for SQL."""
     return '"' + name.replace('"', '""') + '"'
 
-
-def load_sweep(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A sweep's stored runs as EMA Workbench's ``load_results`` gives them: the experiments (one
-    row per run: point, replicate, seed, status, error, seconds, every parameter, the design's
-    combination) and their outcomes (the kept final outcomes, the same rows; empty for failed runs)."""
-    with Store.open(Path(folder)) as store:
-        results = store.results()
-        outcomes = list(store.experiment.outcomes)
-    return results.drop(columns=outcomes), results[outcomes]
