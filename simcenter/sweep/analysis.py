@@ -170,7 +170,7 @@ MIN_FAIL_CASES = discovery.MIN_CASES
 
 # --------------------------------------------------------------------------- writing
 def _write(a: Analysis) -> None:
-    from simcenter.sweep import figures
+    from simcenter.sweep import bands, figures
 
     folder = a.folder / "analysis"
     (folder / "figures").mkdir(parents=True, exist_ok=True)
@@ -191,6 +191,7 @@ def _write(a: Analysis) -> None:
         boxes, columns=["condition", "scope", "conditions", "density", "coverage", "mass", "runs_inside"]).to_csv(
         index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
     a.figures = figures.write_all(a, folder / "figures")
+    a.figures += bands.write(a.folder, folder / "figures")  # kept time series, per lever value (sweep.bands)
     atomic_write(folder / "analysis.md", markdown(a))
 
 

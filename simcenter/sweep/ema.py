@@ -8,9 +8,11 @@
 
 The experiment's levers become the model's levers, its uncertainties the uncertainties
 (distributions as frozen scipy distributions), its kept outcomes ``ScalarOutcome``s whose
-kind follows the outcome's direction (max, min, info). With one replicate the model is a
-``Model`` run with the experiment's first seed; with several it is a ``ReplicatorModel`` over
-the experiment's replicate seeds whose outcomes are the mean over replicates. Sampling, and
+kind follows the outcome's direction (max, min, info), and its kept time series
+``ArrayOutcome``s named ``<outcome>_series`` (one value a month, as ``simcenter.load_results``
+names them). With one replicate the model is a ``Model`` run with the experiment's first seed;
+with several it is a ``ReplicatorModel`` over the experiment's replicate seeds whose outcomes
+are the mean over replicates (month by month for a time series). Sampling, and
 so the points, are then EMA Workbench's: the adapter shares simcenter's model, seeds and
 validation, not the sweep's design or store.
 """
@@ -29,6 +31,7 @@ from simcenter import metrics
 from simcenter.rng import replicate_seeds
 from simcenter.sweep.experiment import BASE_PARAMETER, Experiment, Parameter
 from simcenter.sweep.loader import load_experiment
+from simcenter.sweep.results import SERIES_SUFFIX
 from simcenter.sweep.targets import build_scenario
 
 _log = logging.getLogger(__name__)
@@ -51,11 +54,17 @@ class SimcenterFunction:
         # A parameter EMA did not sample (levers when only scenarios are drawn) keeps the base's value.
         ops = tuple(op for p in exp.parameters if p.name in given and (op := p.op(given[p.name])) is not None)
         try:
-            result = simulate(build_scenario(base.scenario, ops), int(seed), keep=Keep(series=()))
+            scenario = build_scenario(base.scenario, ops)
+            result = simulate(scenario, int(seed), keep=Keep(series=tuple(exp.timeseries)))
         except Exception as exc:  # noqa: BLE001 - one failed run must not end the whole experiment
             _log.warning("simcenter run failed (%s): %s", given, exc)
-            return {o: math.nan for o in exp.outcomes}
-        return {o: float(result.kpis[o]) for o in exp.outcomes}
+            months = 12 * base.scenario.horizon.years
+            return {o: math.nan for o in exp.outcomes} | {
+                n + SERIES_SUFFIX: np.full(months, np.nan) for n in exp.timeseries}
+        out: dict = {o: float(result.kpis[o]) for o in exp.outcomes}
+        for j, name in enumerate(exp.timeseries):
+            out[name + SERIES_SUFFIX] = np.asarray(result.series, dtype=float)[:, j]
+        return out
 
 
 def _native(p: Parameter, value):
@@ -74,6 +83,19 @@ def mean_of(*values) -> float:
     arr = np.asarray(values[0] if len(values) == 1 else values, dtype=float)
     arr = arr[~np.isnan(arr)]
     return float(arr.mean()) if arr.size else math.nan
+
+
+def mean_series(*values) -> np.ndarray:
+    """Month-by-month mean over replicates, ignoring empty (NaN) values (runs of different lengths
+    are padded with NaN)."""
+    arrays = [np.asarray(v, dtype=float) for v in (values[0] if len(values) == 1 else values)]
+    width = max(len(a) for a in arrays)
+    grid = np.full((len(arrays), width), np.nan)
+    for i, a in enumerate(arrays):
+        grid[i, :len(a)] = a
+    with warnings.catch_warnings():  # a month empty in every replicate stays empty
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(grid, axis=0)
 
 
 def ema_parameter(p: Parameter):
@@ -111,7 +133,7 @@ def ema_model(path: str | os.PathLike | Experiment):
     """
     with warnings.catch_warnings():  # "ipyparallel not installed": not needed here
         warnings.simplefilter("ignore")
-        from ema_workbench import Constant, Model, ReplicatorModel, ScalarOutcome
+        from ema_workbench import ArrayOutcome, Constant, Model, ReplicatorModel, ScalarOutcome
 
     exp = path if isinstance(path, Experiment) else load_experiment(path)
     seeds = replicate_seeds(exp.seed, exp.replicates)
@@ -130,5 +152,7 @@ def ema_model(path: str | os.PathLike | Experiment):
                                                  function=mean_of)
         model.levers = [ema_parameter(p) for p in exp.levers]
         model.uncertainties = [ema_parameter(p) for p in exp.uncertainties]
-        model.outcomes = [outcome(o) for o in exp.outcomes]
+        series = (lambda name: ArrayOutcome(name + SERIES_SUFFIX)) if exp.replicates == 1 else \
+            (lambda name: ArrayOutcome(name + SERIES_SUFFIX, function=mean_series))
+        model.outcomes = [outcome(o) for o in exp.outcomes] + [series(n) for n in exp.timeseries]
     return model
