@@ -2,7 +2,7 @@
 
 ``load_sweep(DIR)`` returns ``(experiments, outcomes)``, two pandas DataFrames with a row per
 run: the experiments (point, replicate, seed, status, error, seconds, every lever and
-uncertainty, the design's combination ``combo``) and the kept final outcomes (0/1 outcomes as
+uncertainty, categories as pandas categoricals like EMA's, the design's combination ``combo``) and the kept final outcomes (0/1 outcomes as
 pandas booleans, empty for a failed run). ``load_results(DIR)`` returns EMA Workbench's own
 shape: the same experiments and a dict of NumPy arrays, one value per run for each final
 outcome and, for each kept time series, a 2-D array (runs x months) under ``<name>_series``,
@@ -30,7 +30,11 @@ def _experiments(store: Store) -> pd.DataFrame:
     views = {r[0] for r in store.con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW'").fetchall()}
     query = "SELECT * FROM experiments" if "experiments" in views else EXPERIMENTS  # a store of an older simcenter
-    return store.con.execute(query).df()
+    frame = store.con.execute(query).df()
+    for p in store.experiment.parameters:  # categories as EMA Workbench gives them (its plots group by them)
+        if p.kind == "categorical":
+            frame[p.name] = pd.Categorical(frame[p.name], categories=list(dict.fromkeys(map(p.stored, p.values))))
+    return frame
 
 
 def load_sweep(folder: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
+import os
 import signal
 import threading
 import time
@@ -41,38 +41,8 @@ from simcenter.i18n import t
 from simcenter.sweep import info
 from simcenter.sweep.design import Point, sampled_parameters
 from simcenter.sweep.experiment import Experiment, changed_paths
+from simcenter.sweep.storefile import HOLD_SECONDS, READ_PATIENCE, STORE_FILE, WRITE_PATIENCE, StoreBusy, connect, hold
 from simcenter.run.task import RunResult
-
-STORE_FILE = "sweep.duckdb"
-READ_PATIENCE = 30.0
-"""Seconds a reader waits for a running sweep's writer to let go of the file (it writes for well under a second)."""
-WRITE_PATIENCE = 120.0
-"""Seconds a sweep's last write waits for readers to let go of the file (earlier writes do not wait)."""
-
-
-def _connect(path: Path, read_only: bool = False, patience: float = 0.0):
-    """A connection to the store; while another process holds the file, retry for ``patience`` seconds."""
-    import duckdb
-
-    deadline = time.monotonic() + patience
-    while True:
-        try:
-            return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.Error as exc:
-            text = str(exc)
-            if "lock" in text.lower() and time.monotonic() < deadline:
-                time.sleep(0.02)
-                continue
-        pid = re.search(r"PID (\d+)", text)
-        if "lock" in text.lower():
-            raise StoreBusy([Problem(str(path), 1, "", t("sweep.store_busy", path=path,
-                                                         pid=pid.group(1) if pid else "?"))]) from None
-        message = t("sweep.store_unreadable", path=path, error=text.splitlines()[0])
-        raise InputError([Problem(str(path), 1, "", message)]) from None
-
-
-class StoreBusy(InputError):
-    """Another process holds the store's file (a sweep writing it, or a reader while a sweep would write)."""
 
 
 class Store:
@@ -86,6 +56,9 @@ class Store:
         self.notes: list[str] = []
         self._pending: list[RunResult] = []  # results a reader kept from being written yet
         self._closed = False
+        self._sweeping: int | None = None  # the folder's descriptor, locked while this sweep writes it
+        self._writer = None  # the sweep's connection, between two turns of the readers
+        self._opened = 0.0
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -100,8 +73,15 @@ class Store:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError([Problem(str(folder), 1, "", t("file.cannot_write", error=exc.strerror or exc))]) from None
-        con = _connect(folder / STORE_FILE)
+        held = hold(folder)
+        try:
+            con = connect(folder / STORE_FILE, patience=WRITE_PATIENCE)  # readers may hold it a moment
+        except BaseException:
+            if held is not None:
+                os.close(held)
+            raise
         store = cls(con, folder, exp, points)
+        store._sweeping = held
         try:
             if not store._has_meta():
                 with store._file_errors():
@@ -114,6 +94,7 @@ class Store:
                         store._describe()
         except BaseException:
             con.close()
+            store._release()
             raise
         con.close()  # from now on the file is open only while a write is under way (readers may read)
         store.con = None
@@ -127,7 +108,7 @@ class Store:
         path = Path(folder) / STORE_FILE
         if not path.is_file():
             raise InputError([Problem(str(folder), 1, "", t("sweep.not_a_sweep", folder=folder))])
-        con = _connect(path, read_only=True, patience=READ_PATIENCE)
+        con = connect(path, read_only=True, patience=READ_PATIENCE)
         store = cls(con, Path(folder), None)  # type: ignore[arg-type] - the experiment is read next
         try:
             with store._damage_is_input():
@@ -186,36 +167,48 @@ class Store:
             self.con, self._closed = None, True
             return
         self._closed = True
-        with self._writing(WRITE_PATIENCE, final=True) as con:  # the last write folds the log into the file
-            if con is not None and self._pending:
-                self._insert(con, self._pending)
-                self._pending = []
+        try:
+            with self._writing(WRITE_PATIENCE, final=True) as con:  # the last write folds the log into the file
+                if con is not None and self._pending:
+                    self._insert(con, self._pending)
+                    self._pending = []
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        """Let another sweep write the folder."""
+        if self._sweeping is not None:
+            os.close(self._sweeping)
+            self._sweeping = None
 
     @contextlib.contextmanager
     def _writing(self, patience: float, final: bool = False):
-        """A sweep's store, open for one write. If readers hold the file: ``None`` at once without
-        ``patience``; else, after it, an error (the store is busy) unless a ``final`` opening has
-        nothing to write."""
+        """A sweep's store, open for a write. The connection is kept for ``HOLD_SECONDS`` (each
+        opening costs a catalogue load and a checkpoint at its close), then closed after a write so
+        that readers get their turn; a ``final`` write closes it. If readers hold the file: ``None``
+        at once without ``patience``; else, after it, an error (the store is busy) unless a
+        ``final`` opening has nothing to write."""
         import duckdb
 
         if self.con is not None:  # a store a test or a caller keeps open
             yield self.con
             return
+        if self._writer is None:
+            try:
+                self._writer = connect(self.folder / STORE_FILE, patience=patience)
+            except StoreBusy:
+                if patience and (self._pending or not final):
+                    raise
+                yield None
+                return
+            self._opened = time.monotonic()
         try:
-            con = _connect(self.folder / STORE_FILE, patience=patience)
-        except StoreBusy:
-            if patience and (self._pending or not final):
-                raise
-            yield None
-            return
-        try:
-            if not final:  # closing without a checkpoint is quick; the next opening replays the log
-                with self._file_errors():
-                    con.execute("PRAGMA disable_checkpoint_on_shutdown")
-            yield con
+            yield self._writer
         finally:
-            with contextlib.suppress(duckdb.Error):
-                con.close()
+            if final or time.monotonic() - self._opened >= HOLD_SECONDS:
+                with contextlib.suppress(duckdb.Error):
+                    self._writer.close()
+                self._writer = None
 
     def __enter__(self) -> "Store":
         return self
