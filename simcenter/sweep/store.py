@@ -96,8 +96,8 @@ class Store:
             con.close()
             store._release()
             raise
-        con.close()  # from now on the file is open only while a write is under way (readers may read)
-        store.con = None
+        # From now on the connection is the writer's, closed every HOLD_SECONDS for readers (``_writing``).
+        store.con, store._writer, store._opened = None, con, time.monotonic()
         return store
 
     @classmethod
