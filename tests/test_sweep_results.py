@@ -125,6 +125,12 @@ def test_ema_workbench_plots_the_loaded_time_series_grouped_by_a_lever(swept):
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+    with warnings.catch_warnings():  # PRIM as docs/sweeps.md shows it, on the loaded frame as it is
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim
+        x = experiments.drop(columns=["point", "replicate", "seed", "status", "error", "seconds", "combo"])
+        box = prim.Prim(x, outcomes["cash_eur"] < np.median(outcomes["cash_eur"]), mass_min=0.05).find_box()
+    assert list(box.box_lims[-1].columns) == ["legal_form"]
 
 
 def test_the_parquet_export_describes_outcome_columns_and_keeps_booleans(swept, tmp_path):
