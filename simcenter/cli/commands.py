@@ -223,6 +223,8 @@ def sweep(args: argparse.Namespace) -> int:
         state["summary"] = summary
         for note in summary.notes:
             print(t("cli.warning", message=note), file=sys.stderr)
+        if summary.grown:
+            print(summary.grown, file=sys.stderr)
         if summary.stored_before:
             print(t("sweep.resuming", stored=summary.stored_before, total=summary.total), file=sys.stderr)
         if summary.engine:
@@ -231,7 +233,8 @@ def sweep(args: argparse.Namespace) -> int:
     try:
         with Progress(runs, t("sweep.progress")) as bar:
             summary = run_sweep(exp, out, workers=args.workers, scheduler=args.scheduler, cluster=args.cluster,
-                                progress=bar.update, on_start=started, force=args.force)
+                                progress=bar.update, on_start=started, force=args.force,
+                                extend=args.extend)
     except KeyboardInterrupt:
         s = state.get("summary")
         if s is not None:

@@ -109,6 +109,7 @@ def _add_sweep_commands(sub, common: argparse.ArgumentParser) -> None:
     where.add_argument("--scheduler", type=_scheduler_address, default=None, metavar="ADDRESS",
                        help=t("sweep.help_scheduler"))
     where.add_argument("--cluster", choices=("local",), default=None, help=t("sweep.help_cluster"))
+    p.add_argument("--extend", action="store_true", help=t("sweep.help_extend"))
     p.add_argument("--check", action="store_true", help=t("sweep.help_check"))
 
     p = sub.add_parser("analyze", parents=[common], help=t("sweep.help_analyze"), description=t("sweep.help_analyze"))

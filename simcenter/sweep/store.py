@@ -32,7 +32,7 @@ from simcenter.version import __version__
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
 from simcenter.sweep.design import Point, sampled_parameters
-from simcenter.sweep.experiment import Experiment, changed_paths
+from simcenter.sweep.experiment import Experiment
 from simcenter.run.task import RunResult
 
 STORE_FILE = "sweep.duckdb"
@@ -62,11 +62,14 @@ class Store:
         self.experiment = experiment
         self.points = list(points) if points is not None else None
         self.notes: list[str] = []
+        self.extend = False  # accept an experiment that grows the stored one
+        self.grown = ""  # how it grew, when it did
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def for_sweep(cls, folder: Path, exp: Experiment, points: Sequence[Point]) -> "Store":
-        """Create the store for ``exp`` in ``folder``, or reopen it if it holds the same experiment.
+    def for_sweep(cls, folder: Path, exp: Experiment, points: Sequence[Point], extend: bool = False) -> "Store":
+        """Create the store for ``exp`` in ``folder``, or reopen it if it holds the same experiment
+        (or, with ``extend``, a smaller one that ``exp`` grows: ``simcenter.sweep.growth``).
 
         Raises:
             InputError: if the folder holds another experiment's results (never mixed).
@@ -78,6 +81,7 @@ class Store:
             raise InputError([Problem(str(folder), 1, "", t("file.cannot_write", error=exc.strerror or exc))]) from None
         con = _connect(folder / STORE_FILE)
         store = cls(con, folder, exp, points)
+        store.extend = extend
         try:
             if not store._has_meta():
                 with store._file_errors():
@@ -170,19 +174,37 @@ class Store:
     def _check_same(self) -> None:
         rows = dict(self.con.execute("SELECT key, value FROM meta").fetchall())
         exp = self.experiment
-        if rows.get("experiment_hash") != exp.hash():
-            old = json.loads(rows.get("experiment", "{}"))
-            new = exp.to_json()
-            changed = changed_paths({k: old.get(k) for k in exp.resolved()}, {k: new.get(k) for k in exp.resolved()})
-            raise InputError([Problem(exp.file or str(self.folder), 1, "", t(
-                "sweep.store_mismatch", folder=self.folder, name=old.get("name", "?"),
-                changed=", ".join(changed) or "?"))])
+        if rows.get("experiment_hash") != exp.hash():  # refused, or grown (simcenter.sweep.growth)
+            from simcenter.sweep.growth import reconcile
+
+            self.grown, extra = reconcile(self, json.loads(rows.get("experiment", "{}")), self.extend)
+            self._grow(extra)
+        else:
+            from simcenter.sweep.growth import check_numbering
+
+            check_numbering(self)
         if rows.get("simcenter_version") != __version__:
             self.notes.append(t("sweep.version_differs", stored=rows.get("simcenter_version"), now=__version__))
         text = json.dumps(exp.to_json(), ensure_ascii=False)
         if rows.get("experiment") != text:  # same runs; the name, description or analysis settings changed
             with deferred_interrupt():
                 self.con.execute("UPDATE meta SET value = ? WHERE key = 'experiment'", [text])
+
+    def _grow(self, extra: pd.DataFrame) -> None:
+        """Add the grown design's new points and make the stored experiment the grown one, in one transaction."""
+        exp, con = self.experiment, self.con
+        with self._file_errors(), deferred_interrupt():
+            con.execute("BEGIN TRANSACTION")
+            try:
+                if len(extra):
+                    con.execute("INSERT INTO points BY NAME SELECT * FROM extra")
+                con.execute("UPDATE meta SET value = ? WHERE key = 'experiment_hash'", [exp.hash()])
+                con.execute("UPDATE meta SET value = ? WHERE key = 'experiment'",
+                            [json.dumps(exp.to_json(), ensure_ascii=False)])
+                con.execute("COMMIT")
+            except BaseException:
+                _rollback(con)
+                raise
 
     # ------------------------------------------------------------------ schema
     def _columns(self) -> list[tuple[str, str]]:
