@@ -8,6 +8,7 @@ import logging
 from concurrent.futures import Executor, Future
 
 from simcenter.errors import InputError, Problem
+from simcenter.extras import require
 from simcenter.i18n import t
 from simcenter.run.pool import ctrl_c_ignored, default_workers, local_executor, start
 from simcenter.run.task import describe
@@ -98,11 +99,8 @@ class DaskEngine:
     starts_workers = False
 
     def __init__(self, address: str | None = None, workers: int | None = None):
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise InputError([Problem("--scheduler" if address else "--cluster", 1, "",
-                                      t("sweep.needs_extra", extra="cluster", what="Dask"))]) from None
+        distributed = require("distributed")
+        Client, LocalCluster = distributed.Client, distributed.LocalCluster
         for name in ("distributed", "tornado", "bokeh"):
             logging.getLogger(name).setLevel(logging.ERROR)
         self.cluster = None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simcenter.extras import require
 from simcenter.rng import stream
 from simcenter.sweep.experiment import Design, Experiment, Parameter
 
@@ -77,15 +78,15 @@ def unit_sample(design: Design, params, seed: int) -> np.ndarray:
     prob = problem(params)
     draw_seed = int(stream(seed, f"sweep.design.{design.method}").integers(2**31 - 1))
     if design.method == "latin_hypercube":
-        from SALib.sample import latin
+        latin = require("SALib.sample.latin")
 
         return latin.sample(prob, int(design.samples), seed=draw_seed)
     if design.method == "sobol":
-        from SALib.sample import sobol
+        sobol = require("SALib.sample.sobol")
 
         return sobol.sample(prob, int(design.samples), calc_second_order=design.second_order, scramble=True,
                             seed=draw_seed)
-    from SALib.sample import morris
+    morris = require("SALib.sample.morris")
 
     return morris.sample(prob, int(design.samples), num_levels=design.morris_levels, seed=draw_seed)
 

@@ -26,6 +26,7 @@ import warnings
 import numpy as np
 
 from simcenter import metrics
+from simcenter.extras import require
 from simcenter.rng import replicate_seeds
 from simcenter.sweep.experiment import BASE_PARAMETER, Experiment, Parameter
 from simcenter.sweep.loader import load_experiment
@@ -78,7 +79,9 @@ def mean_of(*values) -> float:
 
 def ema_parameter(p: Parameter):
     """The EMA Workbench parameter for one lever or uncertainty."""
-    from ema_workbench import CategoricalParameter, IntegerParameter, RealParameter
+    ema = require("ema_workbench")
+    CategoricalParameter, IntegerParameter, RealParameter = (ema.CategoricalParameter, ema.IntegerParameter,
+                                                             ema.RealParameter)
     from scipy import stats
 
     if p.kind == "categorical":
@@ -111,7 +114,9 @@ def ema_model(path: str | os.PathLike | Experiment):
     """
     with warnings.catch_warnings():  # "ipyparallel not installed": not needed here
         warnings.simplefilter("ignore")
-        from ema_workbench import Constant, Model, ReplicatorModel, ScalarOutcome
+        ema = require("ema_workbench")
+        Constant, Model, ReplicatorModel, ScalarOutcome = (ema.Constant, ema.Model, ema.ReplicatorModel,
+                                                           ema.ScalarOutcome)
 
     exp = path if isinstance(path, Experiment) else load_experiment(path)
     seeds = replicate_seeds(exp.seed, exp.replicates)

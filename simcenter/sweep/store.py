@@ -28,6 +28,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from simcenter.extras import require
 from simcenter.version import __version__
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
@@ -39,7 +40,7 @@ STORE_FILE = "sweep.duckdb"
 
 
 def _connect(path: Path, read_only: bool = False):
-    import duckdb
+    duckdb = require("duckdb")
 
     try:
         return duckdb.connect(str(path), read_only=read_only)
@@ -131,7 +132,7 @@ class Store:
     @contextlib.contextmanager
     def _damage_is_input(self):
         """Any DuckDB error of the queries that only read the store means the file is damaged."""
-        import duckdb
+        duckdb = require("duckdb")
 
         try:
             yield
@@ -144,7 +145,7 @@ class Store:
     def _file_errors(self):
         """A failure to write the file (a full disk, an I/O error) is the environment's: a located
         problem naming the file (exit 2), not an internal error."""
-        import duckdb
+        duckdb = require("duckdb")
 
         try:
             yield
@@ -332,7 +333,7 @@ class Store:
 
 
 def _rollback(con) -> None:
-    import duckdb
+    duckdb = require("duckdb")
 
     try:
         con.execute("ROLLBACK")
