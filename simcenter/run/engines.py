@@ -10,7 +10,7 @@ from concurrent.futures import Executor, Future
 from simcenter.errors import InputError, Problem
 from simcenter.extras import require
 from simcenter.i18n import t
-from simcenter.run.pool import ctrl_c_ignored, default_workers, local_executor, start
+from simcenter.run.pool import check_main_guarded, ctrl_c_ignored, default_workers, local_executor, start
 from simcenter.run.task import describe
 
 
@@ -112,6 +112,7 @@ class DaskEngine:
                                           t("sweep.no_scheduler", address=address, error=describe(exc)))]) from None
             where = address
         else:
+            check_main_guarded()  # the cluster's worker processes are spawned: they import the script again
             with ctrl_c_ignored():  # the cluster's processes inherit "ignore Ctrl-C"
                 self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                             dashboard_address=None, silence_logs=logging.ERROR)
