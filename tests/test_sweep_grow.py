@@ -160,3 +160,12 @@ def test_a_store_numbered_otherwise_is_not_resumed(tmp_path):
     with english(), pytest.raises(InputError, match=r"numbered this design's points otherwise \(stored point 0 "
                                                     r"would change \(legal_form cooperative -> association\)\)"):
         run_sweep(load_experiment(path), tmp_path / "out", workers=1)
+
+
+def test_a_change_that_adds_no_run_needs_no_extend(tmp_path):
+    """More levels, which a sampler does not use: the same runs, so the folder is simply reused."""
+    run_sweep(load_experiment(write_experiment(tmp_path, LHS)), tmp_path / "out", workers=1)
+    same_runs = write_experiment(tmp_path, LHS.replace("samples: 3", "samples: 3, levels: 4"))
+    summary = run_sweep(load_experiment(same_runs), tmp_path / "out", workers=1)
+    assert summary.computed == 0 and summary.complete
+    assert summary.grown == "growing the stored sweep (design.levels changed from 3 to 4): 0 new runs"

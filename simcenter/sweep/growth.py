@@ -249,6 +249,6 @@ def reconcile(store, stored: dict, extend: bool) -> tuple[str, pd.DataFrame]:
         raise refuse("sweep.cannot_grow", changes=grown, reason=moved,
                      advice=why_not_nesting(exp.design.method, exp.design.levers))
     added = len(frame) * exp.replicates - len(stored_points) * int(stored.get("replicates", 1))
-    if not extend:
+    if not extend and added:  # (no new run: more levels that a sampler does not use, say)
         raise refuse("sweep.grow_needs_extend", changes=grown, n=added)
     return t("sweep.grown", changes=grown, n=added), frame.iloc[len(stored_points):]
