@@ -169,3 +169,20 @@ def test_a_change_that_adds_no_run_needs_no_extend(tmp_path):
     summary = run_sweep(load_experiment(same_runs), tmp_path / "out", workers=1)
     assert summary.computed == 0 and summary.complete
     assert summary.grown == "growing the stored sweep (design.levels changed from 3 to 4): 0 new runs"
+
+
+@pytest.mark.parametrize("method, nests", [("sobol", True), ("morris", True), ("latin_hypercube", False)])
+def test_which_designs_nest_in_this_salib(method, nests, tmp_path):
+    """The facts growth rests on, checked against the installed SALib: a larger Sobol (Saltelli) or
+    Morris sample, same seed, begins with the smaller one, point for point and number for number
+    (crossed levers included); a Latin hypercube does not. (If a SALib release changed this, growth
+    would be refused point by point, never mixed.)"""
+    from simcenter.sweep import design
+
+    body = SOBOL.replace("method: sobol, samples: 2", f"method: {method}, samples: 4")
+    small = design.points(load_experiment(write_experiment(tmp_path, body, name="a")))
+    large = design.points(load_experiment(write_experiment(tmp_path, body.replace("samples: 4", "samples: 8"),
+                                                           name="b")))
+    assert len(large) == 2 * len(small)
+    assert (large[:len(small)] == small) is nests
+    assert [p.combo for p in large[:4]] == ([0, 1, 0, 1] if nests else [0, 0, 0, 0])
