@@ -111,11 +111,11 @@ def test_the_store_refuses_a_duplicate_key(reference, tmp_path):
 
 def test_changing_the_experiment_and_reusing_the_folder_is_refused(reference, tmp_path):
     path, out = reference
-    changed = write_experiment(tmp_path, BODY.replace("samples: 6", "samples: 7"))
+    changed = write_experiment(tmp_path, BODY.replace("seed: 3", "seed: 4"))
     with english(), pytest.raises(InputError) as caught:
-        run_sweep(load_experiment(changed), out, workers=1)
+        run_sweep(load_experiment(changed), out, workers=1, extend=True)
     message = str(caught.value)
-    assert "holds the results of a different experiment" in message and "design.samples" in message
+    assert "holds the results of a different experiment" in message and "seed changed from 3 to 4" in message
     assert count_runs(out) == 24
     proc = run_cli("sweep", str(changed), "--out", str(out))
     assert proc.returncode == 2 and "never mixed" in proc.stderr
@@ -132,15 +132,16 @@ def test_a_changed_base_scenario_is_a_changed_experiment(reference, tmp_path):
 
 
 def test_a_refusal_names_the_changed_parameter_as_the_file_does(reference, tmp_path):
-    """Not parameters[2].low: the section, the parameter's own key and where in it the change is."""
+    """Not parameters[2].low: the section, the parameter's own key, what in it changed, from what to what."""
     _, out = reference
     changed = write_experiment(tmp_path, BODY.replace("range: [0.05, 0.4]", "range: [0.06, 0.4]")
                                .replace("legal_form: [association, cooperative]", "legal_form: [association, foundation]"))
     with english(), pytest.raises(InputError) as caught:
         run_sweep(load_experiment(changed), out, workers=1)
     message = str(caught.value)
-    assert "changed since: levers.legal_form.values[1], " \
-           "uncertainties.funding.funders.hrdp_social_economy.p_success.range[0])" in message
+    assert "changed since: levers.legal_form: values changed from [association, cooperative] to " \
+           "[association, foundation]; uncertainties.funding.funders.hrdp_social_economy.p_success: range " \
+           "changed from [0.05, 0.4] to [0.06, 0.4])" in message
     assert "parameters[" not in message
 
 

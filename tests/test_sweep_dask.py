@@ -123,6 +123,7 @@ def test_killing_a_worker_midway_still_completes_with_the_same_results(cluster, 
         _stop(doomed)
     assert killed and killed[0] < 40, "the worker was not killed midway"
     assert summary.ok == 40 and summary.lost == 0 and summary.complete
+    assert len(summary.workers_lost) == 1 and summary.workers_lost[0][0].startswith("tcp://127.0.0.1:")
     assert_same_results(reference, tmp_path / "survivor")
 
 
@@ -143,3 +144,87 @@ def test_an_unreachable_scheduler_is_a_clear_error(local, tmp_path):
     with english(), pytest.raises(InputError, match="cannot reach the Dask scheduler at"):
         run_sweep(load_experiment(path), tmp_path / "nowhere", scheduler=address)
     assert time.monotonic() - start < 30
+
+
+@pytest.fixture
+def bare_scheduler(tmp_path):
+    """A Dask scheduler with no worker (yet)."""
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    proc = _start(["scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], tmp_path)
+    try:
+        from distributed import Client
+
+        deadline = time.monotonic() + 60
+        while True:  # the scheduler is up once a client connects
+            try:
+                Client(address, timeout="2s", set_as_default=False).close()
+                break
+            except (OSError, TimeoutError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        yield address
+    finally:
+        _stop(proc)
+
+
+def test_a_scheduler_without_workers_stops_the_sweep_with_one_line(bare_scheduler, local, tmp_path):
+    path, _ = local
+    start = time.monotonic()
+    proc = run_cli("sweep", str(path), "--out", str(tmp_path / "idle"), "--scheduler", bare_scheduler,
+                   "--worker-timeout", "2", timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert_no_traceback(proc)
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"error: the Dask scheduler at {bare_scheduler} has no workers (waited 2 s): start one "
+        f"(dask worker {bare_scheduler}) and run the same command again")
+    assert time.monotonic() - start < 60
+
+
+def test_a_cluster_left_without_workers_stops_keeping_every_finished_run(bare_scheduler, local, tmp_path):
+    """The only worker dies midway: the sweep stops after --worker-timeout with one line, the store
+    keeps what was finished, and the same command with a new worker completes it, bit for bit."""
+    path, reference = local
+    only = _worker(bare_scheduler, "only", tmp_path)
+    try:
+        _wait_for_workers(bare_scheduler, 1)
+        killed = []
+
+        def progress(done: int, total: int) -> None:
+            if done >= 4 and not killed:
+                os.killpg(only.pid, signal.SIGKILL)
+                killed.append(done)
+
+        with english(), pytest.raises(InputError, match=r"no Dask worker for 2 s \(the scheduler at .* has none "
+                                                        r"left\); the runs computed so far are stored"):
+            run_sweep(load_experiment(path), tmp_path / "halted", scheduler=bare_scheduler, progress=progress,
+                      worker_timeout=2)
+    finally:
+        _stop(only)
+    from sweep_support import count_runs
+
+    assert 4 <= count_runs(tmp_path / "halted") < 40
+    again = _worker(bare_scheduler, "again", tmp_path)
+    try:
+        _wait_for_workers(bare_scheduler, 1)
+        summary = run_sweep(load_experiment(path), tmp_path / "halted", scheduler=bare_scheduler)
+    finally:
+        _stop(again)
+    assert summary.stored_before >= 4 and summary.complete and summary.lost == 0
+    assert_same_results(reference, tmp_path / "halted")
+
+
+def test_the_summary_says_when_workers_were_lost(tmp_path, capsys):
+    from simcenter.cli.commands import _print_sweep
+    from simcenter.sweep.engine import SweepSummary
+
+    summary = SweepSummary("x", tmp_path, engine="Dask", total=4, ok=4, seconds=2.0,
+                           workers_lost=[("tcp://127.0.0.1:4001", "15:20:31")])
+    with english():
+        _print_sweep(summary, tmp_path)
+        assert "1 worker lost at 15:20:31 (tcp://127.0.0.1:4001); the others did its runs" in capsys.readouterr().out
+        summary.workers_lost.append(("tcp://127.0.0.1:4002", "15:21:02"))
+        _print_sweep(summary, tmp_path)
+    assert "2 workers lost, at 15:20:31 (tcp://127.0.0.1:4001), 15:21:02 (tcp://127.0.0.1:4002)" \
+        in capsys.readouterr().out

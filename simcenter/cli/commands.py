@@ -223,6 +223,8 @@ def sweep(args: argparse.Namespace) -> int:
         state["summary"] = summary
         for note in summary.notes:
             print(t("cli.warning", message=note), file=sys.stderr)
+        if summary.grown:
+            print(summary.grown, file=sys.stderr)
         if summary.stored_before:
             print(t("sweep.resuming", stored=summary.stored_before, total=summary.total), file=sys.stderr)
         if summary.engine:
@@ -231,7 +233,8 @@ def sweep(args: argparse.Namespace) -> int:
     try:
         with Progress(runs, t("sweep.progress")) as bar:
             summary = run_sweep(exp, out, workers=args.workers, scheduler=args.scheduler, cluster=args.cluster,
-                                progress=bar.update, on_start=started, force=args.force)
+                                progress=bar.update, on_start=started, force=args.force,
+                                extend=args.extend, worker_timeout=args.worker_timeout)
     except KeyboardInterrupt:
         s = state.get("summary")
         if s is not None:
@@ -254,6 +257,10 @@ def _print_sweep(s, out: Path) -> None:
             path=out / "sweep.duckdb"))
     for error, n in s.errors.most_common(3):
         print(f"  {n} x {printable(str(error))}")
+    if s.workers_lost:
+        when = ", ".join(f"{at} ({printable(worker)})" for worker, at in s.workers_lost)
+        print(t("sweep.worker_lost" if len(s.workers_lost) == 1 else "sweep.workers_lost",
+                n=len(s.workers_lost), when=when))
     if s.lost:
         print(t("sweep.lost", n=s.lost))
     if s.complete:

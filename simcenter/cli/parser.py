@@ -109,6 +109,9 @@ def _add_sweep_commands(sub, common: argparse.ArgumentParser) -> None:
     where.add_argument("--scheduler", type=_scheduler_address, default=None, metavar="ADDRESS",
                        help=t("sweep.help_scheduler"))
     where.add_argument("--cluster", choices=("local",), default=None, help=t("sweep.help_cluster"))
+    p.add_argument("--worker-timeout", type=_seconds, default=60.0, metavar="SECONDS",
+                   help=t("sweep.help_worker_timeout"))
+    p.add_argument("--extend", action="store_true", help=t("sweep.help_extend"))
     p.add_argument("--check", action="store_true", help=t("sweep.help_check"))
 
     p = sub.add_parser("analyze", parents=[common], help=t("sweep.help_analyze"), description=t("sweep.help_analyze"))
@@ -123,6 +126,17 @@ def _add_sweep_commands(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--to", choices=("parquet", "csv"), required=True, help=t("sweep.help_to"))
     p.add_argument("--dest", default=None, metavar="DIR", help=t("sweep.help_dest"))
     p.add_argument("--force", action="store_true", help=t("cli.help_force_into"))
+
+
+def _seconds(text: str) -> float:
+    """A positive number of seconds (at most a day)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(t("sweep.bad_seconds", value=text))
+    return value
 
 
 def _scheduler_address(text: str) -> str:

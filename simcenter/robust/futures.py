@@ -19,9 +19,8 @@ import numpy as np
 
 from simcenter.config.loader import scenario_from_dict
 from simcenter.config.schema import Scenario
-from simcenter.errors import InputError, Problem
 from simcenter import phrases
-from simcenter.i18n import t
+from simcenter.extras import require
 from simcenter.rng import stream
 from simcenter.sweep.targets import Op, apply_ops, declared_range
 
@@ -83,11 +82,7 @@ def sample_futures(n: int, seed: int, uncertainties=None):
     import pandas as pd
 
     uncertainties = uncertainties or default_uncertainties()
-    try:
-        from SALib.sample import latin
-    except ImportError:
-        raise InputError([Problem("--futures", 1, "", t("sweep.needs_extra", extra="analysis", what="SALib"))]) \
-            from None
+    latin = require("SALib.sample.latin")
     problem = {"num_vars": len(uncertainties), "names": [u.name for u in uncertainties],
                "bounds": [[0.0, 1.0]] * len(uncertainties)}
     draw_seed = int(stream(seed, "robust.futures").integers(2**31 - 1))

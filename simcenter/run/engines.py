@@ -5,23 +5,31 @@ flight (``window``), how to restart it after a crash, how to close it."""
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import Executor, Future
 
 from simcenter.errors import InputError, Problem
+from simcenter.extras import Notice, require
 from simcenter.i18n import t
-from simcenter.run.pool import ctrl_c_ignored, default_workers, local_executor, start
+from simcenter.run.pool import check_main_guarded, ctrl_c_ignored, default_workers, local_executor, start
 from simcenter.run.task import describe
 
 
+WORKER_TIMEOUT = 60.0
+"""Seconds a Dask cluster may have no worker before a command stops (at the start, or midway)."""
+
+
 def open_engine(workers: int | None = None, scheduler: str | None = None, cluster: str | None = None,
-                n_tasks: int | None = None, preload: tuple[str, ...] = (), warm: bool = False):
+                n_tasks: int | None = None, preload: tuple[str, ...] = (), warm: bool = False,
+                worker_timeout: float = WORKER_TIMEOUT):
     """Where runs are done: local worker processes (``workers``, default all cores, at most one a
     task), a Dask cluster at ``scheduler``'s address, a Dask LocalCluster (``cluster="local"``), or
-    this process (one worker). ``preload`` and ``warm``: as ``local_executor``'s."""
+    this process (one worker). ``preload`` and ``warm``: as ``local_executor``'s. ``worker_timeout``:
+    a Dask cluster without a worker for this many seconds stops the command (``NoWorkers``)."""
     if scheduler:
-        return DaskEngine(address=scheduler)
+        return DaskEngine(address=scheduler, worker_timeout=worker_timeout)
     if cluster == "local":
-        return DaskEngine(workers=workers or default_workers())
+        return DaskEngine(workers=workers or default_workers(), worker_timeout=worker_timeout)
     workers = workers or default_workers()
     if n_tasks is not None:
         workers = min(workers, n_tasks)
@@ -92,17 +100,33 @@ class LocalEngine:
         self.executor.shutdown(wait=wait, cancel_futures=True)
 
 
+class NoWorkers(InputError):
+    """A Dask cluster has had no worker for ``worker_timeout`` seconds: one line, exit code 2. What
+    was computed is the caller's to keep (a sweep has stored it; the same command resumes)."""
+
+    def __init__(self, message: str):
+        super().__init__([Notice("--scheduler", 1, "", message)])
+
+
 class DaskEngine:
-    """A Dask distributed cluster: an existing scheduler, or a LocalCluster started here."""
+    """A Dask distributed cluster: an existing scheduler, or a LocalCluster started here.
+
+    ``watch`` (called by ``run_many`` while it waits) looks at the cluster's workers once a second:
+    a worker that left is noted in ``lost`` (its address and the time), and a cluster left without
+    any worker for ``worker_timeout`` seconds raises ``NoWorkers`` instead of waiting forever."""
 
     starts_workers = False
 
-    def __init__(self, address: str | None = None, workers: int | None = None):
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise InputError([Problem("--scheduler" if address else "--cluster", 1, "",
-                                      t("sweep.needs_extra", extra="cluster", what="Dask"))]) from None
+    def __init__(self, address: str | None = None, workers: int | None = None,
+                 worker_timeout: float = WORKER_TIMEOUT):
+        self.address = address or "local cluster"
+        self.worker_timeout = float(worker_timeout)
+        self.lost: list[tuple[str, str]] = []  # (worker address, local time it was missed)
+        self._seen: set[str] = set()
+        self._looked = 0.0
+        self._empty_since: float | None = None
+        distributed = require("distributed")
+        Client, LocalCluster = distributed.Client, distributed.LocalCluster
         for name in ("distributed", "tornado", "bokeh"):
             logging.getLogger(name).setLevel(logging.ERROR)
         self.cluster = None
@@ -114,6 +138,7 @@ class DaskEngine:
                                           t("sweep.no_scheduler", address=address, error=describe(exc)))]) from None
             where = address
         else:
+            check_main_guarded()  # the cluster's worker processes are spawned: they import the script again
             with ctrl_c_ignored():  # the cluster's processes inherit "ignore Ctrl-C"
                 self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                             dashboard_address=None, silence_logs=logging.ERROR)
@@ -124,6 +149,7 @@ class DaskEngine:
         except BaseException:
             self.close()
             raise
+        self._seen = set(self.client.nthreads())
         threads = sum(self.client.nthreads().values())
         self.workers = threads
         self.window = max(4, 2 * threads)
@@ -135,9 +161,9 @@ class DaskEngine:
 
         if not self.client.nthreads():
             try:
-                self.client.wait_for_workers(1, timeout=60)
+                self.client.wait_for_workers(1, timeout=self.worker_timeout)
             except (TimeoutError, OSError):
-                raise InputError([Problem("--scheduler", 1, "scheduler", t("sweep.no_workers", address=address))]) \
+                raise NoWorkers(t("sweep.no_workers", address=self.address, seconds=f"{self.worker_timeout:g}")) \
                     from None
         try:
             versions = self.client.run(worker_version)
@@ -148,6 +174,36 @@ class DaskEngine:
         if wrong:
             raise InputError([Problem("--scheduler", 1, "scheduler",
                                       t("sweep.worker_version", theirs=", ".join(wrong), ours=__version__))])
+
+    def watch(self) -> None:
+        """Note the workers that left; raise ``NoWorkers`` once none has been there for
+        ``worker_timeout`` seconds. Looks at most once a second."""
+        now = time.monotonic()
+        if now - self._looked < 1.0:
+            return
+        self._looked = now
+        if self._look():
+            self._empty_since = None
+        elif self._empty_since is None:
+            self._empty_since = now
+        elif now - self._empty_since >= self.worker_timeout:
+            raise NoWorkers(t("sweep.workers_gone", address=self.address, seconds=f"{self.worker_timeout:g}"))
+
+    def _look(self) -> set[str]:
+        """The workers there now; those gone since the last look are added to ``lost``."""
+        try:
+            current = set(self.client.nthreads())
+        except (OSError, TimeoutError):  # the scheduler is unreachable: no worker either
+            current = set()
+        when = time.strftime("%H:%M:%S")
+        self.lost += [(address, when) for address in sorted(self._seen - current)]
+        self._seen = current
+        return current
+
+    def workers_lost(self) -> list[tuple[str, str]]:
+        """Every worker that left (address, local time it was missed), after a last look."""
+        self._look()
+        return list(self.lost)
 
     def start(self) -> None:
         pass

@@ -66,10 +66,13 @@ def run_many(runs: Iterable[Run], engine=None, *, on_all_submitted: Callable[[],
                 on_all_submitted()
 
     batch: list = []
+    watch = getattr(engine, "watch", None)  # a cluster's: workers lost, none left for too long (raises)
     try:
         fill(first=True)
         while pending:
             finished, _ = wait(list(pending), timeout=0.5, return_when=FIRST_COMPLETED)
+            if watch is not None:
+                watch()
             broken = False
             for fut in finished:
                 place, run = pending.pop(fut)

@@ -45,6 +45,7 @@ def local_executor(workers: int, warm: bool = False, method: str | None = None,
     ``preload``: modules of the caller's tasks the workers import once (the fork server, or each
     spawned worker with ``warm``), besides the model.
     """
+    check_main_guarded()
     context = _context(method, tuple(preload))
     forked = context.get_start_method() == "forkserver"
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
@@ -66,6 +67,64 @@ def _context(method: str | None = None, preload: tuple[str, ...] = ()):
     if method not in (None, "spawn"):
         raise ValueError(f"start method {method!r}: forkserver (where the OS has it) or spawn")
     return multiprocessing.get_context("spawn")
+
+
+class UnguardedMain(RuntimeError):
+    """A pool started from the top level of a script without ``if __name__ == "__main__":``."""
+
+
+def check_main_guarded() -> None:
+    """Refuse, with one clear error, to start worker processes from a script's top-level code that
+    is not under ``if __name__ == "__main__":``.
+
+    The fork server (and a spawned worker) imports the script that ``python`` ran, to find what it
+    defines: unguarded, the script's top level runs again there and starts a pool of its own, which
+    multiprocessing refuses with a RuntimeError about "bootstrapping" in a process the user never
+    sees; the workers die and the command says only that. Seen from here, the call comes from a line
+    of the script's top level (the outermost frame whose globals are ``__main__``'s): if that line is
+    not inside such a guard, say so now, naming the script and the line. Only scripts run by path
+    (``python script.py``): a module run with ``-m``, ``python -c`` and notebooks are not re-run."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or not path or getattr(main, "__spec__", None) is not None:
+        return
+    frame, line = sys._getframe(1), None
+    while frame is not None:
+        if frame.f_globals is main.__dict__ and frame.f_code.co_name == "<module>":
+            line = frame.f_lineno
+        frame = frame.f_back
+    if line is None or _guarded(path, line):
+        return
+    from simcenter.i18n import t
+
+    raise UnguardedMain(t("run.unguarded_main", file=os.path.basename(path), line=line))
+
+
+def _guarded(path: str, line: int) -> bool:
+    """Is ``line`` of the script ``path`` inside an ``if __name__ == "__main__":`` block at its top
+    level? (A script that cannot be read or parsed is given the benefit of the doubt.)"""
+    import ast
+
+    try:
+        with open(path, "rb") as fh:
+            tree = ast.parse(fh.read())
+    except (OSError, SyntaxError, ValueError):
+        return True
+    for node in tree.body:
+        if isinstance(node, ast.If) and _is_main_test(node.test) and node.body:
+            if node.body[0].lineno <= line <= (node.body[-1].end_lineno or node.body[-1].lineno):
+                return True
+    return False
+
+
+def _is_main_test(test) -> bool:
+    import ast
+
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return any(isinstance(x, ast.Name) and x.id == "__name__" for x in sides) and \
+        any(isinstance(x, ast.Constant) and x.value == "__main__" for x in sides)
 
 
 OWNER_ENV = "SIMCENTER_POOL_OWNER"

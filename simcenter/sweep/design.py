@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simcenter.extras import require
 from simcenter.rng import stream
 from simcenter.sweep.experiment import Design, Experiment, Parameter
 
@@ -77,32 +78,42 @@ def unit_sample(design: Design, params, seed: int) -> np.ndarray:
     prob = problem(params)
     draw_seed = int(stream(seed, f"sweep.design.{design.method}").integers(2**31 - 1))
     if design.method == "latin_hypercube":
-        from SALib.sample import latin
+        latin = require("SALib.sample.latin")
 
         return latin.sample(prob, int(design.samples), seed=draw_seed)
     if design.method == "sobol":
-        from SALib.sample import sobol
+        sobol = require("SALib.sample.sobol")
 
         return sobol.sample(prob, int(design.samples), calc_second_order=design.second_order, scramble=True,
                             seed=draw_seed)
-    from SALib.sample import morris
+    morris = require("SALib.sample.morris")
 
     return morris.sample(prob, int(design.samples), num_levels=design.morris_levels, seed=draw_seed)
 
 
+NESTING = ("sobol", "morris")
+"""Samplers whose larger sample begins with the smaller one (same seed): SALib's Saltelli sample
+takes the first N points of one scrambled Sobol' sequence, and Morris draws trajectory after
+trajectory from one generator. A sweep of these designs can grow (``simcenter.sweep.growth``)."""
+
+
 def points(exp: Experiment) -> list[Point]:
-    """Every point of the design, in a fixed order: combinations outside, samples inside."""
+    """Every point of the design, in a fixed order. Combinations outside, samples inside; except for
+    the designs that nest (``NESTING``), numbered sample by sample (every combination of a sample row,
+    then the next row), so that a larger sample only appends points and every point keeps its number."""
     sampled = sampled_parameters(exp.design, exp.parameters)
     crossed = crossed_parameters(exp.design, exp.parameters)
     unit = unit_sample(exp.design, sampled, exp.seed)
     sampled_values = [{p.name: p.value_at(u) for p, u in zip(sampled, row)} for row in unit]
-    grids = [p.grid(exp.design.levels) for p in crossed]
-    out: list[Point] = []
+    grids = [dict(zip((p.name for p in crossed), values))
+             for values in itertools.product(*(p.grid(exp.design.levels) for p in crossed))]
+    pairs = [(c, r) for c in range(len(grids)) for r in range(len(unit))]
+    if exp.design.method in NESTING and sampled:
+        pairs.sort(key=lambda pair: (pair[1], pair[0]))
     order = [p.name for p in exp.parameters]
-    for combo, values in enumerate(itertools.product(*grids)):
-        fixed = dict(zip((p.name for p in crossed), values))
-        for row, drawn in zip(unit, sampled_values):
-            merged = {**fixed, **drawn}
-            out.append(Point(len(out), combo, {name: merged[name] for name in order},
-                             tuple(float(u) for u in row)))
+    out: list[Point] = []
+    for combo, row in pairs:
+        merged = {**grids[combo], **sampled_values[row]}
+        out.append(Point(len(out), combo, {name: merged[name] for name in order},
+                         tuple(float(u) for u in unit[row])))
     return out

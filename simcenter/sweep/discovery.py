@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simcenter.extras import require
 from simcenter.i18n import t
 from simcenter.phrases import describe_limits
 
@@ -53,7 +54,7 @@ def find_box(x: pd.DataFrame, y: np.ndarray, scope: str) -> Box | None:
         return None
     with warnings.catch_warnings():  # "ipyparallel not installed": not needed here
         warnings.simplefilter("ignore")
-        from ema_workbench.analysis import prim
+        prim = require("ema_workbench.analysis.prim")
 
     logging.getLogger("EMA").setLevel(logging.ERROR)
     x = x.reset_index(drop=True).copy()

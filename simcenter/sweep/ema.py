@@ -28,6 +28,7 @@ import warnings
 import numpy as np
 
 from simcenter import metrics
+from simcenter.extras import require
 from simcenter.rng import replicate_seeds
 from simcenter.sweep.experiment import BASE_PARAMETER, Experiment, Parameter
 from simcenter.sweep.loader import load_experiment
@@ -100,7 +101,9 @@ def mean_series(*values) -> np.ndarray:
 
 def ema_parameter(p: Parameter):
     """The EMA Workbench parameter for one lever or uncertainty."""
-    from ema_workbench import CategoricalParameter, IntegerParameter, RealParameter
+    ema = require("ema_workbench")
+    CategoricalParameter, IntegerParameter, RealParameter = (ema.CategoricalParameter, ema.IntegerParameter,
+                                                             ema.RealParameter)
     from scipy import stats
 
     if p.kind == "categorical":
@@ -133,7 +136,9 @@ def ema_model(path: str | os.PathLike | Experiment):
     """
     with warnings.catch_warnings():  # "ipyparallel not installed": not needed here
         warnings.simplefilter("ignore")
-        from ema_workbench import ArrayOutcome, Constant, Model, ReplicatorModel, ScalarOutcome
+        ema = require("ema_workbench")
+        ArrayOutcome, Constant, Model, ReplicatorModel, ScalarOutcome = (
+            ema.ArrayOutcome, ema.Constant, ema.Model, ema.ReplicatorModel, ema.ScalarOutcome)
 
     exp = path if isinstance(path, Experiment) else load_experiment(path)
     seeds = replicate_seeds(exp.seed, exp.replicates)

@@ -23,7 +23,7 @@ from typing import Callable
 from simcenter.config.loader import source_files
 from simcenter.outputs import prepare_output
 from simcenter.rng import replicate_seeds
-from simcenter.run.engines import open_engine
+from simcenter.run.engines import WORKER_TIMEOUT, open_engine
 from simcenter.run.many import run_many
 from simcenter.run.pool import ctrl_c_ignored
 from simcenter.run.task import Keep, Run, RunResult
@@ -53,6 +53,8 @@ class SweepSummary:
     seconds: float = 0.0
     errors: collections.Counter = field(default_factory=collections.Counter)
     notes: list[str] = field(default_factory=list)
+    grown: str = ""  # how the stored experiment grew into this one (``simcenter.sweep.growth``)
+    workers_lost: list[tuple[str, str]] = field(default_factory=list)  # Dask: (worker, time it left)
 
     @property
     def computed(self) -> int:
@@ -66,7 +68,7 @@ class SweepSummary:
 def run_sweep(exp: Experiment | str | os.PathLike, out: Path, workers: int | None = None, scheduler: str | None = None,
               cluster: str | None = None, progress: Callable[[int, int], None] | None = None,
               limit: int | None = None, on_start: Callable[[SweepSummary], None] | None = None,
-              force: bool = False) -> SweepSummary:
+              force: bool = False, extend: bool = False, worker_timeout: float = WORKER_TIMEOUT) -> SweepSummary:
     """Compute the runs of ``exp`` (an ``Experiment``, or the path of an experiment file) that
     ``out`` does not hold yet, storing each as it arrives.
 
@@ -78,9 +80,14 @@ def run_sweep(exp: Experiment | str | os.PathLike, out: Path, workers: int | Non
         on_start: called once the store is open and the missing runs are known.
         force: write into ``out`` even if it holds files that are not a sweep's (never into one
             holding the experiment or its scenarios, the current or the home folder).
+        worker_timeout: on Dask, stop (``NoWorkers``, an ``InputError``) once the cluster has had no
+            worker for this many seconds; the runs stored so far are kept, the same call resumes.
+        extend: accept an experiment that grows the one ``out`` holds (more replicates, a larger
+            Sobol or Morris sample, values appended) and compute only the new runs.
 
     Raises:
-        InputError: if ``out`` holds another experiment's results, or the cluster is unreachable.
+        InputError: if ``out`` holds another experiment's results (or a smaller one and not
+            ``extend``, or one that ``exp`` cannot grow), or the cluster is unreachable.
     """
     if not isinstance(exp, Experiment):
         from simcenter.sweep.loader import load_experiment
@@ -91,8 +98,9 @@ def run_sweep(exp: Experiment | str | os.PathLike, out: Path, workers: int | Non
     seeds = replicate_seeds(exp.seed, exp.replicates)
     inputs = [f for f in (exp.file, *(b.file for b in exp.bases)) if f]
     prepare_output(out, "sweep", [*inputs, *(f for p in inputs for f in source_files(p))], force)
-    store = Store.for_sweep(Path(out), exp, points)
-    summary = SweepSummary(exp.name, Path(out), total=len(points) * exp.replicates, notes=list(store.notes))
+    store = Store.for_sweep(Path(out), exp, points, extend=extend)
+    summary = SweepSummary(exp.name, Path(out), total=len(points) * exp.replicates, notes=list(store.notes),
+                           grown=store.grown)
     try:
         done = store.done()
         summary.stored_before = len(done)
@@ -115,13 +123,15 @@ def run_sweep(exp: Experiment | str | os.PathLike, out: Path, workers: int | Non
             base, prepare = prepared[point]
             return Run(key, base, seeds[replicate], keep, prepare, catch=True)
 
-        engine = open_engine(workers, scheduler, cluster, len(keys))
+        engine = open_engine(workers, scheduler, cluster, len(keys), worker_timeout=worker_timeout)
         summary.engine = engine.description
         if on_start:
             on_start(summary)
         try:
             _drive(engine, store, (run(k) for k in keys), summary, progress, len(keys))
         finally:
+            if hasattr(engine, "workers_lost"):
+                summary.workers_lost = engine.workers_lost()
             engine.close()
     finally:
         store.close()

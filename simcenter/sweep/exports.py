@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 from simcenter.errors import InputError, Problem
+from simcenter.extras import require
 from simcenter.i18n import t
 from simcenter.outputs import prepare_output
 from simcenter.sweep import info
@@ -31,7 +32,7 @@ def export(folder: str | os.PathLike, to: str, dest: str | os.PathLike | None = 
     """
     if to not in FORMATS:
         raise ValueError(f"unknown format {to!r}")
-    import duckdb
+    duckdb = require("duckdb")
 
     folder = Path(folder)
     dest = Path(dest) if dest is not None else folder / "export"

@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from simcenter.extras import require
 from simcenter.i18n import t
 from simcenter.rng import stream
 from simcenter.sweep.design import problem, sampled_parameters
@@ -87,17 +88,14 @@ def _analyze(method: str, prob: dict, x: np.ndarray, y: np.ndarray, exp: Experim
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if method == "sobol":
-            from SALib.analyze import sobol
-
+            sobol = require("SALib.analyze.sobol")
             return sobol.analyze(prob, y, calc_second_order=exp.design.second_order, num_resamples=100,
                                  conf_level=0.95, seed=seed)
         if method == "morris":
-            from SALib.analyze import morris
-
+            morris = require("SALib.analyze.morris")
             return morris.analyze(prob, x, y, num_resamples=100, conf_level=0.95, num_levels=exp.design.morris_levels,
                                   seed=seed)
-        from SALib.analyze import rbd_fast
-
+        rbd_fast = require("SALib.analyze.rbd_fast")
         return rbd_fast.analyze(prob, x, y, M=10, num_resamples=100, conf_level=0.95,
                                 seed=seed)
 

@@ -35,12 +35,13 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from simcenter.extras import require
 from simcenter.version import __version__
 from simcenter.errors import InputError, Problem
 from simcenter.i18n import t
 from simcenter.sweep import info
 from simcenter.sweep.design import Point, sampled_parameters
-from simcenter.sweep.experiment import Experiment, changed_paths
+from simcenter.sweep.experiment import Experiment
 from simcenter.sweep.storefile import HOLD_SECONDS, READ_PATIENCE, STORE_FILE, WRITE_PATIENCE, StoreBusy, connect, hold
 from simcenter.run.task import RunResult
 
@@ -59,11 +60,14 @@ class Store:
         self._sweeping: int | None = None  # the folder's descriptor, locked while this sweep writes it
         self._writer = None  # the sweep's connection, between two turns of the readers
         self._opened = 0.0
+        self.extend = False  # accept an experiment that grows the stored one
+        self.grown = ""  # how it grew, when it did
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def for_sweep(cls, folder: Path, exp: Experiment, points: Sequence[Point]) -> "Store":
-        """Create the store for ``exp`` in ``folder``, or reopen it if it holds the same experiment.
+    def for_sweep(cls, folder: Path, exp: Experiment, points: Sequence[Point], extend: bool = False) -> "Store":
+        """Create the store for ``exp`` in ``folder``, or reopen it if it holds the same experiment
+        (or, with ``extend``, a smaller one that ``exp`` grows: ``simcenter.sweep.growth``).
 
         Raises:
             InputError: if the folder holds another experiment's results (never mixed).
@@ -82,6 +86,7 @@ class Store:
             raise
         store = cls(con, folder, exp, points)
         store._sweeping = held
+        store.extend = extend
         try:
             if not store._has_meta():
                 with store._file_errors():
@@ -137,7 +142,7 @@ class Store:
     @contextlib.contextmanager
     def _damage_is_input(self):
         """Any DuckDB error of the queries that only read the store means the file is damaged."""
-        import duckdb
+        duckdb = require("duckdb")
 
         try:
             yield
@@ -150,7 +155,7 @@ class Store:
     def _file_errors(self):
         """A failure to write the file (a full disk, an I/O error) is the environment's: a located
         problem naming the file (exit 2), not an internal error."""
-        import duckdb
+        duckdb = require("duckdb")
 
         try:
             yield
@@ -188,7 +193,7 @@ class Store:
         that readers get their turn; a ``final`` write closes it. If readers hold the file: ``None``
         at once without ``patience``; else, after it, an error (the store is busy) unless a
         ``final`` opening has nothing to write."""
-        import duckdb
+        duckdb = require("duckdb")
 
         if self.con is not None:  # a store a test or a caller keeps open
             yield self.con
@@ -228,19 +233,37 @@ class Store:
     def _check_same(self) -> None:
         rows = dict(self.con.execute("SELECT key, value FROM meta").fetchall())
         exp = self.experiment
-        if rows.get("experiment_hash") != exp.hash():
-            old = json.loads(rows.get("experiment", "{}"))
-            new = exp.to_json()
-            changed = changed_paths({k: old.get(k) for k in exp.resolved()}, {k: new.get(k) for k in exp.resolved()})
-            raise InputError([Problem(exp.file or str(self.folder), 1, "", t(
-                "sweep.store_mismatch", folder=self.folder, name=old.get("name", "?"),
-                changed=", ".join(changed) or "?"))])
+        if rows.get("experiment_hash") != exp.hash():  # refused, or grown (simcenter.sweep.growth)
+            from simcenter.sweep.growth import reconcile
+
+            self.grown, extra = reconcile(self, json.loads(rows.get("experiment", "{}")), self.extend)
+            self._grow(extra)
+        else:
+            from simcenter.sweep.growth import check_numbering
+
+            check_numbering(self)
         if rows.get("simcenter_version") != __version__:
             self.notes.append(t("sweep.version_differs", stored=rows.get("simcenter_version"), now=__version__))
         text = json.dumps(exp.to_json(), ensure_ascii=False)
         if rows.get("experiment") != text:  # same runs; the name, description or analysis settings changed
             with deferred_interrupt():
                 self.con.execute("UPDATE meta SET value = ? WHERE key = 'experiment'", [text])
+
+    def _grow(self, extra: pd.DataFrame) -> None:
+        """Add the grown design's new points and make the stored experiment the grown one, in one transaction."""
+        exp, con = self.experiment, self.con
+        with self._file_errors(), deferred_interrupt():
+            con.execute("BEGIN TRANSACTION")
+            try:
+                if len(extra):
+                    con.execute("INSERT INTO points BY NAME SELECT * FROM extra")
+                con.execute("UPDATE meta SET value = ? WHERE key = 'experiment_hash'", [exp.hash()])
+                con.execute("UPDATE meta SET value = ? WHERE key = 'experiment'",
+                            [json.dumps(exp.to_json(), ensure_ascii=False)])
+                con.execute("COMMIT")
+            except BaseException:
+                _rollback(con)
+                raise
 
     # ------------------------------------------------------------------ schema
     def _columns(self) -> list[tuple[str, str]]:
@@ -395,7 +418,7 @@ EXPERIMENTS = ("SELECT r.*, p.combo, o.* EXCLUDE (point, replicate) FROM runs r 
 
 
 def _rollback(con) -> None:
-    import duckdb
+    duckdb = require("duckdb")
 
     try:
         con.execute("ROLLBACK")

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from simcenter.errors import InputError, Problem
+from simcenter.extras import require
 from simcenter.i18n import t
 
 STORE_FILE = "sweep.duckdb"
@@ -28,7 +29,7 @@ WRITE_PATIENCE = 120.0
 
 def connect(path: Path, read_only: bool = False, patience: float = 0.0):
     """A connection to the store; while another process holds the file, retry for ``patience`` seconds."""
-    import duckdb
+    duckdb = require("duckdb")
 
     deadline = time.monotonic() + patience
     while True:
