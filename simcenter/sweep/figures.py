@@ -148,7 +148,8 @@ def _failure_by_design(f, path: Path) -> Path:
     table = f.by_design.sort_values("share")
     fig, ax = plt.subplots(figsize=(7, max(3, 0.3 * len(table) + 1.5)), dpi=100)
     share = table["share"].to_numpy(dtype=float)
-    err = np.vstack([share - table["low"].to_numpy(dtype=float), table["high"].to_numpy(dtype=float) - share])
+    err = np.clip(np.vstack([share - table["low"].to_numpy(dtype=float),
+                             table["high"].to_numpy(dtype=float) - share]), 0, None)  # rounding: never below 0
     ax.barh(range(len(table)), share * 100, xerr=err * 100, capsize=2, color="#c0504d")
     ax.set_yticks(range(len(table)), list(table["design"]), fontsize=8)
     ax.set_xlabel(_fit(t("sweep.failure_axis", condition=str(f.condition)), 70))
