@@ -32,7 +32,8 @@ def wilson(k: int | np.ndarray, n: int | np.ndarray, z: float = Z95) -> tuple:
         p = k / n
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)
         half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    low, high = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    low = np.where(k == 0, 0.0, np.clip(centre - half, 0, 1))  # exact at the ends, not 1e-18 away
+    high = np.where(k == n, 1.0, np.clip(centre + half, 0, 1))
     return (float(low), float(high)) if low.ndim == 0 else (low, high)
 
 
