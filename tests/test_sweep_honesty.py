@@ -221,3 +221,12 @@ def test_failure_rates_and_boxes_carry_intervals(noisy):
     assert {"density_low", "density_high", "coverage_low", "coverage_high", "p_value", "quasi_p"} <= set(boxes)
     if finding.overall is not None and finding.overall.significant:
         assert "Quasi-p-value of each restriction" in finding.sentence
+
+
+def test_feature_scores_leave_out_runs_without_the_outcome():
+    rng = np.random.default_rng(8)
+    x = pd.DataFrame({"a": rng.random(60), "replicate": ["0", "1", "2"] * 20})
+    y = 10 * x["a"].to_numpy()
+    y[::7] = np.nan
+    scores = randomness.feature_scores(x, y, classify=False, seed=1)
+    assert list(scores.index) == ["a", "replicate"] and scores["a"] > 0.8

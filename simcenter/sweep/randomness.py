@@ -136,13 +136,18 @@ def feature_scores(x: pd.DataFrame, y: np.ndarray, classify: bool, seed: int) ->
         from ema_workbench.analysis.scenario_discovery_util import RuleInductionType
 
     logging.getLogger("EMA").setLevel(logging.ERROR)
+    y = np.asarray(y)
+    known = ~pd.isna(y)  # an outcome a run could not give (NaN) says nothing about its parameters
+    x, y = x.loc[known], y[known]
+    if len(y) < 2:
+        return pd.Series(dtype=float)
     x = x.loc[:, [c for c in x.columns if x[c].nunique(dropna=False) > 1]].reset_index(drop=True)
     x = x.apply(lambda c: c.astype(str) if not pd.api.types.is_numeric_dtype(c) or pd.api.types.is_bool_dtype(c)
                 else c.astype("float64"))
-    if x.empty or np.nanstd(y) == 0:
+    if x.empty or np.std(y) == 0:
         return pd.Series(dtype=float)
     mode = RuleInductionType.CLASSIFICATION if classify else RuleInductionType.REGRESSION
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        scores, _ = feature_scoring.get_ex_feature_scores(x, np.asarray(y), mode=mode, random_state=seed)
+        scores, _ = feature_scoring.get_ex_feature_scores(x, y, mode=mode, random_state=seed)
     return scores.iloc[:, 0].sort_values(ascending=False)
