@@ -242,3 +242,28 @@ def test_feature_scores_leave_out_runs_without_the_outcome():
     y[::7] = np.nan
     scores = randomness.feature_scores(x, y, classify=False, seed=1)
     assert list(scores.index) == ["a", "replicate"] and scores["a"] > 0.8
+
+
+def test_a_design_whose_best_box_chance_explains_is_named_not_described(tmp_path):
+    from simcenter.sweep.analysis import _discover
+
+    exp = load_experiment(write_experiment(
+        tmp_path, "levers:\n  n_mentors: [1, 4]\nuncertainties:\n  center.starting_cash_eur: {range: [20000, 200000]}\n"
+        "  behaviour.p_seek_mentoring: {range: declared}\n"
+        "design: {method: latin_hypercube, samples: 100, levers: full_factorial}\nreplicates: 2\n"))
+    rng = np.random.default_rng(3)
+    n = 400
+    ok = pd.DataFrame({"n_mentors": np.repeat([1, 4], n // 2), "starting_cash_eur": rng.uniform(2e4, 2e5, n),
+                       "p_seek_mentoring": rng.uniform(0.03, 0.15, n), "replicate": np.tile([0, 1], n // 2),
+                       "combo": np.repeat([0, 1], n // 2)})
+    # One mentor: the centre closes where cash is short. Four: it closes in 90% of runs, anywhere.
+    short = (ok["starting_cash_eur"] < 7e4) & (rng.random(n) < 0.95)
+    ok["closed"] = np.where(ok["combo"] == 0, short, rng.random(n) < 0.9).astype(float)
+    with english():
+        f = _discover(exp, ok, {0: "n_mentors=1", 1: "n_mentors=4"}, Condition("closed", "==", 1), pd.DataFrame())
+    assert [b.scope for b in f.design_boxes] == ["n_mentors=1"]
+    assert "starting_cash_eur is at most" in f.design_sentences[0]
+    assert f.design_sentences[-1] == (
+        "For 1 of the designs PRIM's best box was not significantly denser than the design's own rate (one-sided "
+        "binomial test, p >= 0.05), so none is reported: n_mentors=4.")
+    assert list(f.by_design["low"] < f.by_design["share"]) == [True, True]

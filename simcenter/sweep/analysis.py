@@ -215,17 +215,22 @@ def _discover(exp: Experiment, ok: pd.DataFrame, labels: dict[int, str], cond: C
     crossed = designs.crossed_parameters(exp.design, exp.parameters)
     uncertain = [p.name for p in exp.parameters if p.role == "uncertainty"]
     if crossed and uncertain and len(labels) > 1:
+        rejected = []  # designs whose best box chance explains
         for combo in sorted(labels)[:MAX_DESIGN_BOXES]:
             mask = (ok["combo"] == combo).to_numpy()
             yc = y[mask]
             if yc.sum() < MIN_FAIL_CASES or (~yc).sum() < MIN_FAIL_CASES:
                 continue
             b = discovery.find_box(x.loc[mask, uncertain + ["replicate"]], yc, labels[combo])
-            if b is not None and b.limits and b.significant:
+            if b is not None and b.limits and not b.significant:
+                rejected.append(labels[combo])
+            elif b is not None and b.limits:
                 text = discovery.sentence(b, str(cond), label, int(yc.sum()), len(yc))
                 text = " ".join([text, *_box_warnings(b, cond, indices, exp)])
                 finding.design_boxes.append(b)
                 finding.design_sentences.append(t("sweep.design_box", design=labels[combo], sentence=text))
+        if rejected:
+            finding.design_sentences.append(t("sweep.design_boxes_rejected", n=len(rejected), designs="; ".join(rejected)))
     return finding
 
 
