@@ -152,7 +152,7 @@ def _failure_by_design(f, path: Path) -> Path:
                              table["high"].to_numpy(dtype=float) - share]), 0, None)  # rounding: never below 0
     ax.barh(range(len(table)), share * 100, xerr=err * 100, capsize=2, color="#c0504d")
     ax.set_yticks(range(len(table)), list(table["design"]), fontsize=8)
-    ax.set_xlabel(_fit(t("sweep.failure_axis", condition=str(f.condition)), 70))
+    ax.set_xlabel(_fit(t("sweep.failure_axis", condition=str(f.condition)) + " " + t("sweep.wilson_note"), 70))
     ax.set_xlim(0, 100)
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(t("sweep.figure_failure", label=metrics.BY_NAME[f.condition.outcome].label))
