@@ -668,7 +668,7 @@ def test_written_files_respect_the_umask(tmp_path, umask):
 # Before: the Morris heatmap's colour bar read "mu* (scaled to the largest per outcome in the", the
 # PRIM density axis lost both ends of its Bulgarian label.
 @pytest.mark.parametrize("lang", ["en", "bg"])
-@pytest.mark.parametrize("figure", ["heatmap", "prim"])
+@pytest.mark.parametrize("figure", ["heatmap", "prim", "convergence"])
 def test_sweep_figure_labels_fit_in_the_figure(monkeypatch, tmp_path, lang, figure):
     from types import SimpleNamespace
 
@@ -694,10 +694,14 @@ def test_sweep_figure_labels_fit_in_the_figure(monkeypatch, tmp_path, lang, figu
         rows = [{"parameter": p, "outcome": o, "mu_star": 0.5} for p in ("n_mentors", "fee", "grant") for o in outcomes]
         figures._heatmap(SimpleNamespace(method="morris", indices=pd.DataFrame(rows),
                                          experiment=SimpleNamespace(outcomes=outcomes, name="plans")), tmp_path / "h.png")
+    elif figure == "convergence":
+        rows = [{"design": "all", "outcome": "months_operating", "parameter": p, "samples": n, "ST": 0.1 * k,
+                 "ST_conf": 0.05} for k, p in enumerate(("salary_monthly_eur", "rent_monthly_eur")) for n in (16, 32, 64)]
+        figures._convergence(SimpleNamespace(convergence=pd.DataFrame(rows)), "months_operating", tmp_path / "c.png")
     else:
         traj = pd.DataFrame({"coverage": np.linspace(1, 0.2, 8), "density": np.linspace(0.3, 0.9, 8),
                              "res_dim": [0, 1, 1, 2, 2, 2, 3, 3]})
-        box = SimpleNamespace(trajectory=traj, coverage=0.5, density=0.8)
+        box = SimpleNamespace(trajectory=traj, coverage=0.5, density=0.8, base_rate=0.3)
         figures._tradeoff(SimpleNamespace(overall=box, condition=parse_condition("closed == 1", ("closed",))),
                           tmp_path / "p.png")
     (fig,) = kept

@@ -276,9 +276,10 @@ def analyze(args: argparse.Namespace) -> int:
         print(output.to_json(json_safe({
             "experiment": a.experiment.name, "runs": a.runs, "ok": a.ok, "failed": a.failed, "missing": a.missing,
             "method": a.method, "indices": a.indices.to_dict(orient="records"), "notes": a.notes,
+            "randomness": a.randomness.to_dict(orient="records"),
             "findings": [{"condition": str(f.condition), "sentence": f.sentence, "failing": f.failing, "runs": f.runs,
-                          "by_design": f.by_design.to_dict(orient="records"), "designs": f.design_sentences}
-                         for f in a.findings]})))
+                          "interval": list(f.interval), "by_design": f.by_design.to_dict(orient="records"),
+                          "designs": f.design_sentences} for f in a.findings]})))
         return 0
     print(t("sweep.analysis_title", name=a.experiment.name))
     print(t("sweep.analysis_counts", runs=a.runs, ok=a.ok, failed=a.failed, missing=a.missing))

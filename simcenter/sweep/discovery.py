@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,9 @@ MIN_CASES = 10
 """Runs needed on each side (failing, not failing) before PRIM is worth trying for one design."""
 GOOD_DENSITY = 0.8
 MIN_COVERAGE = 0.2
+ALPHA = 0.05
+"""A box is told only when a one-sided binomial test finds its density above the base rate at this level;
+a restriction whose quasi-p-value is above it is flagged."""
 
 
 @dataclass
@@ -40,6 +43,26 @@ class Box:
     n_inside: int
     trajectory: pd.DataFrame  # the peeling trajectory (for the figure)
     chosen: int
+    failing_inside: int = 0  # runs inside the box that meet the condition
+    failing: int = 0  # runs that meet the condition, inside or not
+    base_rate: float = 0.0  # share of all runs that meet the condition
+    p_value: float = 1.0  # one-sided binomial test: is the density above the base rate?
+    qp: dict = field(default_factory=dict)  # parameter -> quasi-p-value of its restriction (Bryant & Lempert)
+
+    @property
+    def significant(self) -> bool:
+        """The box is denser than the runs as a whole, beyond what chance would give (``ALPHA``)."""
+        return self.density > self.base_rate and self.p_value < ALPHA
+
+    def density_interval(self) -> tuple[float, float]:
+        from simcenter.sweep.randomness import wilson
+
+        return wilson(self.failing_inside, self.n_inside)
+
+    def coverage_interval(self) -> tuple[float, float]:
+        from simcenter.sweep.randomness import wilson
+
+        return wilson(self.failing_inside, self.failing)
 
     def conditions(self, labels: dict[str, str] | None = None) -> str:
         """The box as words: ``p_success is below 0.12 and legal_form is cooperative``; ``labels``:
@@ -111,13 +134,52 @@ def find_box(x: pd.DataFrame, y: np.ndarray, scope: str) -> Box | None:
         elif hi_cut:
             limits.append((col, "below", hi))
     row = traj.iloc[i]
+    from scipy.stats import binomtest
+
+    k, n = int(row["k"]), int(row["n"])
+    p_value = float(binomtest(k, n, base_rate, alternative="greater").pvalue) if 0 < base_rate < 1 else 1.0
+    qp = {}
+    for col, sides in box.p_values[i].items():
+        measured = [float(v) for v in sides if v is not None and v >= 0]
+        if measured:
+            qp[col] = max(measured)  # a two-sided restriction is as doubtful as its weaker side
     return Box(scope=scope, limits=limits, coverage=float(row["coverage"]), density=float(row["density"]),
-               mass=float(row["mass"]), n_inside=int(row["n"]), trajectory=traj, chosen=i)
+               mass=float(row["mass"]), n_inside=n, trajectory=traj, chosen=i, failing_inside=k,
+               failing=int(y.sum()), base_rate=base_rate, p_value=p_value, qp=qp)
+
+
+def _pct(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def _interval(bounds: tuple[float, float]) -> str:
+    return f"{bounds[0]:.0%}–{bounds[1]:.0%}"
+
+
+def p_value_text(value: float) -> str:
+    """A p-value as ``< 0.001`` or ``0.012``."""
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def p_text(value: float) -> str:
+    """A p-value as ``p < 0.001`` or ``p = 0.012``."""
+    shown = p_value_text(value)
+    return f"p {shown}" if shown.startswith("<") else f"p = {shown}"
+
+
+def qp_text(box: Box) -> str:
+    """The quasi-p-value of each restricted parameter: ``starting_cash_eur < 0.001, rent 0.210``."""
+    return ", ".join(f"{name} {p_value_text(box.qp[name])}" for name, _, _ in box.limits if name in box.qp)
+
+
+def doubtful(box: Box) -> list[str]:
+    """The restricted parameters whose quasi-p-value is not below ``ALPHA``."""
+    return [name for name, _, _ in box.limits if box.qp.get(name, 0.0) >= ALPHA]
 
 
 def avoided_sentence(box: Box | None) -> str:
     """Where the condition is avoided, when it is the rule (a box found for the runs that avoid it)."""
-    if box is None or not box.limits:
+    if box is None or not box.limits or not box.significant:
         return ""
     return t("sweep.avoided_sentence", conditions=box.conditions(), density=f"{box.density:.0%}",
              coverage=f"{box.coverage:.0%}", mass=f"{box.mass:.0%}")
@@ -126,12 +188,25 @@ def avoided_sentence(box: Box | None) -> str:
 def sentence(box: Box | None, condition: str, label: str, failing: int, runs: int) -> str:
     """Plain-language account of where ``condition`` holds."""
     share = failing / runs if runs else 0.0
-    head = t("sweep.failure_rate", label=label, condition=condition, failing=failing, runs=runs, share=f"{share:.0%}")
+    from simcenter.sweep.randomness import wilson
+
+    head = t("sweep.failure_rate", label=label, condition=condition, failing=failing, runs=runs, share=f"{share:.0%}",
+             ci=_interval(wilson(failing, runs)) if runs else "–")
     if failing == 0:
         return head + " " + t("sweep.never_fails")
     if failing == runs:
         return head + " " + t("sweep.always_fails")
     if box is None or not box.limits:
         return head + " " + t("sweep.no_box")
-    return head + " " + t("sweep.box_sentence", conditions=box.conditions(), density=f"{box.density:.0%}",
-                           coverage=f"{box.coverage:.0%}", mass=f"{box.mass:.0%}")
+    if not box.significant:
+        return head + " " + t("sweep.box_not_significant", conditions=box.conditions(), density=_pct(box.density),
+                               base=_pct(box.base_rate), p=p_text(box.p_value))
+    text = t("sweep.box_sentence", conditions=box.conditions(), density=_pct(box.density),
+             coverage=_pct(box.coverage), mass=_pct(box.mass), density_ci=_interval(box.density_interval()),
+             coverage_ci=_interval(box.coverage_interval()), base=_pct(box.base_rate), p=p_text(box.p_value))
+    if box.qp:
+        text += " " + t("sweep.box_qp", values=qp_text(box))
+    weak = doubtful(box)
+    if weak:
+        text += " " + t("sweep.box_doubtful", names=", ".join(weak), alpha=ALPHA)
+    return head + " " + text

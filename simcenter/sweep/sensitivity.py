@@ -30,6 +30,12 @@ MIN_RBD_SAMPLES = 40
 """RBD-FAST (M = 10 harmonics) needs at least this many points per design."""
 MAIN_INDEX = {"sobol": "ST", "morris": "mu_star", "rbd_fast": "S1"}
 """The index by which parameters are ranked."""
+CHECKED = {"sobol": ("S1", "ST"), "morris": ("mu_star",), "rbd_fast": ("S1",)}
+"""The indices whose 95% interval is checked against zero (``<index>_clear`` columns)."""
+SHOWN = 0.005
+"""An index that rounds to 0.00 is not listed as 'not distinguishable from 0': it claims nothing."""
+MIN_CONVERGENCE_SAMPLES = 4
+"""The smallest nested Sobol subset (base samples) drawn in the convergence plot."""
 
 
 def method_for(exp: Experiment) -> str | None:
@@ -81,7 +87,70 @@ def indices(exp: Experiment, points: pd.DataFrame, means: pd.DataFrame,
             for j, p in enumerate(params):
                 rows.append({"design": label, "outcome": outcome, "parameter": p.name,
                              **{c: float(si[c][j]) for c in columns}})
-    return pd.DataFrame(rows, columns=["design", "outcome", "parameter", *columns]), notes
+    table = pd.DataFrame(rows, columns=["design", "outcome", "parameter", *columns])
+    return with_clarity(table, method), notes
+
+
+def with_clarity(table: pd.DataFrame, method: str) -> pd.DataFrame:
+    """``table`` with a ``<index>_clear`` column per checked index: true when the estimate is above zero
+    and its 95% interval (estimate +- conf) stays above zero; false when the estimate is below zero or
+    the interval is wider than the estimate (not distinguishable from 0 with this many samples)."""
+    out = table.copy()
+    for index in CHECKED[method]:
+        est, conf = out[index].astype(float), out[f"{index}_conf"].astype(float)
+        out[f"{index}_clear"] = (est > 0) & (conf.abs() < est)
+    return out
+
+
+def unclear(table: pd.DataFrame, method: str, outcome: str, design: str) -> list[str]:
+    """The parameters of one outcome and design whose main index is not distinguishable from 0, as
+    ``name (ST 0.41 +- 0.50)``; estimates that round to 0.00 (``SHOWN``), which claim nothing, are left out."""
+    main = MAIN_INDEX[method]
+    rows = table[(table["outcome"] == outcome) & (table["design"] == design)]
+    out = []
+    for _, r in rows.sort_values(main, ascending=False).iterrows():
+        if not r[f"{main}_clear"] and abs(r[main]) >= SHOWN:
+            out.append(f"{r['parameter']} ({main} {r[main]:.2f} ± {abs(r[main + '_conf']):.2f})")
+    return out
+
+
+def convergence(exp: Experiment, points: pd.DataFrame, means: pd.DataFrame, labels: dict[int, str],
+                outcomes) -> pd.DataFrame:
+    """Sobol indices on nested subsets of the sample: the first n x (D + 2) points (n x (2D + 2) with
+    second-order indices) of a Saltelli sample of N base samples are the Saltelli sample of n base
+    samples drawn with the same seed (checked in tests/test_sweep_honesty.py), so n = N, N/2, N/4, ...
+    show whether the indices have settled. Empty unless the design is Sobol.
+
+    Returns a long table: design, outcome, parameter, samples, S1, S1_conf, ST, ST_conf.
+    """
+    if method_for(exp) != "sobol":
+        return pd.DataFrame()
+    params = sampled_parameters(exp.design, exp.parameters)
+    prob = problem(params)
+    width = 2 * len(params) + 2 if exp.design.second_order else len(params) + 2
+    seed = int(stream(exp.seed, "sweep.analysis").integers(2**31 - 1))
+    sizes, n = [], int(exp.design.samples)
+    while n >= MIN_CONVERGENCE_SAMPLES:
+        sizes.append(n)
+        n //= 2
+    rows = []
+    for combo, group in points.groupby("combo", sort=True):
+        order = group.sort_values("point")["point"]
+        label = labels.get(int(combo), str(combo))
+        for outcome in outcomes:
+            y_all = means.reindex(order)[outcome].to_numpy(dtype=float)
+            for n in sorted(sizes):
+                y = y_all[: n * width]
+                if np.isnan(y).any() or np.std(y) == 0:
+                    continue
+                try:
+                    si = _analyze("sobol", prob, None, y, exp, seed)
+                except (ValueError, ZeroDivisionError, FloatingPointError, IndexError):
+                    continue
+                rows += [{"design": label, "outcome": outcome, "parameter": p.name, "samples": n,
+                          **{c: float(si[c][j]) for c in ("S1", "S1_conf", "ST", "ST_conf")}}
+                         for j, p in enumerate(params)]
+    return pd.DataFrame(rows, columns=["design", "outcome", "parameter", "samples", "S1", "S1_conf", "ST", "ST_conf"])
 
 
 def _analyze(method: str, prob: dict, x: np.ndarray, y: np.ndarray, exp: Experiment, seed: int) -> dict:
