@@ -36,8 +36,8 @@ from simcenter.ui.gate import AccessForm
 from simcenter.ui.panels import ClosureBanner, WorldsHeadline
 from simcenter.ui.server import ENV_SCENARIO
 from simcenter.ui.session import Workshop
-from simcenter.ui.text import (default_language, entry_cons, entry_label, entry_pros, entry_summary, letter, outcome_label,
-                               outcome_value, problem_text, refusal, tr)
+from simcenter.ui.text import (amount, calendar, default_language, entry_cons, entry_label, entry_pros, entry_summary,
+                               letter, lever_text, outcome_label, outcome_value, problem_text, refusal, tr)
 
 GATE = access.Gate(os.environ.get(access.ENV_CODE) or None)
 """This server's access code (none on 127.0.0.1 or with --no-auth), set by ``simcenter ui`` before Solara
@@ -263,16 +263,10 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
                    lambda v, c=c, at=value: controls.snapped(c, at, v) or set_lever(c.name, v), workshop.refusals)
 
 
-def lever_text(lang: str, c: controls.Control, value) -> str:
-    """A slider's label with its current value."""
-    shown = f"{value * 100:.0f}%" if c.unit == "share" else (f"{value:.1f}" if c.unit == "factor" else format_number(value))
-    return tr(lang, f"app.lever_value.{c.unit}", label=tr(lang, f"app.lever.{c.name}"), value=shown)
-
-
 @solara.component
 def NumberInput(c: controls.Control, value, lang: str, which: str, set_lever):
     """A typed amount (fees): the text as typed goes to the design, which reads and checks it."""
-    shown = format_number(value) if isinstance(value, (int, float)) else str(value)
+    shown = amount(lang, value) if isinstance(value, (int, float)) else str(value)
     solara.InputText(tr(lang, f"app.lever.{c.name}"), value=shown, on_value=lambda text: set_lever(c.name, text),
                      continuous_update=False, classes=[f"sc-{c.name}-{which}"])
 
@@ -327,7 +321,7 @@ def MonthHeader(workshop: Workshop, lang: str):
     month = workshop.month
     y, m = run.model.calendar(max(0, month - 1))
     with solara.Row(classes=["sc-month-row"]):
-        solara.Text(tr(lang, "app.month_of", month=month, months=run.months, calendar=f"{y:04d}-{m:02d}"),
+        solara.Text(tr(lang, "app.month_of", month=month, months=run.months, calendar=calendar(lang, y, m)),
                     classes=["sc-month"])
         if month == 0:
             solara.Text(tr(lang, "app.not_started"), classes=["sc-note"])
