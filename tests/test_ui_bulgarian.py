@@ -77,6 +77,25 @@ def test_the_counter_finds_the_english_the_issue_found():
 
 
 # ------------------------------------------------------------------ the words, without a browser
+SHIPPED = sorted((ROOT / "scenarios" / "plovdiv").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_every_name_and_catalogue_text_of_a_shipped_scenario_has_its_bulgarian(path):
+    import simcenter
+
+    scenario = simcenter.load_scenario(path)
+    names = [scenario.title_bg]
+    for group in (scenario.partners, scenario.funding.funders):
+        names += [spec.label_bg for spec in group.values()]
+    catalogue = [*scenario.catalogue.legal_forms.values(), *scenario.catalogue.management_structures.values()]
+    for entry in catalogue:
+        assert len(entry.pros_bg) == len(entry.pros) and len(entry.cons_bg) == len(entry.cons), entry.label
+        names += [entry.label_bg, entry.summary_bg, *entry.pros_bg, *entry.cons_bg]
+    assert all(names), "a name or text without its Bulgarian"
+    assert english_lines(names) == []
+
+
 @pytest.mark.parametrize("name, value, en, bg", [
     ("municipal_support_eur", 12782, "municipal support, EUR per year at most: EUR 12,782",
      "общинска подкрепа, най-много евро годишно: 12\xa0782\xa0€"),
