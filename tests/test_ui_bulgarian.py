@@ -184,10 +184,19 @@ CHART_TEXTS = """() => new Promise(done => requirejs([window.solara.cdn + '/echa
             out.push(s.name);
             for (const d of s.data || []) { if (d && typeof d === 'object' && !Array.isArray(d) && d.name) out.push(d.name); }
         }
+        for (const kind of ['xAxis', 'yAxis']) {  // the numbers of the axes, as drawn
+            for (const c of chart.getModel().findComponents({mainType: kind})) {
+                if (c.axis && c.get('show') !== false) c.axis.getViewLabels().forEach(l => out.push(l.formattedLabel));
+            }
+        }
+        for (const tip of texts(o.tooltip)) {  // a tooltip's number, as it writes them
+            if (tip.valueFormatter) out.push(tip.valueFormatter(12345.5), tip.valueFormatter(1234));
+        }
     }
     done(out.filter(t => typeof t === 'string' && t.trim()).flatMap(t => t.split('\\n')));
 }))"""
-"""The texts the charts hold: titles and notes, axis names, legends, series and node names (their tooltips)."""
+"""The texts the charts hold: titles and notes, axis names and the numbers on the axes, legends, series and node
+names (their tooltips), and a number as the tooltips write it ("12 345,5")."""
 
 
 @pytest.fixture(scope="module")
@@ -207,6 +216,7 @@ def read_page(page) -> tuple[list[str], list[str]]:
 
 def no_english(page, when: str, seen: dict) -> None:
     lines, charts = read_page(page)
+    assert "12\xa0345,5" in charts and "1\xa0234" in charts, charts  # the charts' numbers too, grouped as Babel groups
     seen[when] = len(lines) + len(charts)
     assert len(lines) > 60 and len(charts) > 40, (when, lines, charts)  # the whole page, not a blank one
     found = english_lines(lines) + english_lines(charts)

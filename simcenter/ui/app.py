@@ -31,6 +31,7 @@ from mesa.visualization.utils import force_update, update_counter
 
 from simcenter.i18n import LANGUAGES, format_number
 from simcenter.ui import access, bands, charts, controls, differences, exports, persist
+from simcenter.ui.figure import Figure
 from simcenter.ui.files import REPO_SCENARIOS, scenario_files
 from simcenter.ui.gate import AccessForm
 from simcenter.ui.panels import ClosureBanner, WorldsHeadline
@@ -394,8 +395,7 @@ def Charts(workshop: Workshop, lang: str):
         with solara.Div(style={"display": "grid", "grid-template-columns": "repeat(3, minmax(0, 1fr))", "gap": "8px"}):
             for (panel, _), option in zip(charts.PANELS, options):
                 with solara.Div(classes=[f"sc-chart-{panel}"]):
-                    solara.FigureEcharts(option=option, attributes={"style": "height: 300px; width: 100%;"},
-                                         responsive=True)
+                    Figure(option, lang, attributes={"style": "height: 300px; width: 100%;"})
 
 
 @solara.component
@@ -415,8 +415,7 @@ def Network(workshop: Workshop, lang: str):
         with solara.Columns([1] * len(options)):
             for which, option in options.items():
                 with solara.Div(classes=[f"sc-network-{which}"]):
-                    solara.FigureEcharts(option=option, attributes={"style": "height: 460px; width: 100%;"},
-                                         responsive=True)
+                    Figure(option, lang, attributes={"style": "height: 460px; width: 100%;"})
 
 
 @solara.component
