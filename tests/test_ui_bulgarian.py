@@ -135,6 +135,17 @@ def test_a_session_in_bulgarian_speaks_bulgarian_whatever_the_server_speaks(monk
         == [], lines
 
 
+def test_a_scenario_file_with_problems_is_described_in_the_language_of_the_page(tmp_path):
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    w = Workshop(empty, lang="bg")
+    (line,) = [text.problem_text("bg", p) for p in w.problems["A"]]
+    assert line.endswith(":1: (целият файл): файлът е празен; сценарият изисква поне name, horizon, region и center"), line
+    assert w.set_language("en")
+    assert text.problem_text("en", w.problems["A"][0]).endswith(":1: (root): the file is empty; a scenario needs at "
+                                                                "least name, horizon, region and center")
+
+
 def test_the_pace_of_play_is_kept_in_the_address_and_play_is_paused_after_a_reload():
     w = Workshop(BASE, lang="bg")
     assert w.set_play_seconds("2,5")

@@ -144,8 +144,15 @@ def described(lang: str, raw: object) -> str:
     return tr(lang, "app.input.got_other")
 
 
+ROOT = ": (root): "
+"""Where ``simcenter.errors.Problem`` puts a problem of the whole file (in English: the model's layer speaks none)."""
+
+
 def problem_text(lang: str, line: str) -> str:
-    """A problem line with the dotted path of a lever replaced by the lever's name."""
+    """A problem line with the dotted path of a lever replaced by the lever's name, and a problem of the whole
+    file said so in ``lang`` ("(целият файл)")."""
+    if ROOT in line:
+        line = line.replace(ROOT, f": {tr(lang, 'app.load.whole_file')}: ", 1)
     for name in ORDER:
         path = getattr(LEVERS[name], "path", None)  # levers that set one field know it
         if path and line.startswith(path + ":"):
