@@ -146,6 +146,24 @@ def test_a_scenario_file_with_problems_is_described_in_the_language_of_the_page(
                                                                 "least name, horizon, region and center")
 
 
+BROKEN_YAML = [b"name: [1\n", b"name: x\nhorizon:\n  years: 3\n   bad: 1\n", b"name: x: y\n", b"name: x\n\tfoo: 1\n",
+               b"name: 'abc\n", b"a: {b: 1\n", b"name: *x\n", b"  a: 1\nb: 2\n", b'name: "\\q"\n', b"- a\nb: 1\n"]
+"""The slips of a hand-edited file: an unclosed bracket or quote, a wrong indent, a tab, a colon in a value..."""
+
+
+def test_the_slips_of_a_hand_edited_file_are_told_in_bulgarian():
+    w = Workshop(BASE, lang="bg")
+    english = Workshop(BASE, lang="en")
+    for data in BROKEN_YAML:
+        (line,) = w.load_design("A", "f.yaml", data, len(data))
+        assert line.split(": ", 2)[1:2] == ["(целият файл)"] and "синтактична грешка в YAML" in line, line
+        assert english_lines([re.sub(r"'[^']*'", "", line)]) == [], line  # a name from the file stays as written
+        (said,) = english.load_design("A", "f.yaml", data, len(data))
+        assert "YAML syntax error" in said and english_lines([said]) == [said]  # English keeps PyYAML's words
+    (line,) = w.load_design("A", "f.yaml", b"name: x\n\tfoo: 1\n", None)
+    assert line == "2: (целият файл): синтактична грешка в YAML, колона 1: отстъп с табулация: YAML иска отстъп с интервали"
+
+
 def test_the_pace_of_play_is_kept_in_the_address_and_play_is_paused_after_a_reload():
     w = Workshop(BASE, lang="bg")
     assert w.set_play_seconds("2,5")
