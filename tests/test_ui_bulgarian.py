@@ -274,7 +274,7 @@ def test_every_line_of_the_bulgarian_page_is_bulgarian(context, app):
     seen: dict = {}
     no_english(page, "month 49, design A closed", seen)
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(OUTPUT / "ui_bulgarian.png"), full_page=True)
+    page.screenshot(path=str(OUTPUT / "ui_bulgarian_all.png"), full_page=True)
 
     choose(page, ".sc-legal_form-B", "Фондация в обществена полза")
     wait_text(page, ".sc-differs", "Фондация в обществена полза")
