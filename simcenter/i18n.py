@@ -119,6 +119,12 @@ def _digits(text: str, lang: str | None, grouped: bool = True) -> str:
     return format_decimal(Decimal(text), pattern, locale=locale)
 
 
+def written_number(text: str, lang: str | None = None, grouped: bool = True) -> str:
+    """A number as Python wrote it (``f"{x:.2f}"``, ``repr``, ``"1e+308"``) in ``lang``'s digits, nothing rounded
+    further: "1234.5" is "1,234.5" in English, "1 234,5" in Bulgarian (a non-breaking space)."""
+    return _digits(text, lang, grouped)
+
+
 def join_words(items, lang: str | None = None) -> str:
     """"a, b and c" in the language in force ("а, б и в")."""
     items = [str(i) for i in items]
@@ -140,9 +146,9 @@ def format_number(value: float, lang: str | None = None) -> str:
     return _digits(f"{value:.3g}", lang)
 
 
-def format_money(value: float, lang: str | None = None) -> str:
+def format_money(value: float, lang: str | None = None, cents: bool = False) -> str:
     """Euros, whole: "EUR 25,000" in English, "25 000 €" in Bulgarian (Babel's currency pattern of the
-    language, without cents)."""
+    language, without cents); ``cents``: an amount that is not whole keeps them ("EUR 12.50", "12,50 €")."""
     from decimal import Decimal
 
     from babel import Locale
@@ -151,26 +157,31 @@ def format_money(value: float, lang: str | None = None) -> str:
     if value is None or value != value:
         return "–"
     locale = _locale(lang)
-    rounded = Decimal(f"{value:.0f}")
+    shown = f"{value:.2f}" if cents and round(value, 2) != round(value) else f"{value:.0f}"
+    rounded = Decimal(shown)
     if locale == "en":  # the English report's form since the start: the code, then the amount
-        return f"EUR {_digits(f'{value:.0f}', lang)}"
+        return f"EUR {_digits(shown, lang)}"
     pattern = Locale.parse(locale).currency_formats["standard"].pattern
-    pattern = ";".join(p.replace(".00", "") for p in pattern.split(";"))
+    if "." not in shown:
+        pattern = ";".join(p.replace(".00", "") for p in pattern.split(";"))
     return format_currency(rounded, "EUR", format=pattern, locale=locale, currency_digits=False)
 
 
-def format_percent(share: float, lang: str | None = None) -> str:
+def format_percent(share: float, lang: str | None = None, decimals: int | None = None) -> str:
     """A share (0.35) as a percentage in ``lang``: one decimal under 10%, else none ("35%", "3.5%";
-    Bulgarian "3,5%")."""
+    Bulgarian "3,5%"); ``decimals``: that many decimals whatever the share (a slider's whole percents)."""
     from decimal import Decimal
 
     from babel.numbers import format_percent as babel_percent
 
     if share is None or share != share:
         return "–"
-    text = f"{share * 100:.1f}" if abs(share) < 0.1 else f"{share * 100:.0f}"
-    decimals = ".0" if "." in text else ""
-    return babel_percent(Decimal(text) / 100, f"#,##0{decimals}%", locale=_locale(lang))
+    if decimals is not None:
+        text = f"{share * 100:.{decimals}f}"
+    else:
+        text = f"{share * 100:.1f}" if abs(share) < 0.1 else f"{share * 100:.0f}"
+    places = "." + "0" * len(text.split(".")[1]) if "." in text else ""
+    return babel_percent(Decimal(text) / 100, f"#,##0{places}%", locale=_locale(lang))
 
 
 def format_date(value, lang: str | None = None, form: str = "yMMMM") -> str:

@@ -8,6 +8,7 @@ import pytest
 
 pytest.importorskip("solara", reason="the app's packages (pip install -e '.[app]')")
 
+from simcenter.i18n import format_date  # noqa: E402
 from simcenter.ui.outlook import REASONS, Closure, closure_line, closures  # noqa: E402
 from simcenter.ui.session import Workshop  # noqa: E402
 
@@ -28,10 +29,10 @@ def test_a_centre_that_closes_says_when_and_why_in_both_languages():
     y, m = ws.runs["A"].model.calendar(48)
     assert closed.calendar == f"{y:04d}-{m:02d}"
     en = closure_line("en", closed)
-    assert en.startswith(f"Design A closed in month 49 ({closed.calendar}): it ran out of money")
+    assert en.startswith(f"Design A closed in month 49 ({format_date(closed.calendar, 'en')}): it ran out of money")
     assert "insolvent" in en
     bg = closure_line("bg", closed)
-    assert bg.startswith(f"Модел А затвори през месец 49 ({closed.calendar}): остана без пари")
+    assert bg.startswith(f"Модел А затвори през месец 49 ({format_date(closed.calendar, 'bg')}): остана без пари")
     assert "несъстоятелност" in bg
     ws.step(20)  # it stays closed, and says so in the month it closed
     assert closures(ws) == [closed]
@@ -50,8 +51,8 @@ def test_only_the_designs_on_screen_that_closed_are_named():
 def test_every_reason_for_closing_has_its_own_plain_sentence_in_both_languages(reason):
     closed = Closure("B", 14, "2027-02", reason)
     lines = {lang: closure_line(lang, closed) for lang in ("en", "bg")}
-    assert lines["en"].startswith("Design B closed in month 14 (2027-02): ")
-    assert lines["bg"].startswith("Модел Б затвори през месец 14 (2027-02): ")
+    assert lines["en"].startswith("Design B closed in month 14 (February 2027): ")
+    assert lines["bg"].startswith("Модел Б затвори през месец 14 (февруари 2027\u202fг.): ")  # the month as Bulgarian writes it (Babel)
     others = {closure_line("en", Closure("B", 14, "2027-02", r)) for r in REASONS}
     assert len(others) == len(REASONS)  # each reason says something of its own
     assert not any(ch in lines["bg"].split(":", 1)[1] for ch in "abcdefghijklmnopqrstuvwxyz")  # real Bulgarian

@@ -109,7 +109,7 @@ def test_problems_and_refusals_speak_the_sessions_language(workshop):
     workshop.set_language("bg")
     workshop.set_lever("A", "mentoring_fee_eur", -5.0)
     assert refusal("bg", workshop.refused) == (
-        "Не е прието — такса за менторство, EUR на час: трябва да е между 0 и 200, получено: -5")
+        "Не е прието — такса за менторство, евро на час: трябва да е между 0 и 200, получено: -5")
     workshop.set_language("en")
     assert language() == before  # the process's language is untouched
 

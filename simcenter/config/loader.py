@@ -324,10 +324,10 @@ def _reference_problems(data: dict, locs: Locations, catalogue: Catalogue, extra
     forms = set(catalogue.legal_forms) | set(_keys(extra.get("legal_forms")))
     structures = set(catalogue.management_structures) | set(_keys(extra.get("management_structures")))
     center = data.get("center") if isinstance(data.get("center"), dict) else {}
-    for field, known, what in (("legal_form", forms, "legal form"), ("management", structures, "management structure")):
+    for field, known in (("legal_form", forms), ("management", structures)):
         value = center.get(field)
         if isinstance(value, str) and value and value not in known:
-            add(("center", field), t("reference.unknown", what=what, value=value) + did_you_mean(value, known))
+            add(("center", field), t(f"reference.unknown.{field}", value=value) + did_you_mean(value, known))
 
     funding = data.get("funding") if isinstance(data.get("funding"), dict) else {}
     funders = funding.get("funders") if isinstance(funding.get("funders"), dict) else {}
@@ -336,7 +336,7 @@ def _reference_problems(data: dict, locs: Locations, catalogue: Catalogue, extra
         fid = grant.get("funder") if isinstance(grant, dict) else None
         if isinstance(fid, str) and fid and fid not in funders:
             add(("funding", "starting_grants", i, "funder"),
-                t("reference.unknown", what="funder", value=fid) + did_you_mean(fid, funders))
+                t("reference.unknown.funder", value=fid) + did_you_mean(fid, funders))
     partners = data.get("partners") if isinstance(data.get("partners"), dict) else {}
     # A section of the wrong type is reported once by the schema; do not also call every reference to it unknown.
     checked = {"funder": isinstance(funding.get("funders", {}), dict) and isinstance(data.get("funding", {}), dict),
@@ -354,10 +354,10 @@ def _reference_problems(data: dict, locs: Locations, catalogue: Catalogue, extra
     for i, action in enumerate(plan):
         if not isinstance(action, dict):
             continue
-        for key, known, what in (("funder", funders, "funder"), ("partner", partners, "partner")):
+        for key, known in (("funder", funders), ("partner", partners)):
             value = action.get(key)
             if checked[key] and isinstance(value, str) and value and value not in known:
-                add(("plan", i, key), t("reference.unknown", what=what, value=value) + did_you_mean(value, known))
+                add(("plan", i, key), t(f"reference.unknown.{key}", value=value) + did_you_mean(value, known))
         month = action.get("month")
         if months is not None and isinstance(month, int) and not isinstance(month, bool) and month >= months:
             message = t("reference.after_horizon", month=month, months=months, last=months - 1)
@@ -383,7 +383,7 @@ def _check_set_action(i: int, action: dict, center: dict, locs: Locations) -> tu
     if parts[-1] not in names or any(not p for p in parts):
         file, line = locate(("plan", i, "field"), locs)
         prefix = ".".join(parts[:-1]) + "." if len(parts) > 1 else ""
-        msg = t("reference.unknown", what="center field", value=action["field"]) + did_you_mean(
+        msg = t("reference.unknown.center_field", value=action["field"]) + did_you_mean(
             action["field"], [prefix + n for n in names]
         )
         return [Problem(file, line, format_path(("plan", i, "field")), msg)], center

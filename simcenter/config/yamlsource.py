@@ -17,7 +17,7 @@ import stat
 import yaml
 
 from simcenter.errors import InputError, Problem, format_path
-from simcenter.i18n import t
+from simcenter.i18n import language, t
 
 MAX_FILE_BYTES = 1_000_000
 """A scenario is a few kilobytes; anything above this is a mistake (or an attack)."""
@@ -123,6 +123,37 @@ def os_problem(exc: BaseException) -> str:
     return t("file.unreadable", error=getattr(exc, "strerror", None) or exc)
 
 
+PARSER_PROBLEMS = (
+    (r"mapping values are not allowed here", "mapping_value"),
+    (r"could not find expected ':'", "missing_colon"),
+    (r"expected <block end>, but found (?P<found>.*)", "indentation"),
+    (r"expected ',' or '\]', but got (?P<found>.*)", "flow_sequence"),
+    (r"expected ',' or '\}', but got (?P<found>.*)", "flow_mapping"),
+    (r"found character (?P<found>.*) that cannot start any token", "bad_start"),
+    (r"found unexpected end of stream", "end_of_file"),
+    (r"found undefined alias (?P<found>.*)", "unknown_alias"),
+    (r"sequence entries are not allowed here", "list_item"),
+    (r"found unknown escape character (?P<found>.*)", "escape"),
+    (r"invalid indentation or unclosed '\[' or '\{'", "unclosed"),
+    (r"expected the node content, but found (?P<found>.*)", "no_value"),
+    (r"expected '<document start>', but found (?P<found>.*)", "document_start"),
+)
+"""PyYAML's words for the slips a hand-edited scenario makes, and their keys (``yaml.problem.*``); the
+English messages are PyYAML's own, the Bulgarian say the same in Bulgarian. Other problems keep PyYAML's words."""
+
+
+def _said(problem: str) -> str | None:
+    """PyYAML's ``problem`` in the user's language, if it is one of ``PARSER_PROBLEMS`` (else ``None``)."""
+    if language() == "en":
+        return None  # PyYAML's own words, with its context, as ever
+    for pattern, key in PARSER_PROBLEMS:
+        if found := re.fullmatch(pattern, problem):
+            if key == "bad_start" and found["found"] == repr("\t"):
+                key = "tab"  # the usual one: said in words, not as '\t'
+            return t(f"yaml.problem.{key}", **found.groupdict())
+    return None
+
+
 def load_mapping_text(text: str, name: str) -> tuple[dict, Locations]:
     """Parse YAML text whose root must be a mapping; return the data and key locations."""
     if text.startswith("\ufeff"):
@@ -134,7 +165,11 @@ def load_mapping_text(text: str, name: str) -> tuple[dict, Locations]:
         line = mark.line + 1 if mark else 1
         col = mark.column + 1 if mark else 1
         what = exc.problem or exc.context or "invalid YAML"
-        if exc.problem and exc.context:  # e.g. "second occurrence" of a duplicate anchor needs its context
+        said = _said(exc.problem) if exc.problem else None
+        if said is not None:  # the parser's words in the user's language, where a scenario's usual slips are
+            started = exc.context_mark.line + 1 if exc.context and exc.context_mark else None
+            what = said + (t("yaml.problem.started", line=started) if started and started != line else "")
+        elif exc.problem and exc.context:  # e.g. "second occurrence" of a duplicate anchor needs its context
             where = f" at line {exc.context_mark.line + 1}" if exc.context_mark else ""
             what = f"{exc.problem} ({exc.context}{where})"
         raise InputError([Problem(name, line, "", t("yaml.syntax", column=col, problem=what))])

@@ -31,13 +31,14 @@ from mesa.visualization.utils import force_update, update_counter
 
 from simcenter.i18n import LANGUAGES, format_number
 from simcenter.ui import access, bands, charts, controls, differences, exports, persist
+from simcenter.ui.figure import Figure
 from simcenter.ui.files import REPO_SCENARIOS, scenario_files
 from simcenter.ui.gate import AccessForm
 from simcenter.ui.panels import ClosureBanner, WorldsHeadline
 from simcenter.ui.server import ENV_SCENARIO
 from simcenter.ui.session import Workshop
-from simcenter.ui.text import (default_language, entry_cons, entry_label, entry_pros, entry_summary, letter, outcome_label,
-                               outcome_value, problem_text, refusal, tr)
+from simcenter.ui.text import (amount, calendar, default_language, entry_cons, entry_label, entry_pros, entry_summary,
+                               letter, lever_text, outcome_label, outcome_value, problem_text, refusal, tr)
 
 GATE = access.Gate(os.environ.get(access.ENV_CODE) or None)
 """This server's access code (none on 127.0.0.1 or with --no-auth), set by ``simcenter ui`` before Solara
@@ -263,16 +264,10 @@ def DesignControls(workshop: Workshop, which: str, lang: str):
                    lambda v, c=c, at=value: controls.snapped(c, at, v) or set_lever(c.name, v), workshop.refusals)
 
 
-def lever_text(lang: str, c: controls.Control, value) -> str:
-    """A slider's label with its current value."""
-    shown = f"{value * 100:.0f}%" if c.unit == "share" else (f"{value:.1f}" if c.unit == "factor" else format_number(value))
-    return tr(lang, f"app.lever_value.{c.unit}", label=tr(lang, f"app.lever.{c.name}"), value=shown)
-
-
 @solara.component
 def NumberInput(c: controls.Control, value, lang: str, which: str, set_lever):
     """A typed amount (fees): the text as typed goes to the design, which reads and checks it."""
-    shown = format_number(value) if isinstance(value, (int, float)) else str(value)
+    shown = amount(lang, value) if isinstance(value, (int, float)) else str(value)
     solara.InputText(tr(lang, f"app.lever.{c.name}"), value=shown, on_value=lambda text: set_lever(c.name, text),
                      continuous_update=False, classes=[f"sc-{c.name}-{which}"])
 
@@ -327,7 +322,7 @@ def MonthHeader(workshop: Workshop, lang: str):
     month = workshop.month
     y, m = run.model.calendar(max(0, month - 1))
     with solara.Row(classes=["sc-month-row"]):
-        solara.Text(tr(lang, "app.month_of", month=month, months=run.months, calendar=f"{y:04d}-{m:02d}"),
+        solara.Text(tr(lang, "app.month_of", month=month, months=run.months, calendar=calendar(lang, y, m)),
                     classes=["sc-month"])
         if month == 0:
             solara.Text(tr(lang, "app.not_started"), classes=["sc-note"])
@@ -400,8 +395,7 @@ def Charts(workshop: Workshop, lang: str):
         with solara.Div(style={"display": "grid", "grid-template-columns": "repeat(3, minmax(0, 1fr))", "gap": "8px"}):
             for (panel, _), option in zip(charts.PANELS, options):
                 with solara.Div(classes=[f"sc-chart-{panel}"]):
-                    solara.FigureEcharts(option=option, attributes={"style": "height: 300px; width: 100%;"},
-                                         responsive=True)
+                    Figure(option, lang, attributes={"style": "height: 300px; width: 100%;"})
 
 
 @solara.component
@@ -421,8 +415,7 @@ def Network(workshop: Workshop, lang: str):
         with solara.Columns([1] * len(options)):
             for which, option in options.items():
                 with solara.Div(classes=[f"sc-network-{which}"]):
-                    solara.FigureEcharts(option=option, attributes={"style": "height: 460px; width: 100%;"},
-                                         responsive=True)
+                    Figure(option, lang, attributes={"style": "height: 460px; width: 100%;"})
 
 
 @solara.component

@@ -210,7 +210,7 @@ def network_option(lang: str, which: str, run: Run) -> dict:
                 "itemStyle": {"color": FUNDING_COLOR if income.get(fid, 0) > 0 else "#fff"},
                 "label": {"color": "#333" if income.get(fid, 0) > 0 else "#999"}}
                for fid, f in model.funders.items()]
-    entrepreneurs = [{"name": n, "value": xy(n)} for n in people]
+    entrepreneurs = [{"name": tr(lang, "app.network.person", id=n.lstrip("e")), "value": xy(n)} for n in people]
     half = FUNDER_RING + 0.6
     axis = {"type": "value", "min": -half, "max": half, "show": False}
     return {

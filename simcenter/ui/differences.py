@@ -15,9 +15,9 @@ import math
 from dataclasses import dataclass
 
 from simcenter.metrics import BY_NAME, MIN_BASE, is_material
-from simcenter.ui import controls
+from simcenter.ui import controls, text
 from simcenter.ui.session import Workshop
-from simcenter.ui.text import entry_cons, entry_label, entry_pros, fmt, letter, outcome_label, outcome_value, tr
+from simcenter.ui.text import entry_cons, entry_label, entry_pros, letter, outcome_label, outcome_value, tr
 
 COMPARED = ("reached", "served", "ventures_launched", "ventures_launched_added", "ventures_scaled", "jobs",
             "jobs_added", "client_funding_eur", "runway_months", "own_revenue_share", "funding_hhi",
@@ -60,10 +60,8 @@ def lever_text(lang: str, workshop: Workshop, which: str, name: str) -> str:
         return entry_label(lang, group[value]) if value in group else str(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)  # typed text that is not a number: shown as typed (the problem says why)
-    unit = controls.BY_NAME[name].unit
-    if unit == "factor":
-        return f"× {value:.1f}"
-    return fmt(lang, float(value), unit if unit in ("EUR", "share") else "people")
+    control = controls.BY_NAME[name]
+    return ("× " if control.unit == "factor" else "") + text.lever_value(lang, control, float(value))
 
 
 def design_lines(lang: str, workshop: Workshop) -> list[str]:

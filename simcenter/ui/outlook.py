@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simcenter.i18n import format_date
 from simcenter.ui.text import letter, tr
 
 REASONS = ("insolvency", "council_budget", "host_review", "partners_withdrew")
@@ -35,7 +36,8 @@ def closures(workshop) -> list[Closure]:
 
 
 def closure_line(lang: str, closure: Closure) -> str:
-    """"Design A closed in month 76 (2032-04): it ran out of money ..." in ``lang``."""
+    """"Design A closed in month 76 (April 2032): it ran out of money ..." in ``lang`` (the month as the language
+    writes it: "април 2032 г.")."""
     reason = closure.reason if closure.reason in REASONS else "host_review"
     return tr(lang, "app.closure.line", design=letter(lang, closure.which), month=closure.month,
-              calendar=closure.calendar, why=tr(lang, f"app.closure.{reason}"))
+              calendar=format_date(closure.calendar, lang), why=tr(lang, f"app.closure.{reason}"))

@@ -150,7 +150,7 @@ def LoadDesign(workshop: Workshop, lang: str):
                 raise ValueError(size)
             data = file_obj.read() if size <= uploads.MAX_BYTES else b""  # too large: said without reading it
         except Exception:  # whatever a browser did with the file, the group reads one line
-            outcome.set(("problems", [f"1: (root): {tr(lang, 'app.load.unreadable')}"]))
+            outcome.set(("problems", [f"1: {tr(lang, 'app.load.whole_file')}: {tr(lang, 'app.load.unreadable')}"]))
             return
         which = into.value
         lines = workshop.load_design(which, name, data, size)

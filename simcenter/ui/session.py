@@ -285,7 +285,7 @@ class Workshop:
             self._refuse(refused)
             return []
         except InputError as exc:
-            return uploads.problem_lines(exc)
+            return uploads.problem_lines(exc, self.lang)
         token = uploads.STORE.put(name if isinstance(name, str) else uploads.UPLOADED_NAME, text)
         self.use_upload(which, token, month=0, seed=uploads.seed_of(config))
         return []

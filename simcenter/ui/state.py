@@ -1,7 +1,9 @@
 """A group's session in the page's address, so that a reload or a new connection finds it again.
 
 The page keeps its address's query string up to date (``encode``): the language, the seed, the
-months per step, side-by-side mode, the month on screen, and each design as its scenario (the id
+months per step, the pace of Play (seconds a month; whether it was playing is not kept: a reopened
+page starts paused, so a room's projector never runs on by itself), side-by-side mode, the month on
+screen, and each design as its scenario (the id
 of an offered file, or the token of an uploaded one) and the levers the group changed. Opening
 that address again (a reload, the same tab after a dropped connection, a bookmark) builds a new
 session and ``restore`` replays it: the model is deterministic given scenario, levers and seed,
@@ -28,9 +30,9 @@ from simcenter.ui.text import described, letter, tr
 MAX_ADDRESS = 4000
 """The longest query string read: far more than any the page writes (about 600 characters)."""
 MAX_FIELDS = 64
-"""The most settings read from one address (the page writes at most 2 x 13 + 5)."""
+"""The most settings read from one address (the page writes at most 2 x 13 + 6)."""
 FLAGS = {"1": True, "0": False}
-SETTINGS = ("lang", "seed", "step", "ab", "month")
+SETTINGS = ("lang", "seed", "step", "pace", "ab", "month")
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ def encode(workshop: Workshop) -> str:
     """The session as a query string (without ``?``): what ``restore`` needs to build it again."""
     with workshop.lock:
         fields = {"lang": workshop.lang, "seed": str(workshop.seed), "step": str(workshop.months_per_step),
-                  "ab": "1" if workshop.compare else "0", "month": str(workshop.month)}
+                  "pace": repr(float(workshop.play_seconds)), "ab": "1" if workshop.compare else "0",
+                  "month": str(workshop.month)}
         for which, design in workshop.designs.items():
             prefix = which.lower()
             if design.scenario.startswith(UPLOADED):
@@ -106,6 +109,8 @@ def restore(workshop: Workshop, query: object) -> list[Note]:
         take(None, workshop.set_seed, fields["seed"])
     if "step" in fields:
         take(None, workshop.set_months_per_step, fields["step"])
+    if "pace" in fields:
+        take(None, workshop.set_play_seconds, fields["pace"])
     designs = [w for w in DESIGNS if any(k == w.lower() or k.startswith(w.lower() + ".") for k in fields)]
     for which in designs:
         if which == "B" and not workshop.compare:
@@ -149,7 +154,7 @@ def _restore_design(workshop: Workshop, which: str, fields: dict[str, str], note
 def note_text(lang: str, note: Note) -> str:
     """The one line a note becomes, in ``lang``."""
     refused = note.refused
-    values = {k: format_number(v) for k, v in refused.values.items()}
+    values = {k: format_number(v, lang) for k, v in refused.values.items()}
     why = tr(lang, refused.reason, got=described(lang, refused.got), **values)
     what = tr(lang, refused.what)
     if note.design is not None:

@@ -12,10 +12,11 @@ import math
 from typing import TYPE_CHECKING
 
 from simcenter.errors import printable
-from simcenter.i18n import LANGUAGES, format_number, format_value, language, strings
+from simcenter.i18n import (LANGUAGES, format_date, format_money, format_number, format_percent, format_value, language,
+                            strings, written_number)
 from simcenter import LEVERS
 from simcenter.metrics import BY_NAME
-from simcenter.ui.controls import ORDER
+from simcenter.ui.controls import ORDER, Control
 
 if TYPE_CHECKING:
     from simcenter.config.catalogue import LegalForm, ManagementStructure
@@ -80,6 +81,33 @@ def outcome_value(lang: str, name: str, x: float | None) -> str:
     return fmt(lang, x, BY_NAME[name].unit)
 
 
+def amount(lang: str, x: float) -> str:
+    """A typed amount as a field shows it, in ``lang``: whole, or to the cent ("12,5" in Bulgarian), never
+    rounded away (``format_number`` keeps three digits: a fee of 150.5 would read 150)."""
+    return written_number(f"{x:.2f}".rstrip("0").rstrip("."), lang)
+
+
+def lever_value(lang: str, c: Control, value: float) -> str:
+    """A lever's value as people read it, in ``lang``: "40%", "1,3", "12,50 €", "3"."""
+    if c.unit == "share":
+        return format_percent(value, lang, decimals=0)
+    if c.unit == "factor":
+        return written_number(f"{value:.1f}", lang)
+    if c.unit == "EUR":
+        return format_money(value, lang, cents=True)
+    return format_number(value, lang)
+
+
+def lever_text(lang: str, c: Control, value) -> str:
+    """A lever's label with its value, in ``lang`` ("бюджет за популяризиране, евро на месец: 300 €")."""
+    return tr(lang, f"app.lever_value.{c.unit}", label=tr(lang, f"app.lever.{c.name}"), value=lever_value(lang, c, value))
+
+
+def calendar(lang: str, year: int, month: int) -> str:
+    """A month of the calendar as the language writes it: "October 2027", "октомври 2027 г." (Babel)."""
+    return format_date(f"{year:04d}-{month:02d}", lang)
+
+
 SHOWN_CHARACTERS = 30
 """How much of a refused text the page echoes: enough to recognise it, never a page of it."""
 
@@ -98,13 +126,13 @@ def described(lang: str, raw: object) -> str:
     if isinstance(raw, bool):
         return tr(lang, "app.input.got_flag")
     if isinstance(raw, int):
-        return format_number(raw) if raw.bit_length() < 64 else tr(lang, "app.input.got_huge")
+        return format_number(raw, lang) if raw.bit_length() < 64 else tr(lang, "app.input.got_huge")
     if isinstance(raw, float):
         if math.isnan(raw):
             return tr(lang, "app.input.got_nan")
         if math.isinf(raw):
             return ("−" if raw < 0 else "") + tr(lang, "app.input.got_infinity")
-        return f"{raw:.6g}"
+        return written_number(f"{raw:.6g}", lang)  # as read, in the language's digits: "1e+308", "2,5"
     if isinstance(raw, str):
         text = printable(raw.strip())
         shown = text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
@@ -116,8 +144,15 @@ def described(lang: str, raw: object) -> str:
     return tr(lang, "app.input.got_other")
 
 
+ROOT = ": (root): "
+"""Where ``simcenter.errors.Problem`` puts a problem of the whole file (in English: the model's layer speaks none)."""
+
+
 def problem_text(lang: str, line: str) -> str:
-    """A problem line with the dotted path of a lever replaced by the lever's name."""
+    """A problem line with the dotted path of a lever replaced by the lever's name, and a problem of the whole
+    file said so in ``lang`` ("(целият файл)")."""
+    if ROOT in line:
+        line = line.replace(ROOT, f": {tr(lang, 'app.load.whole_file')}: ", 1)
     for name in ORDER:
         path = getattr(LEVERS[name], "path", None)  # levers that set one field know it
         if path and line.startswith(path + ":"):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from simcenter import InputError, Problem, Scenario, load_scenario
 from simcenter.errors import printable
-from simcenter.i18n import t
+from simcenter.i18n import speaking, t
 
 MAX_BYTES = 1_000_000
 """The largest file taken: the limit of every scenario file (``simcenter validate``)."""
@@ -92,9 +92,12 @@ def seed_of(config: Scenario) -> int | None:
     return int(found[-1]) if found and int(found[-1]) < 2**63 else None
 
 
-def problem_lines(error: InputError) -> list[str]:
-    """The problems of an uploaded file, one ``line: field: message`` each."""
-    return [f"{p.line}: {printable(p.path) or '(root)'}: {printable(p.message)}" for p in error.problems]
+def problem_lines(error: InputError, lang: str = "en") -> list[str]:
+    """The problems of an uploaded file, one ``line: field: message`` each (a problem of the whole file is
+    at "(root)", in ``lang``)."""
+    with speaking(lang):
+        whole = t("app.load.whole_file")
+    return [f"{p.line}: {printable(p.path) or whole}: {printable(p.message)}" for p in error.problems]
 
 
 @dataclass(frozen=True)
