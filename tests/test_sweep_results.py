@@ -174,11 +174,13 @@ def test_a_store_written_before_outcome_info_loads_and_gains_it_when_resumed(swe
 
 SWEEP_SCRIPT = """
 import sys
+import simcenter.sweep.engine as engine
 import simcenter.sweep.store as store
 from simcenter.sweep import run_sweep
 
 if __name__ == "__main__":
     store.HOLD_SECONDS = 0.0  # let readers in after every write (a sweep of seconds, not minutes, in a test)
+    engine.FLUSH_RUNS = 1  # write every run as it comes: on a fast machine the 24 runs take about a second
     summary = run_sweep(sys.argv[1], sys.argv[2], workers=1)
     sys.exit(0 if summary.complete else 1)
 """
