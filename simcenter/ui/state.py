@@ -1,7 +1,7 @@
 """A group's session in the page's address, so that a reload or a new connection finds it again.
 
 The page keeps its address's query string up to date (``encode``): the language, the seed, the
-months per step, side-by-side mode, the month on screen, and each design as its scenario (the id
+months per step, side-by-side mode, presentation mode (when on), the month on screen, and each design as its scenario (the id
 of an offered file, or the token of an uploaded one) and the levers the group changed. Opening
 that address again (a reload, the same tab after a dropped connection, a bookmark) builds a new
 session and ``restore`` replays it: the model is deterministic given scenario, levers and seed,
@@ -28,9 +28,9 @@ from simcenter.ui.text import described, letter, tr
 MAX_ADDRESS = 4000
 """The longest query string read: far more than any the page writes (about 600 characters)."""
 MAX_FIELDS = 64
-"""The most settings read from one address (the page writes at most 2 x 13 + 5)."""
+"""The most settings read from one address (the page writes at most 2 x 13 + 6)."""
 FLAGS = {"1": True, "0": False}
-SETTINGS = ("lang", "seed", "step", "ab", "month")
+SETTINGS = ("lang", "seed", "step", "ab", "month", "present")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ def encode(workshop: Workshop) -> str:
     with workshop.lock:
         fields = {"lang": workshop.lang, "seed": str(workshop.seed), "step": str(workshop.months_per_step),
                   "ab": "1" if workshop.compare else "0", "month": str(workshop.month)}
+        if workshop.present:  # presentation mode, written only when on
+            fields["present"] = "1"
         for which, design in workshop.designs.items():
             prefix = which.lower()
             if design.scenario.startswith(UPLOADED):
@@ -106,6 +108,8 @@ def restore(workshop: Workshop, query: object) -> list[Note]:
         take(None, workshop.set_seed, fields["seed"])
     if "step" in fields:
         take(None, workshop.set_months_per_step, fields["step"])
+    if "present" in fields:
+        take(None, workshop.set_present, FLAGS.get(fields["present"], fields["present"]))
     designs = [w for w in DESIGNS if any(k == w.lower() or k.startswith(w.lower() + ".") for k in fields)]
     for which in designs:
         if which == "B" and not workshop.compare:
