@@ -64,7 +64,7 @@ CSS = """
 .sc-named, .sc-chart-title[title] { text-decoration: underline dotted #999; text-underline-offset: 3px; cursor: help; }
 .sc-note { font-size: 0.85rem; color: #444; }
 .sc-month { font-size: 1.1rem; font-weight: 600; }
-.sc-ab-line { font-size: 1.15rem; font-weight: 600; line-height: 1.45; }
+.sc-ab-line { font-size: 1.15rem; font-weight: 600; line-height: 1.45; color: #111; }
 .sc-ab-running .sc-ab-line, .sc-ab-failed .sc-ab-line { font-weight: 400; color: #555; }
 .sc-catalogue .v-expansion-panel-header { font-weight: 600; }
 .sc-chart-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 14px; }
@@ -85,9 +85,9 @@ CSS = """
 .sc-export .v-btn { text-transform: none; height: auto !important; min-height: 36px; max-width: 100%; }
 .sc-export .v-btn__content { white-space: normal; text-align: left; flex: 1 1 auto; }
 .sc-present .sc-main { font-size: 1.15rem; }
-.sc-present .sc-note, .sc-present .sc-main li, .sc-present .sc-main .v-alert { font-size: 1.1rem; }
+.sc-present .sc-main .sc-note, .sc-present .sc-main li, .sc-present .sc-main .v-alert { font-size: 1.1rem; }
 .sc-present .sc-month { font-size: 1.4rem; }
-.sc-present .sc-ab-line, .sc-present .sc-worlds-line { font-size: 1.5rem !important; }
+.sc-present .sc-ab-line, .sc-present .sc-worlds-line { font-size: 1.5rem !important; line-height: 1.35 !important; }
 .sc-present .sc-kpis { grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); }
 .sc-present .sc-kpi-title { font-size: 1.15rem; } .sc-present .sc-kpi-value { font-size: 1.8rem; }
 .sc-present .sc-chart-grid { grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); }

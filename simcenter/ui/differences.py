@@ -167,8 +167,9 @@ def about(x: float) -> float:
     """``x`` to two significant figures (at least to a whole number): "about 310", not "about 312.35"."""
     if not math.isfinite(x) or x == 0:
         return 0.0
-    digits = max(0, 1 - int(math.floor(math.log10(abs(x)))))
-    return float(round(x, -digits)) if abs(x) >= 10 else float(round(x))
+    if abs(x) < 10:
+        return float(round(x))
+    return float(round(x, 1 - int(math.floor(math.log10(abs(x))))))
 
 
 def lead(lang: str, workshop: Workshop) -> Lead:
