@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT
 
 from browser import require_chromium
-from ui_support import chromium  # noqa: F401 - the shared browser fixture
+from ui_support import chromium  # noqa: F401,F811 - the shared browser fixture
 from ui_support import PAGE_WAIT_MS, require_app, running_app
 
 OUTPUT = ROOT / "tests" / "output"
@@ -40,7 +40,12 @@ def open_page(chromium, url: str, screen: str):  # noqa: F811 - the fixture's va
     page = ctx.new_page()
     page.goto(url)
     page.wait_for_selector(".sc-kpi-reached")
-    page.wait_for_selector(".sc-ab-ready .sc-ab-line", timeout=WORLDS_MS)
+    try:
+        page.wait_for_selector(".sc-ab-ready .sc-ab-line", timeout=WORLDS_MS)
+    except Exception:
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(OUTPUT / "ui_projector_no_result.png"))
+        raise AssertionError("no result over many worlds: " + page.locator(".sc-main").inner_text()[:600]) from None
     page.wait_for_selector(".sc-chart-cash canvas")
     page.wait_for_selector(".sc-network-A canvas")
     page.wait_for_timeout(1000)  # the charts drawn with the worlds
@@ -67,15 +72,17 @@ CANVAS = """css => new Promise(done => requirejs(
         const chart = echarts.getInstanceByDom(document.querySelector(css + ' .solara-echarts'));
         const texts = [];
         for (const el of chart.getZr().storage.getDisplayList(true)) {
-            if (el.type !== 'text' || el.ignore || el.invisible || !el.style.text) continue;
-            const rect = el.getBoundingRect().clone();
-            if (el.transform) rect.applyTransform(el.transform);
-            texts.push({text: String(el.style.text), size: el.style.font ? parseFloat(/(\\d+(\\.\\d+)?)px/.exec(el.style.font)[1]) : (el.style.fontSize || 12),
-                        x: rect.x, y: rect.y, w: rect.width, h: rect.height});
+            if (el.type !== 'tspan' || el.ignore || el.invisible || !el.style.text) continue;
+            const rect = el.getBoundingRect();
+            const m = el.transform || [1, 0, 0, 1, 0, 0];
+            const size = parseFloat(/(\\d+(\\.\\d+)?)px/.exec(el.style.font || '12px')[1]);
+            texts.push({text: String(el.style.text), size, x: m[4] + rect.x * m[0], w: rect.width * m[0],
+                        y: m[5] + (rect.y + rect.height / 2) * m[3] - size / 2, h: size});
         }
         done({texts, width: chart.getWidth(), height: chart.getHeight()});
     }))"""
-"""The texts ECharts drew on the canvas of the chart in ``css``: what, at which size, where."""
+"""The lines of text ECharts drew on the canvas of the chart in ``css`` (zrender's ``tspan``s): what, at
+which font size in px, and the box each takes (its width as measured, the font's size high)."""
 
 
 def overlapping(texts: list[dict]) -> list[tuple[str, str]]:
@@ -116,7 +123,9 @@ def test_the_page_reads_from_the_back_of_the_room(chromium, app, screen, present
         panels = page.locator(".sc-chart").count()
         assert panels == (3 if present else 7)
         smallest = 16 if present else 12
-        for css in ("cash", "reach", "added"):
+        shown = ("cash", "reach", "added") if present else ("cash", "funding", "reach", "ventures", "jobs", "added",
+                                                            "partners")
+        for css in shown:
             drawn = page.evaluate(CANVAS, f".sc-chart-{css}")
             assert drawn["texts"] and min(t["size"] for t in drawn["texts"]) >= smallest, (css, drawn["texts"][:3])
             assert overlapping(drawn["texts"]) == [], (css, screen, present)

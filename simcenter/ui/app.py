@@ -56,7 +56,8 @@ SIDE_STYLE = {"flex": "0 0 370px", "width": "370px", "position": "sticky", "top"
               "max-height": "calc(100vh - 80px)", "overflow-y": "auto", "padding-right": "4px"}
 """The control column: fixed width, scrolling on its own so the charts stay in view."""
 CSS = """
-.sc-kpis { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px; margin-bottom: 8px; }
+.sc-kpis { display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)); gap: 8px; margin-bottom: 8px; }
+.sc-proscons ul { padding-left: 22px; }
 .sc-kpi { padding: 8px 10px; }
 .sc-kpi-title { font-size: 0.95rem; line-height: 1.3; font-weight: 500; overflow-wrap: anywhere; margin-bottom: 4px; }
 .sc-kpi-value { font-size: 1.35rem; font-weight: 600; }
@@ -88,7 +89,6 @@ CSS = """
 .sc-present .sc-main .sc-note, .sc-present .sc-main li, .sc-present .sc-main .v-alert { font-size: 1.1rem; }
 .sc-present .sc-month { font-size: 1.4rem; }
 .sc-present .sc-ab-line, .sc-present .sc-worlds-line { font-size: 1.5rem !important; line-height: 1.35 !important; }
-.sc-present .sc-kpis { grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); }
 .sc-present .sc-kpi-title { font-size: 1.15rem; } .sc-present .sc-kpi-value { font-size: 1.8rem; }
 .sc-present .sc-chart-grid { grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); }
 .sc-present .sc-chart-title { font-size: 18px; }
