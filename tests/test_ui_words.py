@@ -91,3 +91,21 @@ def test_the_panel_leads_with_the_result_over_many_worlds_in_plain_words():
     assert "world by world" in lead.note and "seed 1" in lead.note
     bg = differences.panel("bg", ws).lead
     assert bg.lines[0] == "В 20 свята А работи до края (10 години) в 20, Б – в 16."
+
+
+def test_the_networks_legend_names_a_closed_centre_and_no_name_is_cut():
+    # The cooperative closes insolvent in month 49 of seed 1 (tests/test_ui_outlook.py).
+    ws = Workshop(ROOT / "scenarios" / "plovdiv" / "cooperative.yaml", seed=1, lang="en")
+    ws.step(48)
+    before = charts.network_option("en", "A", ws.runs["A"])
+    assert "the centre" in before["legend"]["data"] and "the centre, closed (red)" not in before["legend"]["data"]
+    ws.step(1)
+    option = charts.network_option("bg", "A", ws.runs["A"], big=True)
+    center = next(s for s in option["series"] if s.get("name") == "центърът, закрит (червено)")
+    assert center["name"] in option["legend"]["data"] and center["itemStyle"]["color"] == charts.CLOSED_COLOR
+    assert option["legend"]["textStyle"]["fontSize"] >= 16
+    labelled = [s for s in option["series"] if s.get("label", {}).get("show")]
+    assert labelled and all(s["label"]["overflow"] == "break" and s["label"]["fontSize"] >= 16 for s in labelled)
+    names = [p["name"] for s in labelled for p in s["data"]]
+    assert "Общинска подкрепа за социални иновации" in names  # whole (it was cut at 26 characters)
+    assert not any(n.endswith(("…", "...")) for n in names)
