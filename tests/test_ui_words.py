@@ -109,3 +109,18 @@ def test_the_networks_legend_names_a_closed_centre_and_no_name_is_cut():
     names = [p["name"] for s in labelled for p in s["data"]]
     assert "Общинска подкрепа за социални иновации" in names  # whole (it was cut at 26 characters)
     assert not any(n.endswith(("…", "...")) for n in names)
+
+
+def test_design_a_shows_around_design_b_where_they_agree():
+    ws = Workshop(BASE, seed=1, lang="en")
+    ws.set_compare(True)  # B is a copy of A: every line of B lies on A's
+    ws.step(6)
+    option = charts.panel_option("en", "reach", ws.live_runs())
+    lines = {s["name"]: s for s in option["series"]}
+    a, b = lines["A: people reached"], lines["B: people reached"]
+    assert a["data"] == b["data"]
+    assert a["lineStyle"]["width"] >= 2 * b["lineStyle"]["width"] and b["z"] > a["z"]  # A wider, under B
+    assert [p for p, _ in charts.PANELS if p in charts.HEADLINE] == list(charts.HEADLINE)
+    added = dict(charts.PANELS)["added"]
+    assert set(added) == {"ventures_launched_added", "jobs_added"}  # their own axis, not the totals'
+    assert not set(added) & {n for p, o in charts.PANELS if p != "added" for n in o}
