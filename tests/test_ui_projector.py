@@ -129,8 +129,9 @@ def test_the_page_reads_from_the_back_of_the_room(chromium, app, screen, present
             drawn = page.evaluate(CANVAS, f".sc-chart-{css}")
             assert drawn["texts"] and min(t["size"] for t in drawn["texts"]) >= smallest, (css, drawn["texts"][:3])
             assert overlapping(drawn["texts"]) == [], (css, screen, present)
-            font = page.locator(f".sc-chart-{css} .sc-chart-note").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
-            assert font >= smallest
+            sizes = page.locator(f".sc-chart-{css} :is(.sc-chart-title, .sc-chart-note, .sc-key-item)").evaluate_all(
+                "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
+            assert len(sizes) >= 2 and min(sizes) >= smallest, (css, sizes)  # the title and its notes or key
         # The network scales with the window; its names are whole (wrapped), its text large enough.
         net = page.locator(".sc-network-A .solara-echarts")
         column = page.locator(".sc-network-A").bounding_box()["width"]
