@@ -129,6 +129,9 @@ def test_the_page_reads_from_the_back_of_the_room(chromium, app, screen, present
             drawn = page.evaluate(CANVAS, f".sc-chart-{css}")
             assert drawn["texts"] and min(t["size"] for t in drawn["texts"]) >= smallest, (css, drawn["texts"][:3])
             assert overlapping(drawn["texts"]) == [], (css, screen, present)
+            outside = [t["text"] for t in drawn["texts"] if t["x"] < -1 or t["x"] + t["w"] > drawn["width"] + 1
+                       or t["y"] < -1 or t["y"] + t["h"] > drawn["height"] + 1]
+            assert outside == [], (css, screen, present)  # cut by the canvas's edge
             sizes = page.locator(f".sc-chart-{css} :is(.sc-chart-title, .sc-chart-note, .sc-key-item)").evaluate_all(
                 "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
             assert len(sizes) >= 2 and min(sizes) >= smallest, (css, sizes)  # the title and its notes or key

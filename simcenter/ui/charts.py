@@ -54,7 +54,7 @@ def _base(title: str, big: bool = False) -> dict:
         # Not drawn: the page shows the title and its notes above the chart, where they wrap (``title_lines``).
         "title": {"show": False, "text": title},
         "tooltip": {"trigger": "axis", "textStyle": {"fontSize": text}, "confine": True},
-        "grid": {"left": 8, "right": 20, "top": 14, "bottom": text + 20, "containLabel": True},
+        "grid": {"left": 8, "right": 30, "top": 14, "bottom": text + 20, "containLabel": True},
     }
 
 
