@@ -213,6 +213,7 @@ def test_the_app_panel_gives_no_share_sentence_from_few_people():
 
     pytest.importorskip("solara", reason="the app's packages (pip install -e '.[app]')")
     from simcenter.ui import differences
+    from simcenter.ui.text import outcome_label
 
     def run(**values):
         series = {name: np.array([values.get(name, 100.0)]) for name in metrics.NAMES}
@@ -222,7 +223,7 @@ def test_the_app_panel_gives_no_share_sentence_from_few_people():
     def sentences(a, b):
         workshop = SimpleNamespace(live_runs=lambda: {"A": run(**a), "B": run(**b)})
         better, _ = differences.outcome_lines("en", workshop)
-        label = metrics.BY_NAME["regional_reach"].label
+        label = outcome_label("en", "regional_reach")  # the app's plain name
         return [s for s in better["B"] if label in s]
 
     a = {"regional_reach": 0.4, "reached": 1000.0, "reached_towns": 400.0}

@@ -89,7 +89,7 @@ def settle(page) -> None:
     """Wait until everything on screen shows the month in the header (components update one by one)."""
     n = month(page)
     if page.locator(".sc-proscons").count():
-        page.wait_for_selector(f".sc-proscons >> text=/(Month|Месец) {n},/")
+        page.wait_for_selector(f".sc-proscons >> text=/(month|месец) {n}:/")
     for which in ("A", "B"):
         if page.locator(f".sc-network-{which}").count():
             page.wait_for_function(ECHARTS_TITLE, arg=[f".sc-network-{which}", f" {n}:"])

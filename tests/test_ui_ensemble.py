@@ -83,10 +83,18 @@ def test_the_charts_draw_the_worlds_median_and_band_behind_the_world_on_screen()
     ws.step(12)
     option = bands.panel_option("en", "cash", ws.live_runs(), ensembles)
     names = [s["name"] for s in option["series"]]
-    assert names == ["cash, the world on screen", "cash, 5% of 20 worlds", "cash, 5–95% of 20 worlds",
-                     "cash, median of 20 worlds"], names
+    assert names == ["money in the bank, the world on screen", "money in the bank, 5% of 20 worlds",
+                     "money in the bank, 5–95% of 20 worlds", "money in the bank, median of 20 worlds"], names
     assert all(len(s["data"]) == 12 for s in option["series"])  # nothing past the month on screen
     assert "5–95% of 20 worlds" in option["title"]["subtext"]
+    # Every outcome of a panel has its band and median, in the line style of its own line.
+    reach = bands.panel_option("en", "reach", ws.live_runs(), ensembles)
+    medians = {s["name"]: s["lineStyle"]["type"] for s in reach["series"] if "median of" in s["name"]}
+    assert medians == {"people reached, median of 20 worlds": "solid",
+                       "people mentored or helped to funding, median of 20 worlds": "dashed"}, medians
+    low, median, high = ensembles["A"].band("served", 12)
+    served = next(s for s in reach["series"] if s["name"] == "people mentored or helped to funding, median of 20 worlds")
+    assert [v for _, v in served["data"]] == [round(float(v), 4) for v in median]
     bg = bands.panel_option("bg", "reach", ws.live_runs(), ensembles)
     assert any("светът на екрана" in s["name"] for s in bg["series"])
     assert bands.panel_option("en", "funding", ws.live_runs(), ensembles) == charts.panel_option(

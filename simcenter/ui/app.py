@@ -16,6 +16,11 @@ would end in a traceback on the page instead of a message.
 Served beyond this machine, the page asks for the access code first (``simcenter.ui.gate``)
 and builds nothing else until it is typed.
 
+The components live in their modules: the control column in ``sidebar``, the figures, charts, network and
+glossary in ``figures``, the A-against-B panel in ``versus``, the closure banner and the headline over many
+worlds in ``panels``. Presentation mode (a switch in the top bar, kept in the page's address) puts the
+page in larger type with the headline charts only (the ``sc-present`` styles below and ``figures``).
+
 Serve it with ``simcenter ui`` (``simcenter.ui.server``).
 """
 
@@ -29,40 +34,67 @@ import solara
 import solara.lab
 from mesa.visualization.utils import force_update, update_counter
 
-from simcenter.i18n import LANGUAGES, format_number
-from simcenter.ui import access, bands, charts, controls, differences, exports, persist
-from simcenter.ui.figure import Figure
+from simcenter.i18n import LANGUAGES
+from simcenter.ui import access, persist
+from simcenter.ui.figures import Charts, Glossary, KpiCards, Network
 from simcenter.ui.files import REPO_SCENARIOS, scenario_files
 from simcenter.ui.gate import AccessForm
 from simcenter.ui.panels import ClosureBanner, WorldsHeadline
 from simcenter.ui.server import ENV_SCENARIO
 from simcenter.ui.session import Workshop
-from simcenter.ui.text import (amount, calendar, default_language, entry_cons, entry_label, entry_pros, entry_summary,
-                               letter, lever_text, outcome_label, outcome_value, problem_text, refusal, tr)
+from simcenter.ui.sidebar import DesignControls, Exports, RunControls
+from simcenter.ui.text import calendar, default_language, letter, problem_text, refusal, tr
+from simcenter.ui.versus import ProsCons
+from simcenter.ui.widgets import act_value, fresh
 
 GATE = access.Gate(os.environ.get(access.ENV_CODE) or None)
 """This server's access code (none on 127.0.0.1 or with --no-auth), set by ``simcenter ui`` before Solara
 imported this module."""
 PLAY_SLICE_SECONDS = 0.05
 """Play waits between two months in slices this short, so Pause and a new pace take effect at once."""
-KPIS = ("reached", "served", "ventures_launched", "jobs_added", "cash_eur", "runway_months",
-        "own_revenue_share", "grants_won", "partner_engagement", "network_ties")
-"""The key figures shown as cards."""
 SIDE_STYLE = {"flex": "0 0 370px", "width": "370px", "position": "sticky", "top": "8px",
               "max-height": "calc(100vh - 80px)", "overflow-y": "auto", "padding-right": "4px"}
 """The control column: fixed width, scrolling on its own so the charts stay in view."""
 CSS = """
-.sc-kpi .v-card__title { word-break: normal; font-size: 1rem; line-height: 1.3; padding-bottom: 4px; }
-.sc-kpi .v-card__text { padding-top: 4px; }
+.sc-kpis { display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)); gap: 8px; margin-bottom: 8px; }
+.sc-proscons ul { padding-left: 22px; }
+.sc-kpi { padding: 8px 10px; }
+.sc-kpi-title { font-size: 0.95rem; line-height: 1.3; font-weight: 500; overflow-wrap: anywhere; margin-bottom: 4px; }
 .sc-kpi-value { font-size: 1.35rem; font-weight: 600; }
 .sc-kpi-A { color: #1f5fa8; } .sc-kpi-B { color: #d9622b; }
+.sc-named, .sc-chart-title[title] { text-decoration: underline dotted #999; text-underline-offset: 3px; cursor: help; }
 .sc-note { font-size: 0.85rem; color: #444; }
 .sc-month { font-size: 1.1rem; font-weight: 600; }
+.sc-ab-line { font-size: 1.15rem; font-weight: 600; line-height: 1.45; color: #111; }
+.sc-ab-running .sc-ab-line, .sc-ab-failed .sc-ab-line { font-weight: 400; color: #555; }
+.sc-catalogue .v-expansion-panel-header { font-weight: 600; }
+.sc-chart-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 14px; }
+.sc-chart-title { font-weight: 600; font-size: 14px; line-height: 1.3; }
+.sc-chart-note, .sc-key-item { font-size: 12px; color: #444; line-height: 1.35; }
+.sc-key-item { display: inline-flex; align-items: center; margin-right: 10px; }
+.sc-key-swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px; }
+.sc-chart-canvas { height: 280px; width: 100%; }
+.sc-network-grid { display: grid; gap: 8px; }
+.sc-network-canvas { width: min(100%, 82vh); aspect-ratio: 1 / 1.12; margin: 0 auto; }
+.sc-glossary dt { font-weight: 600; margin-top: 6px; } .sc-glossary dd { margin-left: 12px; color: #333; }
 .sc-side .v-input__slider .v-input__slot { flex-wrap: wrap; height: auto !important; }
 .sc-side .v-input__slider .v-input__slot > .v-label { flex: 0 0 100%; max-width: 100%; white-space: normal;
   height: auto !important; line-height: 1.3 !important; margin-bottom: 2px; }
+.sc-side .v-select__selection--comma { white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.3; }
+.sc-side .v-select__selections { flex-wrap: wrap; }
+.sc-side .v-input .v-label { white-space: normal; overflow: visible; text-overflow: clip; }
 .sc-export .v-btn { text-transform: none; height: auto !important; min-height: 36px; max-width: 100%; }
 .sc-export .v-btn__content { white-space: normal; text-align: left; flex: 1 1 auto; }
+.sc-present .sc-main { font-size: 1.15rem; }
+.sc-present .sc-main .sc-note, .sc-present .sc-main li, .sc-present .sc-main .v-alert { font-size: 1.1rem; }
+.sc-present .sc-month { font-size: 1.4rem; }
+.sc-present .sc-ab-line, .sc-present .sc-worlds-line { font-size: 1.5rem !important; line-height: 1.35 !important; }
+.sc-present .sc-kpi-title { font-size: 1.15rem; } .sc-present .sc-kpi-value { font-size: 1.8rem; }
+.sc-present .sc-chart-grid { grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); }
+.sc-present .sc-chart-title { font-size: 18px; }
+.sc-present .sc-chart-note, .sc-present .sc-key-item { font-size: 16px; }
+.sc-present .sc-chart-canvas { height: 380px; }
+.sc-present .v-card__title { font-size: 1.5rem; }
 """
 
 
@@ -97,6 +129,8 @@ def Page():
     solara.Style(CSS)
     with solara.AppBar():
         solara.AppBarTitle(tr(lang.value, "app.title"))
+        if workshop is not None:
+            PresentSwitch(workshop, lang.value)
         solara.v.BtnToggle(v_model=lang.value, on_v_model=speak, mandatory=True, class_="sc-lang",
                            children=[solara.v.Btn(children=[tr(code, "app.language_name")], value=code, text=True)
                                      for code in LANGUAGES]).key(f"lang-{workshop.refusals if workshop else 0}")
@@ -104,6 +138,15 @@ def Page():
         AccessForm(GATE, lang.value, on_open=lambda: unlocked.set(True))
     else:
         Workbench(workshop, lang.value)
+
+
+@solara.component
+def PresentSwitch(workshop: Workshop, lang: str):
+    """Presentation mode on or off (kept in the page's address, so it survives a reload)."""
+    update_counter.get()
+    solara.v.Switch(label=tr(lang, "app.present.toggle"), v_model=workshop.present, class_="sc-present-toggle mx-4",
+                    hide_details=True, dark=True, title=tr(lang, "app.present.hint"),
+                    on_v_model=act_value(workshop.set_present)).key(fresh("present", workshop.refusals))
 
 
 @solara.component
@@ -127,7 +170,8 @@ def Workbench(workshop: Workshop, lang: str):
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
-    with solara.Row(gap="16px", style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
+    with solara.Row(gap="16px", classes=["sc-present"] if workshop.present else [],
+                    style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
         with solara.Column(classes=["sc-side"], style=SIDE_STYLE):
             RunControls(workshop, lang, playing)
             DesignControls(workshop, "A", lang)
@@ -142,154 +186,12 @@ def Workbench(workshop: Workshop, lang: str):
             ClosureBanner(workshop, lang)
             WorldsHeadline(workshop, lang)
             MonthHeader(workshop, lang)
-            KpiCards(workshop, lang)
-            if workshop.compare:
+            if workshop.compare:  # the result of A against B first, on the first screen
                 ProsCons(workshop, lang)
+            KpiCards(workshop, lang)
             Charts(workshop, lang)
             Network(workshop, lang)
-
-
-@solara.component
-def RunControls(workshop: Workshop, lang: str, playing: solara.Reactive[bool]):
-    """Reset, Play/Pause and Step (as Mesa's ModelController), the seed and side-by-side mode."""
-    update_counter.get()
-
-    def reset():
-        with workshop.lock:
-            playing.set(False)
-            workshop.reset()
-
-    def play_pause():
-        with workshop.lock:
-            playing.set(not playing.value)
-        force_update()
-
-    def act(change):
-        def handler(*_):
-            change()
-            force_update()
-        return handler
-
-    with solara.Card(tr(lang, "app.controls"), classes=["sc-controls"]):
-        with solara.Row(justify="space-between"):
-            solara.Button(tr(lang, "app.reset"), color="primary", classes=["sc-reset"], on_click=act(reset))
-            solara.Button(tr(lang, "app.pause" if playing.value else "app.play"), color="primary",
-                          classes=["sc-play"], disabled=workshop.finished and not playing.value,
-                          on_click=play_pause)
-            solara.Button(tr(lang, "app.step"), color="primary", classes=["sc-step"],
-                          disabled=playing.value or workshop.finished,
-                          on_click=act(workshop.step))
-        low, high = controls.MONTHS_PER_STEP
-        Slider(tr(lang, "app.months_per_step") + f": {workshop.months_per_step}", workshop.months_per_step,
-               low, high, 1, "sc-per-step", act_value(workshop.set_months_per_step), workshop.refusals)
-        low, high, notch = controls.PLAY_SECONDS
-        Slider(tr(lang, "app.play_pace", seconds=format_number(workshop.play_seconds, lang)), workshop.play_seconds,
-               low, high, notch, "sc-play-seconds", act_value(workshop.set_play_seconds), workshop.refusals)
-        solara.InputText(tr(lang, "app.seed"), value=str(workshop.seed), classes=["sc-seed"],
-                         on_value=act_value(workshop.set_seed))
-        solara.Text(tr(lang, "app.seed_help"), classes=["sc-note"])
-        solara.v.Switch(label=tr(lang, "app.compare"), v_model=workshop.compare, class_="sc-compare",
-                        on_v_model=act_value(workshop.set_compare)).key(f"compare-{workshop.refusals}")
-
-
-def act_value(change):
-    """An ``on_value`` handler that hands the browser's value to the workshop (which checks it), then
-    redraws (Mesa's ``force_update``): the change, or the message saying why it was not taken."""
-    def handler(value):
-        change(value)
-        force_update()
-    return handler
-
-
-def Slider(label: str, value, minimum, maximum, step, css: str, on_value, refusals: int) -> None:
-    """A slider whose every value, as the browser sent it, goes to ``on_value`` (which checks it).
-
-    Built afresh after each refused value (``refusals``, see ``fresh``).
-    """
-    solara.v.Slider(v_model=value, on_v_model=on_value, label=label, min=minimum, max=maximum, step=step,
-                    thumb_label=True, hide_details=True, class_=css).key(fresh(css, refusals))
-
-
-def fresh(name: str, refusals: int) -> str:
-    """A widget key that changes with every refused value, so the widget is built anew and shows the
-    session's value again: a refused value would otherwise stay in the browser's copy of the widget
-    (Solara echoes a client's value back), and a slider holding "abc" misbehaves on its next move.
-    Text fields are left alone: they keep what the group typed, next to the message saying why not."""
-    return f"{name}-{refusals}"
-
-
-@solara.component
-def DesignControls(workshop: Workshop, which: str, lang: str):
-    """One design's choices: scenario file, legal form, management structure, the levers."""
-    update_counter.get()
-    base = workshop.base(which)
-    values = workshop.values(which)  # as the design has them, not as its scenario file does
-    offered = workshop.choices()  # ids and labels only: no path ever goes to the browser
-    current = workshop.choice(which)
-    items = [{"text": c.label, "value": c.id} for c in offered.values()]
-    if current.id not in offered:
-        items.append({"text": current.label, "value": current.id})
-
-    def set_lever(name, value):
-        workshop.set_lever(which, name, value)
-        force_update()
-
-    with solara.Card(tr(lang, "app.design", design=letter(lang, which)), classes=[f"sc-design-{which}"]):
-        solara.v.Select(label=tr(lang, "app.scenario"), v_model=current.id, class_=f"sc-scenario-{which}",
-                        items=items, hint=tr(lang, "app.scenario_help"),
-                        on_v_model=act_value(lambda choice: workshop.set_scenario(which, choice))
-                        ).key(fresh(f"scenario-{which}", workshop.refusals))
-        if base is None:
-            return
-        for name, group in (("legal_form", base.catalogue.legal_forms),
-                            ("management", base.catalogue.management_structures)):
-            chosen = values[name]
-            solara.v.Select(label=tr(lang, f"app.{name}"), v_model=chosen, class_=f"sc-{name}-{which}",
-                            items=[{"text": entry_label(lang, e), "value": key} for key, e in group.items()],
-                            on_v_model=lambda v, name=name: set_lever(name, v)
-                            ).key(fresh(f"{name}-{which}", workshop.refusals))
-            if chosen in group:
-                CatalogueNote(group[chosen], lang, f"sc-{name}-note-{which}")
-        solara.Text(tr(lang, "app.levers"), style={"font-weight": "600"})
-        for c in controls.CONTROLS:
-            value = values[c.name]
-            if value is None:
-                solara.Text(tr(lang, "app.no_lever", label=tr(lang, f"app.lever.{c.name}")), classes=["sc-note"])
-                continue
-            if c.kind == "number":
-                NumberInput(c, value, lang, which, set_lever)
-                continue
-            value = int(round(value)) if c.integer else float(value)
-            Slider(lever_text(lang, c, value), value, c.minimum, c.maximum, c.step, f"sc-lever-{c.name}-{which}",
-                   lambda v, c=c, at=value: controls.snapped(c, at, v) or set_lever(c.name, v), workshop.refusals)
-
-
-@solara.component
-def NumberInput(c: controls.Control, value, lang: str, which: str, set_lever):
-    """A typed amount (fees): the text as typed goes to the design, which reads and checks it."""
-    shown = amount(lang, value) if isinstance(value, (int, float)) else str(value)
-    solara.InputText(tr(lang, f"app.lever.{c.name}"), value=shown, on_value=lambda text: set_lever(c.name, text),
-                     continuous_update=False, classes=[f"sc-{c.name}-{which}"])
-
-
-@solara.component
-def CatalogueNote(entry, lang: str, css: str):
-    """What the catalogue says of a legal form or structure: a summary, then pros and cons."""
-    with solara.Div(classes=["sc-note", css]):
-        solara.Text(entry_summary(lang, entry))
-        if entry.pros or entry.cons:
-            with solara.Details(summary=tr(lang, "app.pros") + " / " + tr(lang, "app.cons")):
-                Bullets([f"+ {p}" for p in entry_pros(lang, entry)] + [f"− {c}" for c in entry_cons(lang, entry)])
-
-
-def Bullets(lines: list[str], css: str = "") -> None:
-    """A bulleted list of plain text (no Markdown: Solara's Markdown would fetch KaTeX from a CDN)."""
-    solara.v.Html(tag="ul", class_=css, children=[solara.v.Html(tag="li", children=[line]) for line in lines])
-
-
-def Heading(text: str) -> None:
-    """A bold line of text."""
-    solara.v.Html(tag="div", style_="font-weight: 600; margin-top: 6px;", children=[text])
+            Glossary(lang)
 
 
 @solara.component
@@ -328,111 +230,3 @@ def MonthHeader(workshop: Workshop, lang: str):
             solara.Text(tr(lang, "app.not_started"), classes=["sc-note"])
         elif workshop.finished:
             solara.Text(tr(lang, "app.finished"), classes=["sc-note"])
-
-
-@solara.component
-def KpiCards(workshop: Workshop, lang: str):
-    """The key figures of each design in the month on screen."""
-    update_counter.get()
-    runs = workshop.live_runs()
-    if not runs:
-        return
-    grid = {"display": "grid", "grid-template-columns": "repeat(5, minmax(0, 1fr))", "gap": "8px"}
-    with solara.Div(classes=["sc-kpis"], style=grid):
-        for name in KPIS:
-            with solara.Card(outcome_label(lang, name), classes=["sc-kpi", f"sc-kpi-{name}"], margin=0):
-                for which, run in runs.items():
-                    prefix = f"{letter(lang, which)}: " if len(runs) > 1 else ""
-                    with solara.Div():
-                        solara.Text(prefix + outcome_value(lang, name, run.latest(name)),
-                                    classes=["sc-kpi-value", f"sc-kpi-{which}"])
-
-
-@solara.component
-def ProsCons(workshop: Workshop, lang: str):
-    """Design A against design B, in plain words, live."""
-    update_counter.get()
-    panel = differences.panel(lang, workshop)
-    with solara.Card(tr(lang, "app.pros_cons"), classes=["sc-proscons"]):
-        solara.Text(tr(lang, "app.pros_cons_intro", month=panel.month, n=differences.MIN_BASE), classes=["sc-note"])
-        if not panel.design:
-            solara.Info(tr(lang, "app.same_design"), classes=["sc-same"])
-        else:
-            Heading(tr(lang, "app.differs"))
-            Bullets(panel.design, "sc-differs")
-            for known in panel.known:
-                solara.Text(f"{letter(lang, known.design)}: {known.label} — "
-                            + "; ".join([f"+ {p}" for p in known.pros] + [f"− {c}" for c in known.cons]),
-                            classes=["sc-note"], style={"display": "block"})
-        for line in panel.closed:
-            solara.Warning(line)
-        with solara.Columns([1, 1]):
-            for which in ("A", "B"):
-                with solara.Div(classes=[f"sc-better-{which}"]):
-                    Heading(tr(lang, "app.better_in", design=letter(lang, which)))
-                    if panel.better[which]:
-                        Bullets(panel.better[which])
-                    else:
-                        solara.Text(tr(lang, "app.nothing_better"), classes=["sc-note"])
-
-
-@solara.component
-def Charts(workshop: Workshop, lang: str):
-    """Live time series of every design on screen, six panels."""
-    counter = update_counter.get()
-    runs = workshop.live_runs()
-
-    def build():
-        with workshop.lock:
-            return [bands.panel_option(lang, panel, runs, workshop.ensembles.current) for panel, _ in charts.PANELS]
-
-    options = solara.use_memo(build, [counter, lang, tuple(runs), tuple(id(r) for r in runs.values())])
-    if not runs:
-        return
-    with solara.Card(tr(lang, "app.charts"), classes=["sc-charts"]):
-        if len(runs) > 1:
-            solara.Text(tr(lang, "app.chart.colors"), classes=["sc-note"])
-        with solara.Div(style={"display": "grid", "grid-template-columns": "repeat(3, minmax(0, 1fr))", "gap": "8px"}):
-            for (panel, _), option in zip(charts.PANELS, options):
-                with solara.Div(classes=[f"sc-chart-{panel}"]):
-                    Figure(option, lang, attributes={"style": "height: 300px; width: 100%;"})
-
-
-@solara.component
-def Network(workshop: Workshop, lang: str):
-    """The stakeholder network of every design on screen, as it grows."""
-    counter = update_counter.get()
-    runs = workshop.live_runs()
-
-    def build():
-        with workshop.lock:
-            return {which: charts.network_option(lang, which, run) for which, run in runs.items()}
-
-    options = solara.use_memo(build, [counter, lang, tuple(runs), tuple(id(r) for r in runs.values())])
-    if not runs:
-        return
-    with solara.Card(tr(lang, "app.network_card"), classes=["sc-network"]):
-        with solara.Columns([1] * len(options)):
-            for which, option in options.items():
-                with solara.Div(classes=[f"sc-network-{which}"]):
-                    Figure(option, lang, attributes={"style": "height: 460px; width: 100%;"})
-
-
-@solara.component
-def Exports(workshop: Workshop, lang: str):
-    """Downloads: each design as a scenario file, the results as CSV."""
-    update_counter.get()
-    runs = workshop.live_runs()
-    yaml_of = solara.use_memo(lambda: {w: (lambda w=w: exports.scenario_yaml(workshop, w)[1]) for w in ("A", "B")}, [])
-    csv_of = solara.use_memo(lambda: (lambda: exports.results_csv(workshop)), [])
-    with solara.Card(tr(lang, "app.export"), classes=["sc-export"]):
-        for which in runs:
-            with solara.FileDownload(yaml_of[which], filename=exports.export_name(workshop, which) + ".yaml",
-                                     mime_type="application/x-yaml"):
-                solara.Button(tr(lang, "app.export_yaml", design=letter(lang, which)), icon_name="mdi-download",
-                              classes=[f"sc-export-yaml-{which}"], text=True)
-        if runs:
-            with solara.FileDownload(csv_of, filename="simcenter-workshop-results.csv", mime_type="text/csv"):
-                solara.Button(tr(lang, "app.export_csv"), icon_name="mdi-download", classes=["sc-export-csv"],
-                              text=True)
-        solara.Text(tr(lang, "app.export_help"), classes=["sc-note"])

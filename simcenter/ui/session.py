@@ -74,6 +74,7 @@ class Workshop:
         self.months_per_step = DEFAULT_MONTHS_PER_STEP
         self.play_seconds = DEFAULT_PLAY_SECONDS
         self.compare = False
+        self.present = False  # presentation mode: larger text, the headline charts (a view, not the design)
         self.given = Path(os.path.realpath(scenario))
         self.folders = files.allowed_folders(self.given)
         self.designs: dict[str, Design] = {"A": Design(str(self.given))}
@@ -253,6 +254,15 @@ class Workshop:
             if on:
                 self.designs["B"] = self.designs.get("B") or self.designs["A"]
                 self._build("B", month)
+        return True
+
+    def set_present(self, on) -> bool:
+        """Presentation mode on or off (how the page shows the designs; nothing in them changes)."""
+        try:
+            self.present = controls.check_flag("app.present.toggle", on)
+        except Refused as refused:
+            return self._refuse(refused)
+        self.refused = None
         return True
 
     def set_language(self, lang) -> bool:

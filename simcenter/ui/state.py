@@ -2,8 +2,8 @@
 
 The page keeps its address's query string up to date (``encode``): the language, the seed, the
 months per step, the pace of Play (seconds a month; whether it was playing is not kept: a reopened
-page starts paused, so a room's projector never runs on by itself), side-by-side mode, the month on
-screen, and each design as its scenario (the id
+page starts paused, so a room's projector never runs on by itself), side-by-side mode, presentation
+mode (when on), the month on screen, and each design as its scenario (the id
 of an offered file, or the token of an uploaded one) and the levers the group changed. Opening
 that address again (a reload, the same tab after a dropped connection, a bookmark) builds a new
 session and ``restore`` replays it: the model is deterministic given scenario, levers and seed,
@@ -32,7 +32,7 @@ MAX_ADDRESS = 4000
 MAX_FIELDS = 64
 """The most settings read from one address (the page writes at most 2 x 13 + 6)."""
 FLAGS = {"1": True, "0": False}
-SETTINGS = ("lang", "seed", "step", "pace", "ab", "month")
+SETTINGS = ("lang", "seed", "step", "pace", "ab", "month", "present")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ def encode(workshop: Workshop) -> str:
         fields = {"lang": workshop.lang, "seed": str(workshop.seed), "step": str(workshop.months_per_step),
                   "pace": repr(float(workshop.play_seconds)), "ab": "1" if workshop.compare else "0",
                   "month": str(workshop.month)}
+        if workshop.present:  # presentation mode, written only when on
+            fields["present"] = "1"
         for which, design in workshop.designs.items():
             prefix = which.lower()
             if design.scenario.startswith(UPLOADED):
@@ -111,6 +113,8 @@ def restore(workshop: Workshop, query: object) -> list[Note]:
         take(None, workshop.set_months_per_step, fields["step"])
     if "pace" in fields:
         take(None, workshop.set_play_seconds, fields["pace"])
+    if "present" in fields:
+        take(None, workshop.set_present, FLAGS.get(fields["present"], fields["present"]))
     designs = [w for w in DESIGNS if any(k == w.lower() or k.startswith(w.lower() + ".") for k in fields)]
     for which in designs:
         if which == "B" and not workshop.compare:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from simcenter.errors import printable
 from simcenter.i18n import (LANGUAGES, format_date, format_money, format_number, format_percent, format_value, language,
-                            strings, written_number)
+                            strings, unit_name, written_number)
 from simcenter import LEVERS
 from simcenter.metrics import BY_NAME
 from simcenter.ui.controls import ORDER, Control
@@ -41,8 +41,17 @@ def letter(lang: str, which: str) -> str:
 
 
 def outcome_label(lang: str, name: str) -> str:
-    """The short name of outcome ``name``."""
-    return tr(lang, f"outcomes.{name}")
+    """The name of outcome ``name`` on the page: its plain name (``app.outcome.<name>``, "how much income
+    depends on one source") where the app has one, else the report's (``outcomes.<name>``)."""
+    return tr(lang, f"app.outcome.{name}" if strings("en").get(f"app.outcome.{name}") else f"outcomes.{name}")
+
+
+def outcome_glossary(lang: str, name: str) -> str:
+    """What the page shows on hover over outcome ``name``: the report's (technical) name, the unit and the
+    meaning, "funding concentration (HHI) (index): the Herfindahl-Hirschman index of income by source ..."."""
+    meaning = tr(lang, f"app.meaning.{name}") if strings("en").get(f"app.meaning.{name}") else ""
+    return tr(lang, "app.glossary.line", technical=tr(lang, f"outcomes.{name}"),
+              unit=unit_name(BY_NAME[name].unit, lang), meaning=meaning).strip()
 
 
 def entry_label(lang: str, entry: LegalForm | ManagementStructure) -> str:
