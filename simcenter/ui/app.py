@@ -30,7 +30,7 @@ import solara.lab
 from mesa.visualization.utils import force_update, update_counter
 
 from simcenter.i18n import LANGUAGES, format_number
-from simcenter.ui import access, bands, charts, controls, differences, exports, persist
+from simcenter.ui import access, bands, charts, controls, differences, exports, persist, ticks
 from simcenter.ui.files import REPO_SCENARIOS, scenario_files
 from simcenter.ui.gate import AccessForm
 from simcenter.ui.panels import ClosureBanner, WorldsHeadline
@@ -117,7 +117,7 @@ def Workbench(workshop: Workshop, lang: str):
                 if not playing.value or workshop.finished:
                     break
                 workshop.play_tick()  # one month, whatever a Step advances
-            force_update()
+            ticks.force_month()  # redraws what shows the month, not the whole page
             waited = 0.0
             while playing.value and waited < workshop.play_seconds:  # the group's pace (server-checked)
                 time.sleep(PLAY_SLICE_SECONDS)
@@ -151,7 +151,7 @@ def Workbench(workshop: Workshop, lang: str):
 @solara.component
 def RunControls(workshop: Workshop, lang: str, playing: solara.Reactive[bool]):
     """Reset, Play/Pause and Step (as Mesa's ModelController), the seed and side-by-side mode."""
-    update_counter.get()
+    ticks.watch()
 
     def reset():
         with workshop.lock:
@@ -177,7 +177,7 @@ def RunControls(workshop: Workshop, lang: str, playing: solara.Reactive[bool]):
                           on_click=play_pause)
             solara.Button(tr(lang, "app.step"), color="primary", classes=["sc-step"],
                           disabled=playing.value or workshop.finished,
-                          on_click=act(workshop.step))
+                          on_click=ticks.stepped(workshop.step))
         low, high = controls.MONTHS_PER_STEP
         Slider(tr(lang, "app.months_per_step") + f": {workshop.months_per_step}", workshop.months_per_step,
                low, high, 1, "sc-per-step", act_value(workshop.set_months_per_step), workshop.refusals)
@@ -319,7 +319,7 @@ def Problems(workshop: Workshop, lang: str):
 @solara.component
 def MonthHeader(workshop: Workshop, lang: str):
     """Which month is on screen."""
-    update_counter.get()
+    ticks.watch()
     runs = workshop.live_runs()
     if not runs:
         return
@@ -338,7 +338,7 @@ def MonthHeader(workshop: Workshop, lang: str):
 @solara.component
 def KpiCards(workshop: Workshop, lang: str):
     """The key figures of each design in the month on screen."""
-    update_counter.get()
+    ticks.watch()
     runs = workshop.live_runs()
     if not runs:
         return
@@ -356,7 +356,7 @@ def KpiCards(workshop: Workshop, lang: str):
 @solara.component
 def ProsCons(workshop: Workshop, lang: str):
     """Design A against design B, in plain words, live."""
-    update_counter.get()
+    ticks.watch()
     panel = differences.panel(lang, workshop)
     with solara.Card(tr(lang, "app.pros_cons"), classes=["sc-proscons"]):
         solara.Text(tr(lang, "app.pros_cons_intro", month=panel.month, n=differences.MIN_BASE), classes=["sc-note"])
@@ -384,7 +384,7 @@ def ProsCons(workshop: Workshop, lang: str):
 @solara.component
 def Charts(workshop: Workshop, lang: str):
     """Live time series of every design on screen, six panels."""
-    counter = update_counter.get()
+    counter = ticks.watch()
     runs = workshop.live_runs()
 
     def build():
@@ -407,7 +407,7 @@ def Charts(workshop: Workshop, lang: str):
 @solara.component
 def Network(workshop: Workshop, lang: str):
     """The stakeholder network of every design on screen, as it grows."""
-    counter = update_counter.get()
+    counter = ticks.watch()
     runs = workshop.live_runs()
 
     def build():
