@@ -113,15 +113,15 @@ def Workbench(workshop: Workshop, lang: str):
 
     def play_loop():
         while True:
+            started = time.monotonic()  # the pace counts from here: drawing the month is part of it
             with workshop.lock:  # Pause takes the lock too: no month is stepped after it
                 if not playing.value or workshop.finished:
                     break
                 workshop.play_tick()  # one month, whatever a Step advances
-            ticks.force_month()  # redraws what shows the month, not the whole page
-            waited = 0.0
-            while playing.value and waited < workshop.play_seconds:  # the group's pace (server-checked)
+            ticks.force_month(workshop)  # redraws what shows the month, not the whole page
+            time.sleep(PLAY_SLICE_SECONDS)  # at least this: other groups' clicks come in between
+            while playing.value and time.monotonic() - started < workshop.play_seconds:  # the group's pace
                 time.sleep(PLAY_SLICE_SECONDS)
-                waited += PLAY_SLICE_SECONDS
         playing.value = False
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
@@ -151,7 +151,7 @@ def Workbench(workshop: Workshop, lang: str):
 @solara.component
 def RunControls(workshop: Workshop, lang: str, playing: solara.Reactive[bool]):
     """Reset, Play/Pause and Step (as Mesa's ModelController), the seed and side-by-side mode."""
-    ticks.watch()
+    update_counter.get()
 
     def reset():
         with workshop.lock:
@@ -177,7 +177,7 @@ def RunControls(workshop: Workshop, lang: str, playing: solara.Reactive[bool]):
                           on_click=play_pause)
             solara.Button(tr(lang, "app.step"), color="primary", classes=["sc-step"],
                           disabled=playing.value or workshop.finished,
-                          on_click=ticks.stepped(workshop.step))
+                          on_click=ticks.stepped(workshop))
         low, high = controls.MONTHS_PER_STEP
         Slider(tr(lang, "app.months_per_step") + f": {workshop.months_per_step}", workshop.months_per_step,
                low, high, 1, "sc-per-step", act_value(workshop.set_months_per_step), workshop.refusals)

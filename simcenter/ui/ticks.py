@@ -3,16 +3,16 @@
 Play and Step change nothing but the month on screen, so they bump ``month_counter`` instead of Mesa's
 ``update_counter`` (which every component reads, and which a change of the design bumps): the
 components that show the month (the month, the key figures, the A-against-B panel, the charts, the
-network, the closure banner, the run controls and the page's address) read both through ``watch``; the
-others (each design's controls, the exports, the file input, the problems, the many-worlds headline)
-are left as they are (reacton re-renders a component only when its arguments or a value it reads
+network, the closure banner and the page's address) read both through ``watch``; the others (the run
+controls, each design's controls, the exports, the file input, the problems, the many-worlds headline)
+are left as they are, until the horizon is reached (reacton re-renders a component only when its arguments or a value it reads
 changed). With five groups playing on one laptop, that is most of the server's work per month saved.
 """
 
 from __future__ import annotations
 
 import solara
-from mesa.visualization.utils import update_counter
+from mesa.visualization.utils import force_update, update_counter
 
 month_counter = solara.reactive(0)
 """Bumped by Play and Step (one per session, as ``update_counter`` is)."""
@@ -24,14 +24,18 @@ def watch() -> tuple[int, int]:
     return update_counter.get(), month_counter.get()
 
 
-def force_month() -> None:
-    """Redraw what shows the month (the month moved on, nothing else changed)."""
-    month_counter.value += 1
+def force_month(workshop) -> None:
+    """Redraw what shows the month (the month moved on, nothing else changed); the whole page once the
+    horizon is reached (Step and Play can go no further)."""
+    if workshop.finished:
+        force_update()
+    else:
+        month_counter.value += 1
 
 
-def stepped(step):
-    """A click handler: ``step()`` (a month or more further), then redraw what shows the month."""
+def stepped(workshop):
+    """The Step button's click handler: ``workshop.step()``, then redraw what shows the month."""
     def handler(*_):
-        step()
-        force_month()
+        workshop.step()
+        force_month(workshop)
     return handler
