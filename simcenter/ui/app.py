@@ -27,7 +27,7 @@ from pathlib import Path
 
 import solara
 import solara.lab
-from mesa.visualization.utils import force_update, update_counter
+from mesa.visualization.utils import update_counter
 
 from simcenter.i18n import LANGUAGES, format_number
 from simcenter.ui import access, bands, charts, controls, differences, exports, persist, ticks
@@ -38,6 +38,7 @@ from simcenter.ui.server import ENV_SCENARIO
 from simcenter.ui.session import Workshop
 from simcenter.ui.text import (default_language, entry_cons, entry_label, entry_pros, entry_summary, letter, outcome_label,
                                outcome_value, problem_text, refusal, tr)
+from simcenter.ui.ticks import force_update  # Mesa's, in one pass
 
 GATE = access.Gate(os.environ.get(access.ENV_CODE) or None)
 """This server's access code (none on 127.0.0.1 or with --no-auth), set by ``simcenter ui`` before Solara

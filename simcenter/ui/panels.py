@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import solara
 import solara.lab
-from mesa.visualization.utils import force_update, update_counter
+from mesa.visualization.utils import update_counter
 
 from simcenter.i18n import format_number
 from simcenter.ui import ticks
 from simcenter.ui.charts import COLORS
+from simcenter.ui.ticks import force_update  # Mesa's, in one pass
 from simcenter.ui.outlook import closure_line, closures
 from simcenter.ui.text import letter, tr
 
