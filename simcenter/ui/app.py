@@ -32,10 +32,10 @@ from pathlib import Path
 
 import solara
 import solara.lab
-from mesa.visualization.utils import force_update, update_counter
+from mesa.visualization.utils import update_counter
 
 from simcenter.i18n import LANGUAGES
-from simcenter.ui import access, persist
+from simcenter.ui import access, persist, ticks
 from simcenter.ui.figures import Charts, Glossary, KpiCards, Network
 from simcenter.ui.files import REPO_SCENARIOS, scenario_files
 from simcenter.ui.gate import AccessForm
@@ -45,6 +45,7 @@ from simcenter.ui.session import Workshop
 from simcenter.ui.sidebar import DesignControls, Exports, RunControls
 from simcenter.ui.text import calendar, default_language, letter, problem_text, refusal, tr
 from simcenter.ui.versus import ProsCons
+from simcenter.ui.ticks import force_update  # Mesa's, in one pass
 from simcenter.ui.widgets import act_value, fresh
 
 GATE = access.Gate(os.environ.get(access.ENV_CODE) or None)
@@ -157,15 +158,15 @@ def Workbench(workshop: Workshop, lang: str):
 
     def play_loop():
         while True:
+            started = time.monotonic()  # the pace counts from here: drawing the month is part of it
             with workshop.lock:  # Pause takes the lock too: no month is stepped after it
                 if not playing.value or workshop.finished:
                     break
                 workshop.play_tick()  # one month, whatever a Step advances
-            force_update()
-            waited = 0.0
-            while playing.value and waited < workshop.play_seconds:  # the group's pace (server-checked)
+            ticks.force_month(workshop)  # redraws what shows the month, not the whole page
+            time.sleep(PLAY_SLICE_SECONDS)  # at least this: other groups' clicks come in between
+            while playing.value and time.monotonic() - started < workshop.play_seconds:  # the group's pace
                 time.sleep(PLAY_SLICE_SECONDS)
-                waited += PLAY_SLICE_SECONDS
         playing.value = False
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
@@ -216,7 +217,7 @@ def Problems(workshop: Workshop, lang: str):
 @solara.component
 def MonthHeader(workshop: Workshop, lang: str):
     """Which month is on screen."""
-    update_counter.get()
+    ticks.watch()
     runs = workshop.live_runs()
     if not runs:
         return

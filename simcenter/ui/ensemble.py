@@ -7,12 +7,18 @@ The runs go to worker processes (``simcenter.open_engine``, one pool for the who
 never the web server's threads, through ``simcenter.run_many``: a thread per ensemble hands them out and
 collects the results, so the page stays responsive. A design changed (a lever, the scenario, the seed)
 is a new ensemble: the stale one is cancelled (its runs not yet started are dropped, its results
-discarded). No Solara here (``simcenter.ui.panels`` shows it).
+discarded). The same design in the same worlds is run once for the whole server (``share``): design B
+while it is a copy of A, groups that open the page on the same design, a lever set back to where it
+was (the last ``KEEP_DONE`` done are kept). The bands the charts draw are computed once, when the
+worlds are done. No Solara here (``simcenter.ui.panels`` shows it).
 """
 
 from __future__ import annotations
 
 import atexit
+import collections
+import hashlib
+import pickle
 import threading
 import time
 
@@ -75,29 +81,129 @@ def engine() -> Pool:
         return _ENGINE
 
 
-class Ensemble:
-    """One design (``config``, a validated scenario with the levers applied) over ``size`` worlds of ``seed``."""
+class Worlds:
+    """One design (``config``, a validated scenario with the levers applied) over ``size`` worlds of ``seed``,
+    computed once for every session that shows it (see ``share``)."""
 
-    def __init__(self, config, seed: int, size: int = SIZE):
+    def __init__(self, key: tuple, config, seed: int, size: int):
+        self.key = key
         self.config = config
         self.seed = seed
         self.size = size
         self.results: list = []
         self.error: str | None = None
+        self.bands: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.started = time.perf_counter()
         self.seconds: float | None = None  # how long it took, once done
         self.done = threading.Event()
+        self.followers = 0  # sessions showing it (under _SHARED_LOCK)
         self._cancelled = threading.Event()
         self._thread = threading.Thread(target=self._collect, daemon=True, name="simcenter-ensemble")
         self._thread.start()
+
+    def _collect(self) -> None:
+        keep = Keep(outcomes=("closed",), series=SERIES)
+        runs = [simcenter.Run((i,), self.config, s, keep) for i, s in enumerate(replicate_seeds(self.seed, self.size))]
+        results = []
+        try:
+            stream = simcenter.run_many(runs, engine())
+            try:
+                for result in stream:
+                    if self._cancelled.is_set():
+                        break
+                    results.append(result)
+            finally:
+                stream.close()  # cancels what is still queued
+            if not self._cancelled.is_set():
+                results.sort(key=lambda r: r.key)
+                self.bands = percentile_bands(results)  # once here, not at every redraw of the charts
+                self.results = results
+        except Exception as exc:  # noqa: BLE001 - shown as "not available", never a crash of the page
+            self.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.seconds = time.perf_counter() - self.started
+            self.done.set()
+
+
+def percentile_bands(results: list) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """For each of ``SERIES``, month by month over the worlds: the 5th percentile, the median and the 95th."""
+    if not results:
+        return {}
+    values = np.stack([r.series for r in results])  # worlds x months x series
+    if np.isnan(values).any():
+        low, median, high = (np.nanpercentile(values, q, axis=0) for q in (5, 50, 95))
+    else:  # the same figures, without numpy's column-by-column path for NaN
+        low, median, high = np.percentile(values, (5, 50, 95), axis=0)
+    return {name: (low[:, k], median[:, k], high[:, k]) for k, name in enumerate(SERIES)}
+
+
+KEEP_DONE = 64
+"""Ensembles kept once done, for all sessions together (the least recently asked for goes first): a design
+shown again (a lever set back, another group on the same design, B a copy of A) is not run again. Each
+holds 20 worlds x 120 months x 10 outcomes, about 200 KB."""
+_SHARED: collections.OrderedDict[tuple, Worlds] = collections.OrderedDict()
+_SHARED_LOCK = threading.Lock()
+
+
+def share(config, seed: int, size: int) -> Worlds:
+    """The worlds of ``config`` and ``seed`` (a computation under way or done, shared by every session that
+    shows the same design in the same worlds), else a new computation; the caller follows it (``leave``)."""
+    digest = hashlib.blake2b(pickle.dumps(config, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).digest()
+    key = (digest, seed, size)
+    with _SHARED_LOCK:
+        worlds = _SHARED.get(key)
+        if worlds is not None and (worlds.error is not None or not (worlds.config is config or worlds.config == config)):
+            worlds = None  # failed (the workers died: try again) or, against all odds, another design
+        if worlds is None:
+            worlds = Worlds(key, config, seed, size)
+            _SHARED[key] = worlds
+        _SHARED.move_to_end(key)
+        worlds.followers += 1
+        done = [k for k, w in _SHARED.items() if w.done.is_set() and w.followers == 0]
+        for old in done[:max(0, len(done) - KEEP_DONE)]:
+            del _SHARED[old]
+    return worlds
+
+
+def leave(worlds: Worlds) -> None:
+    """A session no longer shows ``worlds``: when nobody does and it is not done, it is cancelled (its runs
+    not yet started are dropped) and forgotten."""
+    with _SHARED_LOCK:
+        worlds.followers -= 1
+        if worlds.followers <= 0 and not worlds.done.is_set():
+            worlds._cancelled.set()
+            if _SHARED.get(worlds.key) is worlds:
+                del _SHARED[worlds.key]
+
+
+class Ensemble:
+    """One session's view of a design (``config``, a validated scenario with the levers applied) over
+    ``size`` worlds of ``seed``: the worlds are computed once for all sessions (``share``)."""
+
+    def __init__(self, config, seed: int, size: int = SIZE):
+        self.config = config
+        self.seed = seed
+        self.size = size
+        self.worlds = share(config, seed, size)
+        self._cancelled = threading.Event()
+        self._left = threading.Lock()
+
+    # what the computation has: its results, its error, how long it took, whether it is done
+    results = property(lambda self: self.worlds.results)
+    error = property(lambda self: self.worlds.error)
+    seconds = property(lambda self: self.worlds.seconds)
+    started = property(lambda self: self.worlds.started)
+    done = property(lambda self: self.worlds.done)
 
     def matches(self, config, seed: int) -> bool:
         """Is this the ensemble of ``config`` in the worlds of ``seed``?"""
         return seed == self.seed and (config is self.config or config == self.config)
 
     def cancel(self) -> None:
-        """Stop: runs not yet started are dropped, results discarded."""
-        self._cancelled.set()
+        """Stop showing it: its runs not yet started are dropped unless another session shows the same."""
+        if self._left.acquire(blocking=False):
+            self._cancelled.set()
+            leave(self.worlds)
 
     @property
     def cancelled(self) -> bool:
@@ -113,27 +219,6 @@ class Ensemble:
         self.done.wait(timeout)
         return self.ready
 
-    def _collect(self) -> None:
-        keep = Keep(outcomes=("closed",), series=SERIES)
-        runs = [simcenter.Run((i,), self.config, s, keep) for i, s in enumerate(replicate_seeds(self.seed, self.size))]
-        results = []
-        try:
-            stream = simcenter.run_many(runs, engine())
-            try:
-                for result in stream:
-                    if self.cancelled:
-                        break
-                    results.append(result)
-            finally:
-                stream.close()  # cancels what is still queued
-            results.sort(key=lambda r: r.key)
-            self.results = results
-        except Exception as exc:  # noqa: BLE001 - shown as "not available", never a crash of the page
-            self.error = f"{type(exc).__name__}: {exc}"
-        finally:
-            self.seconds = time.perf_counter() - self.started
-            self.done.set()
-
     # ------------------------------------------------------------------ what the page shows
     def operating(self) -> int:
         """In how many worlds the centre still operates at the end of the horizon."""
@@ -141,11 +226,9 @@ class Ensemble:
 
     def band(self, name: str, months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Outcome ``name`` over the first ``months`` months: the 5th percentile, the median and the 95th,
-        over the worlds, month by month."""
-        column = SERIES.index(name)
-        values = np.vstack([r.series[:months, column] for r in self.results])
-        return (np.nanpercentile(values, 5, axis=0), np.nanmedian(values, axis=0),
-                np.nanpercentile(values, 95, axis=0))
+        over the worlds, month by month (computed once, when the worlds are done)."""
+        low, median, high = self.worlds.bands[name]
+        return low[:months], median[:months], high[:months]
 
 
 class Ensembles:

@@ -8,9 +8,8 @@ text is at least 16 px, and the network scales with the window."""
 from __future__ import annotations
 
 import solara
-from mesa.visualization.utils import update_counter
 
-from simcenter.ui import bands, charts
+from simcenter.ui import bands, charts, ticks
 from simcenter.ui.differences import COMPARED
 from simcenter.ui.figure import Figure
 from simcenter.ui.session import Workshop
@@ -26,7 +25,7 @@ SHOWN = tuple(dict.fromkeys(KPIS + tuple(n for _, outcomes in charts.PANELS for 
 @solara.component
 def KpiCards(workshop: Workshop, lang: str):
     """The key figures of each design in the month on screen."""
-    update_counter.get()
+    ticks.watch()
     runs = workshop.live_runs()
     if not runs:
         return
@@ -45,7 +44,7 @@ def KpiCards(workshop: Workshop, lang: str):
 @solara.component
 def Charts(workshop: Workshop, lang: str):
     """Live time series of every design on screen: every panel, or the headline ones in presentation mode."""
-    counter = update_counter.get()
+    counter = ticks.watch()
     runs = workshop.live_runs()
     big = workshop.present
     panels = [p for p, _ in charts.PANELS if not big or p in charts.HEADLINE]
@@ -85,7 +84,7 @@ def Charts(workshop: Workshop, lang: str):
 @solara.component
 def Network(workshop: Workshop, lang: str):
     """The stakeholder network of every design on screen, as it grows; it scales with the window."""
-    counter = update_counter.get()
+    counter = ticks.watch()
     runs = workshop.live_runs()
     big = workshop.present
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import solara
 import solara.lab
-from mesa.visualization.utils import force_update, update_counter
+from mesa.visualization.utils import update_counter
 
 from simcenter.i18n import format_number
+from simcenter.ui import ticks
 from simcenter.ui.charts import COLORS
+from simcenter.ui.ticks import force_update  # Mesa's, in one pass
 from simcenter.ui.outlook import closure_line, closures
 from simcenter.ui.text import letter, tr
 
@@ -16,7 +18,7 @@ from simcenter.ui.text import letter, tr
 @solara.component
 def ClosureBanner(workshop, lang: str):
     """One red line for each design on screen whose centre has closed: when, and why, in plain words."""
-    update_counter.get()
+    ticks.watch()
     for closure in closures(workshop):
         solara.Error(closure_line(lang, closure), classes=["sc-closed", f"sc-closed-{closure.which}"])
 

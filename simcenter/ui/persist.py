@@ -17,10 +17,11 @@ import ipyvuetify as v
 import solara
 import traitlets
 from ipyvuetify.extra import FileInput
-from mesa.visualization.utils import force_update, update_counter
+from mesa.visualization.utils import update_counter
 
-from simcenter.ui import state, uploads
+from simcenter.ui import state, ticks, uploads
 from simcenter.ui.session import DESIGNS, Workshop
+from simcenter.ui.ticks import force_update  # Mesa's, in one pass
 from simcenter.ui.text import letter, tr
 
 ADDRESS_VUE = """
@@ -114,7 +115,7 @@ def use_workshop(build: Callable[[], Workshop | None], unlocked: bool) -> Worksh
 @solara.component
 def Keeper(workshop: Workshop):
     """The page's address, rewritten after every change to hold the session (``state.encode``)."""
-    update_counter.get()
+    ticks.watch()
     Address.element(query=state.encode(workshop))
 
 

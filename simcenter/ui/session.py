@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -35,6 +36,8 @@ DEFAULT_SEED = 1
 DEFAULT_MONTHS_PER_STEP = 1
 UPLOADED = "upload:"
 """How a design started from an uploaded file names its scenario: ``upload:TOKEN`` (``uploads.STORE``)."""
+CHOICES_SECONDS = 2.0
+"""How long the scenarios offered are taken as found (``Workshop.choices``)."""
 DEFAULT_PLAY_SECONDS = 1.0
 """Play shows one month a second unless a group asks for another pace: a room can follow that."""
 
@@ -93,6 +96,7 @@ class Workshop:
         """What the page's address held that was not used (``simcenter.ui.state.restore``)."""
         self._bases: dict[str, tuple[float, Scenario | InputError, str]] = {}
         self._values: dict[str, tuple[Design, Scenario, dict]] = {}  # the levers' values of the last design asked
+        self._choices: tuple[float, str, dict[str, files.Choice]] | None = None  # when, in which language, what
         self._read(self.designs["A"].scenario)
         self._build("A", 0)
 
@@ -117,8 +121,17 @@ class Workshop:
         return {d: r for d in self.active if (r := self.runs.get(d)) is not None}
 
     def choices(self) -> dict[str, files.Choice]:
-        """The scenarios this session offers, by id: the shipped ones and the one it started from."""
-        return files.scenario_choices(self.given, self.lang)
+        """The scenarios this session offers, by id: the shipped ones and the one it started from.
+
+        Looked for again at most every ``CHOICES_SECONDS`` (a redraw asks several times; a file added to
+        ``scenarios/`` shows within that) and at once in another language.
+        """
+        now = time.monotonic()
+        cached = self._choices
+        if cached is None or cached[1] != self.lang or now - cached[0] > CHOICES_SECONDS:
+            cached = (now, self.lang, files.scenario_choices(self.given, self.lang))
+            self._choices = cached
+        return cached[2]
 
     def choice(self, which: str) -> files.Choice:
         """The offered scenario design ``which`` starts from."""

@@ -5,12 +5,13 @@ the session's language and checked by it)."""
 from __future__ import annotations
 
 import solara
-from mesa.visualization.utils import force_update, update_counter
+from mesa.visualization.utils import update_counter
 
 from simcenter.i18n import format_number
-from simcenter.ui import controls, exports
+from simcenter.ui import controls, exports, ticks
 from simcenter.ui.session import Workshop
 from simcenter.ui.text import amount, entry_cons, entry_label, entry_pros, entry_summary, letter, lever_text, tr
+from simcenter.ui.ticks import force_update  # Mesa's, in one pass
 from simcenter.ui.widgets import Bullets, Slider, act_value, fresh
 
 
@@ -43,7 +44,7 @@ def RunControls(workshop: Workshop, lang: str, playing: solara.Reactive[bool]):
                           on_click=play_pause)
             solara.Button(tr(lang, "app.step"), color="primary", classes=["sc-step"],
                           disabled=playing.value or workshop.finished,
-                          on_click=act(workshop.step))
+                          on_click=ticks.stepped(workshop))
         low, high = controls.MONTHS_PER_STEP
         Slider(tr(lang, "app.months_per_step") + f": {workshop.months_per_step}", workshop.months_per_step,
                low, high, 1, "sc-per-step", act_value(workshop.set_months_per_step), workshop.refusals)

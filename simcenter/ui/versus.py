@@ -6,10 +6,9 @@ bullet lines."""
 from __future__ import annotations
 
 import solara
-from mesa.visualization.utils import update_counter
 
 from simcenter.metrics import MIN_BASE
-from simcenter.ui import differences
+from simcenter.ui import differences, ticks
 from simcenter.ui.session import Workshop
 from simcenter.ui.text import letter, outcome_glossary, outcome_label, tr
 from simcenter.ui.widgets import Bullets, Heading
@@ -24,7 +23,7 @@ def topic(lang: str, sentence: str) -> str:
 @solara.component
 def ProsCons(workshop: Workshop, lang: str):
     """Design A against design B: the result first, then the details."""
-    update_counter.get()
+    ticks.watch()
     panel = differences.panel(lang, workshop)
     lead = panel.lead
     size = lead.size or workshop.ensembles.size

@@ -4,7 +4,8 @@ it), bulleted text, headings."""
 from __future__ import annotations
 
 import solara
-from mesa.visualization.utils import force_update
+
+from simcenter.ui.ticks import force_update  # Mesa's, in one pass
 
 
 def act_value(change):
