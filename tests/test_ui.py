@@ -67,7 +67,8 @@ def canvas(page, css: str) -> str:
 
 def wait_redrawn(page, css: str, before: str) -> str:
     """Wait until the chart in ``css`` differs from ``before``; return its new pixels."""
-    page.wait_for_function("([css, before]) => document.querySelector(css + ' canvas').toDataURL() !== before",
+    page.wait_for_function("([css, before]) => { const c = document.querySelector(css + ' canvas');"
+                           " return c !== null && c.toDataURL() !== before; }",  # none while the chart is rebuilt
                            arg=[css, before])
     return canvas(page, css)
 
