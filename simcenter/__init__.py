@@ -72,6 +72,8 @@ _LAZY = {
     "experiment_reference": "simcenter.sweep.schema",
     "count_points": "simcenter.sweep.design",
     "sweep_summary_rows": "simcenter.sweep.analysis",
+    "sweep_randomness_rows": "simcenter.sweep.writing",
+    "sweep_randomness_headings": "simcenter.sweep.writing",
     "run_sweep": "simcenter.sweep.engine",
     "load_sweep": "simcenter.sweep.results",
     "load_results": "simcenter.sweep.results",
@@ -84,7 +86,8 @@ _LAZY = {
     "check_facts": "simcenter.facts",
 }
 _RENAMED = {"robustness": "robust", "read_input": "read_text", "REPORT_OVERVIEW": "OVERVIEW", "experiment_reference": "markdown",
-            "count_points": "count", "sweep_summary_rows": "summary_rows", "schema_reference": "markdown", "calibration_table": "markdown", "COMPARE_WORKER_MODULES": "WORKER_MODULES",
+            "count_points": "count", "sweep_summary_rows": "summary_rows", "sweep_randomness_rows": "randomness_rows",
+            "sweep_randomness_headings": "randomness_headings", "schema_reference": "markdown", "calibration_table": "markdown", "COMPARE_WORKER_MODULES": "WORKER_MODULES",
             "check_compare_output": "check_output",
             "analyze_sweep": "analyze", "export_sweep": "export", "check_facts": "write_report"}
 """Public names whose definition has another name in its module."""
@@ -116,6 +119,8 @@ if TYPE_CHECKING:
     from simcenter.run.task import Keep, Run, RunResult
     from simcenter.sweep.analysis import analyze as analyze_sweep
     from simcenter.sweep.analysis import summary_rows as sweep_summary_rows
+    from simcenter.sweep.writing import randomness_headings as sweep_randomness_headings
+    from simcenter.sweep.writing import randomness_rows as sweep_randomness_rows
     from simcenter.sweep.design import count as count_points
     from simcenter.sweep.engine import run_sweep
     from simcenter.sweep.exports import export as export_sweep

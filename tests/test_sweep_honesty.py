@@ -16,7 +16,7 @@ from simcenter.sweep import design as designs
 from simcenter.sweep import discovery, randomness, sensitivity
 from simcenter.sweep.analysis import _box_warnings
 from simcenter.sweep.experiment import Condition
-from support import english
+from support import english, run_cli
 from sweep_support import write_experiment
 
 
@@ -267,3 +267,19 @@ def test_a_design_whose_best_box_chance_explains_is_named_not_described(tmp_path
         "For 1 of the designs PRIM's best box was not significantly denser than the design's own rate (one-sided "
         "binomial test, p >= 0.05), so none is reported: n_mentors=4.")
     assert list(f.by_design["low"] < f.by_design["share"]) == [True, True]
+
+
+def test_the_terminal_shows_the_seed_against_the_parameters(noisy):
+    """``simcenter analyze`` prints the randomness table (not only the warnings) before the indices:
+    one row per kept outcome, the seed's share of the point means and the replicates that would be
+    enough as analysis.md has them."""
+    proc = run_cli("analyze", str(noisy.folder))
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "Randomness: the seed against the parameters" in out
+    assert out.index("Randomness: the seed against the parameters") < out.index("Sensitivity")
+    split = noisy.randomness.set_index("outcome")
+    needed = split.loc["months_operating", "replicates_needed"]
+    row = next(line for line in out.splitlines() if line.startswith("months operating "))
+    assert f"{split.loc['months_operating', 'seed_share_of_means']:.0%}" in row
+    assert str(int(needed)) in row.split()

@@ -269,7 +269,8 @@ def _print_sweep(s, out: Path) -> None:
 
 def analyze(args: argparse.Namespace) -> int:
     """Sensitivity indices and scenario discovery of a stored sweep; print the findings."""
-    from simcenter import analyze_sweep, metrics, sweep_summary_rows
+    from simcenter import (analyze_sweep, metrics, sweep_randomness_headings, sweep_randomness_rows,
+                           sweep_summary_rows)
     from simcenter.files import json_safe
     a = analyze_sweep(args.folder, failure=args.failure or None, focus=args.outcomes or None)
     if args.format == "json":
@@ -285,6 +286,10 @@ def analyze(args: argparse.Namespace) -> int:
     print(t("sweep.analysis_counts", runs=a.runs, ok=a.ok, failed=a.failed, missing=a.missing))
     for note in a.notes:
         print(t("cli.warning", message=note), file=sys.stderr)
+    seed = sweep_randomness_rows(a)  # the seed against the parameters, before the indices it qualifies
+    if seed:
+        print()
+        print(output.table(seed, t("sweep.randomness_heading"), sweep_randomness_headings()))
     rows = sweep_summary_rows(a)
     if rows:
         print()

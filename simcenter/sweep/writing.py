@@ -82,25 +82,45 @@ def _indices(a) -> list[str]:
     return lines
 
 
-def _randomness(a) -> list[str]:
+RANDOMNESS_COLUMNS = ("outcome", "col_seed_share", "col_seed_common", "col_seed_means", "col_needed", "col_f_test")
+"""The randomness table's columns (``sweep.<column>`` names its heading, ``cli.col_outcome`` the first)."""
+
+
+def randomness_rows(a) -> list[dict]:
+    """The seed against the parameters, one row per outcome, as the terminal and analysis.md show it:
+    the seed's share of a run's variance, the part every point shares, its share of the point means'
+    variance, the replicates that would be enough, the F test. Empty with one replicate."""
     split = a.randomness
-    lines = [f"## {t('sweep.randomness_heading')}", ""]
     if a.experiment.replicates < 2 or split.empty:
-        return lines + [t("sweep.one_replicate"), ""]
-    lines += [t("sweep.randomness_intro", replicates=a.experiment.replicates, enough=f"{randomness.ENOUGH:.0%}"), ""]
-    heads = [t("cli.col_outcome")] + [t(f"sweep.{k}") for k in ("col_seed_share", "col_seed_common", "col_seed_means",
-                                                                 "col_needed", "col_f_test")]
-    lines += ["| " + " | ".join(heads) + " |", "|---|---:|---:|---:|---:|---:|"]
+        return []
 
     def pct(value) -> str:
         return "–" if pd.isna(value) else f"{value:.0%}"
 
+    rows = []
     for _, r in split.iterrows():
         needed = r["replicates_needed"]
         shown = "–" if pd.isna(needed) else ("∞" if needed == float("inf") else str(int(needed)))
         p = "–" if pd.isna(r["p_value"]) else discovery.p_value_text(r["p_value"])
-        lines.append(f"| {metrics.BY_NAME[r['outcome']].label} | {pct(r['seed_share'])} | "
-                     f"{pct(r['seed_share_common'])} | {pct(r['seed_share_of_means'])} | {shown} | {p} |")
+        rows.append(dict(zip(RANDOMNESS_COLUMNS, (metrics.BY_NAME[r["outcome"]].label, pct(r["seed_share"]),
+                                                  pct(r["seed_share_common"]), pct(r["seed_share_of_means"]),
+                                                  shown, p))))
+    return rows
+
+
+def randomness_headings() -> dict[str, str]:
+    """The randomness table's column headings in the current language."""
+    return {c: t("cli.col_outcome") if c == "outcome" else t(f"sweep.{c}") for c in RANDOMNESS_COLUMNS}
+
+
+def _randomness(a) -> list[str]:
+    lines = [f"## {t('sweep.randomness_heading')}", ""]
+    rows = randomness_rows(a)
+    if not rows:
+        return lines + [t("sweep.one_replicate"), ""]
+    lines += [t("sweep.randomness_intro", replicates=a.experiment.replicates, enough=f"{randomness.ENOUGH:.0%}"), ""]
+    lines += ["| " + " | ".join(randomness_headings().values()) + " |", "|---|---:|---:|---:|---:|---:|"]
+    lines += ["| " + " | ".join(r.values()) + " |" for r in rows]
     return lines + [""]
 
 
