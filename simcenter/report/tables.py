@@ -13,6 +13,7 @@ from simcenter.config.catalogue import builtin_catalogue
 from simcenter.i18n import format_value as fmt
 from simcenter.i18n import language, t
 from simcenter.report import brief
+from simcenter.report.captions import caption as words
 
 OVERVIEW = ("served", "mentoring_hours", "ventures_launched_added", "jobs_added", "client_funding_added_eur",
             "months_operating", "closed", "survived_grant_cliff", "own_revenue_share", "partner_engagement",
@@ -129,10 +130,6 @@ def robust_heads(res) -> list[str]:
 
 def caption(path: Path, res) -> str:
     """A figure's caption in words (its file name when no caption is known)."""
-    try:
-        from simcenter.report.captions import caption as words
-    except ImportError:  # pragma: no cover - captions land with the figures' rework
-        return path.stem
     return words(path, res) or path.stem
 
 
