@@ -16,7 +16,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from browser import browser, require_chromium
+from browser import require_chromium
+from ui_support import chromium  # noqa: F401 - the shared browser fixture
 from ui_support import choose, month, open_app, require_app, running_app, step, wait_month
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,12 +44,6 @@ def app_url(tmp_path_factory):
     with running_app(cwd, "--host", "127.0.0.1") as app:
         yield app.url
     assert "Traceback" not in app.output(), app.output()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 @pytest.fixture

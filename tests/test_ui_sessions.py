@@ -13,7 +13,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser import browser, require_chromium
+from browser import require_chromium
+from ui_support import chromium  # noqa: F401 - the shared browser fixture
 from ui_support import choose, month, open_app, require_app, running_app, step, wait_month
 
 WAIT_MS = 30_000
@@ -30,12 +31,6 @@ def app(tmp_path_factory):
     with running_app(cwd, "--host", "127.0.0.1") as running:
         yield running
     assert "Traceback" not in running.output(), running.output()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 @pytest.fixture
