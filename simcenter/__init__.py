@@ -84,12 +84,13 @@ _LAZY = {
     "load_thresholds": "simcenter.robust",
     # validation against stylised facts
     "check_facts": "simcenter.facts",
+    "failed_facts": "simcenter.facts",
 }
 _RENAMED = {"robustness": "robust", "read_input": "read_text", "REPORT_OVERVIEW": "OVERVIEW", "experiment_reference": "markdown",
             "count_points": "count", "sweep_summary_rows": "summary_rows", "sweep_randomness_rows": "randomness_rows",
             "sweep_randomness_headings": "randomness_headings", "schema_reference": "markdown", "calibration_table": "markdown", "COMPARE_WORKER_MODULES": "WORKER_MODULES",
             "check_compare_output": "check_output",
-            "analyze_sweep": "analyze", "export_sweep": "export", "check_facts": "write_report"}
+            "analyze_sweep": "analyze", "export_sweep": "export", "check_facts": "write_report", "failed_facts": "failed"}
 """Public names whose definition has another name in its module."""
 
 __all__ = ["__version__", *sorted(_LAZY)]
@@ -105,6 +106,7 @@ if TYPE_CHECKING:
     from simcenter.config.schema import Scenario
     from simcenter.config.yamlsource import read_text as read_input
     from simcenter.errors import InputError, Problem
+    from simcenter.facts import failed as failed_facts
     from simcenter.facts import write_report as check_facts
     from simcenter.model import CenterModel
     from simcenter.report.build import OVERVIEW as REPORT_OVERVIEW
