@@ -99,11 +99,17 @@ def all_facts(reps: int = 20, seed: int = 1, folder: Path = SCENARIOS) -> list[F
         models = [_run(base, s) for s in seeds]
         for fact in heldout.check_all(models):
             entry = heldout.entries()[fact.key]
-            fact.role = HELD_OUT
-            fact.source = f"{entry['source']} ({entry['url']}): \"{entry['quote']}\" ({entry['status']})"
-            fact.how = f"{entry['measure']} ({entry['mapping']})"
+            fact.role, fact.title = HELD_OUT, entry.get("title", fact.title)
+            fact.source = _words(f"{entry['source']} ({entry['url']}): \"{entry['quote']}\" ({entry['status']})")
+            fact.how = _words(f"{entry['statement']} Measured: {entry['measure']} ({entry['mapping']}). Band: "
+                              f"{entry['band_reason']}" + (f" Note: {entry['note']}" if entry.get("note") else ""))
+            fact.learnt = _words(entry.get("learnt", ""))
             found.append(fact)
     return sorted(found, key=lambda f: f.role != CALIBRATION)  # calibration targets first, then held-out facts
+
+
+def _words(text: str) -> str:
+    return " ".join(str(text).split()).rstrip(".")
 
 
 def failed(facts: list[Fact]) -> list[Fact]:

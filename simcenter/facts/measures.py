@@ -31,6 +31,7 @@ class Fact:
     role: str = ""  # "calibration" (inputs were set from it) or "held-out" (never used to set a number)
     source: str = ""
     how: str = ""  # calibration: which inputs were set from it and how; held-out: how the model is checked
+    learnt: str = ""  # a held-out fact that fails: what it taught (written after measuring; the band unchanged)
 
 
 def _run(scenario, seed: int, watch=None) -> CenterModel:

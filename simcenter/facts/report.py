@@ -64,6 +64,16 @@ def figures(facts: list[Fact], folder: Path) -> dict[str, Path]:
             ax.axvspan(*s["band"].jobs, color="green", alpha=0.15, label="anchor band (register scaled, x1-4)")
             ax.set_xlabel("jobs in running ventures in the province")
             ax.set_ylabel("runs")
+        elif f.role == "held-out" and "band" in s:
+            lo, hi = s["band"]
+            ax.axvspan(lo - s["margin"], hi + s["margin"], color="green", alpha=0.08, label="band widened by 2 SE")
+            ax.axvspan(lo, hi, color="green", alpha=0.2, label="band fixed before measuring")
+            ax.axvline(s["source_value"], color="black", ls=":", label="the source's figure")
+            if not math.isnan(s["value"]):
+                ax.errorbar([s["value"]], [0.5], xerr=[[s["margin"]], [s["margin"]]], fmt="o", color="tab:blue",
+                            label="model (base design)")
+            ax.set_yticks([])
+            ax.set_xlabel(f.key.replace("_", " "))
         elif f.key == "inclusive_governance":
             # Two panels, one per unit: engagement (0..1) and latency (months), each a paired
             # difference, multi-stakeholder board minus executive director, in the same world.
@@ -96,7 +106,8 @@ def _section(f: Fact, images: dict[str, Path], relative_to: Path) -> list[str]:
             f"{'How the inputs were set from it' if f.role == 'calibration' else 'How it is checked'}: {f.how}.", "",
             f"Target (set before measuring): {f.target}.", "",
             *[f"- {k}: **{v:.3g}**" for k, v in f.measured.items()], "",
-            f"Holds: **{'yes' if f.holds else 'no'}**.", "", f"![{f.key}]({rel})", ""]
+            f"Holds: **{'yes' if f.holds else 'no'}**.", "",
+            *([f"What was learnt: {f.learnt}.", ""] if f.learnt and not f.holds else []), f"![{f.key}]({rel})", ""]
 
 
 def markdown(facts: list[Fact], images: dict[str, Path], reps: int, seed: int, relative_to: Path) -> str:
