@@ -452,10 +452,11 @@ def test_money_is_conserved_through_prefinancing_refunds_and_closure(base):
 
 
 # ---------------------------------------------------------------------------------------- project staff, co-financing
-def test_a_project_grant_brings_its_own_staff_for_its_duration(base):
-    """240,000 over 24 months, 60% for staff: 6,000 a month buys three salaries of 1,547 (floor): a
-    coordinator and two mentors, hired the month it is signed and gone the month after it ends; a
-    donation or a subsidy brings nobody; project staff do not count against the core team's cap."""
+def test_a_project_grant_pays_the_core_team_first_then_brings_its_own_staff(base):
+    """240,000 over 24 months, 60% for staff: 6,000 a month. It pays the core team on the project first (a mentor
+    and a coordinator, 2 x 1,547), as an NGO budgets its own staff into a project; the 2,906 left buy one salary
+    (floor): a mentor (the core team has its coordinator), hired the month it is signed and gone the month after it
+    ends; a donation or a subsidy brings nobody; project staff do not count against the core team's cap."""
     def money(data):
         data["funding"]["funders"] = {
             "g": {"type": "national", "kind": "grant", "duration_months": 24, "share_staff": 0.6,
@@ -465,14 +466,36 @@ def test_a_project_grant_brings_its_own_staff_for_its_duration(base):
                                               {"funder": "d", "amount_eur": 100_000.0}]
     model = build(edited(tiny(base, years=3), quiet, money, _rich))
     g, d = model.center.grants
-    assert (g.staff_coordinators, g.staff_mentors) == (1, 2) and (d.staff_coordinators, d.staff_mentors) == (0, 0)
-    assert 6_000.0 // model.center.salary_cost() == 3
+    salary = model.center.salary_cost()
+    assert model.center.core_headcount == 2 and (6_000.0 - 2 * salary) // salary == 1
+    assert (g.staff_coordinators, g.staff_mentors) == (0, 1) and (d.staff_coordinators, d.staff_mentors) == (0, 0)
     step_to(model, 24)
     c = model.center
-    assert (c.project_coordinators, c.project_mentors) == (1, 2)
-    assert c.headcount == c.core_headcount + 3 and c.mentors == c.n_mentors + 2
+    assert (c.project_coordinators, c.project_mentors) == (0, 1)
+    assert c.headcount == c.core_headcount + 1 and c.mentors == c.n_mentors + 1
     model.step()  # month 24: the grant has ended
     assert (c.project_coordinators, c.project_mentors) == (0, 0)
+
+
+def test_a_second_project_pays_only_the_core_team_the_first_leaves_unpaid(base):
+    """Two projects at once: the first's staff line pays the core team, so the second's staff line buys its own
+    staff in full; with no core team the first project's staff begin with a coordinator."""
+    def money(data):
+        data["funding"]["funders"] = {
+            "g": {"type": "national", "kind": "grant", "duration_months": 24, "share_staff": 0.6}}
+        data["funding"]["starting_grants"] = [{"funder": "g", "amount_eur": 240_000.0},
+                                              {"funder": "g", "amount_eur": 120_000.0}]
+    model = build(edited(tiny(base, years=3), quiet, money, _rich))
+    first, second = model.center.grants
+    salary = model.center.salary_cost()
+    assert first.staff_mentors + first.staff_coordinators == int((6_000.0 - 2 * salary) // salary)  # 1
+    assert second.staff_mentors + second.staff_coordinators == int(3_000.0 // salary)  # 1: the core team is paid
+
+    def nobody(data):
+        data["center"]["staff"].update(n_mentors=0, n_coordinators=0)
+    model = build(edited(tiny(base, years=3), quiet, money, _rich, nobody))
+    first, _ = model.center.grants
+    assert (first.staff_coordinators, first.staff_mentors) == (1, int(6_000.0 // salary) - 1)
 
 
 def test_a_centre_asks_only_for_what_it_can_co_finance(base):

@@ -239,8 +239,9 @@ class Funder(Section):
     decision_months: int = P(4, "assumption: range 2-8; months from application to award", ge=0, le=36)
     p_success: Prob = P(0.18, "EaSI about 1 in 5; Horizon Europe about 16% (domain.md)")
     share_staff: Share = P(
-        0.6, "assumption: share of a project grant's budget for the project's own staff, hired when it is signed and "
-        "released when it ends (the rest pays activities and overheads); Regulation (EU) 2021/1060 art. 56 lets a flat "
+        0.6, "assumption: share of a project grant's budget for staff: the centre's core team on the project first, then "
+        "the project's own staff, hired when it is signed and released when it ends (the rest pays activities and "
+        "overheads); Regulation (EU) 2021/1060 art. 56 lets a flat "
         "rate of up to 40% of direct staff costs cover all other costs (staff about 71% of the budget then). "
         "Not used for donations and subsidies",
         span=(0.3, 0.75),

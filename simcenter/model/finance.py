@@ -3,8 +3,9 @@
 Every movement goes through ``model.ledger``. Grants pay a pre-financing share on
 signature; the rest is reimbursed ``lag`` months after the centre spends it, and only up to
 (1 - co-financing) of what it actually spent, up to the grant's monthly tranches so far (what
-a month leaves unspent can be spent later in the project). A project grant brings its own
-staff (``share_staff`` of its budget), hired when it is signed and released when it ends. When
+a month leaves unspent can be spent later in the project). A project grant's staff line
+(``share_staff`` of its budget) pays the centre's core team first, then its own staff, hired when it
+is signed and released when it ends. When
 a grant ends its income stops: the funding cliff. A form without a balance sheet of its own
 has its deficit covered by its host as it arises (``cover_deficit``).
 """
@@ -71,11 +72,14 @@ class FundingFlows:
         if s.kind == "grant":
             grant.share_staff, grant.share_overheads = s.share_staff, s.share_overheads
         if s.kind == "grant" and amount > 0:
-            # The project's own staff: its staff budget line in whole salaries, a coordinator first.
-            # (at most MAX_PROJECT_STAFF: a salary of a few cents would otherwise buy an endless team)
+            # The staff line pays the centre's core team first (its people work on the project, as an NGO
+            # budgets its own staff into a project), as far as other running projects do not already pay them;
+            # the rest hires the project's own staff in whole salaries, a coordinator first if the core team has
+            # none (at most MAX_PROJECT_STAFF: a salary of a few cents would otherwise buy an endless team).
             salary = center.salary_cost()
-            n = int(min(s.share_staff * amount / grant.duration // salary, MAX_PROJECT_STAFF)) if salary > 0 else 0
-            grant.staff_coordinators = min(1, n)
+            line = s.share_staff * amount / grant.duration
+            n = int(min(max(0.0, line - self.core_cost_uncovered(month)) // salary, MAX_PROJECT_STAFF)) if salary > 0 else 0
+            grant.staff_coordinators = min(1, n) if center.n_coordinators == 0 else 0
             grant.staff_mentors = n - grant.staff_coordinators
         center.grants.append(grant)
         center.grants_won += 1
@@ -91,6 +95,16 @@ class FundingFlows:
             if center.first_grant_end is None:
                 center.first_grant_end = grant.end
         return grant
+
+    def core_cost_uncovered(self, month: int) -> float:
+        """What the core team costs a month beyond what the running projects' staff lines leave after their own
+        staff: the part of the core team a new project's staff line pays first."""
+        center = self.model.center
+        salary = center.salary_cost()
+        spare = sum(max(0.0, g.line_share("staff") * g.amount_eur / g.duration
+                        - (g.staff_mentors + g.staff_coordinators) * salary)
+                    for g in center.grants if g.kind == "grant" and g.running(month) and g.duration > 0)
+        return max(0.0, center.core_headcount * salary - spare)
 
     # ------------------------------------------------------------------ phase 3: funding
     def step(self, month: int) -> None:
