@@ -104,6 +104,7 @@ def all_facts(reps: int = 20, seed: int = 1, folder: Path = SCENARIOS) -> list[F
             fact.how = _words(f"{entry['statement']} Measured: {entry['measure']} ({entry['mapping']}). Band: "
                               f"{entry['band_reason']}" + (f" Note: {entry['note']}" if entry.get("note") else ""))
             fact.learnt = _words(entry.get("learnt", ""))
+            fact.history = [_words(h) for h in entry.get("history", [])]
             found.append(fact)
     return sorted(found, key=lambda f: f.role != CALIBRATION)  # calibration targets first, then held-out facts
 

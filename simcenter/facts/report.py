@@ -107,7 +107,9 @@ def _section(f: Fact, images: dict[str, Path], relative_to: Path) -> list[str]:
             f"Target (set before measuring): {f.target}.", "",
             *[f"- {k}: **{v:.3g}**" for k, v in f.measured.items()], "",
             f"Holds: **{'yes' if f.holds else 'no'}**.", "",
-            *([f"What was learnt: {f.learnt}.", ""] if f.learnt and not f.holds else []), f"![{f.key}]({rel})", ""]
+            *([f"What was learnt: {f.learnt}.", ""] if f.learnt and not f.holds else []),
+            *(["Earlier stages of the model:", "", *[f"- {h}" for h in f.history], ""] if f.history else []),
+            f"![{f.key}]({rel})", ""]
 
 
 def markdown(facts: list[Fact], images: dict[str, Path], reps: int, seed: int, relative_to: Path) -> str:
