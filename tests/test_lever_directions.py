@@ -160,11 +160,11 @@ def test_fifty_euros_a_month_more_cost_moves_closure_by_a_few_points_at_most(wor
 
 
 # --------------------------------------------------------------------------------------------- fees
-# A price rations demand; its income can buy capacity. In the base the centre turns people away (about 190 requests
+# A price rations demand; its income can buy capacity. In the base the centre turns people away (about 200 requests
 # a year over 5 years: its places, not the people who ask, decide how many are served), so a EUR 5/hour fee (demand x 0.6:
 # fee_elasticity, sourced on the Jamaica pricing experiment, config/behaviour.py) still fills the places, and its
-# income (about EUR 6,000 a year over 30 worlds) keeps the paid team longer: people served rise (measured over these
-# 100 worlds: +42 a world at 5 years, +35 at 10; months with a paid team +5.7 and +13.7). That is the user-charge
+# income (about EUR 8,800 a year over 30 worlds) keeps the paid team longer: people served rise (measured over these
+# 100 worlds: +36 a world at 5 years, +27 at 10; months with a paid team +5.2 and +11.8). That is the user-charge
 # trade-off the pricing literature describes ("charging ... may enable governments to train more firms with a given
 # budget", Maffioli, McKenzie and Ubfal 2020), not a lever working backwards: the fee never raises *uptake*. So the
 # price is tested where capacity cannot move (a centre whose team is paid either way), and the rise in the plain arms
