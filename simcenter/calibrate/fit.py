@@ -180,7 +180,7 @@ def check_budget(points: int, reps: int, waves: int) -> None:
                                                               limit=MAX_RUNS))])
 
 
-def calibrate(scenario: str | Path = "scenarios/plovdiv/base.yaml", points: int = 48, reps: int = 4, waves: int = 2,
+def calibrate(scenario: str | Path = "scenarios/plovdiv/base.yaml", points: int = 64, reps: int = 6, waves: int = 2,
               seed: int = 1, workers: int | None = None, moved: dict[str, float] | None = None,
               progress: Callable[[int, int], object] | None = None) -> Fit:
     """Fit the calibration targets by history matching (the module's docstring); return the ``Fit``.

@@ -184,12 +184,12 @@ def _add_calibrate_command(sub, common: argparse.ArgumentParser) -> None:
     """Calibration as code: history matching of the calibration targets."""
     p = sub.add_parser("calibrate", parents=[common], help=t("calibrate.help"), description=t("calibrate.help"))
     p.add_argument("--scenario", default="scenarios/plovdiv/base.yaml", metavar="PATH", help=t("calibrate.help_scenario"))
-    p.add_argument("--points", type=_positive_int, default=48, metavar="N", help=t("calibrate.help_points"))
-    p.add_argument("--reps", type=_positive_int, default=4, metavar="R", help=t("calibrate.help_reps"))
+    p.add_argument("--points", type=_positive_int, default=64, metavar="N", help=t("calibrate.help_points"))
+    p.add_argument("--reps", type=_positive_int, default=6, metavar="R", help=t("calibrate.help_reps"))
     p.add_argument("--waves", type=_int_in(1, 20, "waves"), default=2, metavar="W", help=t("calibrate.help_waves"))
     p.add_argument("--seed", type=_seed, default=1, metavar="S", help=t("calibrate.help_seed"))
     p.add_argument("--workers", type=_positive_int, default=None, metavar="N", help=t("cli.help_workers"))
-    p.add_argument("--out", default="scenarios/plovdiv/calibration.yaml", metavar="FILE", help=t("calibrate.help_out"))
+    p.add_argument("--out", default="docs/calibration-fit.yaml", metavar="FILE", help=t("calibrate.help_out"))
     p.add_argument("--doc", default="docs/calibration-fit.md", metavar="FILE", help=t("calibrate.help_doc"))
     p.add_argument("--target", dest="targets", action="append", type=_target, default=[], metavar="NAME=NUMBER",
                    help=t("calibrate.help_target"))
