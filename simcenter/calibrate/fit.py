@@ -132,11 +132,13 @@ def next_box(wave: Wave, prior: list[tuple[float, float]], points: int) -> list[
     out = []
     for j, ((lo, hi), (plo, phi)) in enumerate(zip(wave.box, prior)):
         pad = (hi - lo) / points
-        out.append((rounded(max(plo, float(values[:, j].min()) - pad)), rounded(min(phi, float(values[:, j].max()) + pad))))
+        low, high = float(values[:, j].min()) - pad, float(values[:, j].max()) + pad
+        out.append((rounded(max(plo, low)), rounded(min(phi, high))))
     return out
 
 
-def _evaluate(engine, scenarios: list, seeds: list[int], progress: Callable | None, done: int, total: int) -> list[list[dict]]:
+def _evaluate(engine, scenarios: list, seeds: list[int], progress: Callable | None, done: int,
+              total: int) -> list[list[dict]]:
     """Every point's replicates on ``engine``; results in the points' and seeds' order, whatever the
     order they came back in."""
     from concurrent.futures import FIRST_COMPLETED, wait

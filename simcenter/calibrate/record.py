@@ -100,17 +100,20 @@ def markdown(record: dict, record_name: str = "calibration-fit.yaml") -> str:
              f"`simcenter calibrate --check`: `{record_name}`, written with this file.", "",
              f"Method: {record['method']}", "",
              "## Fitted parameters", "",
-             "| parameter | plausible range (from) | fitted | 5–95% over non-implausible points | base value | base within |",
+             "| parameter | plausible range (from) | fitted | 5–95% over non-implausible points | base value "
+             "| base within |",
              "|---|---|---|---|---|---|"]
     for name, p in record["parameters"].items():
         within = p["spread"][0] <= p["base"] <= p["spread"][1]
-        lines.append(f"| `{name}` | {_g(p['range'][0])} – {_g(p['range'][1])} ({p['range_from']}) | {_g(p['fitted'])} | "
-                     f"{_g(p['spread'][0])} – {_g(p['spread'][1])} | {_g(p['base'])} | {'yes' if within else '**no**'} |")
+        lines.append(f"| `{name}` | {_g(p['range'][0])} – {_g(p['range'][1])} ({p['range_from']}) | "
+                     f"{_g(p['fitted'])} | {_g(p['spread'][0])} – {_g(p['spread'][1])} | {_g(p['base'])} | "
+                     f"{'yes' if within else '**no**'} |")
     lines += ["", "## Targets at the fitted point", "",
               "| target | figure | range (±3 sd) | scale | compared with | model | implausibility | source |",
               "|---|---|---|---|---|---|---|---|"]
     for key, tg in record["targets"].items():
-        lines.append(f"| {tg['label']} (`{key}`) | {_g(tg['figure'])} | {_g(tg['range'][0])} – {_g(tg['range'][1])} | "
+        lines.append(f"| {tg['label']} (`{key}`) | {_g(tg['figure'])} | "
+                     f"{_g(tg['range'][0])} – {_g(tg['range'][1])} | "
                      f"{tg['scale']} | {tg['compared_with']} | {_g(tg['model'])} | {_g(tg['implausibility'])} | "
                      f"{tg['source']} |")
     lines += ["", "## Waves", "", "| wave | points | non-implausible | box sampled |", "|---|---|---|---|"]
@@ -159,7 +162,8 @@ def load_record(path: Path) -> dict:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
         raise InputError([Problem(str(path), line, "", t("calibrate.bad_record"))]) from None
     ok = isinstance(record, dict) and isinstance(record.get("parameters"), dict) and all(
-        isinstance(p, dict) and isinstance(p.get("fitted"), (int, float)) and isinstance(p.get("spread"), list) and len(p["spread"]) == 2
+        isinstance(p, dict) and isinstance(p.get("fitted"), (int, float))
+        and isinstance(p.get("spread"), list) and len(p["spread"]) == 2
         and all(isinstance(x, (int, float)) for x in p["spread"]) for p in record["parameters"].values())
     if not ok:
         raise InputError([Problem(str(path), 1, "parameters", t("calibrate.bad_record"))])

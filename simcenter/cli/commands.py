@@ -354,15 +354,17 @@ def calibrate(args: argparse.Namespace) -> int:
                   "within": yes_no[r["within"]]} for r in rows]
         print(output.table(shown, t("calibrate.check_title"), _calibrate_heads()))
         differ = [r["parameter"] for r in rows if not r["within"]]
-        print(t("calibrate.check_differ", n=len(differ), names=", ".join(differ)) if differ else t("calibrate.check_ok"),
-              file=sys.stderr)
+        message = t("calibrate.check_differ", n=len(differ), names=", ".join(differ)) if differ else \
+            t("calibrate.check_ok")
+        print(message, file=sys.stderr)
         return 1 if differ else 0
     with Progress(args.points * args.reps * args.waves, t("calibrate.progress")) as bar:
         fit = simcenter.fit_calibration(args.scenario, points=args.points, reps=args.reps, waves=args.waves,
                                         seed=args.seed, workers=args.workers, moved=dict(args.targets),
                                         progress=bar.update)
     for w in fit.waves:
-        print(t("calibrate.waves_line", wave=w.number, survivors=len(w.survivors), points=len(w.points)), file=sys.stderr)
+        print(t("calibrate.waves_line", wave=w.number, survivors=len(w.survivors), points=len(w.points)),
+              file=sys.stderr)
     point = fit.chosen or fit.best
     targets = [{"target": tg.key, "figure": f"{tg.value:.4g}", "model": f"{point.model[tg.key]:.4g}",
                 "implausibility": f"{point.implausibility[tg.key]:.3g}"} for tg in fit.targets]

@@ -183,7 +183,8 @@ def _target(text: str) -> tuple[str, float]:
 def _add_calibrate_command(sub, common: argparse.ArgumentParser) -> None:
     """Calibration as code: history matching of the calibration targets."""
     p = sub.add_parser("calibrate", parents=[common], help=t("calibrate.help"), description=t("calibrate.help"))
-    p.add_argument("--scenario", default="scenarios/plovdiv/base.yaml", metavar="PATH", help=t("calibrate.help_scenario"))
+    p.add_argument("--scenario", default="scenarios/plovdiv/base.yaml", metavar="PATH",
+                   help=t("calibrate.help_scenario"))
     p.add_argument("--points", type=_positive_int, default=64, metavar="N", help=t("calibrate.help_points"))
     p.add_argument("--reps", type=_positive_int, default=6, metavar="R", help=t("calibrate.help_reps"))
     p.add_argument("--waves", type=_int_in(1, 20, "waves"), default=2, metavar="W", help=t("calibrate.help_waves"))
