@@ -130,7 +130,11 @@ def test_tiny_fit_is_deterministic_to_the_byte(tmp_path):
     assert outs[0] == outs[1]
     rec = yaml.safe_load(outs[0][0])
     assert rec["command"].endswith("--points 3 --reps 2 --waves 1 --seed 7")
-    assert rec["waves"][0]["points"] == 3 and rec["non_implausible"] == rec["waves"][0]["non_implausible"] >= 1
+    wave = rec["waves"][0]
+    assert wave["points"] == 3 and rec["non_implausible"] == wave["non_implausible"] >= 1
+    ruled = wave["ruled_out_by"]
+    assert set(ruled) == set(measure.KEYS) and max(ruled.values()) <= wave["points"] - wave["non_implausible"]
+    assert any(ruled.values()) == (wave["points"] > wave["non_implausible"])
     for name, p in rec["parameters"].items():
         assert p["range"][0] <= p["spread"][0] <= p["fitted"] <= p["spread"][1] <= p["range"][1], name
     assert all(tg["implausibility"] < CUTOFF for tg in rec["targets"].values())

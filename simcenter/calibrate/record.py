@@ -57,6 +57,8 @@ def to_record(fit: Fit) -> dict:
         "cutoff": CUTOFF,
         "seeds": fit.seeds,
         "waves": [{"wave": w.number, "points": len(w.points), "non_implausible": len(w.survivors),
+                   "ruled_out_by": {tg.key: sum(not p.implausibility[tg.key] < CUTOFF for p in w.points)
+                                    for tg in fit.targets},
                    "box": {p.path: list(b) for p, b in zip(fit.parameters, last_boxes[w.number])}} for w in fit.waves],
         "non_implausible": len(fit.survivors),
         "parameters": {p.path: {"range": [p.low, p.high], "range_from": p.origin, "fitted": v,
@@ -116,10 +118,13 @@ def markdown(record: dict, record_name: str = "calibration-fit.yaml") -> str:
                      f"{_g(tg['range'][0])} – {_g(tg['range'][1])} | "
                      f"{tg['scale']} | {tg['compared_with']} | {_g(tg['model'])} | {_g(tg['implausibility'])} | "
                      f"{tg['source']} |")
-    lines += ["", "## Waves", "", "| wave | points | non-implausible | box sampled |", "|---|---|---|---|"]
+    lines += ["", "## Waves", "",
+              "| wave | points | non-implausible | points each target rules out (I ≥ cut-off) | box sampled |",
+              "|---|---|---|---|---|"]
     for w in record["waves"]:
         box = "; ".join(f"{name.split('.')[-1]} {_g(lo)}–{_g(hi)}" for name, (lo, hi) in w["box"].items())
-        lines.append(f"| {w['wave']} | {w['points']} | {w['non_implausible']} | {box} |")
+        out = "; ".join(f"{key} {n}" for key, n in w["ruled_out_by"].items())
+        lines.append(f"| {w['wave']} | {w['points']} | {w['non_implausible']} | {out} | {box} |")
     lines += ["", f"Non-implausible points over all waves: {record['non_implausible']}. Replicate seeds: "
               f"{', '.join(str(s) for s in record['seeds'])} (the same at every point).", "",
               "## Reading the fit", "",
@@ -134,6 +139,8 @@ def markdown(record: dict, record_name: str = "calibration-fit.yaml") -> str:
               "spread says how tightly the targets pin a parameter down: the three scale parameters set the "
               "flow of launches together, so a spread close to a parameter's whole range means the targets do "
               "not fix that parameter on their own.",
+              "- A point may be ruled out by several targets; a target that rules out no point is met over the "
+              "whole box sampled, so it cannot narrow the parameters it depends on.",
               "- The base scenario's values are not changed by this command: `simcenter calibrate --check` "
               "lists those outside the spread above (the `base within` column, at the time of the fit).",
               "- The held-out validation facts (`simcenter facts`) are never used here.", ""]
