@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import yaml
 
+import simcenter
 from simcenter import facts
 from simcenter.calibrate import measure, record
 from simcenter.calibrate.fit import Point, Wave, calibrate, design, next_box
@@ -176,6 +177,21 @@ def test_bad_flags_exit_2_naming_the_flag(args, flag):
     assert proc.returncode == 2
     assert_no_traceback(proc)
     assert flag in proc.stderr.strip().splitlines()[-1]
+
+
+def test_never_writes_over_a_file_it_did_not_write(tmp_path):
+    scenario = tmp_path / "base.yaml"
+    scenario.write_bytes(BASE.read_bytes())
+    for args, flag in ((("--out", str(scenario)), "--out"), (("--doc", str(scenario)), "--doc")):
+        proc = run_cli("calibrate", *TINY, *args)
+        assert proc.returncode == 2, proc.stderr
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"{scenario}:1: {flag}: ") and "not written by" in lines[0]
+        assert scenario.read_bytes() == BASE.read_bytes()
+    proc = run_cli("calibrate", *TINY, "--out", str(tmp_path / "x"), "--doc", str(tmp_path / "x"))
+    assert proc.returncode == 2 and "must be two files" in proc.stderr
+    # Its own files it writes over: the shipped record and Markdown pass the check.
+    simcenter.check_calibration_output(DOCS / "calibration-fit.yaml", DOCS / "calibration-fit.md")
 
 
 @pytest.mark.parametrize("args, start", [

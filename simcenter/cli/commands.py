@@ -358,6 +358,7 @@ def calibrate(args: argparse.Namespace) -> int:
             t("calibrate.check_ok")
         print(message, file=sys.stderr)
         return 1 if differ else 0
+    simcenter.check_calibration_output(args.out, args.doc)  # before the runs, not after
     with Progress(args.points * args.reps * args.waves, t("calibrate.progress")) as bar:
         fit = simcenter.fit_calibration(args.scenario, points=args.points, reps=args.reps, waves=args.waves,
                                         seed=args.seed, workers=args.workers, moved=dict(args.targets),
