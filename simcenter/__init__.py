@@ -85,17 +85,28 @@ _LAZY = {
     # validation against stylised facts
     "check_facts": "simcenter.facts",
     "failed_facts": "simcenter.facts",
+    # calibration as code: history matching of the calibration targets
+    "fit_calibration": "simcenter.calibrate.fit",
+    "write_calibration": "simcenter.calibrate.record",
+    "check_calibration": "simcenter.calibrate.record",
+    "check_calibration_output": "simcenter.calibrate.record",
 }
 _RENAMED = {"robustness": "robust", "read_input": "read_text", "REPORT_OVERVIEW": "OVERVIEW", "experiment_reference": "markdown",
             "count_points": "count", "sweep_summary_rows": "summary_rows", "sweep_randomness_rows": "randomness_rows",
             "sweep_randomness_headings": "randomness_headings", "schema_reference": "markdown", "calibration_table": "markdown", "COMPARE_WORKER_MODULES": "WORKER_MODULES",
             "check_compare_output": "check_output",
-            "analyze_sweep": "analyze", "export_sweep": "export", "check_facts": "write_report", "failed_facts": "failed"}
+            "analyze_sweep": "analyze", "export_sweep": "export", "check_facts": "write_report", "failed_facts": "failed",
+            "fit_calibration": "calibrate", "write_calibration": "write", "check_calibration": "check",
+            "check_calibration_output": "check_output"}
 """Public names whose definition has another name in its module."""
 
 __all__ = ["__version__", *sorted(_LAZY)]
 
 if TYPE_CHECKING:
+    from simcenter.calibrate.fit import calibrate as fit_calibration
+    from simcenter.calibrate.record import check as check_calibration
+    from simcenter.calibrate.record import check_output as check_calibration_output
+    from simcenter.calibrate.record import write as write_calibration
     from simcenter.comparison import check_output as check_compare_output
     from simcenter.comparison import compare, load_designs
     from simcenter.config.calibration import markdown as calibration_table

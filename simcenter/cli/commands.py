@@ -18,7 +18,8 @@ def dispatch(args: argparse.Namespace) -> int:
     """Run the sub-command named in ``args``; return the exit code."""
     return ({"validate": validate, "catalog": catalog, "run": run, "schema": schema,
             "compare": compare, "report": report,
-            "calibration": calibration, "facts": facts, "ui": ui, "robust": robust} | SWEEP_COMMANDS)[args.command](args)
+            "calibration": calibration, "facts": facts, "ui": ui, "robust": robust,
+             "calibrate": calibrate} | SWEEP_COMMANDS)[args.command](args)
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -341,3 +342,49 @@ def robust(args: argparse.Namespace) -> int:
     print(result["markdown"], end="")
     print(t("cli.written", path=args.out), file=sys.stderr)
     return 0
+
+
+def calibrate(args: argparse.Namespace) -> int:
+    """History matching of the calibration targets: write the record and its Markdown (exit 1 when no
+    point is non-implausible); with --check, the scenario's values against the record (exit 1 when
+    one lies outside the record's spread)."""
+    yes_no = {True: t("calibrate.yes"), False: t("calibrate.no")}
+    if args.check:
+        rows = simcenter.check_calibration(Path(args.out), args.scenario)
+        shown = [{"parameter": r["parameter"], "value": r["value"], "fitted": r["fitted"], "spread": r["spread"],
+                  "within": yes_no[r["within"]]} for r in rows]
+        print(output.table(shown, t("calibrate.check_title"), _calibrate_heads()))
+        differ = [r["parameter"] for r in rows if not r["within"]]
+        message = t("calibrate.check_differ", n=len(differ), names=", ".join(differ)) if differ else \
+            t("calibrate.check_ok")
+        print(message, file=sys.stderr)
+        return 1 if differ else 0
+    simcenter.check_calibration_output(args.out, args.doc)  # before the runs, not after
+    with Progress(args.points * args.reps * args.waves, t("calibrate.progress")) as bar:
+        fit = simcenter.fit_calibration(args.scenario, points=args.points, reps=args.reps, waves=args.waves,
+                                        seed=args.seed, workers=args.workers, moved=dict(args.targets),
+                                        progress=bar.update)
+    for w in fit.waves:
+        print(t("calibrate.waves_line", wave=w.number, survivors=len(w.survivors), points=len(w.points)),
+              file=sys.stderr)
+    point = fit.chosen or fit.best
+    targets = [{"target": tg.key, "figure": f"{tg.value:.4g}", "model": f"{point.model[tg.key]:.4g}",
+                "implausibility": f"{point.implausibility[tg.key]:.3g}"} for tg in fit.targets]
+    if fit.chosen is None:
+        print(output.table(targets, t("calibrate.best_title"), _calibrate_heads()))
+        print(t("calibrate.none", cutoff=f"{fit.cutoff:g}", waves=len(fit.waves), points=args.points,
+                worst=f"{point.worst:.3g}"), file=sys.stderr)
+        return 1
+    record = simcenter.write_calibration(fit, Path(args.out), Path(args.doc))
+    fitted = [{"parameter": name, "fitted": p["fitted"], "spread": f"{p['spread'][0]:g} – {p['spread'][1]:g}"}
+              for name, p in record["parameters"].items()]
+    print(output.table(fitted, t("calibrate.fitted_title", n=record["non_implausible"]), _calibrate_heads()))
+    print()
+    print(output.table(targets, t("calibrate.targets_title"), _calibrate_heads()))
+    print(t("cli.written", path=f"{args.out}, {args.doc}"), file=sys.stderr)
+    return 0
+
+
+def _calibrate_heads() -> dict[str, str]:
+    return {k: t(f"calibrate.col_{k}") for k in ("parameter", "value", "fitted", "spread", "within", "target",
+                                                 "figure", "model", "implausibility")}

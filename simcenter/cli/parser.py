@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-auth", action="store_true", help=t("app.cli.help_no_auth"))
     _add_sweep_commands(sub, common)
     _add_robust_command(sub, common)
+    _add_calibrate_command(sub, common)
     return parser
 
 
@@ -165,3 +166,32 @@ def _add_robust_command(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", type=_scheduler_address, default=None, metavar="ADDRESS",
                    help=t("sweep.help_scheduler"))
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=t("cli.help_set"))
+
+
+def _target(text: str) -> tuple[str, float]:
+    """A target moved for a what-if: ``NAME=NUMBER``."""
+    name, sep, value = text.partition("=")
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    if not sep or not name.strip() or number is None:
+        raise argparse.ArgumentTypeError(t("calibrate.bad_target_arg", value=text))
+    return name.strip(), number
+
+
+def _add_calibrate_command(sub, common: argparse.ArgumentParser) -> None:
+    """Calibration as code: history matching of the calibration targets."""
+    p = sub.add_parser("calibrate", parents=[common], help=t("calibrate.help"), description=t("calibrate.help"))
+    p.add_argument("--scenario", default="scenarios/plovdiv/base.yaml", metavar="PATH",
+                   help=t("calibrate.help_scenario"))
+    p.add_argument("--points", type=_positive_int, default=64, metavar="N", help=t("calibrate.help_points"))
+    p.add_argument("--reps", type=_positive_int, default=6, metavar="R", help=t("calibrate.help_reps"))
+    p.add_argument("--waves", type=_int_in(1, 20, "waves"), default=2, metavar="W", help=t("calibrate.help_waves"))
+    p.add_argument("--seed", type=_seed, default=1, metavar="S", help=t("calibrate.help_seed"))
+    p.add_argument("--workers", type=_positive_int, default=None, metavar="N", help=t("cli.help_workers"))
+    p.add_argument("--out", default="docs/calibration-fit.yaml", metavar="FILE", help=t("calibrate.help_out"))
+    p.add_argument("--doc", default="docs/calibration-fit.md", metavar="FILE", help=t("calibrate.help_doc"))
+    p.add_argument("--target", dest="targets", action="append", type=_target, default=[], metavar="NAME=NUMBER",
+                   help=t("calibrate.help_target"))
+    p.add_argument("--check", action="store_true", help=t("calibrate.help_check"))
