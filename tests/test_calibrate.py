@@ -123,16 +123,16 @@ def test_next_box_pads_the_survivors_box_by_one_stratum_within_the_prior():
 def test_tiny_fit_is_deterministic_to_the_byte(tmp_path):
     outs = []
     for k in (1, 2):
-        fit = calibrate(BASE, points=3, reps=2, waves=1, seed=7, workers=1)
+        fit = calibrate(BASE, points=8, reps=2, waves=1, seed=7, workers=1)  # 8: about half survive a wave
         assert fit.chosen is not None, [p.implausibility for p in fit.waves[0].points]
         out, doc = tmp_path / str(k) / "c.yaml", tmp_path / str(k) / "c.md"
         record.write(fit, out, doc)
         outs.append((out.read_bytes(), doc.read_bytes()))
     assert outs[0] == outs[1]
     rec = yaml.safe_load(outs[0][0])
-    assert rec["command"].endswith("--points 3 --reps 2 --waves 1 --seed 7")
+    assert rec["command"].endswith("--points 8 --reps 2 --waves 1 --seed 7")
     wave = rec["waves"][0]
-    assert wave["points"] == 3 and rec["non_implausible"] == wave["non_implausible"] >= 1
+    assert wave["points"] == 8 and rec["non_implausible"] == wave["non_implausible"] >= 1
     ruled = wave["ruled_out_by"]
     assert set(ruled) == set(measure.KEYS) and max(ruled.values()) <= wave["points"] - wave["non_implausible"]
     assert any(ruled.values()) == (wave["points"] > wave["non_implausible"])
@@ -147,7 +147,7 @@ def test_same_bytes_whatever_the_number_of_workers(tmp_path):
     written = []
     for workers in ("1", "2"):
         out, doc = tmp_path / workers / "c.yaml", tmp_path / workers / "c.md"
-        proc = run_cli("calibrate", "--points", "3", "--reps", "2", "--waves", "2", "--seed", "7", "--workers", workers,
+        proc = run_cli("calibrate", "--points", "8", "--reps", "2", "--waves", "2", "--seed", "7", "--workers", workers,
                        "--out", str(out), "--doc", str(doc), timeout=300)
         assert proc.returncode == 0, proc.stderr
         assert "wave 2:" in proc.stderr
@@ -257,3 +257,11 @@ def test_the_shipped_record_is_one_check_reads():
     assert rec["command"].startswith("simcenter calibrate --scenario scenarios/plovdiv/base.yaml")
     # docs/calibration-fit.md is the record's Markdown, written with it.
     assert (DOCS / "calibration-fit.md").read_text(encoding="utf-8") == record.markdown(rec)
+
+
+def test_the_shipped_base_lies_within_the_shipped_fit():
+    """The Plovdiv base uses values the calibration does not rule out: each calibrated parameter of base.yaml lies
+    within the 5-95% spread of docs/calibration-fit.yaml's non-implausible points (refit with `simcenter calibrate`
+    after a model change; the fitted point itself is not adopted: it moves with the seed, the spread does not)."""
+    rows = record.check(DOCS / "calibration-fit.yaml", BASE)
+    assert rows and all(r["within"] for r in rows), [r for r in rows if not r["within"]]
