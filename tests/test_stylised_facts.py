@@ -127,6 +127,20 @@ def test_without_the_latency_mechanism_inclusive_governance_is_not_slower(base, 
     assert abs(fact.measured["latency added, months (median)"]) < 0.5  # 2.8 months with the mechanism
 
 
+def test_what_happens_after_closure_is_stated_apart(base):
+    """A design that closes in every world (grant-only) against one that does not: its closure share is 1 and its
+    partners' engagement after closure is measured over the months after; the other's is empty."""
+    import math
+
+    fact = validation.inclusive_governance(load_scenario(PLOVDIV / "grant-only.yaml"),
+                                           load_scenario(PLOVDIV / "association-multistakeholder.yaml"), SEEDS[:3])
+    m = fact.measured
+    assert m["share of worlds where the director's centre closed"] == 1.0
+    assert m["share of worlds where the board's centre closed"] == 0.0
+    assert 0.0 <= m["engagement after closure, director's centre (median over worlds where it closed)"] <= 1.0
+    assert math.isnan(m["engagement after closure, board's centre (median over worlds where it closed)"])
+
+
 def test_the_same_design_shows_no_governance_effect(base):
     """Control: a design compared with itself gains no engagement and no latency."""
     fact = validation.inclusive_governance(base, base, SEEDS[:3])

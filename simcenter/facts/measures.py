@@ -185,7 +185,7 @@ def _paired(a_scenario, b_scenario, seeds, outcomes, over_time=()) -> dict[str, 
 
     out: dict[str, list[tuple[float, float]]] = {o: [] for o in outcomes}
     for o in over_time:
-        out[f"{o}/all months"], out[f"{o}/both open"] = [], []
+        out[f"{o}/all months"], out[f"{o}/both open"], out[f"{o}/after closure"] = [], [], []
     closures: list[tuple[bool, bool]] = []
     for seed in seeds:
         a, b = _run(a_scenario, seed), _run(b_scenario, seed)
@@ -198,6 +198,9 @@ def _paired(a_scenario, b_scenario, seeds, outcomes, over_time=()) -> dict[str, 
             out[f"{o}/all months"].append((float(np.nanmean(a.timeseries[:, j])), float(np.nanmean(b.timeseries[:, j]))))
             out[f"{o}/both open"].append((float(np.nanmean(a.timeseries[: max(1, both), j])),
                                           float(np.nanmean(b.timeseries[: max(1, both), j]))))
+            out[f"{o}/after closure"].append(tuple(  # each design's months after its own closure (NaN: none)
+                float(np.nanmean(m.timeseries[m.center.closure_month:, j]))
+                if m.center.closed and m.center.closure_month < m.months else math.nan for m in (a, b)))
     out["closed"] = [(float(x), float(y)) for x, y in closures]
     return out
 
@@ -212,7 +215,8 @@ def inclusive_governance(director, inclusive, seeds) -> Fact:
 
     The fact holds when, in at least 80% of paired worlds, the board's engagement averaged over all months is
     higher and its decisions slower; engagement at the horizon and while both are open are shown beside it, and
-    what closure did (the share of worlds in which either design closed) is stated apart."""
+    what closure did is stated apart: the share of worlds in which each design closed and its partners' engagement
+    in the months after (empty when it never closed)."""
     pairs = _paired(director, inclusive, seeds, ("partner_engagement", "decision_latency_months"),
                     over_time=("partner_engagement",))
     eng = _gains(pairs["partner_engagement/all months"])
@@ -230,7 +234,11 @@ def inclusive_governance(director, inclusive, seeds) -> Fact:
                  "share of worlds with more engagement at the horizon": float(np.mean(np.array(final) > 0)),
                  "share of worlds with slower decisions": share_lat,
                  "share of worlds where the director's centre closed": float(closed[:, 0].mean()),
-                 "share of worlds where the board's centre closed": float(closed[:, 1].mean())},
+                 "share of worlds where the board's centre closed": float(closed[:, 1].mean()),
+                 "engagement after closure, director's centre (median over worlds where it closed)":
+                     _median([a for a, _ in pairs["partner_engagement/after closure"]]),
+                 "engagement after closure, board's centre (median over worlds where it closed)":
+                     _median([b for _, b in pairs["partner_engagement/after closure"]])},
                 "in at least 80% of paired worlds higher engagement over all months of the horizon (closure "
                 "included) and longer latency", bool(share_eng >= 0.8 and share_lat >= 0.8), series={"pairs": pairs})
 

@@ -100,12 +100,16 @@ def figures(facts: list[Fact], folder: Path) -> dict[str, Path]:
     return out
 
 
+def _number(value: float) -> str:
+    return "none" if isinstance(value, float) and math.isnan(value) else f"{value:.3g}"
+
+
 def _section(f: Fact, images: dict[str, Path], relative_to: Path) -> list[str]:
     rel = images[f.key].relative_to(relative_to).as_posix()
     return [f"### {f.title}", "", f"Role: **{f.role}**. Source: {f.source}.", "",
             f"{'How the inputs were set from it' if f.role == 'calibration' else 'How it is checked'}: {f.how}.", "",
             f"Target (set before measuring): {f.target}.", "",
-            *[f"- {k}: **{v:.3g}**" for k, v in f.measured.items()], "",
+            *[f"- {k}: **{_number(v)}**" for k, v in f.measured.items()], "",
             f"Holds: **{'yes' if f.holds else 'no'}**.", "",
             *([f"What was learnt: {f.learnt}.", ""] if f.learnt and not f.holds else []),
             *(["Earlier stages of the model:", "", *[f"- {h}" for h in f.history], ""] if f.history else []),
@@ -132,7 +136,7 @@ def markdown(facts: list[Fact], images: dict[str, Path], reps: int, seed: int, r
         "|---|---|---|---|---|",
     ]
     for f in facts:
-        measured = "; ".join(f"{k}: {v:.3g}" for k, v in f.measured.items())
+        measured = "; ".join(f"{k}: {_number(v)}" for k, v in f.measured.items())
         lines.append(f"| {f.role} | {f.title} | {measured} | {f.target} | {'yes' if f.holds else '**no**'} |")
     lines.append("")
     for role, heading in (("calibration", "Calibration targets"), ("held-out", "Held-out facts")):
