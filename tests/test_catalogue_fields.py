@@ -50,6 +50,11 @@ def _rich(data):
     data["center"]["starting_cash_eur"] = 2_000_000.0
 
 
+def _short(data):
+    """Starting cash of 10,000: a board with cuts to decide in its first years, not all of them urgent."""
+    data["center"]["starting_cash_eur"] = 10_000.0
+
+
 def _poor(data):
     data["center"]["starting_cash_eur"] = 0.0
     data["funding"]["starting_grants"] = []
@@ -116,7 +121,7 @@ FORM_CASES = {
 STRUCTURE_CASES = {
     "review_cycle_months": (6, []),
     "decision_latency_months": (6, []),
-    "decision_quality": (0.0, []),
+    "decision_quality": (0.0, [_short]),  # the base's 3 years may hold a single decision, read right either way
     "partner_voice": (1.0, [_structure(partner_seats=3)]),
     "partner_seats": (5, []),
     "meeting_cost_monthly_eur": (900.0, []),
