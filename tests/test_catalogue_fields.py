@@ -122,7 +122,7 @@ STRUCTURE_CASES = {
     "review_cycle_months": (6, []),
     "decision_latency_months": (6, []),
     "decision_quality": (0.0, [_short]),  # the base's 3 years may hold a single decision, read right either way
-    "partner_voice": (1.0, [_structure(partner_seats=3)]),
+    "partner_voice": (1.0, [_structure(partner_seats=3), _short]),  # voice lifts decision quality: decisions needed
     "partner_seats": (5, []),
     "meeting_cost_monthly_eur": (900.0, []),
     "capture_risk": (1.0, [_structure(review_cycle_months=12)]),
