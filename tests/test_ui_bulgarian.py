@@ -259,20 +259,20 @@ def wait_text(page, css: str, expected: str, timeout: float | None = None) -> No
 
 @pytest.mark.slow
 def test_every_line_of_the_bulgarian_page_is_bulgarian(context, app):
-    # The cooperative (design A) closes insolvent in month 49 of seed 1; the Plovdiv base (B) goes on.
+    # The cooperative (design A) closes insolvent in month 37 of seed 1; the Plovdiv base (B) goes on.
     page = context.new_page()
-    page.goto(app.url + "/?lang=bg&seed=1&step=1&ab=1&month=47&a=plovdiv%2Fcooperative.yaml&b=plovdiv%2Fbase.yaml")
+    page.goto(app.url + "/?lang=bg&seed=1&step=1&ab=1&month=35&a=plovdiv%2Fcooperative.yaml&b=plovdiv%2Fbase.yaml")
     page.wait_for_selector(".sc-kpi-reached")
-    wait_month(page, 47)
+    wait_month(page, 35)
     step(page, 2)
     page.locator(".sc-closed-A").wait_for()
-    assert "Модел А затвори през месец 49 (януари 2031" in page.locator(".sc-closed-A").inner_text()
-    assert "(януари 2031\u202fг.)" in page.locator(".sc-month").inner_text()
+    assert "Модел А затвори през месец 37 (януари 2030" in page.locator(".sc-closed-A").inner_text()
+    assert "(януари 2030\u202fг.)" in page.locator(".sc-month").inner_text()
     for which in ("A", "B"):  # the headline over many worlds, and the charts' bands, are on screen
         wait_text(page, f".sc-worlds-{which}.sc-worlds-ready", "от 20 свята", WORLDS_MS)
     page.wait_for_selector(".sc-network-B canvas")
     seen: dict = {}
-    no_english(page, "month 49, design A closed", seen)
+    no_english(page, "month 37, design A closed", seen)
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT / "ui_bulgarian_all.png"), full_page=True)
 
@@ -307,7 +307,7 @@ def test_every_line_of_the_bulgarian_page_is_bulgarian(context, app):
     assert refused.inner_text().strip() == \
         "Не е прието — такса за менторство, евро на час: очаква се число, получено: текст „пет“"
     no_english(page, "a refused input", seen)
-    assert month(page) == 49
+    assert month(page) == 37
     print({when: f"0 of {n} lines hold English" for when, n in seen.items()})
 
 

@@ -15,24 +15,24 @@ from simcenter.ui.session import Workshop  # noqa: E402
 from conftest import ROOT  # noqa: E402
 
 COOPERATIVE = ROOT / "scenarios" / "plovdiv" / "cooperative.yaml"
-"""Closes insolvent in month 49 with seed 1 (the page's default world)."""
+"""Closes insolvent in month 37 with seed 1 (the page's default world)."""
 
 
 def test_a_centre_that_closes_says_when_and_why_in_both_languages():
     ws = Workshop(COOPERATIVE, lang="en")
-    ws.step(48)
+    ws.step(36)
     assert closures(ws) == []
     ws.step(1)
     (closed,) = closures(ws)
     center = ws.runs["A"].model.center
-    assert (closed.which, closed.month, closed.reason) == ("A", center.closure_month, "insolvency") == ("A", 49, "insolvency")
-    y, m = ws.runs["A"].model.calendar(48)
+    assert (closed.which, closed.month, closed.reason) == ("A", center.closure_month, "insolvency") == ("A", 37, "insolvency")
+    y, m = ws.runs["A"].model.calendar(36)
     assert closed.calendar == f"{y:04d}-{m:02d}"
     en = closure_line("en", closed)
-    assert en.startswith(f"Design A closed in month 49 ({format_date(closed.calendar, 'en')}): it ran out of money")
+    assert en.startswith(f"Design A closed in month 37 ({format_date(closed.calendar, 'en')}): it ran out of money")
     assert "insolvent" in en
     bg = closure_line("bg", closed)
-    assert bg.startswith(f"Модел А затвори през месец 49 ({format_date(closed.calendar, 'bg')}): остана без пари")
+    assert bg.startswith(f"Модел А затвори през месец 37 ({format_date(closed.calendar, 'bg')}): остана без пари")
     assert "несъстоятелност" in bg
     ws.step(20)  # it stays closed, and says so in the month it closed
     assert closures(ws) == [closed]
@@ -44,7 +44,7 @@ def test_only_the_designs_on_screen_that_closed_are_named():
     ws.set_scenario("B", next(c.id for c in ws.choices().values() if c.path == COOPERATIVE))
     ws.step(60)
     assert [c.which for c in closures(ws)] == ["B"]
-    assert closure_line("bg", closures(ws)[0]).startswith("Модел Б затвори през месец 49")
+    assert closure_line("bg", closures(ws)[0]).startswith("Модел Б затвори през месец 37")
 
 
 @pytest.mark.parametrize("reason", REASONS)

@@ -28,24 +28,24 @@ def app(tmp_path_factory):
 
 
 def test_a_design_that_closes_shows_a_banner_saying_when_and_why(context, app):
-    # The cooperative closes insolvent in month 49 of the default world (seed 1): open it at month 48.
+    # The cooperative closes insolvent in month 37 of the default world (seed 1): open it at month 36.
     page = context.new_page()
-    page.goto(app.url + "/?lang=en&seed=1&step=1&ab=0&month=48&a=plovdiv%2Fcooperative.yaml")
+    page.goto(app.url + "/?lang=en&seed=1&step=1&ab=0&month=36&a=plovdiv%2Fcooperative.yaml")
     page.wait_for_selector(".sc-kpi-reached")
-    page.wait_for_function("() => /48/.test(document.querySelector('.sc-month')?.innerText || '')")
-    assert month(page) == 48
+    page.wait_for_function("() => /36/.test(document.querySelector('.sc-month')?.innerText || '')")
+    assert month(page) == 36
     assert page.locator(".sc-closed").count() == 0
     step(page)
     banner = page.locator(".sc-closed-A")
     banner.wait_for()
     text = banner.inner_text()
-    assert "Design A closed in month 49" in text and "ran out of money" in text and "insolvent" in text, text
+    assert "Design A closed in month 37" in text and "ran out of money" in text and "insolvent" in text, text
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT / "ui_closed.png"))
     page.locator(".sc-lang button", has_text="Български").click()
     page.wait_for_function("() => (document.querySelector('.sc-closed-A')?.innerText || '').includes('Модел А затвори')")
     text = page.locator(".sc-closed-A").inner_text()
-    assert "през месец 49" in text and "остана без пари" in text, text
+    assert "през месец 37" in text and "остана без пари" in text, text
 
 
 WORLDS_MS = 180_000
@@ -60,7 +60,7 @@ def worlds_line(page, which: str, expected: str) -> str:
 
 
 def test_the_headline_over_many_worlds_appears_and_follows_a_lever_change(context, app):
-    # The Plovdiv base operates after 10 years in all 20 worlds of seed 1; as a cooperative, in 16.
+    # The Plovdiv base operates after 10 years in all 20 worlds of seed 1; as a cooperative, in 17.
     page = context.new_page()
     page.goto(app.url + "/?lang=en&seed=1&step=1&ab=1&month=12")
     page.wait_for_selector(".sc-kpi-reached")
@@ -69,9 +69,9 @@ def test_the_headline_over_many_worlds_appears_and_follows_a_lever_change(contex
     # The charts draw the worlds behind the world on screen, named so.
     page.wait_for_function("() => document.querySelector('.sc-chart-cash')?.innerText !== undefined")
     choose(page, ".sc-legal_form-A", "Cooperative")
-    assert "in 16 of 20 worlds" in worlds_line(page, "A", "operating after 10 years in 16 of 20 worlds")
+    assert "in 17 of 20 worlds" in worlds_line(page, "A", "operating after 10 years in 17 of 20 worlds")
     assert "in 20 of 20 worlds" in page.locator(".sc-worlds-B").inner_text()  # B did not change
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT / "ui_worlds.png"))
     page.locator(".sc-lang button", has_text="Български").click()
-    page.wait_for_function("() => (document.querySelector('.sc-worlds-A')?.innerText || '').includes('в 16 от 20 свята')")
+    page.wait_for_function("() => (document.querySelector('.sc-worlds-A')?.innerText || '').includes('в 17 от 20 свята')")

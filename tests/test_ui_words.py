@@ -80,7 +80,7 @@ def test_the_panel_leads_with_the_result_over_many_worlds_in_plain_words():
     a, b = ensembles["A"], ensembles["B"]
     # The closure share is the ensembles' (what simcenter run --reps 20 gives: tests/test_ui_ensemble.py).
     assert lead.lines[0] == (f"Over 20 worlds, A stays open to the end (10 years) in {a.operating()}, "
-                             f"B in {b.operating()}.") == "Over 20 worlds, A stays open to the end (10 years) in 20, B in 16."
+                             f"B in {b.operating()}.") == "Over 20 worlds, A stays open to the end (10 years) in 20, B in 17."
     served = SERIES.index("served")
     diff = np.median([rb.series[119, served] - ra.series[119, served] for ra, rb in zip(a.results, b.results)]) / 10
     assert diff < 0  # the cooperative serves fewer
@@ -90,13 +90,13 @@ def test_the_panel_leads_with_the_result_over_many_worlds_in_plain_words():
                for s in lead.lines), lead.lines
     assert "world by world" in lead.note and "seed 1" in lead.note
     bg = differences.panel("bg", ws).lead
-    assert bg.lines[0] == "В 20 свята А работи до края (10 години) в 20, Б – в 16."
+    assert bg.lines[0] == "В 20 свята А работи до края (10 години) в 20, Б – в 17."
 
 
 def test_the_networks_legend_names_a_closed_centre_and_no_name_is_cut():
-    # The cooperative closes insolvent in month 49 of seed 1 (tests/test_ui_outlook.py).
+    # The cooperative closes insolvent in month 37 of seed 1 (tests/test_ui_outlook.py).
     ws = Workshop(ROOT / "scenarios" / "plovdiv" / "cooperative.yaml", seed=1, lang="en")
-    ws.step(48)
+    ws.step(36)
     before = charts.network_option("en", "A", ws.runs["A"])
     assert "the centre" in before["legend"]["data"] and "the centre, closed (red)" not in before["legend"]["data"]
     ws.step(1)
