@@ -29,7 +29,8 @@ def operating_in_simcenter_run(path, seed: int, out) -> int:
     with (out / "kpis.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == SIZE
-    return sum(1 for row in rows if float(row["closed"]) == 0)
+    return (sum(1 for row in rows if float(row["closed"]) == 0),
+            sum(1 for row in rows if float(row["closed"]) == 0 and float(row["staff"]) > 0))
 
 
 @pytest.mark.slow
@@ -44,7 +45,8 @@ def test_the_ensembles_closure_share_is_what_simcenter_run_gives_for_the_exporte
     path.write_text(text, encoding="utf-8")
     operating = ensemble.operating()
     assert 0 < operating < SIZE  # a design whose worlds differ: the check means something
-    assert operating == operating_in_simcenter_run(path, 5, tmp_path / "run")
+    assert (operating, ensemble.staffed()) == operating_in_simcenter_run(path, 5, tmp_path / "run")
+    assert ensemble.staffed() <= operating
     # The world on screen is world 1 of the ensemble.
     ws.step(ws.runs["A"].months)
     first = ensemble.results[0]

@@ -64,12 +64,12 @@ def test_the_headline_over_many_worlds_appears_and_follows_a_lever_change(contex
     page = context.new_page()
     page.goto(app.url + "/?lang=en&seed=1&step=1&ab=1&month=12")
     page.wait_for_selector(".sc-kpi-reached")
-    assert worlds_line(page, "A", "operating after 10 years in 20 of 20 worlds").startswith("Design A: ")
-    worlds_line(page, "B", "operating after 10 years in 20 of 20 worlds")
+    assert worlds_line(page, "A", "open after 10 years in 20 of 20 worlds").startswith("Design A: ")
+    worlds_line(page, "B", "open after 10 years in 20 of 20 worlds")
     # The charts draw the worlds behind the world on screen, named so.
     page.wait_for_function("() => document.querySelector('.sc-chart-cash')?.innerText !== undefined")
     choose(page, ".sc-legal_form-A", "Cooperative")
-    assert "in 17 of 20 worlds" in worlds_line(page, "A", "operating after 10 years in 17 of 20 worlds")
+    assert "in 17 of 20 worlds" in worlds_line(page, "A", "open after 10 years in 17 of 20 worlds, with a paid team in 6")
     assert "in 20 of 20 worlds" in page.locator(".sc-worlds-B").inner_text()  # B did not change
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT / "ui_worlds.png"))

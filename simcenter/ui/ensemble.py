@@ -102,7 +102,7 @@ class Worlds:
         self._thread.start()
 
     def _collect(self) -> None:
-        keep = Keep(outcomes=("closed",), series=SERIES)
+        keep = Keep(outcomes=("closed", "staff"), series=SERIES)
         runs = [simcenter.Run((i,), self.config, s, keep) for i, s in enumerate(replicate_seeds(self.seed, self.size))]
         results = []
         try:
@@ -221,8 +221,13 @@ class Ensemble:
 
     # ------------------------------------------------------------------ what the page shows
     def operating(self) -> int:
-        """In how many worlds the centre still operates at the end of the horizon."""
+        """In how many worlds the centre is still open (not closed) at the end of the horizon."""
         return sum(1 for r in self.results if r.kpis["closed"] == 0)
+
+    def staffed(self) -> int:
+        """In how many worlds the centre is open with a paid team at the end of the horizon (an open centre
+        without one is dormant: registered, offering nothing)."""
+        return sum(1 for r in self.results if r.kpis["closed"] == 0 and r.kpis["staff"] > 0)
 
     def band(self, name: str, months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Outcome ``name`` over the first ``months`` months: the 5th percentile, the median and the 95th,

@@ -25,7 +25,7 @@ def ClosureBanner(workshop, lang: str):
 
 @solara.component
 def WorldsHeadline(workshop, lang: str):
-    """Each design on screen over many worlds: "operating after 10 years in 14 of 20 worlds", computed in
+    """Each design on screen over many worlds: "open after 10 years in 14 of 20 worlds, with a paid team in 9", computed in
     worker processes (``simcenter.ui.ensemble``); the page is redrawn when they are done."""
     update_counter.get()
     with workshop.lock:
@@ -49,7 +49,8 @@ def WorldsHeadline(workshop, lang: str):
             values = {"design": letter(lang, which), "size": ensemble.size}
             if ensemble.ready:
                 key = "app.worlds.operating_one_year" if run.months == 12 else "app.worlds.operating"
-                text = tr(lang, key, years=format_number(run.months / 12, lang), n=ensemble.operating(), **values)
+                text = tr(lang, key, years=format_number(run.months / 12, lang), n=ensemble.operating(),
+                          staffed=ensemble.staffed(), **values)
                 css = "sc-worlds-ready"
             else:
                 text = tr(lang, "app.worlds.failed" if ensemble.error else "app.worlds.running", **values)
