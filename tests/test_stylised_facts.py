@@ -296,3 +296,17 @@ def test_a_failing_held_out_measure_can_hold(base):
     records = [heldout.record(_run(priced, s)) for s in HELDOUT_SEEDS[:6]]
     lo, hi = heldout.entries()["own_revenue"]["band"]
     assert heldout.own_revenue(records) > lo
+
+
+def test_the_facts_table_speaks_bulgarian(tmp_path):
+    """`simcenter facts --lang bg`: roles, titles (the built-in facts' from the locales, the held-out facts' from their
+    data) and yes/no in Bulgarian: no Latin letter in the table's rows."""
+    import re
+
+    from tests.support import run_cli
+
+    proc = run_cli("facts", "--reps", "1", "--out", str(tmp_path), "--lang", "bg", timeout=300)
+    assert proc.returncode in (0, 1), proc.stderr
+    rows = [line for line in proc.stdout.splitlines()[4:] if line.strip()]
+    assert len(rows) == len(validation.ROLES) + len(validation.heldout_keys())
+    assert not [r for r in rows if re.search(r"[A-Za-z]", r)], rows

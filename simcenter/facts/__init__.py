@@ -99,7 +99,7 @@ def all_facts(reps: int = 20, seed: int = 1, folder: Path = SCENARIOS) -> list[F
         models = [_run(base, s) for s in seeds]
         for fact in heldout.check_all(models):
             entry = heldout.entries()[fact.key]
-            fact.role, fact.title = HELD_OUT, entry.get("title", fact.title)
+            fact.role, fact.title, fact.title_bg = HELD_OUT, entry.get("title", fact.title), entry.get("title_bg", "")
             fact.source = _words(f"{entry['source']} ({entry['url']}): \"{entry['quote']}\" ({entry['status']})")
             fact.how = _words(f"{entry['statement']} Measured: {entry['measure']} ({entry['mapping']}). Band: "
                               f"{entry['band_reason']}" + (f" Note: {entry['note']}" if entry.get("note") else ""))

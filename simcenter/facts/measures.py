@@ -33,6 +33,7 @@ class Fact:
     how: str = ""  # calibration: which inputs were set from it and how; held-out: how the model is checked
     learnt: str = ""  # a held-out fact that fails: what it taught (written after measuring; the band unchanged)
     history: list = field(default_factory=list)  # the model's value at earlier stages of the model
+    title_bg: str = ""  # a held-out fact's title in Bulgarian (the others' are in the locales: cli.facts_titles)
 
 
 def _run(scenario, seed: int, watch=None) -> CenterModel:
