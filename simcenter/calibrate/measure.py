@@ -1,8 +1,8 @@
 """What a run shows of each calibration target: the one adapter onto ``simcenter.facts``.
 
-The targets are measured by the functions ``simcenter facts`` checks them with
-(``facts.survival``, ``facts.grant_success``, ``facts.scale_check``), each given one seed, so a
-calibrated point means what ``simcenter facts`` would say of it; the replicates of a point are
+The targets are measured as ``simcenter facts`` measures them (``facts.survival``,
+``facts.grant_success``, ``facts.scale_check``), from one run per seed (the survival fact's watched run,
+which is also the run the other two read), so a calibrated point means what ``simcenter facts`` would say of it; the replicates of a point are
 then combined as those functions combine theirs (medians of survival and scale, grant success
 pooled over every application). Should the facts' internals change, this module is the one place
 to follow them.
@@ -19,24 +19,25 @@ RUNNING, JOBS, LAUNCHES = "running_ventures", "jobs", "launches_per_year"
 KEYS = (SURVIVAL_1Y, SURVIVAL_5Y, GRANT_SUCCESS, RUNNING, JOBS, LAUNCHES)
 """The calibration targets, in the order they are shown."""
 
-WORKER_MODULES = ("simcenter.calibrate.measure", "simcenter.facts", "simcenter.facts.scale")
+WORKER_MODULES = ("simcenter.calibrate.measure", "simcenter.facts.measures", "simcenter.facts.scale")
 """What a worker imports once (``open_engine(preload=...)``)."""
 
 
 def measure_run(scenario, seed: int) -> dict[str, float]:
     """One replicate of one point: each target's value in the run seeded with ``seed`` (a task for
-    a worker: a top-level, pure function of its arguments). Grant success comes as the
-    applications won and decided, so that the replicates can be pooled as ``facts`` pools them."""
-    from simcenter import facts
+    a worker: a top-level, pure function of its arguments). One run serves every target: the
+    survival fact's watched run (``facts.measures.survival_run``), whose finished model gives the grant
+    success (as the applications won and decided, so that the replicates can be pooled as ``facts``
+    pools them) and the scale (``facts.scale.measure``)."""
+    from simcenter.facts import scale
+    from simcenter.facts.measures import survival_run
 
-    survival = facts.survival(scenario, [seed]).measured
-    grants = facts.grant_success([scenario], [seed]).measured
-    scale = facts.scale_check(scenario, [seed]).measured
-    decided = grants["applications decided"]
-    rate = grants["pooled over all applications"]
-    return {SURVIVAL_1Y: survival["after 1 year"], SURVIVAL_5Y: survival["after 5 years"],
-            "grants_won": float(round(rate * decided)) if decided else 0.0, "grants_decided": float(decided),
-            RUNNING: scale["running ventures"], JOBS: scale["jobs"], LAUNCHES: scale["launches a year"]}
+    model, s12, s60, _ = survival_run(scenario, seed)
+    sized = scale.measure([model])
+    c = model.center
+    return {SURVIVAL_1Y: s12, SURVIVAL_5Y: s60,
+            "grants_won": float(c.competitive_won), "grants_decided": float(c.competitive_decided),
+            RUNNING: sized["running ventures"], JOBS: sized["jobs"], LAUNCHES: sized["launches a year"]}
 
 
 def scale_band() -> dict[str, tuple[float, float]]:

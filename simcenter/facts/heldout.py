@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from simcenter.facts.measures import Fact
+from simcenter.facts.measures import Fact, _median
 
 DATA = Path(__file__).resolve().parents[1] / "config" / "data" / "heldout_facts.yaml"
 Z = 2.0
@@ -58,11 +58,6 @@ def record(model) -> dict:
             refund += amount
     return {**col, "own_revenue_share": model.outcome("own_revenue_share"),
             "survived_grant_cliff": model.outcome("survived_grant_cliff"), "project_money": project, "refund": refund}
-
-
-def _median(values) -> float:
-    values = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
-    return float(np.median(values)) if values.size else math.nan
 
 
 def _mean(values) -> float:

@@ -50,32 +50,41 @@ def _median(values) -> float:
     return float(np.median(arr)) if arr.size else math.nan
 
 
+def survival_run(scenario, seed: int):
+    """One world of the survival fact: the finished model, the share of the comparison world's ventures still
+    running 12 and 60 months after launch (NaN without such a cohort), and the survival curve of the 60-month
+    cohort (None without one). The model is the same as an unwatched run's: the watch only reads."""
+    launched_at: dict[str, np.ndarray] = {}
+
+    def watch(m):
+        n = m.pop.n
+        arr = launched_at.setdefault("month", np.full(m.pop.capacity, -1, dtype=np.int32))
+        new = m.pop.launched[COMPARISON, :n] & (arr[:n] < 0)
+        arr[:n][new] = m.month
+        alive = m.pop.stage[COMPARISON, :n] < CLOSED
+        launched_at.setdefault("alive", []).append(alive.copy())
+
+    model = _run(scenario, seed, watch)
+    months = launched_at["month"]
+    history = launched_at["alive"]
+    horizon = model.months
+    shares = []
+    for lag in (12, 60):
+        cohort = [(i, mo) for i, mo in enumerate(months[: model.pop.n]) if 0 <= mo < horizon - lag]
+        shares.append(float(np.mean([history[mo + lag][i] for i, mo in cohort])) if cohort else math.nan)
+    cohort = [(i, mo) for i, mo in enumerate(months[: model.pop.n]) if 0 <= mo < horizon - 60]
+    curve = [float(np.mean([history[mo + k][i] for i, mo in cohort])) for k in range(61)] if cohort else None
+    return model, shares[0], shares[1], curve
+
+
 def survival(scenario, seeds) -> Fact:
     """Ventures launched in the comparison world: share still running 12 and 60 months later."""
     at12, at60, curve = [], [], []
     for seed in seeds:
-        launched_at: dict[str, np.ndarray] = {}
-
-        def watch(m):
-            n = m.pop.n
-            arr = launched_at.setdefault("month", np.full(m.pop.capacity, -1, dtype=np.int32))
-            arr = launched_at["month"]
-            new = m.pop.launched[COMPARISON, :n] & (arr[:n] < 0)
-            arr[:n][new] = m.month
-            alive = m.pop.stage[COMPARISON, :n] < CLOSED
-            launched_at.setdefault("alive", []).append(alive.copy())
-
-        model = _run(scenario, seed, watch)
-        months = launched_at["month"]
-        history = launched_at["alive"]
-        horizon = model.months
-        for lag, sink in ((12, at12), (60, at60)):
-            cohort = [(i, mo) for i, mo in enumerate(months[: model.pop.n]) if 0 <= mo < horizon - lag]
-            if cohort:
-                sink.append(float(np.mean([history[mo + lag][i] for i, mo in cohort])))
-        cohort = [(i, mo) for i, mo in enumerate(months[: model.pop.n]) if 0 <= mo < horizon - 60]
-        if cohort:
-            curve.append([float(np.mean([history[mo + k][i] for i, mo in cohort])) for k in range(61)])
+        _, s12, s60, row = survival_run(scenario, seed)
+        at12 += [] if math.isnan(s12) else [s12]
+        at60 += [] if math.isnan(s60) else [s60]
+        curve += [] if row is None else [row]
     s12, s60 = _median(at12), _median(at60)
     holds = 0.74 <= s12 <= 0.86 and 0.36 <= s60 <= 0.52
     return Fact("survival", "New-venture survival (comparison world)", {"after 1 year": s12, "after 5 years": s60},
