@@ -81,7 +81,30 @@ class FigureWidget(EchartsWidget):
     locale = traitlets.Unicode("").tag(sync=True)
 
 
+class Option:
+    """An ECharts option handed whole to ``Figure``: the page compares it by identity, never value by value.
+
+    Reacton walks every argument of every element it reconciles, looking for child elements, and compares
+    an element's old and new arguments item by item; a chart's option (a few hundred numbers per series,
+    bands included) is walked that way several times a redraw, once per container around it. Wrapped, it
+    is one object: a chart whose option was rebuilt (a new month) is redrawn, one whose option is the same
+    object (memoised, nothing changed) is not.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: dict):
+        self.value = value
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Option) and other.value is self.value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+
 @solara.component
-def Figure(option: dict, lang: str, attributes: dict):
+def Figure(option: Option, lang: str, attributes: dict):
     """An ECharts chart of ``option`` whose axes and tooltips write numbers in ``lang`` (responsive to its box)."""
-    return FigureWidget.element(option=option, locale=LOCALES.get(lang, ""), attributes=attributes, responsive=True)
+    return FigureWidget.element(option=option.value, locale=LOCALES.get(lang, ""), attributes=attributes,
+                                responsive=True)

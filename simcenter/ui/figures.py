@@ -11,7 +11,7 @@ import solara
 
 from simcenter.ui import bands, charts, ticks
 from simcenter.ui.differences import COMPARED
-from simcenter.ui.figure import Figure
+from simcenter.ui.figure import Figure, Option
 from simcenter.ui.session import Workshop
 from simcenter.ui.text import letter, outcome_glossary, outcome_label, outcome_value, tr
 
@@ -78,7 +78,7 @@ def Charts(workshop: Workshop, lang: str):
                                 solara.v.Html(tag="span", class_="sc-key-item", children=[
                                     solara.v.Html(tag="span", class_="sc-key-swatch", style_=f"background: {color}"),
                                     label])
-                    Figure(option, lang, attributes={"class": "sc-chart-canvas"})
+                    Figure(Option(option), lang, attributes={"class": "sc-chart-canvas"})
 
 
 @solara.component
@@ -99,7 +99,7 @@ def Network(workshop: Workshop, lang: str):
         with solara.Div(classes=["sc-network-grid"], style={"grid-template-columns": f"repeat({len(options)}, minmax(0, 1fr))"}):
             for which, option in options.items():
                 with solara.Div(classes=[f"sc-network-{which}"]):
-                    Figure(option, lang, attributes={"class": "sc-network-canvas"})
+                    Figure(Option(option), lang, attributes={"class": "sc-network-canvas"})
 
 
 @solara.component
