@@ -43,6 +43,10 @@ class Grant:
     def running(self, month: int) -> bool:
         return self.start <= month < self.start + self.duration
 
+    def staff_line_monthly(self) -> float:
+        """Its staff line a month, EUR: the staff share of the amount over its months."""
+        return self.share_staff * self.amount_eur / self.duration if self.duration > 0 else 0.0
+
     @property
     def end(self) -> int:
         return self.start + self.duration

@@ -77,7 +77,7 @@ class FundingFlows:
             # the rest hires the project's own staff in whole salaries, a coordinator first if the core team has
             # none (at most MAX_PROJECT_STAFF: a salary of a few cents would otherwise buy an endless team).
             salary = center.salary_cost()
-            line = s.share_staff * amount / grant.duration
+            line = grant.staff_line_monthly()
             n = int(min(max(0.0, line - self.core_cost_uncovered(month)) // salary, MAX_PROJECT_STAFF)) if salary > 0 else 0
             grant.staff_coordinators = min(1, n) if center.n_coordinators == 0 else 0
             grant.staff_mentors = n - grant.staff_coordinators
@@ -101,9 +101,8 @@ class FundingFlows:
         staff: the part of the core team a new project's staff line pays first."""
         center = self.model.center
         salary = center.salary_cost()
-        spare = sum(max(0.0, g.line_share("staff") * g.amount_eur / g.duration
-                        - (g.staff_mentors + g.staff_coordinators) * salary)
-                    for g in center.grants if g.kind == "grant" and g.running(month) and g.duration > 0)
+        spare = sum(max(0.0, g.staff_line_monthly() - (g.staff_mentors + g.staff_coordinators) * salary)
+                    for g in center.grants if g.kind == "grant" and g.running(month))
         return max(0.0, center.core_headcount * salary - spare)
 
     # ------------------------------------------------------------------ phase 3: funding
