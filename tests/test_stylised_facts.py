@@ -310,3 +310,20 @@ def test_the_facts_table_speaks_bulgarian(tmp_path):
     rows = [line for line in proc.stdout.splitlines()[4:] if line.strip()]
     assert len(rows) == len(validation.ROLES) + len(validation.heldout_keys())
     assert not [r for r in rows if re.search(r"[A-Za-z]", r)], rows
+
+
+def test_a_world_read_by_several_facts_is_run_once(base):
+    """simcenter facts runs each world of the base once (``shared_runs``): the facts that read it get the same
+    finished model, which is the model an unshared run gives (a watched run's model is an unwatched run's)."""
+    from simcenter.facts.measures import _run, shared_runs, survival_run
+
+    seed = SEEDS[0]
+    other = apply_levers(base, {"share_online_events": 0.8})
+    with shared_runs(base):
+        watched = survival_run(base, seed)[0]
+        assert _run(base, seed) is watched
+        assert _run(other, seed) is not _run(other, seed)  # only the scenarios named are kept
+    fresh = _run(base, seed)
+    assert fresh is not watched  # outside: run anew, and nothing kept
+    np.testing.assert_array_equal(fresh.timeseries, watched.timeseries)
+    assert fresh.center.competitive_won == watched.center.competitive_won

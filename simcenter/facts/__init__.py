@@ -23,8 +23,8 @@ from simcenter.rng import replicate_seeds
 from simcenter.errors import writing_to
 from simcenter.outputs import prepare_output
 from simcenter.run.runner import check_replicates
-from simcenter.facts.measures import (Fact, funding_cliff, grant_success, inclusive_governance, online_delivery,
-                                      scale_check, support_effects, survival)
+from simcenter.facts.measures import (Fact, _run, funding_cliff, grant_success, inclusive_governance, online_delivery,
+                                      scale_check, shared_runs, support_effects, survival)
 from simcenter.facts.report import figures, markdown
 from simcenter.facts import heldout
 
@@ -82,21 +82,20 @@ def all_facts(reps: int = 20, seed: int = 1, folder: Path = SCENARIOS) -> list[F
     """Measure every stylised fact on the shipped Plovdiv scenarios."""
     seeds = replicate_seeds(seed, reps)
     base = load_scenario(folder / "base.yaml")
-    found = [
-        survival(base, seeds),
-        grant_success([base], seeds),
-        funding_cliff(load_scenario(folder / "grant-only.yaml"), seeds),
-        support_effects(base, seeds),
-        inclusive_governance(base, load_scenario(folder / "association-multistakeholder.yaml"), seeds),
-        online_delivery(base, seeds),
-        scale_check(base, seeds),
-    ]
+    with shared_runs(base):  # the base's worlds are read by six facts: each is run once
+        found = [
+            survival(base, seeds),
+            grant_success([base], seeds),
+            funding_cliff(load_scenario(folder / "grant-only.yaml"), seeds),
+            support_effects(base, seeds),
+            inclusive_governance(base, load_scenario(folder / "association-multistakeholder.yaml"), seeds),
+            online_delivery(base, seeds),
+            scale_check(base, seeds),
+        ]
+        models = [_run(base, s) for s in seeds] if heldout.keys() else []
     for fact in found:
         fact.role, fact.source, fact.how = ROLES[fact.key]
-    if heldout.keys():
-        from simcenter.facts.measures import _run
-
-        models = [_run(base, s) for s in seeds]
+    if models:
         for fact in heldout.check_all(models):
             entry = heldout.entries()[fact.key]
             fact.role, fact.title, fact.title_bg = HELD_OUT, entry.get("title", fact.title), entry.get("title_bg", "")

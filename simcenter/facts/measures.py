@@ -8,6 +8,7 @@ held-out data before measuring), and whether it holds. Roles and sources are giv
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,12 +37,38 @@ class Fact:
     title_bg: str = ""  # a held-out fact's title in Bulgarian (the others' are in the locales: cli.facts_titles)
 
 
+_SHARED: dict[tuple[int, int], tuple[object, CenterModel]] = {}
+"""Finished runs kept by ``shared_runs``, by (the scenario's id, seed); the scenario is kept with its run."""
+_SHARING: set[int] = set()
+"""The ids of the scenarios whose runs are kept (inside ``shared_runs``)."""
+
+
+@contextmanager
+def shared_runs(*scenarios):
+    """Within: each world of ``scenarios`` is run once and its finished model shared by every fact that reads it
+    (the facts only read a finished model, and a watched run's model is an unwatched run's). ``simcenter facts``
+    reads the base design's worlds in six facts."""
+    ids = {id(s) for s in scenarios} - _SHARING
+    _SHARING.update(ids)
+    try:
+        yield
+    finally:
+        _SHARING.difference_update(ids)
+        for key in [k for k in _SHARED if k[0] in ids]:
+            del _SHARED[key]
+
+
 def _run(scenario, seed: int, watch=None) -> CenterModel:
+    key = (id(scenario), seed)
+    if watch is None and key in _SHARED:
+        return _SHARED[key][1]
     model = CenterModel(scenario, rng=seed, collect=False)
     while model.running:
         model.step()
         if watch is not None:
             watch(model)
+    if id(scenario) in _SHARING:
+        _SHARED[key] = (scenario, model)
     return model
 
 
