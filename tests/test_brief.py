@@ -213,3 +213,16 @@ def test_pros_and_cons_name_one_signal_once_per_group(tmp_path):
     assert grouped[0].startswith("people served: ") and grouped[0].endswith(
         "; also worse on people reached and mentoring hours")
     assert grouped[1].startswith("partner engagement: ")
+
+
+def test_moves_with_ranks_as_spearman_does():
+    """The brief's rank correlation (``brief._spearman``, without scipy) is pandas' Spearman (through scipy)
+    to 12 places, ties included."""
+    from simcenter.report.brief import _spearman
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        n = int(rng.integers(3, 13))
+        a, b = (pd.Series(rng.integers(0, 5, n).astype(float)) for _ in range(2))
+        if a.nunique() > 1 and b.nunique() > 1:
+            assert _spearman(a, b) == round(a.corr(b, method="spearman"), 12)
